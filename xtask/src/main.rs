@@ -1,0 +1,39 @@
+//! `cargo xtask`: the only commands a newcomer needs.
+//!
+//! - `cargo xtask setup`: install every tool the project needs (idempotent).
+//! - `cargo xtask demo`: build the widget and serve the demo on http://127.0.0.1:8080.
+//! - `cargo xtask test`: run every test layer and print a summary line per layer.
+
+mod cmd;
+mod demo;
+mod setup;
+mod test;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: cargo xtask <setup|demo|test>
+
+  setup   install the wasm32 target, wasm-bindgen-cli, trunk, wasm-opt, chromium (idempotent)
+  demo    setup, build the widget, serve the demo on http://127.0.0.1:8080 (Ctrl-C stops it)
+  test    setup, then host tests, browser tests and end-to-end tests";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("setup") => setup::run(),
+        Some("demo") => setup::run().and_then(|()| demo::run()),
+        Some("test") => setup::run().and_then(|()| test::run()),
+        Some("-h" | "--help" | "help") => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        _ => Err(cmd::Failure::new(USAGE)),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("\nxtask: {failure}");
+            ExitCode::FAILURE
+        }
+    }
+}

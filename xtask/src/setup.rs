@@ -1,0 +1,182 @@
+//! `cargo xtask setup`: installs what the build and the tests need, from the package
+//! registries this project can reach (crates.io, npm, Debian), and only what is missing.
+//!
+//! Tools that download their own binaries (trunk's and wasm-pack's wasm-bindgen and
+//! wasm-opt, Playwright's browsers) cannot work offline, so each tool is installed here
+//! by name and trunk is told to use them (`Trunk.toml`: `offline = true`).
+
+use crate::cmd::{self, Failure, Result};
+use std::process::Command;
+
+/// The trunk release that builds with this toolchain (0.22 needs a newer rustc).
+pub const TRUNK_VERSION: &str = "0.21.14";
+/// The binaryen release installed from npm; Debian's 108 miscompiles Leptos 0.8 at -Oz.
+pub const BINARYEN_VERSION: &str = "132";
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+pub fn run() -> Result {
+    println!("== setup");
+    wasm_target()?;
+    wasm_bindgen_cli()?;
+    trunk()?;
+    wasm_opt()?;
+    chromium()?;
+    Ok(())
+}
+
+fn report(tool: &str, state: &str) {
+    println!("   {tool:<18} {state}");
+}
+
+fn wasm_target() -> Result {
+    let list = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+        .map_err(|e| Failure::new(format!("rustup is needed to add the wasm32 target: {e}")))?;
+    if String::from_utf8_lossy(&list.stdout)
+        .lines()
+        .any(|line| line.trim() == "wasm32-unknown-unknown")
+    {
+        report("wasm32 target", "already installed");
+        return Ok(());
+    }
+    cmd::run(
+        Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]),
+        "rustup target add wasm32-unknown-unknown",
+    )?;
+    report("wasm32 target", "installed");
+    Ok(())
+}
+
+/// The wasm-bindgen version in Cargo.lock: the CLI must match it exactly.
+pub fn locked_wasm_bindgen_version() -> Result<String> {
+    let lock_path = cmd::root().join("Cargo.lock");
+    let lock = std::fs::read_to_string(&lock_path).map_err(|e| {
+        Failure::new(format!(
+            "{} is missing ({e}); it pins wasm-bindgen and is committed",
+            lock_path.display()
+        ))
+    })?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() == "name = \"wasm-bindgen\"" {
+            if let Some(version) = lines
+                .next()
+                .and_then(|l| l.trim().strip_prefix("version = \""))
+                .and_then(|v| v.strip_suffix('"'))
+            {
+                return Ok(version.to_owned());
+            }
+        }
+    }
+    Err(Failure::new("Cargo.lock has no wasm-bindgen entry"))
+}
+
+fn wasm_bindgen_cli() -> Result {
+    let wanted = locked_wasm_bindgen_version()?;
+    let have = cmd::version_of("wasm-bindgen", &["--version"]).unwrap_or_default();
+    let runner = cmd::exists("wasm-bindgen-test-runner");
+    if have == format!("wasm-bindgen {wanted}") && runner {
+        report("wasm-bindgen-cli", &format!("{wanted} already installed"));
+        return Ok(());
+    }
+    println!("   wasm-bindgen-cli   installing {wanted} (was: {have:?}); this takes several minutes once");
+    // No --locked: the registry mirror lacks one of its locked transitive versions.
+    cmd::run(
+        Command::new("cargo").args(["install", "wasm-bindgen-cli", "--version", &wanted]),
+        "cargo install wasm-bindgen-cli",
+    )?;
+    report("wasm-bindgen-cli", &format!("{wanted} installed"));
+    Ok(())
+}
+
+fn trunk() -> Result {
+    let have = cmd::version_of("trunk", &["--version"]).unwrap_or_default();
+    if have == format!("trunk {TRUNK_VERSION}") {
+        report("trunk", &format!("{TRUNK_VERSION} already installed"));
+        return Ok(());
+    }
+    println!("   trunk              installing {TRUNK_VERSION} (was: {have:?}); this takes ~15 minutes once");
+    cmd::run(
+        Command::new("cargo").args(["install", "trunk", "--version", TRUNK_VERSION, "--locked"]),
+        "cargo install trunk",
+    )?;
+    report("trunk", &format!("{TRUNK_VERSION} installed"));
+    Ok(())
+}
+
+fn wasm_opt() -> Result {
+    let have = cmd::version_of("wasm-opt", &["--version"]).unwrap_or_default();
+    if have.contains(&format!("version {BINARYEN_VERSION}"))
+        || have.contains(&format!("version_{BINARYEN_VERSION}"))
+    {
+        report(
+            "wasm-opt",
+            &format!("binaryen {BINARYEN_VERSION} already installed"),
+        );
+        return Ok(());
+    }
+    if debian_package_installed("binaryen") {
+        if !cmd::is_root() {
+            return Err(Failure::new(
+                "Debian's binaryen is installed; its wasm-opt breaks Leptos output. \
+                 Remove it as root (apt-get remove -y binaryen) and run setup again.",
+            ));
+        }
+        cmd::run(
+            Command::new("apt-get").args(["remove", "-y", "binaryen"]),
+            "apt-get remove binaryen",
+        )?;
+    }
+    if !cmd::exists("npm") {
+        return Err(Failure::new(
+            "npm is needed to install wasm-opt (binaryen) — install Node.js and npm, then run setup again",
+        ));
+    }
+    cmd::run(
+        Command::new("npm").args(["install", "-g", &format!("binaryen@{BINARYEN_VERSION}")]),
+        "npm install -g binaryen",
+    )?;
+    report(
+        "wasm-opt",
+        &format!("binaryen {BINARYEN_VERSION} installed"),
+    );
+    Ok(())
+}
+
+fn debian_package_installed(name: &str) -> bool {
+    Command::new("dpkg-query")
+        .args(["-W", "-f=${Status}", name])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).contains("install ok installed"))
+        .unwrap_or(false)
+}
+
+fn chromium() -> Result {
+    if cmd::exists(CHROMIUM) && cmd::exists(CHROMEDRIVER) {
+        let version = cmd::version_of(CHROMEDRIVER, &["--version"]).unwrap_or_default();
+        report("chromium", &format!("already installed ({version})"));
+        return Ok(());
+    }
+    if !cmd::is_root() {
+        return Err(Failure::new(
+            "chromium and chromium-driver are missing and installing them needs root: \
+             run `sudo apt-get install -y chromium chromium-driver`, then run setup again",
+        ));
+    }
+    if !cmd::exists("apt-get") {
+        return Err(Failure::new(
+            "chromium and chromedriver are missing and there is no apt-get to install them",
+        ));
+    }
+    cmd::run(Command::new("apt-get").arg("update"), "apt-get update")?;
+    cmd::run(
+        Command::new("apt-get")
+            .args(["install", "-y", "chromium", "chromium-driver"])
+            .env("DEBIAN_FRONTEND", "noninteractive"),
+        "apt-get install chromium chromium-driver",
+    )?;
+    report("chromium", "installed");
+    Ok(())
+}

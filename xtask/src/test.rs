@@ -1,0 +1,134 @@
+//! `cargo xtask test`: every test layer, each summarised on one line at the end.
+//!
+//! Layers: host tests of the whole workspace; `wasm-bindgen-test` browser tests in
+//! headless Chromium; end-to-end tests against the real demo (when they exist).
+
+use crate::cmd::{self, Failure, Result};
+use crate::setup::CHROMEDRIVER;
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+/// What one layer ran.
+struct Layer {
+    name: &'static str,
+    passed: u32,
+    failed: u32,
+    ignored: u32,
+    ok: bool,
+}
+
+pub fn run() -> Result {
+    let root = cmd::root();
+    let mut layers = Vec::new();
+
+    println!("\n== host tests (cargo test --workspace)");
+    let mut host = Command::new("cargo");
+    host.current_dir(&root).args(["test", "--workspace"]);
+    layers.push(cargo_test("host", &mut host)?);
+
+    println!("\n== browser tests (wasm-bindgen-test in headless Chromium)");
+    let mut browser = Command::new("cargo");
+    browser
+        .current_dir(&root)
+        .args([
+            "test",
+            "--package",
+            "payment-element",
+            "--target",
+            "wasm32-unknown-unknown",
+        ])
+        .env(
+            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+            "wasm-bindgen-test-runner",
+        )
+        .env("CHROMEDRIVER", CHROMEDRIVER)
+        .env_remove("GECKODRIVER")
+        .env_remove("SAFARIDRIVER")
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "180");
+    layers.push(cargo_test("browser", &mut browser)?);
+
+    println!("\n== summary");
+    let (mut passed, mut failed) = (0, 0);
+    for layer in &layers {
+        println!(
+            "{:<8} {} — {} passed, {} failed, {} ignored",
+            layer.name,
+            if layer.ok { "ok" } else { "FAILED" },
+            layer.passed,
+            layer.failed,
+            layer.ignored
+        );
+        passed += layer.passed;
+        failed += layer.failed;
+    }
+    println!("e2e      none yet (the end-to-end suite is issue 7)");
+    println!("summary: {passed} passed, {failed} failed");
+    if layers.iter().all(|l| l.ok) {
+        Ok(())
+    } else {
+        let names: Vec<&str> = layers.iter().filter(|l| !l.ok).map(|l| l.name).collect();
+        Err(Failure::new(format!(
+            "test layers failed: {}",
+            names.join(", ")
+        )))
+    }
+}
+
+/// Runs a `cargo test` command, echoing its output and adding up its result lines.
+fn cargo_test(name: &'static str, command: &mut Command) -> Result<Layer> {
+    let mut child = command
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| Failure::new(format!("{name} tests: could not start cargo: {e}")))?;
+    let mut layer = Layer {
+        name,
+        passed: 0,
+        failed: 0,
+        ignored: 0,
+        ok: false,
+    };
+    let stdout = child.stdout.take().expect("stdout is piped");
+    for line in BufReader::new(stdout).lines() {
+        let line = line.map_err(|e| Failure::new(format!("{name} tests: {e}")))?;
+        println!("{line}");
+        if let Some(rest) = line.trim().strip_prefix("test result: ") {
+            layer.passed += count(rest, "passed");
+            layer.failed += count(rest, "failed");
+            layer.ignored += count(rest, "ignored");
+        }
+    }
+    let status = child
+        .wait()
+        .map_err(|e| Failure::new(format!("{name} tests: {e}")))?;
+    layer.ok = status.success() && layer.failed == 0;
+    Ok(layer)
+}
+
+/// The number before `word` in a line like `ok. 12 passed; 0 failed; 1 ignored; …`.
+fn count(result: &str, word: &str) -> u32 {
+    result
+        .split(';')
+        .filter_map(|part| {
+            let mut words = part.split_whitespace().rev();
+            match (words.next(), words.next()) {
+                (Some(w), Some(n)) if w == word => n.parse::<u32>().ok(),
+                _ => None,
+            }
+        })
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::count;
+
+    #[test]
+    fn reads_cargo_result_lines() {
+        let line =
+            "ok. 12 passed; 1 failed; 3 ignored; 0 measured; 0 filtered out; finished in 0.01s";
+        assert_eq!(count(line, "passed"), 12);
+        assert_eq!(count(line, "failed"), 1);
+        assert_eq!(count(line, "ignored"), 3);
+        assert_eq!(count("FAILED. 0 passed; 2 failed;", "failed"), 2);
+    }
+}
