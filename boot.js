@@ -1,0 +1,7 @@
+// Starts the widget without an inline script, so the page works under
+// `script-src 'self' 'wasm-unsafe-eval'`. Trunk writes the hashed file names into the
+// <meta> tags this reads (see Trunk.toml).
+const meta = (name) => document.querySelector(`meta[name="${name}"]`).content;
+const bindings = await import(meta("payment-element-js"));
+await bindings.default({ module_or_path: meta("payment-element-wasm") });
+bindings.mountDemo();

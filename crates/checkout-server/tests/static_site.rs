@@ -1,0 +1,69 @@
+//! The server hosts the built widget: every page carries the strict CSP, the checkout
+//! page is never cached, and unknown paths such as the return page get index.html.
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use checkout_server::{app, AppState, Settings, CONTENT_SECURITY_POLICY};
+use http_body_util::BodyExt;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use tower::ServiceExt;
+
+/// A fresh dist directory per test: tests run in parallel and must not share files.
+fn dist_with_index() -> std::path::PathBuf {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("checkout-dist-{}-{n}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("index.html"),
+        "<!doctype html><title>Checkout</title>",
+    )
+    .unwrap();
+    dir
+}
+
+async fn get(uri: &str) -> (StatusCode, axum::http::HeaderMap, String) {
+    let state = AppState::new(Settings {
+        dist: dist_with_index(),
+    });
+    let response = app(state)
+        .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    (status, headers, String::from_utf8(body.to_vec()).unwrap())
+}
+
+#[tokio::test]
+async fn healthz_answers_json() {
+    let (status, headers, body) = get("/healthz").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_TYPE], "application/json");
+    assert_eq!(body, r#"{"status":"ok"}"#);
+}
+
+#[tokio::test]
+async fn checkout_page_has_strict_csp_and_no_store() {
+    let (status, headers, body) = get("/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("<title>Checkout</title>"));
+    assert_eq!(
+        headers[header::CONTENT_SECURITY_POLICY],
+        CONTENT_SECURITY_POLICY
+    );
+    assert_eq!(headers[header::CACHE_CONTROL], "no-store");
+    let csp = CONTENT_SECURITY_POLICY;
+    assert!(!csp.contains("unsafe-inline"));
+}
+
+#[tokio::test]
+async fn return_page_path_falls_back_to_the_checkout_page() {
+    let (_, headers, body) = get("/complete?payment_intent=pi_1").await;
+    assert!(body.contains("<title>Checkout</title>"));
+    assert_eq!(
+        headers[header::CONTENT_SECURITY_POLICY],
+        CONTENT_SECURITY_POLICY
+    );
+}
