@@ -122,7 +122,25 @@ async fn incomplete_number_errors_only_after_leaving_the_field() {
 async fn a_number_that_cannot_become_valid_errors_at_once() {
     let (container, _) = mount_field();
     let field = input(&container);
+    type_text(&field, "9999");
+    leptos::task::tick().await;
+    assert_eq!(
+        text_of(&container, ".pe-error"),
+        "Your card number is invalid."
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_full_length_number_failing_luhn_is_invalid_not_incomplete() {
+    let (container, _) = mount_field();
+    let field = input(&container);
+    // Visa also has 19-digit numbers, so this stays "potentially valid" while typing.
     type_text(&field, "4242424242424241");
+    leptos::task::tick().await;
+    assert_eq!(text_of(&container, ".pe-error"), "");
+    field
+        .dispatch_event(&web_sys::FocusEvent::new("blur").unwrap())
+        .unwrap();
     leptos::task::tick().await;
     assert_eq!(
         text_of(&container, ".pe-error"),
