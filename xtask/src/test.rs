@@ -1,7 +1,8 @@
 //! `cargo xtask test`: every test layer, each summarised on one line at the end.
 //!
 //! Layers: host tests of the whole workspace; `wasm-bindgen-test` browser tests in
-//! headless Chromium; end-to-end tests against the real demo (when they exist).
+//! headless Chromium; end-to-end tests that drive the release widget and the real server
+//! in headless Chromium over WebDriver.
 
 use crate::cmd::{self, Failure, Result};
 use crate::setup::CHROMEDRIVER;
@@ -23,7 +24,9 @@ pub fn run() -> Result {
 
     println!("\n== host tests (cargo test --workspace)");
     let mut host = Command::new("cargo");
-    host.current_dir(&root).args(["test", "--workspace"]);
+    // The end-to-end crate needs the built widget and server: it runs in its own layer.
+    host.current_dir(&root)
+        .args(["test", "--workspace", "--exclude", "e2e"]);
     layers.push(cargo_test("host", &mut host)?);
 
     println!("\n== browser tests (wasm-bindgen-test in headless Chromium)");
@@ -47,6 +50,17 @@ pub fn run() -> Result {
         .env("WASM_BINDGEN_TEST_TIMEOUT", "180");
     layers.push(cargo_test("browser", &mut browser)?);
 
+    println!("\n== end-to-end tests (real server + release widget in headless Chromium)");
+    crate::demo::build_widget()?;
+    crate::demo::build_server()?;
+    let mut e2e = Command::new("cargo");
+    e2e.current_dir(&root)
+        .args(["test", "--package", "e2e"])
+        .env("E2E_DIST", root.join("dist"))
+        .env("E2E_SERVER_BIN", crate::demo::server_binary())
+        .env("CHROMEDRIVER", CHROMEDRIVER);
+    layers.push(cargo_test("e2e", &mut e2e)?);
+
     println!("\n== summary");
     let (mut passed, mut failed) = (0, 0);
     for layer in &layers {
@@ -61,7 +75,6 @@ pub fn run() -> Result {
         passed += layer.passed;
         failed += layer.failed;
     }
-    println!("e2e      none yet (the end-to-end suite is issue 7)");
     println!("summary: {passed} passed, {failed} failed");
     if layers.iter().all(|l| l.ok) {
         Ok(())

@@ -1,0 +1,216 @@
+//! The end-to-end harness: starts the real checkout-server on a free loopback port with a
+//! fresh data directory and the release-built widget, starts ChromeDriver, and opens a
+//! headless Chromium session that tests drive as a shopper would.
+//!
+//! `cargo xtask test` builds `dist/` and the server first and passes their paths in
+//! `E2E_DIST` and `E2E_SERVER_BIN`; run alone, the tests say what is missing.
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+use tokio::process::{Child, Command};
+
+/// What a step of a test returns: a failure is a sentence, reported with a screenshot.
+pub type Outcome<T = ()> = Result<T, String>;
+
+/// Fails the test step with a message unless `condition` holds.
+#[macro_export]
+macro_rules! ensure {
+    ($condition:expr, $($message:tt)+) => {
+        if !$condition {
+            return Err(format!($($message)+));
+        }
+    };
+}
+
+/// A running server and browser for one test; both stop when it drops.
+pub struct Harness {
+    /// The browser session.
+    pub browser: Client,
+    /// `http://127.0.0.1:<port>` of the server.
+    pub base: String,
+    server: Child,
+    driver: Child,
+    _data_dir: TempDir,
+}
+
+/// A directory removed on drop.
+struct TempDir(PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn required_path(var: &str) -> PathBuf {
+    let path = std::env::var_os(var).map(PathBuf::from).unwrap_or_else(|| {
+        panic!("{var} is not set: run the end-to-end tests through `cargo xtask test`")
+    });
+    assert!(path.exists(), "{var}={} does not exist", path.display());
+    path
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free loopback port")
+}
+
+async fn wait_for_port(port: u16, what: &str) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .is_err()
+    {
+        assert!(
+            Instant::now() < deadline,
+            "{what} did not listen on {port} within 30 s"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+impl Harness {
+    /// Starts a fresh server and browser.
+    pub async fn start(test: &str) -> Harness {
+        let dist = required_path("E2E_DIST");
+        let server_bin = required_path("E2E_SERVER_BIN");
+        let data_dir =
+            std::env::temp_dir().join(format!("payment-element-e2e-{}-{test}", std::process::id()));
+        std::fs::create_dir_all(&data_dir).expect("a temporary data directory");
+
+        let port = free_port();
+        let server = Command::new(&server_bin)
+            .args(["--addr", &format!("127.0.0.1:{port}")])
+            .arg("--dist")
+            .arg(&dist)
+            .env("CHECKOUT_DATA_DIR", &data_dir)
+            .stdout(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("the checkout-server binary starts");
+        wait_for_port(port, "checkout-server").await;
+
+        let driver_port = free_port();
+        let driver = Command::new(chromedriver())
+            .arg(format!("--port={driver_port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("chromedriver starts");
+        wait_for_port(driver_port, "chromedriver").await;
+
+        let profile = data_dir.join("chromium-profile");
+        let capabilities = serde_json::json!({
+            "goog:chromeOptions": {
+                "args": [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                    "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync",
+                    "--disable-dev-shm-usage", "--window-size=1024,900",
+                    format!("--user-data-dir={}", profile.display()),
+                ]
+            }
+        });
+        let serde_json::Value::Object(capabilities) = capabilities else {
+            unreachable!("a JSON object literal")
+        };
+        let browser = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(capabilities)
+            .connect(&format!("http://127.0.0.1:{driver_port}"))
+            .await
+            .expect("a WebDriver session with headless Chromium");
+
+        Harness {
+            browser,
+            base: format!("http://127.0.0.1:{port}"),
+            server,
+            driver,
+            _data_dir: TempDir(data_dir),
+        }
+    }
+
+    /// Runs a test body; on failure saves a screenshot under `target/e2e/` and panics
+    /// with the failure, after closing the browser.
+    pub async fn run<F, Fut>(test: &str, body: F)
+    where
+        F: FnOnce(Harness) -> Fut,
+        Fut: std::future::Future<Output = (Harness, Outcome)>,
+    {
+        let harness = Harness::start(test).await;
+        let (mut harness, outcome) = body(harness).await;
+        if let Err(failure) = &outcome {
+            let shot = screenshot_dir().join(format!("{test}.png"));
+            if let Ok(png) = harness.browser.screenshot().await {
+                let _ = std::fs::write(&shot, png);
+            }
+            eprintln!("screenshot: {}", shot.display());
+            let _ = failure;
+        }
+        let _ = harness.browser.clone().close().await;
+        let _ = harness.server.kill().await;
+        let _ = harness.driver.kill().await;
+        if let Err(failure) = outcome {
+            panic!("{test}: {failure}");
+        }
+    }
+
+    /// Opens a path of the server.
+    pub async fn open(&self, path: &str) -> Outcome {
+        self.browser
+            .goto(&format!("{}{path}", self.base))
+            .await
+            .map_err(|e| format!("opening {path}: {e}"))
+    }
+
+    /// Waits for the input whose label reads `label`, as a shopper finds it.
+    pub async fn input_labelled(&self, label: &str) -> Outcome<Element> {
+        let xpath = format!("//input[@id = //label[normalize-space(.) = '{label}']/@for]");
+        self.browser
+            .wait()
+            .at_most(Duration::from_secs(15))
+            .for_element(Locator::XPath(&xpath))
+            .await
+            .map_err(|e| format!("no input labelled {label:?}: {e}"))
+    }
+
+    /// Waits for the first element matching a CSS selector.
+    pub async fn find(&self, css: &str) -> Outcome<Element> {
+        self.browser
+            .wait()
+            .at_most(Duration::from_secs(15))
+            .for_element(Locator::Css(css))
+            .await
+            .map_err(|e| format!("no element {css:?}: {e}"))
+    }
+}
+
+fn chromedriver() -> PathBuf {
+    std::env::var_os("CHROMEDRIVER")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new("/usr/bin/chromedriver").to_path_buf())
+}
+
+fn screenshot_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("e2e lives inside the workspace")
+        .join("target/e2e");
+    let _ = std::fs::create_dir_all(&dir);
+    dir
+}
+
+/// Reads a property of an element (for inputs, `value` is what the shopper sees).
+pub async fn property(element: &Element, name: &str) -> Outcome<String> {
+    element
+        .prop(name)
+        .await
+        .map_err(|e| format!("reading {name}: {e}"))
+        .map(Option::unwrap_or_default)
+}
