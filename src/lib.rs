@@ -3,8 +3,12 @@
 //! Rust developers use the components directly; pages without Rust load the built
 //! JavaScript module and call its exports.
 
+pub mod appearance;
 pub mod components;
+pub mod form;
 mod ids;
+pub mod locale;
+pub mod options;
 
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;

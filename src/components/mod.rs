@@ -2,6 +2,7 @@
 
 mod card_number_field;
 mod payment_element;
+pub mod types;
 
 pub use card_number_field::CardNumberField;
 pub use payment_element::PaymentElement;

@@ -1,0 +1,869 @@
+//! What the form does with what the customer types, as plain functions: formatting
+//! while typing, when an error shows and which, which fields a method shows, and the
+//! `PaymentMethodData` the values make. Components only wire signals to these.
+//!
+//! All validation goes through payment-core, so the widget and the server agree.
+
+use crate::components::types::{FieldVisibility, MethodKind};
+use crate::locale::{Key, Locale};
+use crate::options::Fields;
+use payment_core::api::{
+    Address, BillingDetails, CardInput, EwalletChannel, EwalletInput, PaymentMethodData,
+    SepaDebitInput,
+};
+use payment_core::card::{
+    check_cvc, check_number, digits, parse_expiry, CardBrand, ExpiryCheck, YearMonth,
+};
+use payment_core::iban;
+use payment_core::secret::{CardNumber, Cvc, IbanNumber};
+
+/// An input of the form; its `as_str()` is the `data-field` attribute of the input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Field {
+    /// Card number.
+    CardNumber,
+    /// Expiry `MM / YY`.
+    Expiry,
+    /// Security code.
+    Cvc,
+    /// Cardholder or account holder name.
+    Name,
+    /// Billing country.
+    Country,
+    /// Billing postal code.
+    PostalCode,
+    /// IBAN.
+    Iban,
+    /// Email.
+    Email,
+    /// The e-wallet channel.
+    Ewallet,
+}
+
+impl Field {
+    /// The name used in markup and events.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Field::CardNumber => "number",
+            Field::Expiry => "expiry",
+            Field::Cvc => "cvc",
+            Field::Name => "name",
+            Field::Country => "country",
+            Field::PostalCode => "postal_code",
+            Field::Iban => "iban",
+            Field::Email => "email",
+            Field::Ewallet => "ewallet",
+        }
+    }
+}
+
+/// How far the customer has got with a field, which decides which errors show: one
+/// that can no longer become valid shows at once; an incomplete value once the
+/// customer left the field; an empty required field only after a submit attempt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Stage {
+    /// Still typing, never left the field.
+    Typing,
+    /// Left the field at least once.
+    Left,
+    /// A submit was attempted.
+    Submitted,
+}
+
+/// What the customer typed, as plain values.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FormValues {
+    /// Card number as displayed.
+    pub number: String,
+    /// Expiry as displayed.
+    pub expiry: String,
+    /// CVC.
+    pub cvc: String,
+    /// Name.
+    pub name: String,
+    /// ISO country code.
+    pub country: String,
+    /// Postal code.
+    pub postal_code: String,
+    /// IBAN as displayed.
+    pub iban: String,
+    /// Email.
+    pub email: String,
+    /// Chosen wallet.
+    pub ewallet: Option<EwalletChannel>,
+}
+
+/// The shared verdict: invalid at once, incomplete from `Left`, required at `Submitted`.
+fn verdict(
+    empty: bool,
+    potentially_valid: bool,
+    valid: bool,
+    stage: Stage,
+    incomplete: Key,
+    invalid: Key,
+) -> Option<Key> {
+    if !potentially_valid {
+        Some(invalid)
+    } else if valid || stage == Stage::Typing || (empty && stage < Stage::Submitted) {
+        None
+    } else {
+        Some(incomplete)
+    }
+}
+
+/// The card number's error.
+pub fn card_number_error(typed: &str, stage: Stage) -> Option<Key> {
+    let check = check_number(typed);
+    let error = verdict(
+        typed.is_empty(),
+        check.is_potentially_valid,
+        check.is_valid,
+        stage,
+        Key::CardNumberIncomplete,
+        Key::CardNumberInvalid,
+    )?;
+    // A number of a full length for its brand that fails the check digit is a typo,
+    // not an unfinished number.
+    let length = digits(typed).len();
+    let full_length = check
+        .brand
+        .is_some_and(|b| b.lengths().iter().any(|&l| usize::from(l) == length));
+    Some(if full_length {
+        Key::CardNumberInvalid
+    } else {
+        error
+    })
+}
+
+/// The expiry as `MM / YY` while typing: a first digit 2–9 can only be a month, so
+/// it becomes `0d / `; two month digits get the separator; `13` reads as `01 / 3`; a
+/// pasted `12/2030` keeps `12 / 30`. While deleting, a trailing separator is dropped
+/// instead of being put back, so backspace works.
+pub fn format_expiry(typed: &str, deleting: bool) -> String {
+    let mut all = digits(typed);
+    // A four-digit year (pasted `MM/YYYY`) keeps its last two digits.
+    if all.len() == 6 && all[2..4] == *"20" {
+        all.replace_range(2..4, "");
+    }
+    let typed_separator = typed.contains(['/', ' ', '-']);
+    let mut month = String::new();
+    let mut rest = all.as_str();
+    if let Some(first) = rest.chars().next() {
+        if ('2'..='9').contains(&first) || (first == '1' && typed_separator && rest.len() == 1)
+        {
+            // `4` → `04`; `1/` → `01`.
+            month.push('0');
+            month.push(first);
+            rest = &rest[1..];
+        } else if rest.len() >= 2 {
+            let second = rest.as_bytes()[1];
+            if first == '1' && second > b'2' {
+                month.push_str("01");
+                rest = &rest[1..];
+            } else {
+                month.push_str(&rest[..2]);
+                rest = &rest[2..];
+            }
+        } else {
+            return rest.to_owned();
+        }
+    }
+    if month.is_empty() {
+        return String::new();
+    }
+    let year: String = rest.chars().take(2).collect();
+    if year.is_empty() && deleting {
+        return month;
+    }
+    [month.as_str(), " / ", year.as_str()].concat()
+}
+
+/// The expiry's error as of `today`.
+pub fn expiry_error(typed: &str, today: YearMonth, stage: Stage) -> Option<Key> {
+    let check: ExpiryCheck = parse_expiry(typed, today);
+    // The field takes two-digit years only, so once two are typed the year is final:
+    // "01 / 20" cannot still grow into 2030 here, though payment-core allows `MM/YYYY`.
+    let year_final = digits(typed).len() >= 4;
+    let potentially_valid = check.is_potentially_valid && (check.is_valid || !year_final);
+    let invalid = if expiry_is_past(typed, today) {
+        Key::ExpiryPast
+    } else {
+        Key::ExpiryInvalid
+    };
+    verdict(
+        typed.is_empty(),
+        potentially_valid,
+        check.is_valid,
+        stage,
+        Key::ExpiryIncomplete,
+        invalid,
+    )
+}
+
+/// Whether `MM / Y` or `MM / YY` names a real month that every completion puts before
+/// `today`.
+fn expiry_is_past(typed: &str, today: YearMonth) -> bool {
+    let d = digits(typed);
+    let Some(month) = d.get(..2).and_then(|m| m.parse::<u8>().ok()) else {
+        return false;
+    };
+    let year = &d[2..];
+    let latest = match year.len() {
+        1 => 2009 + 10 * year.parse::<u16>().unwrap_or(0),
+        2 => 2000 + year.parse::<u16>().unwrap_or(0),
+        _ => return false,
+    };
+    let latest_month = if year.len() == 1 { 12 } else { month };
+    (1..=12).contains(&month) && YearMonth::new(latest, latest_month) < today
+}
+
+/// The CVC as typed: digits only, no more than the brand's length (4 while unknown).
+pub fn format_cvc(typed: &str, brand: Option<CardBrand>) -> String {
+    let max = brand.map_or(4, |b| usize::from(b.cvc_length()));
+    digits(typed).chars().take(max).collect()
+}
+
+/// The CVC's error.
+pub fn cvc_error(typed: &str, brand: Option<CardBrand>, stage: Stage) -> Option<Key> {
+    let check = check_cvc(typed, brand);
+    verdict(
+        typed.is_empty(),
+        check.is_potentially_valid,
+        check.is_valid,
+        stage,
+        Key::CvcIncomplete,
+        Key::CvcInvalid,
+    )
+}
+
+/// Whether cards from `country` are checked against a postal code (address
+/// verification is used by US, Canadian and British issuers).
+pub fn country_needs_postal_code(country: &str) -> bool {
+    matches!(country, "US" | "CA" | "GB")
+}
+
+/// (potentially valid, valid) for a postal code of `country`.
+fn check_postal_code(country: &str, typed: &str) -> (bool, bool) {
+    let code: String = typed
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_uppercase();
+    let shape_ok = |pattern: &str| {
+        code.len() <= pattern.len()
+            && code.chars().zip(pattern.chars()).all(|(c, p)| match p {
+                '9' => c.is_ascii_digit(),
+                'A' => c.is_ascii_uppercase(),
+                '-' => c == '-',
+                _ => c.is_ascii_alphanumeric(),
+            })
+    };
+    match country {
+        // ZIP or ZIP+4.
+        "US" => {
+            let potential = shape_ok("99999-9999");
+            (
+                potential,
+                potential && (code.len() == 5 || code.len() == 10),
+            )
+        }
+        "CA" => {
+            let potential = shape_ok("A9A9A9");
+            (potential, potential && code.len() == 6)
+        }
+        // Outward code (2–4) plus inward code (3), letters and digits.
+        "GB" => {
+            let potential = code.len() <= 7 && code.chars().all(|c| c.is_ascii_alphanumeric());
+            let valid = potential
+                && code.len() >= 5
+                && code.as_bytes()[code.len() - 3].is_ascii_digit()
+                && code.as_bytes()[0].is_ascii_uppercase();
+            (potential, valid)
+        }
+        _ => (true, !code.is_empty()),
+    }
+}
+
+/// The postal code's error.
+pub fn postal_code_error(country: &str, typed: &str, stage: Stage) -> Option<Key> {
+    let (potential, valid) = check_postal_code(country, typed);
+    verdict(
+        typed.trim().is_empty(),
+        potential,
+        valid,
+        stage,
+        Key::PostalCodeIncomplete,
+        Key::PostalCodeInvalid,
+    )
+}
+
+/// The IBAN in groups of four, upper case, plus where the caret goes: after the same
+/// number of letters and digits as before it.
+pub fn format_iban(typed: &str, caret: usize) -> (String, usize) {
+    let mut kept_before = 0;
+    let mut units = 0;
+    for c in typed.chars() {
+        if units >= caret {
+            break;
+        }
+        units += c.len_utf16();
+        if c.is_ascii_alphanumeric() {
+            kept_before += 1;
+        }
+    }
+    let mut out = String::with_capacity(typed.len() + 8);
+    let mut position = 0;
+    for (i, c) in typed
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(34)
+        .enumerate()
+    {
+        if i > 0 && i % 4 == 0 {
+            out.push(' ');
+        }
+        out.push(c.to_ascii_uppercase());
+        if i + 1 == kept_before {
+            position = out.len();
+        }
+    }
+    if kept_before > 34 {
+        position = out.len();
+    }
+    (out, position)
+}
+
+/// The IBAN's error.
+pub fn iban_error(typed: &str, stage: Stage) -> Option<Key> {
+    verdict(
+        typed.trim().is_empty(),
+        iban::is_potentially_valid(typed),
+        iban::validate_iban(typed).is_ok(),
+        stage,
+        Key::IbanIncomplete,
+        Key::IbanInvalid,
+    )
+}
+
+/// Whether an email address looks deliverable: one `@`, something before it and a
+/// dotted domain after it, no spaces.
+fn email_valid(typed: &str) -> bool {
+    let typed = typed.trim();
+    let Some((local, domain)) = typed.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && !domain.contains('@')
+        && !typed.contains(char::is_whitespace)
+        && domain
+            .split_once('.')
+            .is_some_and(|(host, tld)| !host.is_empty() && tld.len() >= 2 && !tld.ends_with('.'))
+}
+
+/// The email's error: only once the customer left it, as a half-typed address is
+/// normal while typing.
+pub fn email_error(typed: &str, stage: Stage) -> Option<Key> {
+    verdict(
+        typed.trim().is_empty(),
+        true,
+        email_valid(typed),
+        stage,
+        Key::EmailIncomplete,
+        Key::EmailInvalid,
+    )
+    .map(|key| {
+        if typed.trim().is_empty() {
+            key
+        } else {
+            Key::EmailInvalid
+        }
+    })
+}
+
+/// The name's error: required once shown.
+pub fn name_error(typed: &str, stage: Stage) -> Option<Key> {
+    let empty = typed.trim().is_empty();
+    verdict(
+        empty,
+        true,
+        !empty,
+        stage,
+        Key::NameRequired,
+        Key::NameRequired,
+    )
+}
+
+/// The fields `method` shows, in order, given the options and the chosen country.
+pub fn visible_fields(method: MethodKind, fields: &Fields, country: &str) -> Vec<Field> {
+    let mut out = Vec::with_capacity(6);
+    match method {
+        MethodKind::Card => {
+            out.extend([Field::CardNumber, Field::Expiry, Field::Cvc]);
+            if fields.name == FieldVisibility::Always {
+                out.push(Field::Name);
+            }
+            if fields.country != FieldVisibility::Never {
+                out.push(Field::Country);
+            }
+            let postal = match fields.postal_code {
+                FieldVisibility::Never => false,
+                FieldVisibility::Always => true,
+                FieldVisibility::Auto => country_needs_postal_code(country),
+            };
+            if postal {
+                out.push(Field::PostalCode);
+            }
+        }
+        MethodKind::SepaDebit => {
+            if fields.name != FieldVisibility::Never {
+                out.push(Field::Name);
+            }
+            if fields.email != FieldVisibility::Never {
+                out.push(Field::Email);
+            }
+            out.push(Field::Iban);
+        }
+        MethodKind::Ewallet => {
+            out.push(Field::Ewallet);
+            if fields.name == FieldVisibility::Always {
+                out.push(Field::Name);
+            }
+            if fields.email == FieldVisibility::Always {
+                out.push(Field::Email);
+            }
+        }
+    }
+    out
+}
+
+/// The error `field` shows at `stage`.
+pub fn field_error(
+    field: Field,
+    values: &FormValues,
+    today: YearMonth,
+    stage: Stage,
+) -> Option<Key> {
+    match field {
+        Field::CardNumber => card_number_error(&values.number, stage),
+        Field::Expiry => expiry_error(&values.expiry, today, stage),
+        Field::Cvc => cvc_error(&values.cvc, check_number(&values.number).brand, stage),
+        Field::Name => name_error(&values.name, stage),
+        Field::Country => None,
+        Field::PostalCode => postal_code_error(&values.country, &values.postal_code, stage),
+        Field::Iban => iban_error(&values.iban, stage),
+        Field::Email => email_error(&values.email, stage),
+        Field::Ewallet => (values.ewallet.is_none() && stage == Stage::Submitted)
+            .then_some(Key::EwalletRequired),
+    }
+}
+
+/// Whether every shown field of `method` is filled in and valid.
+pub fn is_complete(method: MethodKind, fields: &Fields, values: &FormValues, today: YearMonth) -> bool {
+    first_invalid(method, fields, values, today).is_none()
+}
+
+/// The first shown field that is not valid, as a submit would report it.
+pub fn first_invalid(
+    method: MethodKind,
+    fields: &Fields,
+    values: &FormValues,
+    today: YearMonth,
+) -> Option<Field> {
+    visible_fields(method, fields, &values.country)
+        .into_iter()
+        .find(|&f| field_error(f, values, today, Stage::Submitted).is_some())
+}
+
+/// Whether nothing has been entered for `method` yet.
+pub fn is_empty(method: MethodKind, values: &FormValues) -> bool {
+    match method {
+        MethodKind::Card => {
+            values.number.is_empty() && values.expiry.is_empty() && values.cvc.is_empty()
+        }
+        MethodKind::SepaDebit => values.iban.is_empty(),
+        MethodKind::Ewallet => values.ewallet.is_none(),
+    }
+}
+
+/// The payment details for the merchant API, or the first field that stops them.
+pub fn payment_method_data(
+    method: MethodKind,
+    fields: &Fields,
+    values: &FormValues,
+    today: YearMonth,
+) -> Result<PaymentMethodData, Field> {
+    if let Some(field) = first_invalid(method, fields, values, today) {
+        return Err(field);
+    }
+    let shown = visible_fields(method, fields, &values.country);
+    let given = |field: Field, value: &str| {
+        (shown.contains(&field) && !value.trim().is_empty()).then(|| value.trim().to_owned())
+    };
+    let country = given(Field::Country, &values.country);
+    let postal_code = given(Field::PostalCode, &values.postal_code);
+    let address = (country.is_some() || postal_code.is_some()).then(|| Address {
+        country,
+        postal_code,
+        ..Address::default()
+    });
+    let billing = BillingDetails {
+        name: given(Field::Name, &values.name),
+        email: given(Field::Email, &values.email),
+        address,
+        ..BillingDetails::default()
+    };
+    let billing_details = (billing != BillingDetails::default()).then_some(billing);
+    let mut data = PaymentMethodData {
+        kind: method.wire_type(),
+        card: None,
+        sepa_debit: None,
+        ewallet: None,
+        billing_details,
+    };
+    match method {
+        MethodKind::Card => {
+            let expiry = parse_expiry(&values.expiry, today);
+            data.card = Some(CardInput {
+                number: CardNumber::new(digits(&values.number)),
+                exp_month: expiry.month.ok_or(Field::Expiry)?,
+                exp_year: expiry.year.ok_or(Field::Expiry)?,
+                cvc: Cvc::new(values.cvc.clone()),
+            });
+        }
+        MethodKind::SepaDebit => {
+            let iban = iban::validate_iban(&values.iban).map_err(|_| Field::Iban)?;
+            data.sepa_debit = Some(SepaDebitInput {
+                iban: IbanNumber::new(iban.electronic()),
+            });
+        }
+        MethodKind::Ewallet => {
+            data.ewallet = Some(EwalletInput {
+                channel_code: values.ewallet.ok_or(Field::Ewallet)?,
+            });
+        }
+    }
+    Ok(data)
+}
+
+/// Countries offered in the billing country select, with their names in each locale.
+pub const COUNTRIES: &[(&str, [&str; 3])] = &[
+    ("AT", ["Austria", "Österreich", "Austria"]),
+    ("AU", ["Australia", "Australien", "Australia"]),
+    ("BE", ["Belgium", "Belgien", "Belgia"]),
+    ("CA", ["Canada", "Kanada", "Kanada"]),
+    ("CH", ["Switzerland", "Schweiz", "Swiss"]),
+    ("DE", ["Germany", "Deutschland", "Jerman"]),
+    ("ES", ["Spain", "Spanien", "Spanyol"]),
+    ("FR", ["France", "Frankreich", "Prancis"]),
+    ("GB", ["United Kingdom", "Vereinigtes Königreich", "Inggris Raya"]),
+    ("ID", ["Indonesia", "Indonesien", "Indonesia"]),
+    ("IE", ["Ireland", "Irland", "Irlandia"]),
+    ("IT", ["Italy", "Italien", "Italia"]),
+    ("NL", ["Netherlands", "Niederlande", "Belanda"]),
+    ("PH", ["Philippines", "Philippinen", "Filipina"]),
+    ("SG", ["Singapore", "Singapur", "Singapura"]),
+    ("US", ["United States", "Vereinigte Staaten", "Amerika Serikat"]),
+];
+
+/// The name of `country` in `locale`.
+pub fn country_name(country: &str, locale: Locale) -> &'static str {
+    let column = match locale {
+        Locale::En => 0,
+        Locale::De => 1,
+        Locale::Id => 2,
+    };
+    COUNTRIES
+        .iter()
+        .find(|(code, _)| *code == country)
+        .map_or("", |(_, names)| names[column])
+}
+
+/// The billing country to preselect: the region of the browser's language tag when
+/// offered (`de-AT` → `AT`), else the country where the language is mostly spoken.
+pub fn default_country(language_tag: &str) -> &'static str {
+    let mut parts = language_tag.split(['-', '_']);
+    let language = parts.next().unwrap_or_default().to_ascii_lowercase();
+    let region = parts
+        .find(|p| p.len() == 2)
+        .map(str::to_ascii_uppercase)
+        .unwrap_or_default();
+    if let Some((code, _)) = COUNTRIES.iter().find(|(code, _)| *code == region) {
+        return code;
+    }
+    match language.as_str() {
+        "de" => "DE",
+        "id" | "in" => "ID",
+        _ => "US",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TODAY: YearMonth = YearMonth::new(2026, 11);
+
+    #[test]
+    fn expiry_gets_its_separator_and_leading_zero() {
+        assert_eq!(format_expiry("4", false), "04 / ");
+        assert_eq!(format_expiry("1", false), "1");
+        assert_eq!(format_expiry("0", false), "0");
+        assert_eq!(format_expiry("12", false), "12 / ");
+        assert_eq!(format_expiry("13", false), "01 / 3");
+        assert_eq!(format_expiry("1/", false), "01 / ");
+        assert_eq!(format_expiry("12 / 3", false), "12 / 3");
+        assert_eq!(format_expiry("12 / 345", false), "12 / 34");
+        assert_eq!(format_expiry("12/2030", false), "12 / 30");
+        assert_eq!(format_expiry("", false), "");
+        assert_eq!(format_expiry("ab", false), "");
+    }
+
+    #[test]
+    fn deleting_the_separator_is_not_undone() {
+        // Regression: backspace after "04 / " put the separator straight back.
+        assert_eq!(format_expiry("04 /", true), "04");
+        assert_eq!(format_expiry("04 / 2", true), "04 / 2");
+    }
+
+    #[test]
+    fn expiry_errors_wait_until_they_are_certain() {
+        assert_eq!(expiry_error("1", TODAY, Stage::Typing), None);
+        assert_eq!(
+            expiry_error("1", TODAY, Stage::Left),
+            Some(Key::ExpiryIncomplete)
+        );
+        assert_eq!(
+            expiry_error("01 / 20", TODAY, Stage::Typing),
+            Some(Key::ExpiryPast)
+        );
+        assert_eq!(
+            expiry_error("01 / 1", TODAY, Stage::Typing),
+            Some(Key::ExpiryPast)
+        );
+        assert_eq!(
+            expiry_error("13", TODAY, Stage::Typing),
+            Some(Key::ExpiryInvalid)
+        );
+        assert_eq!(expiry_error("11 / 26", TODAY, Stage::Left), None);
+        assert_eq!(expiry_error("12 / 30", TODAY, Stage::Left), None);
+        assert_eq!(expiry_error("", TODAY, Stage::Left), None);
+        assert_eq!(
+            expiry_error("", TODAY, Stage::Submitted),
+            Some(Key::ExpiryIncomplete)
+        );
+    }
+
+    #[test]
+    fn card_number_errors_wait_until_they_are_certain() {
+        assert_eq!(card_number_error("4242 42", Stage::Typing), None);
+        assert_eq!(
+            card_number_error("4242 42", Stage::Left),
+            Some(Key::CardNumberIncomplete)
+        );
+        // Visa may have 19 digits, so a Luhn failure at 16 is only certain on blur.
+        assert_eq!(card_number_error("4242 4242 4242 4241", Stage::Typing), None);
+        assert_eq!(
+            card_number_error("4242 4242 4242 4241", Stage::Left),
+            Some(Key::CardNumberInvalid)
+        );
+        // Mastercard has 16 digits only: a Luhn failure there is certain at once.
+        assert_eq!(
+            card_number_error("5555 5555 5555 4445", Stage::Typing),
+            Some(Key::CardNumberInvalid)
+        );
+        assert_eq!(card_number_error("", Stage::Left), None);
+        assert_eq!(
+            card_number_error("", Stage::Submitted),
+            Some(Key::CardNumberIncomplete)
+        );
+        assert_eq!(card_number_error("4242 4242 4242 4242", Stage::Submitted), None);
+    }
+
+    #[test]
+    fn cvc_length_follows_the_brand() {
+        assert_eq!(format_cvc("12345", Some(CardBrand::Amex)), "1234");
+        assert_eq!(format_cvc("12a34", Some(CardBrand::Visa)), "123");
+        assert_eq!(format_cvc("12345", None), "1234");
+        assert_eq!(cvc_error("123", Some(CardBrand::Amex), Stage::Typing), None);
+        assert_eq!(
+            cvc_error("123", Some(CardBrand::Amex), Stage::Left),
+            Some(Key::CvcIncomplete)
+        );
+        assert_eq!(cvc_error("1234", Some(CardBrand::Amex), Stage::Left), None);
+        assert_eq!(
+            cvc_error("1234", Some(CardBrand::Visa), Stage::Typing),
+            Some(Key::CvcInvalid)
+        );
+    }
+
+    #[test]
+    fn postal_codes_by_country() {
+        assert!(country_needs_postal_code("US"));
+        assert!(!country_needs_postal_code("DE"));
+        assert_eq!(postal_code_error("US", "9410", Stage::Typing), None);
+        assert_eq!(
+            postal_code_error("US", "9410", Stage::Left),
+            Some(Key::PostalCodeIncomplete)
+        );
+        assert_eq!(postal_code_error("US", "94103", Stage::Left), None);
+        assert_eq!(
+            postal_code_error("US", "9410A", Stage::Typing),
+            Some(Key::PostalCodeInvalid)
+        );
+        assert_eq!(postal_code_error("CA", "k1a 0b1", Stage::Left), None);
+        assert_eq!(postal_code_error("GB", "SW1A 1AA", Stage::Left), None);
+        assert_eq!(
+            postal_code_error("GB", "SW1A 1AAAA", Stage::Typing),
+            Some(Key::PostalCodeInvalid)
+        );
+    }
+
+    #[test]
+    fn iban_is_grouped_and_the_caret_kept() {
+        assert_eq!(
+            format_iban("de89370400440532013000", 22),
+            ("DE89 3704 0044 0532 0130 00".to_owned(), 27)
+        );
+        // Typing a fifth character inserts a space before it; the caret follows it.
+        assert_eq!(format_iban("DE893", 5), ("DE89 3".to_owned(), 6));
+        // Editing in the middle keeps the caret after the same character.
+        assert_eq!(format_iban("DE8 93704", 3), ("DE89 3704".to_owned(), 3));
+        assert_eq!(format_iban("", 0), (String::new(), 0));
+    }
+
+    #[test]
+    fn iban_errors() {
+        assert_eq!(iban_error("DE89 3704", Stage::Typing), None);
+        assert_eq!(
+            iban_error("DE89 3704", Stage::Left),
+            Some(Key::IbanIncomplete)
+        );
+        assert_eq!(iban_error("XX", Stage::Typing), Some(Key::IbanInvalid));
+        assert_eq!(iban_error("DE89 3704 0044 0532 0130 00", Stage::Left), None);
+    }
+
+    #[test]
+    fn email_and_name() {
+        assert_eq!(email_error("jo@ex", Stage::Typing), None);
+        assert_eq!(email_error("jo@ex", Stage::Left), Some(Key::EmailInvalid));
+        assert_eq!(email_error("jo@example.com", Stage::Left), None);
+        assert_eq!(
+            email_error("", Stage::Submitted),
+            Some(Key::EmailIncomplete)
+        );
+        assert_eq!(name_error("", Stage::Left), None);
+        assert_eq!(name_error(" ", Stage::Submitted), Some(Key::NameRequired));
+    }
+
+    #[test]
+    fn fields_follow_method_options_and_country() {
+        let auto = Fields::default();
+        assert_eq!(
+            visible_fields(MethodKind::Card, &auto, "US"),
+            [Field::CardNumber, Field::Expiry, Field::Cvc, Field::Country, Field::PostalCode]
+        );
+        assert_eq!(
+            visible_fields(MethodKind::Card, &auto, "DE"),
+            [Field::CardNumber, Field::Expiry, Field::Cvc, Field::Country]
+        );
+        let name_always = Fields {
+            name: FieldVisibility::Always,
+            country: FieldVisibility::Never,
+            ..Fields::default()
+        };
+        assert_eq!(
+            visible_fields(MethodKind::Card, &name_always, "US"),
+            [Field::CardNumber, Field::Expiry, Field::Cvc, Field::Name, Field::PostalCode]
+        );
+        assert_eq!(
+            visible_fields(MethodKind::SepaDebit, &auto, "DE"),
+            [Field::Name, Field::Email, Field::Iban]
+        );
+        assert_eq!(
+            visible_fields(MethodKind::Ewallet, &auto, "PH"),
+            [Field::Ewallet]
+        );
+    }
+
+    fn card_values() -> FormValues {
+        FormValues {
+            number: "4242 4242 4242 4242".into(),
+            expiry: "12 / 30".into(),
+            cvc: "123".into(),
+            country: "DE".into(),
+            ..FormValues::default()
+        }
+    }
+
+    #[test]
+    fn complete_card_becomes_payment_method_data() {
+        let data =
+            payment_method_data(MethodKind::Card, &Fields::default(), &card_values(), TODAY)
+                .unwrap();
+        let card = data.card.unwrap();
+        assert_eq!(card.number.expose(), "4242424242424242");
+        assert_eq!((card.exp_month, card.exp_year), (12, 2030));
+        assert_eq!(card.cvc.expose(), "123");
+        let address = data.billing_details.unwrap().address.unwrap();
+        assert_eq!(address.country.as_deref(), Some("DE"));
+        assert_eq!(address.postal_code, None);
+    }
+
+    #[test]
+    fn incomplete_forms_name_their_first_invalid_field() {
+        let mut values = card_values();
+        values.country = "US".into();
+        assert_eq!(
+            payment_method_data(MethodKind::Card, &Fields::default(), &values, TODAY)
+                .unwrap_err(),
+            Field::PostalCode
+        );
+        values.cvc.clear();
+        assert_eq!(
+            first_invalid(MethodKind::Card, &Fields::default(), &values, TODAY),
+            Some(Field::Cvc)
+        );
+        assert!(!is_complete(MethodKind::Card, &Fields::default(), &values, TODAY));
+        assert!(is_empty(MethodKind::Card, &FormValues::default()));
+    }
+
+    #[test]
+    fn sepa_and_wallet_data() {
+        let values = FormValues {
+            name: "Jenny Rosen".into(),
+            email: "jenny@example.com".into(),
+            iban: "DE89 3704 0044 0532 0130 00".into(),
+            ewallet: Some(EwalletChannel::Gcash),
+            ..FormValues::default()
+        };
+        let sepa =
+            payment_method_data(MethodKind::SepaDebit, &Fields::default(), &values, TODAY)
+                .unwrap();
+        assert_eq!(
+            sepa.sepa_debit.unwrap().iban.expose(),
+            "DE89370400440532013000"
+        );
+        assert_eq!(
+            sepa.billing_details.unwrap().email.as_deref(),
+            Some("jenny@example.com")
+        );
+        let wallet =
+            payment_method_data(MethodKind::Ewallet, &Fields::default(), &values, TODAY)
+                .unwrap();
+        assert_eq!(wallet.ewallet.unwrap().channel_code, EwalletChannel::Gcash);
+        assert_eq!(wallet.billing_details, None);
+    }
+
+    #[test]
+    fn countries_have_names_and_a_sensible_default() {
+        for (code, names) in COUNTRIES {
+            assert!(names.iter().all(|n| !n.is_empty()), "{code}");
+        }
+        assert_eq!(country_name("DE", Locale::De), "Deutschland");
+        assert_eq!(default_country("de-AT"), "AT");
+        assert_eq!(default_country("de"), "DE");
+        assert_eq!(default_country("en-US"), "US");
+        assert_eq!(default_country("fr-FR"), "FR");
+        assert_eq!(default_country("ja-JP"), "US");
+    }
+}

@@ -1,0 +1,741 @@
+//! The Payment Element's options: read from the JSON shape Stripe's `elements.create(
+//! "payment", options)` takes (camelCase keys), checked once, and turned into typed
+//! values. Every refusal names the option at fault, so a merchant can fix it without
+//! reading this code.
+//!
+//! Also decides which payment methods appear: that follows `mode`, `amount`,
+//! `currency` and the merchant's `paymentMethodTypes`.
+
+use crate::appearance::{self, Appearance, ThemeChoice, Variable};
+use crate::components::types::{
+    quoted_list, FieldVisibility, LayoutKind, MethodKind, Mode, Radios, Theme,
+};
+use crate::locale::{Key, Locale};
+use payment_core::api::EwalletChannel;
+use payment_core::money::{Currency, MinorUnit};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// The options as a merchant writes them. Parse with serde, then [`RawOptions::validate`].
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RawOptions {
+    /// `"accordion"`, `"tabs"` or a layout object.
+    pub layout: Option<RawLayout>,
+    /// `"payment"`, `"setup"` or `"subscription"`.
+    pub mode: Option<String>,
+    /// In minor units.
+    pub amount: Option<i64>,
+    /// ISO 4217 code.
+    pub currency: Option<String>,
+    /// The methods the merchant accepts; all that fit when absent.
+    pub payment_method_types: Option<Vec<String>>,
+    /// Stripe's top-level spelling of `layout.paymentMethodOrder`.
+    pub payment_method_order: Option<Vec<String>>,
+    /// `"auto"` or a language tag.
+    pub locale: Option<String>,
+    /// Message overrides by key name.
+    pub strings: Option<BTreeMap<String, String>>,
+    /// Theme, variables and rules.
+    pub appearance: Option<RawAppearance>,
+    /// Which billing details the element collects.
+    pub fields: Option<RawFields>,
+    /// The merchant, named in the SEPA mandate.
+    pub business: Option<RawBusiness>,
+}
+
+/// `layout`: a type name or an object.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(untagged)]
+pub enum RawLayout {
+    /// `layout: "tabs"`.
+    Kind(String),
+    /// `layout: {type: "accordion", …}`.
+    Object(RawLayoutObject),
+}
+
+/// The object form of `layout`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RawLayoutObject {
+    /// `"accordion"` or `"tabs"`.
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    /// Start with no method expanded.
+    pub default_collapsed: Option<bool>,
+    /// `"always"`, `"never"`, `"if_multiple"` (or a boolean, as older Stripe code has).
+    pub radios: Option<RawRadios>,
+    /// Separate accordion items with space.
+    pub spaced_accordion_items: Option<bool>,
+    /// How many accordion items show before "More".
+    pub visible_accordion_items_count: Option<i64>,
+    /// Methods to list first, in this order.
+    pub payment_method_order: Option<Vec<String>>,
+}
+
+/// `layout.radios`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(untagged)]
+pub enum RawRadios {
+    /// `true` is `"always"`, `false` is `"never"`.
+    Flag(bool),
+    /// A name.
+    Name(String),
+}
+
+/// `appearance`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RawAppearance {
+    /// `"stripe"`, `"night"` or `"flat"`.
+    pub theme: Option<String>,
+    /// Variable name → CSS value.
+    pub variables: Option<BTreeMap<String, String>>,
+    /// Selector → property → value.
+    pub rules: Option<BTreeMap<String, BTreeMap<String, String>>>,
+}
+
+/// `fields`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RawFields {
+    /// `fields.billingDetails`: `"auto"`/`"never"` for all, or per detail.
+    pub billing_details: Option<RawBillingDetails>,
+}
+
+/// `fields.billingDetails`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(untagged)]
+pub enum RawBillingDetails {
+    /// One visibility for every detail.
+    All(String),
+    /// Per detail.
+    Each(RawBillingDetailsObject),
+}
+
+/// `fields.billingDetails` as an object.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RawBillingDetailsObject {
+    /// Name.
+    pub name: Option<String>,
+    /// Email.
+    pub email: Option<String>,
+    /// `"auto"`/`"never"` or `{country, postalCode}`.
+    pub address: Option<RawAddress>,
+}
+
+/// `fields.billingDetails.address`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(untagged)]
+pub enum RawAddress {
+    /// For country and postal code alike.
+    All(String),
+    /// Per part.
+    Each(RawAddressObject),
+}
+
+/// `fields.billingDetails.address` as an object.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RawAddressObject {
+    /// Country.
+    pub country: Option<String>,
+    /// Postal code.
+    pub postal_code: Option<String>,
+}
+
+/// `business`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RawBusiness {
+    /// Shown in the SEPA mandate.
+    pub name: Option<String>,
+}
+
+/// Why options were refused; the message names the option.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OptionsError(pub String);
+
+impl fmt::Display for OptionsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for OptionsError {}
+
+/// The layout options.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Layout {
+    /// Accordion or tabs.
+    pub kind: LayoutKind,
+    /// Start with no method expanded (accordion).
+    pub default_collapsed: bool,
+    /// Radio buttons in accordion items.
+    pub radios: Radios,
+    /// Space between accordion items.
+    pub spaced_accordion_items: bool,
+    /// Accordion items shown before "More"; 0 shows all.
+    pub visible_accordion_items_count: usize,
+}
+
+impl Default for Layout {
+    fn default() -> Self {
+        Layout {
+            kind: LayoutKind::Accordion,
+            default_collapsed: false,
+            radios: Radios::IfMultiple,
+            spaced_accordion_items: false,
+            visible_accordion_items_count: 5,
+        }
+    }
+}
+
+/// `locale`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum LocaleChoice {
+    /// From the browser's preferred languages.
+    #[default]
+    Auto,
+    /// This one.
+    Fixed(Locale),
+}
+
+/// Which billing details are collected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Fields {
+    /// Name (for SEPA with `auto`; for cards too with `always`).
+    pub name: FieldVisibility,
+    /// Email (for SEPA with `auto`).
+    pub email: FieldVisibility,
+    /// Country (for cards with `auto`).
+    pub country: FieldVisibility,
+    /// Postal code (for cards, where the country has one, with `auto`).
+    pub postal_code: FieldVisibility,
+}
+
+impl Default for Fields {
+    fn default() -> Self {
+        Fields {
+            name: FieldVisibility::Auto,
+            email: FieldVisibility::Auto,
+            country: FieldVisibility::Auto,
+            postal_code: FieldVisibility::Auto,
+        }
+    }
+}
+
+/// Checked options: what the components read.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PaymentElementOptions {
+    /// Layout.
+    pub layout: Layout,
+    /// Methods listed first, in this order.
+    pub payment_method_order: Vec<MethodKind>,
+    /// Payment, setup or subscription.
+    pub mode: Option<Mode>,
+    /// The amount to pay.
+    pub amount: Option<MinorUnit>,
+    /// Its currency.
+    pub currency: Option<Currency>,
+    /// The merchant's accepted methods; `None` means all that fit.
+    pub payment_method_types: Option<Vec<MethodKind>>,
+    /// Language.
+    pub locale: LocaleChoice,
+    /// Message overrides.
+    pub strings: Vec<(Key, String)>,
+    /// Appearance.
+    pub appearance: Appearance,
+    /// Billing details collected.
+    pub fields: Fields,
+    /// The merchant's name for the SEPA mandate.
+    pub business_name: Option<String>,
+}
+
+fn fail<T>(message: impl Into<String>) -> Result<T, OptionsError> {
+    Err(OptionsError(message.into()))
+}
+
+fn names<T: Copy>(all: &[T], as_str: fn(T) -> &'static str) -> String {
+    let names: Vec<&str> = all.iter().map(|v| as_str(*v)).collect();
+    quoted_list(&names)
+}
+
+/// Parses an option enum, or names the option and its allowed values.
+fn pick<T: Copy>(
+    option: &str,
+    value: &str,
+    parse: fn(&str) -> Option<T>,
+    all: &[T],
+    as_str: fn(T) -> &'static str,
+) -> Result<T, OptionsError> {
+    parse(value).map_or_else(
+        || fail([option, " must be ", &names(all, as_str)].concat()),
+        Ok,
+    )
+}
+
+fn method_list(option: &str, raw: &[String]) -> Result<Vec<MethodKind>, OptionsError> {
+    let mut out = Vec::with_capacity(raw.len());
+    for (i, name) in raw.iter().enumerate() {
+        let at = [option, "[", &i.to_string(), "]"].concat();
+        let kind = pick(
+            &at,
+            name,
+            MethodKind::parse,
+            MethodKind::ALL,
+            MethodKind::as_str,
+        )?;
+        if !out.contains(&kind) {
+            out.push(kind);
+        }
+    }
+    Ok(out)
+}
+
+fn visibility(option: &str, raw: Option<&String>) -> Result<FieldVisibility, OptionsError> {
+    raw.map_or(Ok(FieldVisibility::Auto), |v| {
+        pick(
+            option,
+            v,
+            FieldVisibility::parse,
+            FieldVisibility::ALL,
+            FieldVisibility::as_str,
+        )
+    })
+}
+
+impl RawOptions {
+    /// Checks every option and turns them into typed values, or names the first bad one.
+    pub fn validate(self) -> Result<PaymentElementOptions, OptionsError> {
+        let mut options = PaymentElementOptions::default();
+        let mut order = self.payment_method_order.clone();
+        match self.layout {
+            None => {}
+            Some(RawLayout::Kind(kind)) => {
+                options.layout.kind = layout_kind("layout", &kind)?;
+            }
+            Some(RawLayout::Object(layout)) => {
+                if let Some(kind) = &layout.kind {
+                    options.layout.kind = layout_kind("layout.type", kind)?;
+                }
+                if let Some(collapsed) = layout.default_collapsed {
+                    options.layout.default_collapsed = collapsed;
+                }
+                options.layout.radios = match layout.radios {
+                    None => Radios::IfMultiple,
+                    Some(RawRadios::Flag(true)) => Radios::Always,
+                    Some(RawRadios::Flag(false)) => Radios::Never,
+                    Some(RawRadios::Name(name)) => pick(
+                        "layout.radios",
+                        &name,
+                        Radios::parse,
+                        Radios::ALL,
+                        Radios::as_str,
+                    )?,
+                };
+                if let Some(spaced) = layout.spaced_accordion_items {
+                    options.layout.spaced_accordion_items = spaced;
+                }
+                if let Some(count) = layout.visible_accordion_items_count {
+                    options.layout.visible_accordion_items_count = usize::try_from(count)
+                        .or_else(|_| {
+                            fail(
+                                "layout.visibleAccordionItemsCount must be 0 (show all) or a \
+                                 positive whole number",
+                            )
+                        })?;
+                }
+                if layout.payment_method_order.is_some() {
+                    order = layout.payment_method_order;
+                }
+            }
+        }
+        if let Some(order) = order {
+            options.payment_method_order = method_list("paymentMethodOrder", &order)?;
+        }
+
+        let mode = match &self.mode {
+            Some(mode) => Some(pick("mode", mode, Mode::parse, Mode::ALL, Mode::as_str)?),
+            None => None,
+        };
+        options.mode = mode;
+        options.currency = match &self.currency {
+            Some(code) => Some(Currency::new(code).or_else(|_| {
+                fail("currency must be a three-letter ISO 4217 code, such as \"eur\"")
+            })?),
+            None => None,
+        };
+        match (mode, self.amount) {
+            (Some(Mode::Setup), Some(_)) => {
+                return fail("amount must not be given when mode is \"setup\"");
+            }
+            (_, Some(amount)) if amount <= 0 => {
+                return fail("amount must be a positive whole number of minor units");
+            }
+            (Some(Mode::Payment | Mode::Subscription), None) => {
+                return fail("amount is required when mode is \"payment\" or \"subscription\"");
+            }
+            (_, amount) => options.amount = amount.map(MinorUnit),
+        }
+        if options.amount.is_some() && options.currency.is_none() {
+            return fail("currency is required when amount is given");
+        }
+        if let Some(types) = &self.payment_method_types {
+            let types = method_list("paymentMethodTypes", types)?;
+            if types.is_empty() {
+                return fail("paymentMethodTypes must name at least one payment method");
+            }
+            options.payment_method_types = Some(types);
+        }
+
+        options.locale = match self.locale.as_deref() {
+            None | Some("auto") => LocaleChoice::Auto,
+            Some(tag) => LocaleChoice::Fixed(Locale::from_tag(tag).map_or_else(
+                || fail("locale must be \"auto\", \"en\", \"de\" or \"id\" (or a regional tag such as \"de-AT\")"),
+                Ok,
+            )?),
+        };
+        for (name, message) in self.strings.unwrap_or_default() {
+            let Some(key) = Key::from_name(&name) else {
+                return fail(["strings.", &name, " is not a message of the catalogue"].concat());
+            };
+            options.strings.push((key, message));
+        }
+        if let Some(raw) = self.appearance {
+            options.appearance = appearance_from(raw)?;
+        }
+        if let Some(fields) = self.fields.and_then(|f| f.billing_details) {
+            options.fields = fields_from(fields)?;
+        }
+        options.business_name = self
+            .business
+            .and_then(|b| b.name)
+            .filter(|n| !n.trim().is_empty());
+
+        if available_methods(&options).is_empty() {
+            let currency = options
+                .currency
+                .map_or_else(|| "none".to_owned(), |c| c.code().to_owned());
+            return fail(
+                [
+                    "no payment method can be offered for currency \"",
+                    &currency,
+                    "\" with these paymentMethodTypes: card works in any currency, \
+                     sepa_debit needs \"eur\", ewallet needs \"php\" or \"idr\" and an amount",
+                ]
+                .concat(),
+            );
+        }
+        Ok(options)
+    }
+}
+
+fn layout_kind(option: &str, value: &str) -> Result<LayoutKind, OptionsError> {
+    pick(
+        option,
+        value,
+        LayoutKind::parse,
+        LayoutKind::ALL,
+        LayoutKind::as_str,
+    )
+}
+
+fn appearance_from(raw: RawAppearance) -> Result<Appearance, OptionsError> {
+    let mut appearance = Appearance::default();
+    if let Some(theme) = &raw.theme {
+        appearance.theme = ThemeChoice(pick(
+            "appearance.theme",
+            theme,
+            Theme::parse,
+            Theme::ALL,
+            Theme::as_str,
+        )?);
+    }
+    for (name, value) in raw.variables.unwrap_or_default() {
+        let option = ["appearance.variables.", &name].concat();
+        let Some(variable) = Variable::parse(&name) else {
+            return fail(
+                [
+                    &option,
+                    " is not a variable; use one of ",
+                    &quoted_list(appearance::VARIABLES),
+                ]
+                .concat(),
+            );
+        };
+        let value = appearance::check_value(&option, &value).map_err(OptionsError)?;
+        appearance.variables.push((variable, value));
+    }
+    for (selector, declarations) in raw.rules.unwrap_or_default() {
+        let selector = appearance::check_selector(&selector).map_err(OptionsError)?;
+        let mut checked = Vec::with_capacity(declarations.len());
+        for (property, value) in declarations {
+            let name = appearance::check_property(&selector, &property).map_err(OptionsError)?;
+            let option = ["appearance.rules[\"", &selector, "\"].", &property].concat();
+            checked.push((
+                name,
+                appearance::check_value(&option, &value).map_err(OptionsError)?,
+            ));
+        }
+        appearance.rules.push((selector, checked));
+    }
+    Ok(appearance)
+}
+
+fn fields_from(raw: RawBillingDetails) -> Result<Fields, OptionsError> {
+    let each = match raw {
+        RawBillingDetails::All(all) => {
+            let v = visibility("fields.billingDetails", Some(&all))?;
+            return Ok(Fields {
+                name: v,
+                email: v,
+                country: v,
+                postal_code: v,
+            });
+        }
+        RawBillingDetails::Each(each) => each,
+    };
+    let (country, postal_code) = match &each.address {
+        None => (FieldVisibility::Auto, FieldVisibility::Auto),
+        Some(RawAddress::All(all)) => {
+            let v = visibility("fields.billingDetails.address", Some(all))?;
+            (v, v)
+        }
+        Some(RawAddress::Each(parts)) => (
+            visibility(
+                "fields.billingDetails.address.country",
+                parts.country.as_ref(),
+            )?,
+            visibility(
+                "fields.billingDetails.address.postalCode",
+                parts.postal_code.as_ref(),
+            )?,
+        ),
+    };
+    Ok(Fields {
+        name: visibility("fields.billingDetails.name", each.name.as_ref())?,
+        email: visibility("fields.billingDetails.email", each.email.as_ref())?,
+        country,
+        postal_code,
+    })
+}
+
+/// The methods the element shows, in display order: those the merchant accepts that
+/// fit the mode, amount and currency, `paymentMethodOrder` first.
+pub fn available_methods(options: &PaymentElementOptions) -> Vec<MethodKind> {
+    let accepted = |kind: &MethodKind| {
+        options
+            .payment_method_types
+            .as_ref()
+            .is_none_or(|types| types.contains(kind))
+    };
+    let fits = |kind: &MethodKind| match kind {
+        MethodKind::Card => true,
+        MethodKind::SepaDebit => options.currency == Some(Currency::EUR),
+        // A wallet redirect pays an amount now, so it cannot set up a method alone.
+        MethodKind::Ewallet => {
+            options.mode != Some(Mode::Setup)
+                && options.amount.is_some_and(|a| a.0 > 0)
+                && !ewallet_channels(options.currency).is_empty()
+        }
+    };
+    let mut methods: Vec<MethodKind> = options
+        .payment_method_order
+        .iter()
+        .chain(MethodKind::ALL)
+        .copied()
+        .filter(|k| accepted(k) && fits(k))
+        .collect();
+    let mut seen = Vec::with_capacity(methods.len());
+    methods.retain(|k| {
+        let first = !seen.contains(k);
+        seen.push(*k);
+        first
+    });
+    methods
+}
+
+/// The e-wallet channels that take `currency`.
+pub fn ewallet_channels(currency: Option<Currency>) -> Vec<EwalletChannel> {
+    currency.map_or_else(Vec::new, |currency| {
+        EwalletChannel::ALL
+            .into_iter()
+            .filter(|c| c.supports(&currency))
+            .collect()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(json: &str) -> Result<PaymentElementOptions, OptionsError> {
+        let raw: RawOptions = serde_json::from_str(json).map_err(|e| OptionsError(e.to_string()))?;
+        raw.validate()
+    }
+
+    fn error(json: &str) -> String {
+        parse(json).unwrap_err().0
+    }
+
+    #[test]
+    fn stripe_shaped_options_parse() {
+        let options = parse(
+            r##"{
+                "mode": "payment", "amount": 1999, "currency": "eur",
+                "layout": {"type": "accordion", "defaultCollapsed": true, "radios": "always",
+                           "spacedAccordionItems": true, "visibleAccordionItemsCount": 2,
+                           "paymentMethodOrder": ["sepa_debit", "card"]},
+                "locale": "de-AT",
+                "strings": {"card_number": "Kartennr."},
+                "appearance": {"theme": "night", "variables": {"colorPrimary": "#0570de"},
+                               "rules": {".Input--invalid": {"boxShadow": "none"}}},
+                "fields": {"billingDetails": {"name": "always", "address": {"postalCode": "never"}}},
+                "business": {"name": "Rocket Rides"}
+            }"##,
+        )
+        .unwrap();
+        assert_eq!(options.layout.kind, LayoutKind::Accordion);
+        assert!(options.layout.default_collapsed);
+        assert_eq!(options.layout.radios, Radios::Always);
+        assert!(options.layout.spaced_accordion_items);
+        assert_eq!(options.layout.visible_accordion_items_count, 2);
+        assert_eq!(options.amount, Some(MinorUnit(1999)));
+        assert_eq!(options.locale, LocaleChoice::Fixed(Locale::De));
+        assert_eq!(
+            options.strings,
+            vec![(Key::CardNumber, "Kartennr.".to_owned())]
+        );
+        assert_eq!(options.appearance.theme, ThemeChoice(Theme::Night));
+        assert_eq!(options.appearance.rules[0].1[0].0, "box-shadow");
+        assert_eq!(options.fields.name, FieldVisibility::Always);
+        assert_eq!(options.fields.postal_code, FieldVisibility::Never);
+        assert_eq!(options.fields.country, FieldVisibility::Auto);
+        assert_eq!(options.business_name.as_deref(), Some("Rocket Rides"));
+        assert_eq!(
+            available_methods(&options),
+            [MethodKind::SepaDebit, MethodKind::Card]
+        );
+    }
+
+    #[test]
+    fn layout_may_be_just_its_type() {
+        assert_eq!(
+            parse(r#"{"layout": "tabs"}"#).unwrap().layout.kind,
+            LayoutKind::Tabs
+        );
+        assert_eq!(
+            parse(r#"{"layout": {"radios": false}}"#)
+                .unwrap()
+                .layout
+                .radios,
+            Radios::Never
+        );
+        assert_eq!(parse("{}").unwrap().layout, Layout::default());
+    }
+
+    #[test]
+    fn bad_options_are_named_in_the_error() {
+        assert_eq!(
+            error(r#"{"layout": {"type": "grid"}}"#),
+            "layout.type must be \"accordion\" or \"tabs\""
+        );
+        assert_eq!(
+            error(r#"{"layout": {"radios": "sometimes"}}"#),
+            "layout.radios must be \"always\", \"never\" or \"if_multiple\""
+        );
+        assert!(error(r#"{"layout": {"visibleAccordionItemsCount": -1}}"#)
+            .starts_with("layout.visibleAccordionItemsCount must be"));
+        assert_eq!(
+            error(r#"{"mode": "pay"}"#),
+            "mode must be \"payment\", \"setup\" or \"subscription\""
+        );
+        assert_eq!(
+            error(r#"{"mode": "payment", "currency": "eur"}"#),
+            "amount is required when mode is \"payment\" or \"subscription\""
+        );
+        assert_eq!(
+            error(r#"{"mode": "setup", "amount": 5, "currency": "eur"}"#),
+            "amount must not be given when mode is \"setup\""
+        );
+        assert!(error(r#"{"amount": 0, "currency": "eur"}"#).starts_with("amount must be"));
+        assert!(error(r#"{"currency": "euro"}"#).starts_with("currency must be"));
+        assert_eq!(
+            error(r#"{"paymentMethodTypes": ["card", "paypal"]}"#),
+            "paymentMethodTypes[1] must be \"card\", \"sepa_debit\" or \"ewallet\""
+        );
+        assert!(error(r#"{"locale": "fr"}"#).starts_with("locale must be"));
+        assert_eq!(
+            error(r#"{"strings": {"card_numbr": "x"}}"#),
+            "strings.card_numbr is not a message of the catalogue"
+        );
+        assert!(error(r#"{"appearance": {"theme": "dark"}}"#)
+            .starts_with("appearance.theme must be \"stripe\", \"night\" or \"flat\""));
+        assert!(error(r#"{"appearance": {"variables": {"colourPrimary": "red"}}}"#)
+            .starts_with("appearance.variables.colourPrimary is not a variable"));
+        assert!(
+            error(r#"{"appearance": {"variables": {"colorPrimary": "red;x:y"}}}"#)
+                .starts_with("appearance.variables.colorPrimary must be")
+        );
+        assert!(error(r#"{"appearance": {"rules": {"body": {"color": "red"}}}}"#)
+            .contains("\"body\" is not a supported selector"));
+        assert_eq!(
+            error(r#"{"fields": {"billingDetails": {"email": "yes"}}}"#),
+            "fields.billingDetails.email must be \"auto\", \"never\" or \"always\""
+        );
+        assert!(error(r#"{"layot": "tabs"}"#).contains("unknown field `layot`"));
+    }
+
+    #[test]
+    fn an_option_set_that_leaves_no_method_is_refused() {
+        let message = error(
+            r#"{"mode": "payment", "amount": 100, "currency": "usd", "paymentMethodTypes": ["sepa_debit"]}"#,
+        );
+        assert!(message.starts_with("no payment method can be offered for currency \"usd\""));
+    }
+
+    fn methods(json: &str) -> Vec<MethodKind> {
+        available_methods(&parse(json).unwrap())
+    }
+
+    #[test]
+    fn methods_follow_mode_amount_and_currency() {
+        use MethodKind::*;
+        let pay = |currency: &str| {
+            methods(&format!(
+                r#"{{"mode": "payment", "amount": 10000, "currency": "{currency}"}}"#
+            ))
+        };
+        assert_eq!(pay("eur"), [Card, SepaDebit]);
+        assert_eq!(pay("php"), [Card, Ewallet]);
+        assert_eq!(pay("idr"), [Card, Ewallet]);
+        assert_eq!(pay("usd"), [Card]);
+        assert_eq!(methods(r#"{"mode": "setup", "currency": "eur"}"#), [Card, SepaDebit]);
+        assert_eq!(methods(r#"{"mode": "setup", "currency": "php"}"#), [Card]);
+        assert_eq!(
+            methods(
+                r#"{"mode": "payment", "amount": 1, "currency": "php", "paymentMethodTypes": ["ewallet"]}"#
+            ),
+            [Ewallet]
+        );
+        assert_eq!(
+            methods(r#"{"mode": "payment", "amount": 1, "currency": "php", "paymentMethodOrder": ["ewallet"]}"#),
+            [Ewallet, Card]
+        );
+    }
+
+    #[test]
+    fn wallets_are_those_of_the_currency() {
+        use EwalletChannel::*;
+        assert_eq!(
+            ewallet_channels(Some(Currency::PHP)),
+            [Gcash, Paymaya, Shopeepay]
+        );
+        assert_eq!(ewallet_channels(Some(Currency::IDR)), [Shopeepay, Ovo, Dana]);
+        assert!(ewallet_channels(Some(Currency::EUR)).is_empty());
+        assert!(ewallet_channels(None).is_empty());
+    }
+}
