@@ -1,15 +1,21 @@
 //! checkout-server: the reference merchant backend and demo host.
 //! Run it with `cargo xtask demo`, or `cargo run -p checkout-server -- --help`.
 
-use checkout_server::{app, AppState, Settings};
+use checkout_server::{app, intents, webhooks, AppState, Cart, Settings};
 use clap::Parser;
+use payment_core::money::Currency;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 use tracing_subscriber::EnvFilter;
 
 /// Reference merchant backend for payment-element, with a built-in test-mode processor.
+///
+/// Serves the built widget, the merchant API under /api, the simulated 3-D Secure and
+/// e-wallet pages under /test-mode, and delivers signed webhooks to its own
+/// /api/webhooks. Logs go to stderr; set RUST_LOG (e.g. RUST_LOG=debug) for more.
 #[derive(Debug, Parser)]
-#[command(version, about)]
+#[command(version, about, long_about)]
 struct Args {
     /// Address to listen on (loopback by default).
     #[arg(long, env = "CHECKOUT_ADDR", default_value = "127.0.0.1:8080")]
@@ -17,6 +23,24 @@ struct Args {
     /// Directory with the built widget (trunk's dist/).
     #[arg(long, env = "CHECKOUT_DIST", default_value = "dist")]
     dist: PathBuf,
+    /// Directory for the embedded SQLite database (checkout.sqlite3), created if missing.
+    #[arg(long, env = "CHECKOUT_DATA_DIR", default_value = "data")]
+    data_dir: PathBuf,
+    /// SQLite database URL (e.g. sqlite://other.db or sqlite::memory:); overrides
+    /// --data-dir.
+    #[arg(long, env = "DATABASE_URL")]
+    database_url: Option<String>,
+    /// Currency of the demo cart: eur (cards, SEPA), php (GCash, Maya, ShopeePay) or idr
+    /// (OVO, DANA, ShopeePay); any ISO 4217 code works for cards.
+    #[arg(long, env = "CHECKOUT_CURRENCY", default_value = "eur")]
+    currency: String,
+    /// Public origin of this server, put into next_action URLs of the simulated pages
+    /// [default: http://<addr>].
+    #[arg(long, env = "CHECKOUT_PUBLIC_URL")]
+    public_url: Option<String>,
+    /// Webhook signing secret [default: generated once and kept in the database].
+    #[arg(long, env = "CHECKOUT_WEBHOOK_SECRET", hide_env_values = true)]
+    webhook_secret: Option<String>,
 }
 
 #[tokio::main]
@@ -27,7 +51,27 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         )
         .init();
     let args = Args::parse();
-    let state = AppState::new(Settings { dist: args.dist });
+    let currency = Currency::new(&args.currency).map_err(|e| e.message())?;
+    let database_url = match args.database_url {
+        Some(url) => url,
+        None => {
+            std::fs::create_dir_all(&args.data_dir)?;
+            format!(
+                "sqlite://{}",
+                args.data_dir.join("checkout.sqlite3").display()
+            )
+        }
+    };
+    let mut settings = Settings::new(args.dist);
+    settings.cart = Cart::demo(currency);
+    settings.webhook_secret = args.webhook_secret;
+    settings.public_url = args
+        .public_url
+        .unwrap_or_else(|| format!("http://{}", args.addr))
+        .trim_end_matches('/')
+        .to_owned();
+    let state = AppState::open_default(settings, &database_url).await?;
+    tokio::spawn(background(state.clone()));
     let listener = tokio::net::TcpListener::bind(args.addr).await?;
     tracing::info!("listening on http://{}", listener.local_addr()?);
     axum::serve(listener, app(state))
@@ -36,4 +80,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         })
         .await?;
     Ok(())
+}
+
+/// The processor's clockwork: settles due SEPA debits and delivers due webhooks.
+async fn background(state: AppState) {
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    loop {
+        tick.tick().await;
+        if let Err(err) = intents::settle_all_due(&state).await {
+            tracing::warn!(code = err.error.code.as_str(), "settling failed");
+        }
+        if let Err(err) = webhooks::deliver_due(&state).await {
+            tracing::warn!(code = err.error.code.as_str(), "webhook delivery failed");
+        }
+    }
 }

@@ -3,9 +3,10 @@
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use checkout_server::{app, AppState, Settings, CONTENT_SECURITY_POLICY};
+use checkout_server::{app, AppState, ManualClock, Settings, CONTENT_SECURITY_POLICY};
 use http_body_util::BodyExt;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use tower::ServiceExt;
 
 /// A fresh dist directory per test: tests run in parallel and must not share files.
@@ -23,9 +24,11 @@ fn dist_with_index() -> std::path::PathBuf {
 }
 
 async fn get(uri: &str) -> (StatusCode, axum::http::HeaderMap, String) {
-    let state = AppState::new(Settings {
-        dist: dist_with_index(),
-    });
+    let state = AppState::for_tests(
+        Settings::new(dist_with_index()),
+        Arc::new(ManualClock::new(1_795_000_000)),
+    )
+    .await;
     let response = app(state)
         .oneshot(Request::get(uri).body(Body::empty()).unwrap())
         .await

@@ -1,0 +1,767 @@
+//! Payment intents and their status machine, orders, and the off-session charge.
+//!
+//! ```text
+//! requires_confirmation ─confirm─▶ succeeded
+//!                              ├─▶ requires_payment_method (declined; retry with a new token)
+//!                              ├─▶ requires_action ─complete─▶ succeeded | requires_payment_method
+//!                              │                    (left alone: stays requires_action)
+//!                              └─▶ processing ─settles on the clock─▶ succeeded | requires_payment_method
+//! ```
+//!
+//! Every transition is a read-modify-write in one transaction that also writes the
+//! processor's webhook events, so an event exists exactly when its transition does.
+
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::Json;
+use payment_core::api::{
+    ConsentRecord, CreateConfirmIntent, EwalletChannel, NextAction, PaymentIntent,
+    PaymentIntentStatus, PaymentMethodType, RedirectToUrl,
+};
+use payment_core::error::{ApiError, ErrorCode};
+use payment_core::money::{Currency, MinorUnit};
+use payment_core::secret::ClientSecret;
+use serde::{Deserialize, Serialize};
+use sqlx::SqliteConnection;
+use subtle::ConstantTimeEq;
+
+use crate::customers::demo_customer;
+use crate::error::{ApiResult, AppError, JsonWithBytes};
+use crate::idempotency;
+use crate::ids::{new_id, new_secret};
+use crate::methods::{load_method, wire_enum, MethodRow};
+use crate::processor::{authentication_failed, ActionPage, Attempt, Behaviour, Final, Outcome};
+use crate::state::AppState;
+use crate::webhooks::emit;
+
+/// Where a customer lands when the token named no `return_url`.
+pub const DEFAULT_RETURN_URL: &str = "/complete";
+
+/// What a `requires_action` or `processing` intent is waiting for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "waiting_for", rename_all = "snake_case")]
+pub enum Pending {
+    /// The customer's choice on a simulated page.
+    Action {
+        /// Which page.
+        page: ActionPage,
+        /// The result if the customer completes it.
+        on_success: Final,
+    },
+    /// The settlement at `settle_at`.
+    Settlement {
+        /// The result.
+        then: Final,
+    },
+}
+
+/// A `payment_intents` row.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct IntentRow {
+    pub id: String,
+    pub client_secret: String,
+    pub order_id: Option<String>,
+    pub customer_id: Option<String>,
+    pub amount: i64,
+    pub currency: String,
+    pub status: String,
+    pub payment_method_id: Option<String>,
+    pub setup_future_usage: Option<String>,
+    pub consent: Option<String>,
+    pub return_url: Option<String>,
+    pub next_action: Option<String>,
+    pub last_payment_error: Option<String>,
+    pub pending: Option<String>,
+}
+
+const INTENT_COLUMNS: &str = "id, client_secret, order_id, customer_id, amount, currency, \
+    status, payment_method_id, setup_future_usage, consent, return_url, next_action, \
+    last_payment_error, pending";
+
+impl IntentRow {
+    /// The status.
+    pub fn status(&self) -> PaymentIntentStatus {
+        wire_enum(&self.status).unwrap_or(PaymentIntentStatus::Unknown)
+    }
+
+    /// What it waits for.
+    pub fn pending(&self) -> Option<Pending> {
+        serde_json::from_str(self.pending.as_deref()?).ok()
+    }
+
+    /// The return URL with the parameters the return page reads.
+    pub fn return_url_with_result(&self, redirect_status: &str) -> String {
+        let base = self.return_url.as_deref().unwrap_or(DEFAULT_RETURN_URL);
+        let separator = if base.contains('?') { '&' } else { '?' };
+        // Ids and secrets are alphanumeric with underscores: nothing to escape.
+        format!(
+            "{base}{separator}payment_intent={}&payment_intent_client_secret={}&redirect_status={redirect_status}",
+            self.id, self.client_secret
+        )
+    }
+}
+
+/// Loads an intent.
+pub async fn load_intent(
+    conn: &mut SqliteConnection,
+    id: &str,
+) -> Result<Option<IntentRow>, sqlx::Error> {
+    sqlx::query_as::<_, IntentRow>(&format!(
+        "SELECT {INTENT_COLUMNS} FROM payment_intents WHERE id = ?"
+    ))
+    .bind(id)
+    .fetch_optional(conn)
+    .await
+}
+
+/// The wire form; the client secret only where the caller created the intent.
+pub async fn intent_wire(
+    conn: &mut SqliteConnection,
+    row: &IntentRow,
+    with_secret: bool,
+) -> ApiResult<PaymentIntent> {
+    let method = match &row.payment_method_id {
+        Some(id) => load_method(&mut *conn, id).await?,
+        None => None,
+    };
+    Ok(PaymentIntent {
+        id: row.id.clone(),
+        client_secret: with_secret.then(|| ClientSecret::new(row.client_secret.clone())),
+        status: row.status(),
+        amount: MinorUnit::new(row.amount),
+        currency: Currency::new(&row.currency).map_err(|_| AppError::internal())?,
+        next_action: row
+            .next_action
+            .as_deref()
+            .map(serde_json::from_str::<NextAction>)
+            .transpose()?,
+        last_payment_error: row
+            .last_payment_error
+            .as_deref()
+            .map(serde_json::from_str::<ApiError>)
+            .transpose()?,
+        payment_method_preview: method.as_ref().map(MethodRow::preview),
+    })
+}
+
+/// Emits a `payment_intent.*` event with the intent as it is now.
+async fn emit_intent(conn: &mut SqliteConnection, kind: &str, id: &str, now: i64) -> ApiResult<()> {
+    let row = load_intent(&mut *conn, id)
+        .await?
+        .ok_or_else(AppError::internal)?;
+    let object = serde_json::to_value(intent_wire(&mut *conn, &row, false).await?)?;
+    emit(conn, kind, object, now).await?;
+    Ok(())
+}
+
+/// A masked wallet account, as a wallet's token would report it.
+fn account_label(channel: EwalletChannel, intent_id: &str) -> String {
+    let digits: u32 = intent_id.bytes().map(u32::from).sum::<u32>() % 10_000;
+    let prefix = if matches!(channel, EwalletChannel::Gcash | EwalletChannel::Paymaya) {
+        "+63"
+    } else {
+        "+62"
+    };
+    format!("{prefix} •••• {digits:04}")
+}
+
+/// Attaches the intent's method to its customer after a successful payment that asked
+/// to save it: `always` with consent, otherwise `limited` (never redisplayed).
+async fn save_method(conn: &mut SqliteConnection, intent: &IntentRow, now: i64) -> ApiResult<()> {
+    let (Some(usage), Some(customer), Some(method_id)) = (
+        &intent.setup_future_usage,
+        &intent.customer_id,
+        &intent.payment_method_id,
+    ) else {
+        return Ok(());
+    };
+    let Some(method) = load_method(&mut *conn, method_id).await? else {
+        return Ok(());
+    };
+    if method.customer_id.as_deref() == Some(customer)
+        && method.setup_usage.as_deref() == Some(usage)
+    {
+        return Ok(());
+    }
+    let allow_redisplay = if intent.consent.is_some() {
+        "always"
+    } else {
+        "limited"
+    };
+    // An authorised wallet hands back a reusable token (Xendit's payment_token_id).
+    let (behaviour, label) = match method.behaviour() {
+        Some(Behaviour::Ewallet { channel }) => (
+            Behaviour::EwalletToken { channel }.to_db(),
+            Some(account_label(channel, &intent.id)),
+        ),
+        _ => (
+            method.test_behaviour.clone(),
+            method.ewallet_account_label.clone(),
+        ),
+    };
+    sqlx::query(
+        "UPDATE payment_methods SET customer_id = ?, allow_redisplay = ?, setup_usage = ?, \
+         consent = ?, test_behaviour = ?, ewallet_account_label = ? WHERE id = ?",
+    )
+    .bind(customer)
+    .bind(allow_redisplay)
+    .bind(usage)
+    .bind(&intent.consent)
+    .bind(behaviour)
+    .bind(label)
+    .bind(method_id)
+    .execute(&mut *conn)
+    .await?;
+    let saved = load_method(&mut *conn, method_id)
+        .await?
+        .ok_or_else(AppError::internal)?;
+    let mut object = serde_json::to_value(saved.saved())?;
+    object["customer"] = customer.clone().into();
+    emit(conn, "payment_method.attached", object, now).await?;
+    tracing::info!(payment_method = %method_id, allow_redisplay, "payment method saved");
+    Ok(())
+}
+
+/// Applies a final result to an intent.
+pub async fn finish(
+    conn: &mut SqliteConnection,
+    intent: &IntentRow,
+    result: &Final,
+    now: i64,
+) -> ApiResult<()> {
+    match result {
+        Final::Succeeded { disputed } => {
+            sqlx::query(
+                "UPDATE payment_intents SET status = 'succeeded', next_action = NULL, \
+                 pending = NULL, settle_at = NULL, last_payment_error = NULL WHERE id = ?",
+            )
+            .bind(&intent.id)
+            .execute(&mut *conn)
+            .await?;
+            let charge = new_id("ch");
+            sqlx::query(
+                "INSERT INTO charges (id, payment_intent_id, amount, currency, created) \
+                 VALUES (?, ?, ?, ?, ?)",
+            )
+            .bind(&charge)
+            .bind(&intent.id)
+            .bind(intent.amount)
+            .bind(&intent.currency)
+            .bind(now)
+            .execute(&mut *conn)
+            .await?;
+            save_method(conn, intent, now).await?;
+            emit_intent(conn, "payment_intent.succeeded", &intent.id, now).await?;
+            if *disputed {
+                emit(
+                    conn,
+                    "charge.dispute.created",
+                    serde_json::json!({"charge": charge, "payment_intent": intent.id, "reason": "general"}),
+                    now,
+                )
+                .await?;
+            }
+            tracing::info!(intent = %intent.id, "payment intent succeeded");
+        }
+        Final::Failed { error } => {
+            sqlx::query(
+                "UPDATE payment_intents SET status = 'requires_payment_method', next_action = NULL, \
+                 pending = NULL, settle_at = NULL, last_payment_error = ? WHERE id = ?",
+            )
+            .bind(serde_json::to_string(error)?)
+            .bind(&intent.id)
+            .execute(&mut *conn)
+            .await?;
+            emit_intent(conn, "payment_intent.payment_failed", &intent.id, now).await?;
+            tracing::info!(intent = %intent.id, code = error.code.as_str(), "payment intent failed");
+        }
+    }
+    Ok(())
+}
+
+/// Applies the processor's answer to a freshly confirmed intent.
+async fn apply_outcome(
+    state: &AppState,
+    conn: &mut SqliteConnection,
+    intent: &IntentRow,
+    outcome: Outcome,
+    now: i64,
+) -> ApiResult<()> {
+    match outcome {
+        Outcome::Done(result) => finish(conn, intent, &result, now).await,
+        Outcome::RequiresAction { page, on_success } => {
+            let path = match page {
+                ActionPage::ThreeDSecure => "authenticate",
+                ActionPage::Ewallet => "ewallet",
+            };
+            let next_action = NextAction::RedirectToUrl {
+                redirect_to_url: RedirectToUrl {
+                    url: format!(
+                        "{}/test-mode/{path}/{}",
+                        state.settings().public_url,
+                        intent.id
+                    ),
+                    return_url: intent
+                        .return_url
+                        .clone()
+                        .unwrap_or_else(|| DEFAULT_RETURN_URL.to_owned()),
+                },
+            };
+            sqlx::query(
+                "UPDATE payment_intents SET status = 'requires_action', next_action = ?, \
+                 pending = ? WHERE id = ?",
+            )
+            .bind(serde_json::to_string(&next_action)?)
+            .bind(serde_json::to_string(&Pending::Action {
+                page,
+                on_success,
+            })?)
+            .bind(&intent.id)
+            .execute(&mut *conn)
+            .await?;
+            tracing::info!(intent = %intent.id, ?page, "payment intent requires action");
+            Ok(())
+        }
+        Outcome::Processing { delay, then } => {
+            sqlx::query(
+                "UPDATE payment_intents SET status = 'processing', pending = ?, settle_at = ? \
+                 WHERE id = ?",
+            )
+            .bind(serde_json::to_string(&Pending::Settlement { then })?)
+            .bind(now + delay)
+            .bind(&intent.id)
+            .execute(&mut *conn)
+            .await?;
+            emit_intent(conn, "payment_intent.processing", &intent.id, now).await?;
+            tracing::info!(intent = %intent.id, "payment intent processing");
+            Ok(())
+        }
+    }
+}
+
+/// The order is paid: fulfil it exactly once, whoever notices first (the confirm
+/// response, the return page's poll, or the webhook). Returns whether this call did.
+pub async fn fulfil(
+    conn: &mut SqliteConnection,
+    intent: &IntentRow,
+    via: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let Some(order) = &intent.order_id else {
+        return Ok(false);
+    };
+    let inserted = sqlx::query(
+        "INSERT OR IGNORE INTO fulfilments (order_id, payment_intent_id, via, created) \
+         VALUES (?, ?, ?, ?)",
+    )
+    .bind(order)
+    .bind(&intent.id)
+    .bind(via)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected()
+        == 1;
+    if inserted {
+        sqlx::query("UPDATE orders SET status = 'paid', paid_at = ?, paid_via = ? WHERE id = ?")
+            .bind(now)
+            .bind(via)
+            .bind(order)
+            .execute(&mut *conn)
+            .await?;
+        tracing::info!(order = %order, intent = %intent.id, via, "order fulfilled");
+    }
+    Ok(inserted)
+}
+
+/// Settles one `processing` intent whose time has come.
+pub async fn settle_if_due(state: &AppState, id: &str) -> ApiResult<()> {
+    let now = state.now();
+    let mut tx = state.db().begin().await?;
+    let due: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM payment_intents WHERE id = ? AND status = 'processing' AND settle_at <= ?",
+    )
+    .bind(id)
+    .bind(now)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if due.is_none() {
+        return Ok(());
+    }
+    let intent = load_intent(&mut tx, id)
+        .await?
+        .ok_or_else(AppError::internal)?;
+    if let Some(Pending::Settlement { then }) = intent.pending() {
+        finish(&mut tx, &intent, &then, now).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Settles every due `processing` intent (the server's background tick).
+pub async fn settle_all_due(state: &AppState) -> ApiResult<usize> {
+    let ids: Vec<String> = sqlx::query_scalar(
+        "SELECT id FROM payment_intents WHERE status = 'processing' AND settle_at <= ?",
+    )
+    .bind(state.now())
+    .fetch_all(state.db())
+    .await?;
+    for id in &ids {
+        settle_if_due(state, id).await?;
+    }
+    Ok(ids.len())
+}
+
+/// Completes or refuses the customer action on a simulated page. Leaves anything not
+/// waiting for that page alone (a second click, a stale tab).
+pub async fn complete_action(
+    state: &AppState,
+    id: &str,
+    page: ActionPage,
+    accepted: bool,
+) -> ApiResult<Option<IntentRow>> {
+    let now = state.now();
+    let mut tx = state.db().begin().await?;
+    let Some(intent) = load_intent(&mut tx, id).await? else {
+        return Ok(None);
+    };
+    if intent.status() == PaymentIntentStatus::RequiresAction {
+        if let Some(Pending::Action {
+            page: waiting,
+            on_success,
+        }) = intent.pending()
+        {
+            if waiting == page {
+                let result = if accepted {
+                    on_success
+                } else {
+                    let mut error = authentication_failed();
+                    if page == ActionPage::Ewallet {
+                        error.message = "The e-wallet payment was declined.".to_owned();
+                    }
+                    Final::Failed { error }
+                };
+                finish(&mut tx, &intent, &result, now).await?;
+            }
+        }
+    }
+    let intent = load_intent(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(intent)
+}
+
+/// A confirm's result: the HTTP status and body to answer (and to store for replays).
+fn respond(result: ApiResult<PaymentIntent>) -> (StatusCode, serde_json::Value) {
+    match result {
+        Ok(intent) => match &intent.last_payment_error {
+            // A failed confirm answers with the error and the intent, as Stripe does.
+            Some(error) if intent.status == PaymentIntentStatus::RequiresPaymentMethod => {
+                let mut err = AppError::from_api(StatusCode::PAYMENT_REQUIRED, error.clone());
+                err.payment_intent = serde_json::to_value(&intent).ok();
+                (err.status, err.body())
+            }
+            _ => (
+                StatusCode::OK,
+                serde_json::to_value(&intent).unwrap_or_default(),
+            ),
+        },
+        Err(err) => (err.status, err.body()),
+    }
+}
+
+/// What a new intent carries besides its method.
+#[derive(Debug, Default)]
+struct IntentParams {
+    customer_id: Option<String>,
+    setup_future_usage: Option<String>,
+    consent: Option<String>,
+    return_url: Option<String>,
+    off_session: bool,
+}
+
+/// Creates an order from the cart and an intent for it, and confirms it.
+async fn create_and_confirm(
+    state: &AppState,
+    conn: &mut SqliteConnection,
+    method: &MethodRow,
+    params: IntentParams,
+) -> ApiResult<PaymentIntent> {
+    let IntentParams {
+        customer_id,
+        setup_future_usage,
+        consent,
+        return_url,
+        off_session,
+    } = params;
+    let now = state.now();
+    let behaviour = method.behaviour().ok_or_else(AppError::internal)?;
+    let cart = &state.settings().cart;
+    let amount = cart.amount().ok_or_else(AppError::internal)?;
+    let currency = cart.currency;
+    match method.kind() {
+        PaymentMethodType::Ewallet => {
+            let channel = method
+                .ewallet_channel
+                .as_deref()
+                .and_then(wire_enum::<EwalletChannel>)
+                .unwrap_or(EwalletChannel::Unknown);
+            if !channel.supports(&currency) {
+                return Err(AppError::param_invalid(
+                    "payment_method",
+                    format!(
+                        "{} does not take payments in {currency}.",
+                        channel.display_name()
+                    ),
+                ));
+            }
+        }
+        PaymentMethodType::SepaDebit if currency != Currency::EUR => {
+            return Err(AppError::param_invalid(
+                "payment_method",
+                "SEPA Direct Debit takes payments in EUR only.",
+            ));
+        }
+        _ => {}
+    }
+    let order = new_id("ord");
+    sqlx::query("INSERT INTO orders (id, created, items, amount, currency) VALUES (?, ?, ?, ?, ?)")
+        .bind(&order)
+        .bind(now)
+        .bind(serde_json::to_string(&cart.items)?)
+        .bind(amount.get())
+        .bind(currency.code())
+        .execute(&mut *conn)
+        .await?;
+    let id = new_id("pi");
+    sqlx::query(
+        "INSERT INTO payment_intents (id, client_secret, order_id, customer_id, created, amount, \
+         currency, status, payment_method_id, setup_future_usage, consent, off_session, return_url) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'requires_confirmation', ?, ?, ?, ?, ?)",
+    )
+    .bind(&id)
+    .bind(new_secret(&id))
+    .bind(&order)
+    .bind(&customer_id)
+    .bind(now)
+    .bind(amount.get())
+    .bind(currency.code())
+    .bind(&method.id)
+    .bind(&setup_future_usage)
+    .bind(&consent)
+    .bind(off_session)
+    .bind(&return_url)
+    .execute(&mut *conn)
+    .await?;
+    let intent = load_intent(&mut *conn, &id)
+        .await?
+        .ok_or_else(AppError::internal)?;
+    let outcome = state.processor().confirm(Attempt {
+        behaviour,
+        off_session,
+        set_up_off_session: method.set_up_off_session(),
+    });
+    let outcome = match outcome {
+        // Nobody is there to authenticate a merchant-initiated charge.
+        Outcome::RequiresAction { .. } if off_session => Outcome::Done(Final::Failed {
+            error: crate::processor::decline_error(
+                payment_core::error::DeclineCode::AuthenticationRequired,
+            ),
+        }),
+        other => other,
+    };
+    apply_outcome(state, conn, &intent, outcome, now).await?;
+    let intent = load_intent(&mut *conn, &id)
+        .await?
+        .ok_or_else(AppError::internal)?;
+    if intent.status() == PaymentIntentStatus::Succeeded {
+        fulfil(conn, &intent, "confirm", now).await?;
+    }
+    tracing::info!(intent = %id, order = %order, status = %intent.status, "payment intent confirmed");
+    intent_wire(conn, &intent, true).await
+}
+
+/// A `confirmation_tokens` row.
+#[derive(Debug, sqlx::FromRow)]
+struct TokenRow {
+    payment_method_id: String,
+    customer_id: Option<String>,
+    expires_at: i64,
+    used_at: Option<i64>,
+    setup_future_usage: Option<String>,
+    return_url: Option<String>,
+    consent: Option<String>,
+}
+
+async fn create_confirm(
+    state: &AppState,
+    request: &CreateConfirmIntent,
+) -> ApiResult<PaymentIntent> {
+    let now = state.now();
+    let param = "confirmation_token_id";
+    let mut tx = state.db().begin().await?;
+    let token = sqlx::query_as::<_, TokenRow>(
+        "SELECT payment_method_id, customer_id, expires_at, used_at, setup_future_usage, \
+         return_url, consent FROM confirmation_tokens WHERE id = ?",
+    )
+    .bind(&request.confirmation_token_id)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(|| AppError::missing("confirmation token", Some(param)))?;
+    if token.used_at.is_some() {
+        return Err(AppError::invalid(ErrorCode::TokenAlreadyUsed).with_param(param));
+    }
+    if now >= token.expires_at {
+        return Err(AppError::invalid(ErrorCode::ExpiredToken).with_param(param));
+    }
+    sqlx::query("UPDATE confirmation_tokens SET used_at = ? WHERE id = ?")
+        .bind(now)
+        .bind(&request.confirmation_token_id)
+        .execute(&mut *tx)
+        .await?;
+    let method = load_method(&mut *tx, &token.payment_method_id)
+        .await?
+        .ok_or_else(AppError::internal)?;
+    let mut customer = token.customer_id.or_else(|| method.customer_id.clone());
+    if customer.is_none() && token.setup_future_usage.is_some() {
+        customer = Some(demo_customer(&mut tx, now).await?);
+    }
+    let params = IntentParams {
+        customer_id: customer,
+        setup_future_usage: token.setup_future_usage,
+        consent: token.consent,
+        return_url: token.return_url,
+        off_session: false,
+    };
+    let intent = create_and_confirm(state, &mut tx, &method, params).await?;
+    tx.commit().await?;
+    Ok(intent)
+}
+
+/// `POST /api/create-confirm-intent`: the server prices the order from its cart, creates
+/// the intent and confirms it with the token. `Idempotency-Key` makes it safe to retry.
+pub async fn intents_create_confirm(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: JsonWithBytes<CreateConfirmIntent>,
+) -> Response {
+    run_idempotent(
+        &state,
+        &headers,
+        "create-confirm-intent",
+        &body.bytes,
+        || create_confirm(&state, &body.value),
+    )
+    .await
+}
+
+async fn run_idempotent<F, Fut>(
+    state: &AppState,
+    headers: &HeaderMap,
+    scope: &str,
+    bytes: &[u8],
+    work: F,
+) -> Response
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = ApiResult<PaymentIntent>>,
+{
+    use axum::response::IntoResponse;
+    let key = match idempotency::key(headers) {
+        Ok(key) => key,
+        Err(err) => return err.into_response(),
+    };
+    let raw: serde_json::Value = serde_json::from_slice(bytes).unwrap_or_default();
+    idempotency::run(state, key, scope, &raw, || async { respond(work().await) }).await
+}
+
+/// `POST /api/charges/off_session` body.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OffSessionCharge {
+    /// The saved method.
+    pub payment_method: String,
+    /// Its customer.
+    pub customer: String,
+}
+
+async fn charge_off_session(
+    state: &AppState,
+    request: &OffSessionCharge,
+) -> ApiResult<PaymentIntent> {
+    let mut tx = state.db().begin().await?;
+    let method = load_method(&mut *tx, &request.payment_method)
+        .await?
+        .filter(|m| m.customer_id.as_deref() == Some(request.customer.as_str()))
+        .ok_or_else(|| AppError::missing("payment method", Some("payment_method")))?;
+    let params = IntentParams {
+        customer_id: Some(request.customer.clone()),
+        off_session: true,
+        ..IntentParams::default()
+    };
+    let intent = create_and_confirm(state, &mut tx, &method, params).await?;
+    tx.commit().await?;
+    Ok(intent)
+}
+
+/// `POST /api/charges/off_session`: the merchant charges a saved method without the
+/// customer (a subscription renewal, a later instalment).
+pub async fn charges_off_session(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: JsonWithBytes<OffSessionCharge>,
+) -> Response {
+    run_idempotent(&state, &headers, "charges/off_session", &body.bytes, || {
+        charge_off_session(&state, &body.value)
+    })
+    .await
+}
+
+/// `?client_secret=` of the status endpoint.
+#[derive(Debug, Deserialize)]
+pub struct SecretQuery {
+    client_secret: Option<String>,
+}
+
+/// `GET /api/payment_intents/{id}?client_secret=…`: the status for the return page and
+/// for polling. Settles a due SEPA debit first, and fulfils a paid order.
+pub async fn payment_intents_get(
+    State(state): State<AppState>,
+    id: Result<Path<String>, PathRejection>,
+    query: Result<Query<SecretQuery>, QueryRejection>,
+) -> ApiResult<Json<PaymentIntent>> {
+    let Path(id) = id.map_err(|_| AppError::missing("payment intent", Some("id")))?;
+    let Query(query) =
+        query.map_err(|_| AppError::param_invalid("client_secret", "Invalid query string."))?;
+    let secret = query
+        .client_secret
+        .ok_or_else(|| AppError::param_missing("client_secret"))?;
+    settle_if_due(&state, &id).await?;
+    let now = state.now();
+    let mut tx = state.db().begin().await?;
+    let intent = load_intent(&mut tx, &id)
+        .await?
+        // A wrong secret looks exactly like a missing intent.
+        .filter(|i| bool::from(i.client_secret.as_bytes().ct_eq(secret.as_bytes())))
+        .ok_or_else(|| AppError::missing("payment intent", Some("id")))?;
+    if intent.status() == PaymentIntentStatus::Succeeded {
+        fulfil(&mut tx, &intent, "poll", now).await?;
+    }
+    let wire = intent_wire(&mut tx, &intent, false).await?;
+    tx.commit().await?;
+    Ok(Json(wire))
+}
+
+/// The consent stored with a saved method, for tests and receipts.
+pub async fn consent_of(state: &AppState, method_id: &str) -> ApiResult<Option<ConsentRecord>> {
+    let text: Option<Option<String>> =
+        sqlx::query_scalar("SELECT consent FROM payment_methods WHERE id = ?")
+            .bind(method_id)
+            .fetch_optional(state.db())
+            .await?;
+    Ok(text
+        .flatten()
+        .map(|t| serde_json::from_str(&t))
+        .transpose()?)
+}

@@ -1,0 +1,388 @@
+//! The payment processor behind the merchant API, and the built-in deterministic
+//! test-mode processor that follows Stripe's documented test numbers (DESIGN.md).
+//!
+//! The processor sees raw card and IBAN data exactly once, when a confirmation token is
+//! made, and answers with a [`Behaviour`]: the outcome class stored with the payment
+//! method instead of the number. Later decisions (confirm, 3-D Secure result, SEPA
+//! settlement, off-session charge) are made from that class alone.
+
+use payment_core::api::EwalletChannel;
+use payment_core::error::{ApiError, DeclineCode, ErrorCode, ErrorType};
+use payment_core::iban::Iban;
+use serde::{Deserialize, Serialize};
+
+/// How a payment method behaves when charged, decided when it was tokenised.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Behaviour {
+    /// Charges succeed, on and off session.
+    CardSucceeds,
+    /// 4000 0025 0000 3155: 3-D Secure on session unless set up for off-session use.
+    CardAuthenticateUnlessSetUp,
+    /// 4000 0027 6000 3184: 3-D Secure on every payment; off session it fails.
+    CardAuthenticateAlways,
+    /// 4000 0000 0000 3220: 3-D Secure, then success.
+    CardAuthenticateThenSucceed,
+    /// 4000 0084 0000 1629: 3-D Secure, then declined.
+    CardAuthenticateThenDecline,
+    /// Declined with the code.
+    CardDeclined {
+        /// Why.
+        decline_code: DeclineCode,
+    },
+    /// SEPA: processing, then succeeded (or failed) after `delay` seconds.
+    SepaDebit {
+        /// The debit succeeds.
+        succeeds: bool,
+        /// Seconds in `processing`.
+        delay: i64,
+        /// A dispute follows the success.
+        disputed: bool,
+    },
+    /// An e-wallet: the customer authorises on the wallet's page.
+    Ewallet {
+        /// The wallet.
+        channel: EwalletChannel,
+    },
+    /// A saved e-wallet token (Xendit's `payment_token_id`): charged without a redirect.
+    EwalletToken {
+        /// The wallet.
+        channel: EwalletChannel,
+    },
+}
+
+impl Behaviour {
+    /// Stored form.
+    pub fn to_db(self) -> String {
+        serde_json::to_string(&self).unwrap_or_default()
+    }
+
+    /// From the stored form.
+    pub fn from_db(text: &str) -> Option<Self> {
+        serde_json::from_str(text).ok()
+    }
+}
+
+/// What a charge attempt knows: the method's class and the circumstances.
+#[derive(Clone, Copy, Debug)]
+pub struct Attempt {
+    /// The method's class.
+    pub behaviour: Behaviour,
+    /// The customer is not present (a merchant-initiated charge).
+    pub off_session: bool,
+    /// The method was set up for off-session use by an earlier authenticated payment.
+    pub set_up_off_session: bool,
+}
+
+/// Which simulated page a redirect goes to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionPage {
+    /// The 3-D Secure challenge.
+    ThreeDSecure,
+    /// The e-wallet's authorisation page.
+    Ewallet,
+}
+
+/// The final result of an attempt.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "result", rename_all = "snake_case")]
+pub enum Final {
+    /// Money moved.
+    Succeeded {
+        /// A dispute event follows (SEPA test emails).
+        #[serde(default)]
+        disputed: bool,
+    },
+    /// Failed: the intent goes back to `requires_payment_method` with this error.
+    Failed {
+        /// Why.
+        error: ApiError,
+    },
+}
+
+/// The processor's answer to a confirm.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Settled at once.
+    Done(Final),
+    /// The customer must act on a page; the action resolves to one of two finals.
+    RequiresAction {
+        /// Which page.
+        page: ActionPage,
+        /// If the customer completes it.
+        on_success: Final,
+    },
+    /// The result comes later.
+    Processing {
+        /// Seconds until it settles.
+        delay: i64,
+        /// What it settles to.
+        then: Final,
+    },
+}
+
+/// A payment processor. Implementations are deterministic functions of their inputs so
+/// a real processor adapter can sit behind the same calls.
+pub trait Processor: Send + Sync + 'static {
+    /// The class of a valid card number (digits only).
+    fn classify_card(&self, pan_digits: &str) -> Behaviour;
+
+    /// The class of a SEPA account, from the IBAN and the billing email.
+    fn classify_sepa(&self, iban: &Iban, email: Option<&str>) -> Behaviour;
+
+    /// Confirms a payment.
+    fn confirm(&self, attempt: Attempt) -> Outcome;
+}
+
+/// The built-in test-mode processor.
+#[derive(Clone, Debug)]
+pub struct TestProcessor {
+    /// Seconds an ordinary SEPA debit stays `processing`.
+    pub sepa_delay: i64,
+    /// Seconds a "Delayed" SEPA test email stays `processing` (≥ 3 minutes).
+    pub sepa_long_delay: i64,
+}
+
+impl Default for TestProcessor {
+    fn default() -> Self {
+        Self {
+            sepa_delay: 10,
+            sepa_long_delay: 180,
+        }
+    }
+}
+
+/// The decline test numbers.
+const DECLINES: [(&str, DeclineCode); 8] = [
+    ("4000000000000002", DeclineCode::GenericDecline),
+    ("4000000000009995", DeclineCode::InsufficientFunds),
+    ("4000000000009987", DeclineCode::LostCard),
+    ("4000000000009979", DeclineCode::StolenCard),
+    ("4000000000000069", DeclineCode::ExpiredCard),
+    ("4000000000000127", DeclineCode::IncorrectCvc),
+    ("4000000000000119", DeclineCode::ProcessingError),
+    ("4000000000006975", DeclineCode::CardVelocityExceeded),
+];
+
+/// The error a decline code is reported with. Expired card, incorrect CVC and processing
+/// error have their own top-level codes in Stripe's API; the rest are `card_declined`.
+pub fn decline_error(decline: DeclineCode) -> ApiError {
+    let code = match decline {
+        DeclineCode::ExpiredCard => ErrorCode::ExpiredCard,
+        DeclineCode::IncorrectCvc => ErrorCode::IncorrectCvc,
+        DeclineCode::ProcessingError => ErrorCode::ProcessingError,
+        DeclineCode::AuthenticationRequired => ErrorCode::AuthenticationRequired,
+        DeclineCode::GenericDecline
+        | DeclineCode::InsufficientFunds
+        | DeclineCode::LostCard
+        | DeclineCode::StolenCard
+        | DeclineCode::CardVelocityExceeded
+        | DeclineCode::Unknown => ErrorCode::CardDeclined,
+    };
+    let shown = decline.customer_facing();
+    ApiError {
+        kind: ErrorType::CardError,
+        code,
+        decline_code: Some(decline),
+        message: shown.default_message().to_owned(),
+        param: None,
+    }
+}
+
+fn failed(error: ApiError) -> Final {
+    Final::Failed { error }
+}
+
+fn authentication_required() -> ApiError {
+    ApiError {
+        kind: ErrorType::CardError,
+        code: ErrorCode::AuthenticationRequired,
+        decline_code: Some(DeclineCode::AuthenticationRequired),
+        message: ErrorCode::AuthenticationRequired
+            .default_message()
+            .to_owned(),
+        param: None,
+    }
+}
+
+/// The error of a refused 3-D Secure challenge or wallet authorisation.
+pub fn authentication_failed() -> ApiError {
+    ApiError::new(
+        ErrorType::CardError,
+        ErrorCode::PaymentIntentAuthenticationFailure,
+    )
+}
+
+const SUCCEEDED: Final = Final::Succeeded { disputed: false };
+
+impl Processor for TestProcessor {
+    fn classify_card(&self, pan: &str) -> Behaviour {
+        if let Some((_, decline_code)) = DECLINES.iter().find(|(n, _)| *n == pan) {
+            return Behaviour::CardDeclined {
+                decline_code: *decline_code,
+            };
+        }
+        match pan {
+            "4000002500003155" => Behaviour::CardAuthenticateUnlessSetUp,
+            "4000002760003184" => Behaviour::CardAuthenticateAlways,
+            "4000000000003220" => Behaviour::CardAuthenticateThenSucceed,
+            "4000008400001629" => Behaviour::CardAuthenticateThenDecline,
+            // The listed success numbers, and any other valid number: test mode accepts
+            // every card that passed validation.
+            _ => Behaviour::CardSucceeds,
+        }
+    }
+
+    fn classify_sepa(&self, iban: &Iban, email: Option<&str>) -> Behaviour {
+        let sepa = |succeeds, delay, disputed| Behaviour::SepaDebit {
+            succeeds,
+            delay,
+            disputed,
+        };
+        // Stripe's magic emails, optionally with any `prefix_` before them.
+        if let Some(email) = email {
+            let local = email.split('@').next().unwrap_or("");
+            let local = local.rsplit('_').next().unwrap_or(local);
+            let magic = local.to_ascii_lowercase();
+            let found = match magic.as_str() {
+                "generatedsepadebitintentssucceed" => Some(sepa(true, self.sepa_delay, false)),
+                "generatedsepadebitintentssucceeddelayed" => {
+                    Some(sepa(true, self.sepa_long_delay, false))
+                }
+                "generatedsepadebitintentsfail" => Some(sepa(false, self.sepa_delay, false)),
+                "generatedsepadebitintentsfaildelayed" => {
+                    Some(sepa(false, self.sepa_long_delay, false))
+                }
+                "generatedsepadebitintentssucceeddisputed" => {
+                    Some(sepa(true, self.sepa_delay, true))
+                }
+                _ => None,
+            };
+            if let Some(found) = found {
+                return found;
+            }
+        }
+        let fails = iban.electronic() == "DE62370400440532013001";
+        sepa(!fails, self.sepa_delay, false)
+    }
+
+    fn confirm(&self, attempt: Attempt) -> Outcome {
+        let challenge = |on_success| Outcome::RequiresAction {
+            page: ActionPage::ThreeDSecure,
+            on_success,
+        };
+        match attempt.behaviour {
+            Behaviour::CardSucceeds => Outcome::Done(SUCCEEDED),
+            Behaviour::CardDeclined { decline_code } => {
+                Outcome::Done(failed(decline_error(decline_code)))
+            }
+            Behaviour::CardAuthenticateUnlessSetUp => {
+                if attempt.set_up_off_session {
+                    Outcome::Done(SUCCEEDED)
+                } else if attempt.off_session {
+                    Outcome::Done(failed(authentication_required()))
+                } else {
+                    challenge(SUCCEEDED)
+                }
+            }
+            Behaviour::CardAuthenticateAlways | Behaviour::CardAuthenticateThenSucceed => {
+                if attempt.off_session {
+                    Outcome::Done(failed(authentication_required()))
+                } else {
+                    challenge(SUCCEEDED)
+                }
+            }
+            Behaviour::CardAuthenticateThenDecline => {
+                if attempt.off_session {
+                    Outcome::Done(failed(authentication_required()))
+                } else {
+                    challenge(failed(decline_error(DeclineCode::GenericDecline)))
+                }
+            }
+            Behaviour::SepaDebit {
+                succeeds,
+                delay,
+                disputed,
+            } => Outcome::Processing {
+                delay,
+                then: if succeeds {
+                    Final::Succeeded { disputed }
+                } else {
+                    failed(decline_error(DeclineCode::GenericDecline))
+                },
+            },
+            Behaviour::Ewallet { .. } => {
+                if attempt.off_session {
+                    Outcome::Done(failed(authentication_required()))
+                } else {
+                    Outcome::RequiresAction {
+                        page: ActionPage::Ewallet,
+                        on_success: SUCCEEDED,
+                    }
+                }
+            }
+            Behaviour::EwalletToken { .. } => Outcome::Done(SUCCEEDED),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use payment_core::iban::validate_iban;
+
+    fn on_session(behaviour: Behaviour) -> Attempt {
+        Attempt {
+            behaviour,
+            off_session: false,
+            set_up_off_session: false,
+        }
+    }
+
+    #[test]
+    fn behaviour_round_trips_through_its_stored_form() {
+        for behaviour in [
+            Behaviour::CardSucceeds,
+            Behaviour::CardDeclined {
+                decline_code: DeclineCode::LostCard,
+            },
+            Behaviour::SepaDebit {
+                succeeds: false,
+                delay: 180,
+                disputed: false,
+            },
+            Behaviour::Ewallet {
+                channel: EwalletChannel::Gcash,
+            },
+        ] {
+            assert_eq!(Behaviour::from_db(&behaviour.to_db()), Some(behaviour));
+        }
+    }
+
+    #[test]
+    fn lost_card_is_shown_as_a_generic_decline() {
+        let error = decline_error(DeclineCode::LostCard);
+        assert_eq!(error.decline_code, Some(DeclineCode::LostCard));
+        assert_eq!(error.message, "Your card was declined.");
+    }
+
+    #[test]
+    fn sepa_magic_emails_accept_a_prefix() {
+        let p = TestProcessor::default();
+        let iban = validate_iban("DE89370400440532013000").unwrap();
+        assert_eq!(
+            p.classify_sepa(
+                &iban,
+                Some("shop_generatedSepaDebitIntentsFailDelayed@example.com")
+            ),
+            Behaviour::SepaDebit {
+                succeeds: false,
+                delay: 180,
+                disputed: false
+            }
+        );
+        let three_ds = p.confirm(on_session(Behaviour::CardAuthenticateThenSucceed));
+        assert!(matches!(three_ds, Outcome::RequiresAction { .. }));
+    }
+}

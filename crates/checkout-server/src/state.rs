@@ -1,0 +1,218 @@
+//! What every handler shares: settings, the database, the clock, the processor, the
+//! server's keys, and the per-idempotency-key locks.
+
+use crate::cart::Cart;
+use crate::clock::{Clock, ManualClock, SystemClock};
+use crate::processor::{Processor, TestProcessor};
+use rand::RngCore;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
+use sqlx::SqlitePool;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// Start-up settings.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// The built widget (trunk's `dist/`).
+    pub dist: PathBuf,
+    /// The demo order every payment is for.
+    pub cart: Cart,
+    /// Secret for signing webhooks; generated and kept in the database when `None`.
+    pub webhook_secret: Option<String>,
+    /// The server's public origin (`http://127.0.0.1:8080`), put before the simulated
+    /// pages' paths in `next_action` URLs; empty for same-origin paths.
+    pub public_url: String,
+}
+
+impl Settings {
+    /// Settings with the demo cart in euros and keys kept in the database.
+    pub fn new(dist: impl Into<PathBuf>) -> Self {
+        Self {
+            dist: dist.into(),
+            cart: Cart::demo(payment_core::money::Currency::EUR),
+            webhook_secret: None,
+            public_url: String::new(),
+        }
+    }
+}
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The database could not be opened or queried.
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    /// A migration failed.
+    #[error("migration: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+}
+
+/// The shared state; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    settings: Settings,
+    db: SqlitePool,
+    clock: Arc<dyn Clock>,
+    processor: Arc<dyn Processor>,
+    fingerprint_key: Vec<u8>,
+    webhook_secret: String,
+    key_locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Keys and the pool stay out of Debug output.
+        f.debug_struct("AppState")
+            .field("dist", &self.inner.settings.dist)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The embedded migrations.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+impl AppState {
+    /// Opens (creating if needed) the database at `database_url`, runs the migrations,
+    /// and loads or creates the server's keys.
+    pub async fn open(
+        settings: Settings,
+        database_url: &str,
+        clock: Arc<dyn Clock>,
+        processor: Arc<dyn Processor>,
+    ) -> Result<Self, StartError> {
+        let in_memory = database_url.contains(":memory:") || database_url.contains("mode=memory");
+        let mut options = SqliteConnectOptions::from_str(database_url)?
+            .create_if_missing(true)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(5));
+        if !in_memory {
+            options = options.journal_mode(SqliteJournalMode::Wal);
+        }
+        // One connection: SQLite has a single writer anyway, and with one connection
+        // every transaction is serialisable without SQLITE_BUSY upgrades. An in-memory
+        // database also lives only as long as its connection, so it must never close.
+        let db = SqlitePoolOptions::new()
+            .max_connections(1)
+            .min_connections(1)
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .connect_with(options)
+            .await?;
+        MIGRATOR.run(&db).await?;
+        let fingerprint_key =
+            hex::decode(server_key(&db, "fingerprint").await?).unwrap_or_default();
+        let webhook_secret = match &settings.webhook_secret {
+            Some(secret) => secret.clone(),
+            None => server_key(&db, "webhook_secret").await?,
+        };
+        Ok(Self {
+            inner: Arc::new(Inner {
+                settings,
+                db,
+                clock,
+                processor,
+                fingerprint_key,
+                webhook_secret,
+                key_locks: Mutex::new(HashMap::new()),
+            }),
+        })
+    }
+
+    /// An in-memory server on a manual clock with the test processor, for tests.
+    pub async fn for_tests(settings: Settings, clock: Arc<ManualClock>) -> Self {
+        Self::open(
+            settings,
+            "sqlite::memory:",
+            clock,
+            Arc::new(TestProcessor::default()),
+        )
+        .await
+        .expect("an in-memory database opens")
+    }
+
+    /// The production wiring: the wall clock and the test-mode processor.
+    pub async fn open_default(settings: Settings, database_url: &str) -> Result<Self, StartError> {
+        Self::open(
+            settings,
+            database_url,
+            Arc::new(SystemClock),
+            Arc::new(TestProcessor::default()),
+        )
+        .await
+    }
+
+    /// Settings.
+    pub fn settings(&self) -> &Settings {
+        &self.inner.settings
+    }
+
+    /// The database.
+    pub fn db(&self) -> &SqlitePool {
+        &self.inner.db
+    }
+
+    /// Now, in Unix seconds.
+    pub fn now(&self) -> i64 {
+        self.inner.clock.now()
+    }
+
+    /// The processor.
+    pub fn processor(&self) -> &dyn Processor {
+        self.inner.processor.as_ref()
+    }
+
+    /// The key of card and IBAN fingerprints.
+    pub(crate) fn fingerprint_key(&self) -> &[u8] {
+        &self.inner.fingerprint_key
+    }
+
+    /// The webhook signing secret (shared by the processor and the merchant endpoint).
+    pub fn webhook_secret(&self) -> &str {
+        &self.inner.webhook_secret
+    }
+
+    /// The lock of one idempotency key: requests with the same key run one at a time.
+    pub(crate) fn key_lock(&self, key: &str) -> Arc<tokio::sync::Mutex<()>> {
+        let mut locks = self
+            .inner
+            .key_locks
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        locks.entry(key.to_owned()).or_default().clone()
+    }
+
+    /// Forgets a key's lock once nobody else waits on it.
+    pub(crate) fn release_key_lock(&self, key: &str, lock: Arc<tokio::sync::Mutex<()>>) {
+        let mut locks = self
+            .inner
+            .key_locks
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        // One reference in the map, one here: nobody else is waiting.
+        if Arc::strong_count(&lock) <= 2 {
+            locks.remove(key);
+        }
+    }
+}
+
+/// A random key stored under `name`, created on first use.
+async fn server_key(db: &SqlitePool, name: &str) -> Result<String, sqlx::Error> {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    sqlx::query("INSERT OR IGNORE INTO server_keys (name, value) VALUES (?, ?)")
+        .bind(name)
+        .bind(hex::encode(bytes))
+        .execute(db)
+        .await?;
+    sqlx::query_scalar("SELECT value FROM server_keys WHERE name = ?")
+        .bind(name)
+        .fetch_one(db)
+        .await
+}

@@ -1,0 +1,313 @@
+//! Webhooks, both sides of them.
+//!
+//! The processor side keeps an outbox (`processor_events`), written in the same
+//! transaction as the transition it reports. [`deliver_due`] signs each due event
+//! (`Processor-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "t.body">`) and posts it to the
+//! merchant endpoint; a failed delivery is retried with exponential backoff. The
+//! endpoint is this server's own `/api/webhooks`, called in-process through the router
+//! (the reference server is both processor and merchant), so the delivery exercises the
+//! same signature check, parsing and deduplication a remote processor's would.
+//!
+//! The merchant side verifies the signature in constant time with a 300 s tolerance,
+//! dedupes by event id, and fulfils the order of a `payment_intent.succeeded` exactly
+//! once, whatever the order of arrival and whether the return page's poll got there
+//! first.
+
+use axum::body::{Body, Bytes};
+use axum::extract::State;
+use axum::http::{HeaderMap, Request, StatusCode};
+use axum::Json;
+use hmac::{Hmac, Mac};
+use payment_core::error::ErrorCode;
+use serde::Deserialize;
+use sha2::Sha256;
+use sqlx::SqliteConnection;
+use tower::ServiceExt;
+
+use crate::error::{parse_json, ApiResult, AppError};
+use crate::ids::new_id;
+use crate::intents::{fulfil, load_intent};
+use crate::state::AppState;
+
+/// The signature header.
+pub const SIGNATURE_HEADER: &str = "processor-signature";
+
+/// How far a signature's timestamp may be from now.
+pub const TOLERANCE: i64 = 300;
+
+/// Deliveries given up after this many failures.
+pub const MAX_ATTEMPTS: i64 = 8;
+
+/// Adds an event to the processor's outbox.
+pub async fn emit(
+    conn: &mut SqliteConnection,
+    kind: &str,
+    object: serde_json::Value,
+    now: i64,
+) -> Result<String, sqlx::Error> {
+    let id = new_id("evt");
+    let payload = serde_json::json!({
+        "id": id,
+        "type": kind,
+        "created": now,
+        "data": {"object": object},
+    });
+    sqlx::query(
+        "INSERT INTO processor_events (id, type, created, payload, next_attempt_at) \
+         VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(&id)
+    .bind(kind)
+    .bind(now)
+    .bind(payload.to_string())
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(id)
+}
+
+fn mac(secret: &str, timestamp: i64, body: &[u8]) -> Hmac<Sha256> {
+    let mut mac =
+        Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes keys of any length");
+    mac.update(timestamp.to_string().as_bytes());
+    mac.update(b".");
+    mac.update(body);
+    mac
+}
+
+/// The header value for `body` signed at `timestamp`.
+pub fn sign(secret: &str, timestamp: i64, body: &[u8]) -> String {
+    let signature = hex::encode(mac(secret, timestamp, body).finalize().into_bytes());
+    format!("t={timestamp},v1={signature}")
+}
+
+/// Why a signature was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum SignatureError {
+    /// No header, or not `t=…,v1=…`.
+    #[error("the Processor-Signature header is missing or malformed")]
+    Malformed,
+    /// The timestamp is more than the tolerance away from now.
+    #[error("the signature's timestamp is outside the tolerance")]
+    Stale,
+    /// No `v1` signature matches.
+    #[error("no signature matches the payload")]
+    Mismatch,
+}
+
+/// Verifies a `Processor-Signature` header against the raw body.
+pub fn verify(
+    secret: &str,
+    header: Option<&str>,
+    body: &[u8],
+    now: i64,
+) -> Result<(), SignatureError> {
+    let header = header.ok_or(SignatureError::Malformed)?;
+    let mut timestamp = None;
+    let mut signatures = Vec::new();
+    for part in header.split(',') {
+        let (name, value) = part
+            .trim()
+            .split_once('=')
+            .ok_or(SignatureError::Malformed)?;
+        match name {
+            "t" => {
+                timestamp = Some(
+                    value
+                        .parse::<i64>()
+                        .map_err(|_| SignatureError::Malformed)?,
+                )
+            }
+            "v1" => signatures.push(hex::decode(value).map_err(|_| SignatureError::Malformed)?),
+            // Other schemes (a future v2) are ignored, as Stripe's libraries do.
+            _ => {}
+        }
+    }
+    let timestamp = timestamp.ok_or(SignatureError::Malformed)?;
+    if signatures.is_empty() {
+        return Err(SignatureError::Malformed);
+    }
+    if (now - timestamp).abs() > TOLERANCE {
+        return Err(SignatureError::Stale);
+    }
+    // verify_slice compares in constant time.
+    if signatures
+        .iter()
+        .any(|s| mac(secret, timestamp, body).verify_slice(s).is_ok())
+    {
+        Ok(())
+    } else {
+        Err(SignatureError::Mismatch)
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct Event {
+    id: String,
+    #[serde(rename = "type")]
+    kind: String,
+    data: EventData,
+}
+
+#[derive(Debug, Deserialize)]
+struct EventData {
+    object: EventObject,
+}
+
+#[derive(Debug, Deserialize)]
+struct EventObject {
+    #[serde(default)]
+    id: Option<String>,
+}
+
+/// `POST /api/webhooks`: the merchant's endpoint for processor events.
+pub async fn webhooks_receive(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let body = body.map_err(|_| AppError::invalid(ErrorCode::InvalidRequestBody))?;
+    let now = state.now();
+    let header = headers.get(SIGNATURE_HEADER).and_then(|v| v.to_str().ok());
+    if let Err(err) = verify(state.webhook_secret(), header, &body, now) {
+        tracing::warn!(reason = %err, "webhook refused");
+        return Err(AppError::param_invalid(
+            "Processor-Signature",
+            err.to_string(),
+        ));
+    }
+    let event: Event = parse_json(&body)?;
+    let mut tx = state.db().begin().await?;
+    let first = sqlx::query(
+        "INSERT OR IGNORE INTO received_events (id, type, received_at) VALUES (?, ?, ?)",
+    )
+    .bind(&event.id)
+    .bind(&event.kind)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1;
+    if !first {
+        tracing::info!(event = %event.id, "duplicate webhook ignored");
+        return Ok(Json(
+            serde_json::json!({"received": true, "duplicate": true}),
+        ));
+    }
+    // Only success fulfils. A late `processing` or `payment_failed` never takes back a
+    // fulfilled order: fulfilment only moves forward.
+    if let ("payment_intent.succeeded", Some(intent_id)) =
+        (event.kind.as_str(), &event.data.object.id)
+    {
+        match load_intent(&mut tx, intent_id).await? {
+            Some(intent) => {
+                fulfil(&mut tx, &intent, "webhook", now).await?;
+            }
+            None => tracing::warn!(event = %event.id, "webhook for an unknown intent"),
+        }
+    }
+    tx.commit().await?;
+    tracing::info!(event = %event.id, kind = %event.kind, "webhook handled");
+    Ok(Json(serde_json::json!({"received": true})))
+}
+
+/// Seconds to wait after the `attempts`-th failure: 10 s, 20 s, 40 s, … capped at 1 h.
+pub fn backoff(attempts: i64) -> i64 {
+    let exponent = u32::try_from(attempts.clamp(1, 20) - 1).unwrap_or(0);
+    (10_i64 << exponent).min(3_600)
+}
+
+/// Delivers every due event in the outbox once; returns how many were delivered.
+pub async fn deliver_due(state: &AppState) -> ApiResult<usize> {
+    let now = state.now();
+    let due: Vec<(String, String, i64)> = sqlx::query_as(
+        "SELECT id, payload, attempts FROM processor_events \
+         WHERE delivered_at IS NULL AND attempts < ? AND next_attempt_at <= ? \
+         ORDER BY created, rowid",
+    )
+    .bind(MAX_ATTEMPTS)
+    .bind(now)
+    .fetch_all(state.db())
+    .await?;
+    let mut delivered = 0;
+    for (id, payload, attempts) in due {
+        let status = post_to_endpoint(state, payload.into_bytes()).await;
+        if status.is_success() {
+            delivered += 1;
+            sqlx::query("UPDATE processor_events SET delivered_at = ?, attempts = ? WHERE id = ?")
+                .bind(now)
+                .bind(attempts + 1)
+                .bind(&id)
+                .execute(state.db())
+                .await?;
+        } else {
+            let attempts = attempts + 1;
+            tracing::warn!(event = %id, attempts, status = status.as_u16(), "webhook delivery failed");
+            sqlx::query(
+                "UPDATE processor_events SET attempts = ?, next_attempt_at = ? WHERE id = ?",
+            )
+            .bind(attempts)
+            .bind(now + backoff(attempts))
+            .bind(&id)
+            .execute(state.db())
+            .await?;
+        }
+    }
+    Ok(delivered)
+}
+
+async fn post_to_endpoint(state: &AppState, payload: Vec<u8>) -> StatusCode {
+    let signature = sign(state.webhook_secret(), state.now(), &payload);
+    let request = Request::post("/api/webhooks")
+        .header("content-type", "application/json")
+        .header(SIGNATURE_HEADER, signature)
+        .body(Body::from(payload));
+    let Ok(request) = request else {
+        return StatusCode::INTERNAL_SERVER_ERROR;
+    };
+    match crate::app(state.clone()).oneshot(request).await {
+        Ok(response) => response.status(),
+        Err(never) => match never {},
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signatures_verify_and_refuse() {
+        let body = br#"{"id":"evt_1"}"#;
+        let header = sign("whsec", 1_000, body);
+        assert_eq!(verify("whsec", Some(&header), body, 1_000), Ok(()));
+        assert_eq!(verify("whsec", Some(&header), body, 1_300), Ok(()));
+        assert_eq!(
+            verify("whsec", Some(&header), body, 1_301),
+            Err(SignatureError::Stale)
+        );
+        assert_eq!(
+            verify("other", Some(&header), body, 1_000),
+            Err(SignatureError::Mismatch)
+        );
+        assert_eq!(
+            verify("whsec", Some("t=1000"), body, 1_000),
+            Err(SignatureError::Malformed)
+        );
+        assert_eq!(
+            verify("whsec", Some("v1=zz,t=1000"), body, 1_000),
+            Err(SignatureError::Malformed)
+        );
+        assert_eq!(
+            verify("whsec", None, body, 1_000),
+            Err(SignatureError::Malformed)
+        );
+    }
+
+    #[test]
+    fn backoff_doubles_and_caps() {
+        assert_eq!(backoff(1), 10);
+        assert_eq!(backoff(2), 20);
+        assert_eq!(backoff(4), 80);
+        assert_eq!(backoff(30), 3_600);
+    }
+}
