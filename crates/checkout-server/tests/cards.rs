@@ -1,0 +1,559 @@
+//! Every card test number of DESIGN.md, through the real router: tokens, create-confirm,
+//! the 3-D Secure page, saved cards and off-session charges.
+
+mod common;
+
+use axum::http::{Method, StatusCode};
+use common::{card_request, consent, Harness};
+use serde_json::json;
+
+#[tokio::test]
+async fn success_numbers_succeed_and_fulfil_the_order_once() {
+    let h = Harness::new().await;
+    let numbers = [
+        ("4242424242424242", "visa"),
+        ("5555555555554444", "mastercard"),
+        ("378282246310005", "amex"),
+        ("6011111111111117", "discover"),
+        ("3056930009020004", "diners"),
+        ("3566002020360505", "jcb"),
+        ("6200000000000005", "unionpay"),
+    ];
+    for (number, brand) in numbers {
+        let mut request = card_request(number);
+        if brand == "amex" {
+            request["payment_method_data"]["card"]["cvc"] = json!("1234");
+        }
+        let token = h.token_from(request, None).await;
+        assert_eq!(token["payment_method_preview"]["card"]["brand"], brand);
+        assert_eq!(
+            token["payment_method_preview"]["card"]["last4"],
+            number[number.len() - 4..]
+        );
+        let reply = h.confirm(token["id"].as_str().unwrap(), None).await;
+        assert_eq!(reply.status, StatusCode::OK, "{number}: {}", reply.text);
+        assert_eq!(reply.body["status"], "succeeded", "{number}");
+        assert_eq!(reply.body["amount"], 10_800);
+        assert_eq!(reply.body["currency"], "eur");
+        assert!(reply.body["client_secret"]
+            .as_str()
+            .unwrap()
+            .contains("_secret_"));
+        let status = h.status_of(&reply.body).await;
+        assert_eq!(status.body["status"], "succeeded");
+        assert!(status.body.get("client_secret").is_none());
+    }
+    assert_eq!(h.count("SELECT COUNT(*) FROM charges").await, 7);
+    assert_eq!(h.count("SELECT COUNT(*) FROM fulfilments").await, 7);
+    assert_eq!(
+        h.count("SELECT COUNT(*) FROM orders WHERE status = 'paid'")
+            .await,
+        7
+    );
+}
+
+#[tokio::test]
+async fn decline_numbers_answer_402_with_their_decline_code() {
+    let h = Harness::new().await;
+    let cases = [
+        ("4000000000000002", "card_declined", "generic_decline"),
+        ("4000000000009995", "card_declined", "insufficient_funds"),
+        ("4000000000009987", "card_declined", "lost_card"),
+        ("4000000000009979", "card_declined", "stolen_card"),
+        ("4000000000000069", "expired_card", "expired_card"),
+        ("4000000000000127", "incorrect_cvc", "incorrect_cvc"),
+        ("4000000000000119", "processing_error", "processing_error"),
+        (
+            "4000000000006975",
+            "card_declined",
+            "card_velocity_exceeded",
+        ),
+    ];
+    for (number, code, decline) in cases {
+        let reply = h.pay(number).await;
+        assert_eq!(reply.status, StatusCode::PAYMENT_REQUIRED, "{number}");
+        let error = &reply.body["error"];
+        assert_eq!(error["type"], "card_error");
+        assert_eq!(error["code"], code, "{number}");
+        assert_eq!(error["decline_code"], decline, "{number}");
+        assert_eq!(
+            error["payment_intent"]["status"], "requires_payment_method",
+            "{number}"
+        );
+        assert_eq!(
+            error["payment_intent"]["last_payment_error"]["decline_code"],
+            decline
+        );
+        if decline == "lost_card" || decline == "stolen_card" {
+            // Shown to the customer as a generic decline.
+            assert_eq!(error["message"], "Your card was declined.");
+        }
+    }
+    assert_eq!(h.count("SELECT COUNT(*) FROM charges").await, 0);
+    assert_eq!(h.count("SELECT COUNT(*) FROM fulfilments").await, 0);
+}
+
+#[tokio::test]
+async fn invalid_card_details_are_refused_at_token_creation() {
+    let h = Harness::new().await;
+    let cases = [
+        (
+            json!({"number": "4242424242424241", "exp_month": 12, "exp_year": 2034, "cvc": "123"}),
+            "incorrect_number",
+            "payment_method_data.card.number",
+        ),
+        (
+            json!({"number": "4242 4242 4242 424x", "exp_month": 12, "exp_year": 2034, "cvc": "123"}),
+            "invalid_number",
+            "payment_method_data.card.number",
+        ),
+        (
+            json!({"number": "4242424242424242", "exp_month": 13, "exp_year": 2034, "cvc": "123"}),
+            "invalid_expiry_month",
+            "payment_method_data.card.exp_month",
+        ),
+        (
+            json!({"number": "4242424242424242", "exp_month": 12, "exp_year": 2020, "cvc": "123"}),
+            "invalid_expiry_year",
+            "payment_method_data.card.exp_year",
+        ),
+        (
+            json!({"number": "378282246310005", "exp_month": 12, "exp_year": 2034, "cvc": "12"}),
+            "invalid_cvc",
+            "payment_method_data.card.cvc",
+        ),
+        (
+            json!({"number": "4242424242424242", "exp_month": 12, "exp_year": 2034, "cvc": "1234"}),
+            "invalid_cvc",
+            "payment_method_data.card.cvc",
+        ),
+    ];
+    for (card, code, param) in cases {
+        let reply = h
+            .post(
+                "/api/confirmation_tokens",
+                &json!({"payment_method_data": {"type": "card", "card": card}}),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::PAYMENT_REQUIRED, "{code}");
+        assert_eq!(reply.body["error"]["type"], "card_error");
+        assert_eq!(reply.code(), code);
+        assert_eq!(reply.body["error"]["param"], param);
+    }
+    assert_eq!(h.count("SELECT COUNT(*) FROM confirmation_tokens").await, 0);
+}
+
+#[tokio::test]
+async fn a_past_month_of_this_year_is_an_invalid_month() {
+    // The harness clock is in November 2026.
+    let h = Harness::new().await;
+    let reply = h
+        .post(
+            "/api/confirmation_tokens",
+            &json!({"payment_method_data": {"type": "card", "card":
+                {"number": "4242424242424242", "exp_month": 10, "exp_year": 2026, "cvc": "123"}}}),
+        )
+        .await;
+    assert_eq!(reply.code(), "invalid_expiry_month");
+    let this_month = h
+        .post(
+            "/api/confirmation_tokens",
+            &json!({"payment_method_data": {"type": "card", "card":
+                {"number": "4242424242424242", "exp_month": 11, "exp_year": 2026, "cvc": "123"}}}),
+        )
+        .await;
+    assert_eq!(this_month.status, StatusCode::OK);
+}
+
+fn redirect_url(reply: &common::Reply) -> String {
+    assert_eq!(reply.body["status"], "requires_action", "{}", reply.text);
+    assert_eq!(reply.body["next_action"]["type"], "redirect_to_url");
+    assert_eq!(
+        reply.body["next_action"]["redirect_to_url"]["return_url"],
+        "https://shop.example/complete"
+    );
+    reply.body["next_action"]["redirect_to_url"]["url"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn three_d_secure_completes_and_redirects_to_the_return_url() {
+    let h = Harness::new().await;
+    let reply = h.pay("4000000000003220").await;
+    let id = reply.body["id"].as_str().unwrap().to_owned();
+    let secret = reply.body["client_secret"].as_str().unwrap().to_owned();
+    let url = redirect_url(&reply);
+    assert_eq!(url, format!("/test-mode/authenticate/{id}"));
+
+    let page = h.get(&url).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text.contains("Complete authentication"));
+    assert!(page.text.contains("Fail authentication"));
+    assert!(page.text.contains("/test-mode/test-mode.css"));
+    assert!(!page.text.contains("<script"));
+    assert!(!page.text.contains("style="));
+    assert!(!page.text.contains("<style"));
+    assert!(page.headers["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .contains("script-src 'self'"));
+    let css = h.get("/test-mode/test-mode.css").await;
+    assert!(css.headers["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/css"));
+
+    // Nothing happens until the customer chooses.
+    h.clock.advance(3_600);
+    assert_eq!(
+        h.status_of(&reply.body).await.body["status"],
+        "requires_action"
+    );
+
+    let done = h
+        .call(Method::POST, &format!("{url}/complete"), &[], None)
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        done.headers["location"],
+        format!(
+            "https://shop.example/complete?payment_intent={id}&payment_intent_client_secret={secret}&redirect_status=succeeded"
+        )
+    );
+    let status = h.status_of(&reply.body).await;
+    assert_eq!(status.body["status"], "succeeded");
+    assert!(status.body.get("next_action").is_none());
+    assert_eq!(h.count("SELECT COUNT(*) FROM charges").await, 1);
+
+    // A second click changes nothing and still lands on the return page.
+    let again = h
+        .call(Method::POST, &format!("{url}/fail"), &[], None)
+        .await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER);
+    assert!(again.headers["location"]
+        .to_str()
+        .unwrap()
+        .ends_with("redirect_status=succeeded"));
+    assert_eq!(h.status_of(&reply.body).await.body["status"], "succeeded");
+    // The page of a settled intent has nothing to offer.
+    assert_eq!(h.get(&url).await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn failed_authentication_returns_to_requires_payment_method() {
+    let h = Harness::new().await;
+    let reply = h.pay("4000000000003220").await;
+    let url = redirect_url(&reply);
+    let failed = h
+        .call(Method::POST, &format!("{url}/fail"), &[], None)
+        .await;
+    assert_eq!(failed.status, StatusCode::SEE_OTHER);
+    assert!(failed.headers["location"]
+        .to_str()
+        .unwrap()
+        .ends_with("redirect_status=failed"));
+    let status = h.status_of(&reply.body).await;
+    assert_eq!(status.body["status"], "requires_payment_method");
+    assert_eq!(
+        status.body["last_payment_error"]["code"],
+        "payment_intent_authentication_failure"
+    );
+}
+
+#[tokio::test]
+async fn authenticated_1629_is_still_declined() {
+    let h = Harness::new().await;
+    let reply = h.pay("4000008400001629").await;
+    let url = redirect_url(&reply);
+    let done = h
+        .call(Method::POST, &format!("{url}/complete"), &[], None)
+        .await;
+    assert!(done.headers["location"]
+        .to_str()
+        .unwrap()
+        .ends_with("redirect_status=failed"));
+    let status = h.status_of(&reply.body).await;
+    assert_eq!(status.body["status"], "requires_payment_method");
+    assert_eq!(status.body["last_payment_error"]["code"], "card_declined");
+    assert_eq!(h.count("SELECT COUNT(*) FROM charges").await, 0);
+}
+
+#[tokio::test]
+async fn leaving_the_challenge_keeps_the_intent_and_a_new_token_retries() {
+    let h = Harness::new().await;
+    let token = h.card_token("4000000000003220").await;
+    let first = h.confirm(&token, None).await;
+    redirect_url(&first);
+    // The customer closes the page; the used token cannot be confirmed again.
+    let reuse = h.confirm(&token, None).await;
+    assert_eq!(reuse.status, StatusCode::BAD_REQUEST);
+    assert_eq!(reuse.code(), "token_already_used");
+    assert_eq!(
+        h.status_of(&first.body).await.body["status"],
+        "requires_action"
+    );
+    // A new token gets a new attempt, which completes.
+    let retry = h.pay("4000000000003220").await;
+    let url = redirect_url(&retry);
+    h.call(Method::POST, &format!("{url}/complete"), &[], None)
+        .await;
+    assert_eq!(h.status_of(&retry.body).await.body["status"], "succeeded");
+    assert_eq!(
+        h.status_of(&first.body).await.body["status"],
+        "requires_action"
+    );
+}
+
+#[tokio::test]
+async fn a_return_url_without_scheme_or_with_script_is_refused() {
+    let h = Harness::new().await;
+    for bad in ["javascript:alert(1)", "//evil.example/x", "ftp://x"] {
+        let mut request = card_request("4242424242424242");
+        request["return_url"] = json!(bad);
+        let reply = h.post("/api/confirmation_tokens", &request).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{bad}");
+        assert_eq!(reply.body["error"]["param"], "return_url");
+    }
+}
+
+/// Saves a card for the session's customer through an authenticated payment; returns
+/// the saved method's id.
+async fn save_card(h: &Harness, secret: &str, number: &str, with_consent: bool) -> String {
+    let mut request = card_request(number);
+    request["setup_future_usage"] = json!("off_session");
+    if with_consent {
+        request["consent"] = consent();
+    }
+    let token = h.token_from(request, Some(secret)).await;
+    let reply = h.confirm(token["id"].as_str().unwrap(), None).await;
+    if reply.body["status"] == "requires_action" {
+        let url = redirect_url(&reply);
+        h.call(Method::POST, &format!("{url}/complete"), &[], None)
+            .await;
+    }
+    assert_eq!(h.status_of(&reply.body).await.body["status"], "succeeded");
+    sqlx::query_scalar("SELECT payment_method_id FROM payment_intents WHERE id = ?")
+        .bind(reply.body["id"].as_str().unwrap())
+        .fetch_one(h.state.db())
+        .await
+        .unwrap()
+}
+
+async fn list(h: &Harness, secret: &str) -> serde_json::Value {
+    let auth = format!("Bearer {secret}");
+    let reply = h
+        .call(
+            Method::GET,
+            "/api/customer_sessions/payment_methods",
+            &[("authorization", &auth)],
+            None,
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    reply.body
+}
+
+#[tokio::test]
+async fn saved_3155_skips_authentication_and_charges_off_session() {
+    let h = Harness::new().await;
+    let (secret, customer) = h.session().await;
+    let pm = save_card(&h, &secret, "4000002500003155", true).await;
+
+    let listed = list(&h, &secret).await;
+    assert_eq!(listed["data"][0]["id"], pm);
+    assert_eq!(listed["data"][0]["allow_redisplay"], "always");
+    assert_eq!(listed["data"][0]["card"]["last4"], "3155");
+    assert_eq!(listed["data"][0]["card"]["brand"], "visa");
+    let stored = checkout_server::intents::consent_of(&h.state, &pm)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.locale, "en");
+    assert!(stored.text.starts_with("Save my payment details"));
+
+    let charge = h
+        .post(
+            "/api/charges/off_session",
+            &json!({"payment_method": pm, "customer": customer}),
+        )
+        .await;
+    assert_eq!(charge.status, StatusCode::OK, "{}", charge.text);
+    assert_eq!(charge.body["status"], "succeeded");
+
+    // On session with the saved card, no challenge either.
+    let auth = format!("Bearer {secret}");
+    let token = h
+        .call(
+            Method::POST,
+            "/api/confirmation_tokens",
+            &[("authorization", &auth)],
+            Some(
+                &json!({"payment_method": pm, "payment_method_options": {"card": {"cvc": "123"}}})
+                    .to_string(),
+            ),
+        )
+        .await;
+    assert_eq!(token.status, StatusCode::OK, "{}", token.text);
+    assert_eq!(
+        token.body["payment_method_preview"]["card"]["last4"],
+        "3155"
+    );
+    let reply = h.confirm(token.body["id"].as_str().unwrap(), None).await;
+    assert_eq!(reply.body["status"], "succeeded");
+}
+
+#[tokio::test]
+async fn saved_3184_fails_off_session_with_authentication_required() {
+    let h = Harness::new().await;
+    let (secret, customer) = h.session().await;
+    let pm = save_card(&h, &secret, "4000002760003184", true).await;
+    let charge = h
+        .post(
+            "/api/charges/off_session",
+            &json!({"payment_method": pm, "customer": customer}),
+        )
+        .await;
+    assert_eq!(charge.status, StatusCode::PAYMENT_REQUIRED);
+    assert_eq!(charge.code(), "authentication_required");
+    assert_eq!(
+        charge.body["error"]["payment_intent"]["status"],
+        "requires_payment_method"
+    );
+    // On session it asks for 3-D Secure every time.
+    let auth = format!("Bearer {secret}");
+    let token = h
+        .call(
+            Method::POST,
+            "/api/confirmation_tokens",
+            &[("authorization", &auth)],
+            Some(&json!({"payment_method": pm}).to_string()),
+        )
+        .await;
+    let reply = h.confirm(token.body["id"].as_str().unwrap(), None).await;
+    assert_eq!(reply.body["status"], "requires_action");
+}
+
+#[tokio::test]
+async fn without_consent_a_method_is_limited_and_never_listed() {
+    let h = Harness::new().await;
+    let (secret, customer) = h.session().await;
+    let pm = save_card(&h, &secret, "4242424242424242", false).await;
+    let redisplay: String =
+        sqlx::query_scalar("SELECT allow_redisplay FROM payment_methods WHERE id = ?")
+            .bind(&pm)
+            .fetch_one(h.state.db())
+            .await
+            .unwrap();
+    assert_eq!(redisplay, "limited");
+    assert_eq!(list(&h, &secret).await["data"], json!([]));
+    // The merchant may still charge it.
+    let charge = h
+        .post(
+            "/api/charges/off_session",
+            &json!({"payment_method": pm, "customer": customer}),
+        )
+        .await;
+    assert_eq!(charge.body["status"], "succeeded");
+    // The customer cannot pick it.
+    let auth = format!("Bearer {secret}");
+    let token = h
+        .call(
+            Method::POST,
+            "/api/confirmation_tokens",
+            &[("authorization", &auth)],
+            Some(&json!({"payment_method": pm}).to_string()),
+        )
+        .await;
+    assert_eq!(token.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn off_session_refuses_a_method_of_another_customer() {
+    let h = Harness::new().await;
+    let (secret, _) = h.session().await;
+    let pm = save_card(&h, &secret, "4242424242424242", true).await;
+    let charge = h
+        .post(
+            "/api/charges/off_session",
+            &json!({"payment_method": pm, "customer": "cus_someone_else"}),
+        )
+        .await;
+    assert_eq!(charge.status, StatusCode::NOT_FOUND);
+    assert_eq!(charge.code(), "resource_missing");
+}
+
+#[tokio::test]
+async fn saved_method_needs_the_session_and_a_valid_cvc() {
+    let h = Harness::new().await;
+    let (secret, _) = h.session().await;
+    let pm = save_card(&h, &secret, "4242424242424242", true).await;
+    let no_session = h
+        .post("/api/confirmation_tokens", &json!({"payment_method": pm}))
+        .await;
+    assert_eq!(no_session.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(no_session.code(), "invalid_client_secret");
+    let auth = format!("Bearer {secret}");
+    let bad_cvc = h
+        .call(
+            Method::POST,
+            "/api/confirmation_tokens",
+            &[("authorization", &auth)],
+            Some(
+                &json!({"payment_method": pm, "payment_method_options": {"card": {"cvc": "12"}}})
+                    .to_string(),
+            ),
+        )
+        .await;
+    assert_eq!(bad_cvc.status, StatusCode::PAYMENT_REQUIRED);
+    assert_eq!(bad_cvc.code(), "invalid_cvc");
+    assert_eq!(
+        bad_cvc.body["error"]["param"],
+        "payment_method_options.card.cvc"
+    );
+    let both = h
+        .call(
+            Method::POST,
+            "/api/confirmation_tokens",
+            &[("authorization", &auth)],
+            Some(
+                &json!({"payment_method": pm, "payment_method_data": card_request("4242424242424242")["payment_method_data"]})
+                    .to_string(),
+            ),
+        )
+        .await;
+    assert_eq!(both.status, StatusCode::BAD_REQUEST);
+    assert_eq!(both.code(), "parameter_invalid");
+}
+
+#[tokio::test]
+async fn consent_must_come_with_matching_setup_future_usage() {
+    let h = Harness::new().await;
+    let mut request = card_request("4242424242424242");
+    request["consent"] = consent();
+    let reply = h.post("/api/confirmation_tokens", &request).await;
+    assert_eq!(reply.code(), "parameter_missing");
+    assert_eq!(reply.body["error"]["param"], "setup_future_usage");
+    request["setup_future_usage"] = json!("on_session");
+    let reply = h.post("/api/confirmation_tokens", &request).await;
+    assert_eq!(reply.code(), "parameter_invalid");
+    assert_eq!(reply.body["error"]["param"], "consent.usage");
+}
+
+#[tokio::test]
+async fn the_database_never_holds_a_card_number_or_cvc() {
+    let h = Harness::new().await;
+    let (secret, _) = h.session().await;
+    let mut request = card_request("4000002500003155");
+    request["payment_method_data"]["card"]["cvc"] = json!("918");
+    request["setup_future_usage"] = json!("off_session");
+    request["consent"] = consent();
+    let token = h.token_from(request, Some(&secret)).await;
+    h.confirm(token["id"].as_str().unwrap(), None).await;
+    let everything = common::dump_database(&h).await;
+    assert!(everything.contains("3155"), "the last4 is stored");
+    assert!(!everything.contains("4000002500003155"));
+    assert!(!everything.contains("\"918\""));
+    assert!(!everything.contains("cvc"));
+}

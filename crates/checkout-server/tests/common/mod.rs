@@ -1,0 +1,225 @@
+//! A server on an in-memory database and a manual clock, driven through `oneshot`.
+#![allow(dead_code)]
+
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, Request, StatusCode};
+use checkout_server::{app, AppState, Cart, ManualClock, Settings};
+use http_body_util::BodyExt;
+use payment_core::money::Currency;
+use serde_json::{json, Value};
+use std::sync::Arc;
+use tower::ServiceExt;
+
+/// 2026-11-18T14:13:20Z.
+pub const NOW: i64 = 1_795_000_000;
+
+pub struct Harness {
+    pub state: AppState,
+    pub clock: Arc<ManualClock>,
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Value,
+    pub text: String,
+}
+
+impl Reply {
+    /// The error code of an error reply.
+    pub fn code(&self) -> &str {
+        self.body["error"]["code"].as_str().unwrap_or("")
+    }
+}
+
+impl Harness {
+    pub async fn new() -> Self {
+        Self::with_currency(Currency::EUR).await
+    }
+
+    pub async fn with_currency(currency: Currency) -> Self {
+        let clock = Arc::new(ManualClock::new(NOW));
+        let mut settings = Settings::new(std::env::temp_dir().join("checkout-no-dist"));
+        settings.cart = Cart::demo(currency);
+        let state = AppState::for_tests(settings, clock.clone()).await;
+        Self { state, clock }
+    }
+
+    pub async fn send(&self, request: Request<Body>) -> Reply {
+        let response = app(self.state.clone()).oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Reply {
+            status,
+            headers,
+            body,
+            text,
+        }
+    }
+
+    pub async fn call(
+        &self,
+        method: Method,
+        uri: &str,
+        headers: &[(&str, &str)],
+        body: Option<&str>,
+    ) -> Reply {
+        let mut request = Request::builder().method(method).uri(uri);
+        if body.is_some() {
+            request = request.header("content-type", "application/json");
+        }
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let body = body.map_or_else(Body::empty, |b| Body::from(b.to_owned()));
+        self.send(request.body(body).unwrap()).await
+    }
+
+    pub async fn post(&self, uri: &str, body: &Value) -> Reply {
+        self.call(Method::POST, uri, &[], Some(&body.to_string()))
+            .await
+    }
+
+    pub async fn get(&self, uri: &str) -> Reply {
+        self.call(Method::GET, uri, &[], None).await
+    }
+
+    /// A customer session: (secret, customer id).
+    pub async fn session(&self) -> (String, String) {
+        let reply = self
+            .call(Method::POST, "/api/customer_sessions", &[], None)
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+        (
+            reply.body["client_secret"].as_str().unwrap().to_owned(),
+            reply.body["customer"].as_str().unwrap().to_owned(),
+        )
+    }
+
+    /// Creates a token; panics unless it succeeds.
+    pub async fn token_from(&self, request: Value, bearer: Option<&str>) -> Value {
+        let auth = bearer.map(|s| format!("Bearer {s}"));
+        let headers: Vec<(&str, &str)> = auth
+            .as_deref()
+            .map(|a| vec![("authorization", a)])
+            .unwrap_or_default();
+        let reply = self
+            .call(
+                Method::POST,
+                "/api/confirmation_tokens",
+                &headers,
+                Some(&request.to_string()),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+        reply.body
+    }
+
+    /// A token for a card number.
+    pub async fn card_token(&self, number: &str) -> String {
+        self.token_from(card_request(number), None).await["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    pub async fn confirm(&self, token: &str, key: Option<&str>) -> Reply {
+        let body = json!({ "confirmation_token_id": token }).to_string();
+        let headers: Vec<(&str, &str)> = key
+            .map(|k| vec![("idempotency-key", k)])
+            .unwrap_or_default();
+        self.call(
+            Method::POST,
+            "/api/create-confirm-intent",
+            &headers,
+            Some(&body),
+        )
+        .await
+    }
+
+    /// Token + confirm for a card number.
+    pub async fn pay(&self, number: &str) -> Reply {
+        let token = self.card_token(number).await;
+        self.confirm(&token, None).await
+    }
+
+    /// The status endpoint for an intent from a create-confirm reply.
+    pub async fn status_of(&self, intent: &Value) -> Reply {
+        let id = intent["id"].as_str().unwrap();
+        let secret = intent["client_secret"].as_str().unwrap();
+        self.get(&format!("/api/payment_intents/{id}?client_secret={secret}"))
+            .await
+    }
+
+    pub async fn count(&self, sql: &str) -> i64 {
+        sqlx::query_scalar(sql)
+            .fetch_one(self.state.db())
+            .await
+            .unwrap()
+    }
+}
+
+pub fn card_request(number: &str) -> Value {
+    json!({
+        "payment_method_data": {
+            "type": "card",
+            "card": {"number": number, "exp_month": 12, "exp_year": 2034, "cvc": "123"},
+            "billing_details": {"name": "Jenny Rosen"}
+        },
+        "return_url": "https://shop.example/complete"
+    })
+}
+
+pub fn sepa_request(iban: &str, email: &str) -> Value {
+    json!({
+        "payment_method_data": {
+            "type": "sepa_debit",
+            "sepa_debit": {"iban": iban},
+            "billing_details": {"name": "Jenny Rosen", "email": email}
+        },
+        "return_url": "https://shop.example/complete"
+    })
+}
+
+pub fn consent() -> Value {
+    json!({
+        "text": "Save my payment details with Example Shop for future purchases",
+        "locale": "en",
+        "accepted_at": NOW,
+        "usage": "off_session"
+    })
+}
+
+/// Every value of every table, as text.
+pub async fn dump_database(h: &Harness) -> String {
+    let tables: Vec<String> =
+        sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table'")
+            .fetch_all(h.state.db())
+            .await
+            .unwrap();
+    let mut everything = String::new();
+    for table in tables {
+        let columns: Vec<String> = sqlx::query_scalar("SELECT name FROM pragma_table_info(?)")
+            .bind(&table)
+            .fetch_all(h.state.db())
+            .await
+            .unwrap();
+        let list = columns
+            .iter()
+            .map(|c| format!("quote(\"{c}\")"))
+            .collect::<Vec<_>>()
+            .join(" || ',' || ");
+        let rows: Vec<String> = sqlx::query_scalar(&format!("SELECT {list} FROM \"{table}\""))
+            .fetch_all(h.state.db())
+            .await
+            .unwrap();
+        for row in rows {
+            everything.push_str(&row);
+            everything.push('\n');
+        }
+    }
+    everything
+}
