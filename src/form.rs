@@ -38,6 +38,8 @@ pub enum Field {
     Email,
     /// The e-wallet channel.
     Ewallet,
+    /// The choice of payment method itself (nothing chosen yet).
+    Method,
 }
 
 impl Field {
@@ -53,6 +55,7 @@ impl Field {
             Field::Iban => "iban",
             Field::Email => "email",
             Field::Ewallet => "ewallet",
+            Field::Method => "method",
         }
     }
 }
@@ -448,7 +451,7 @@ pub fn field_error(
         Field::Expiry => expiry_error(&values.expiry, today, stage),
         Field::Cvc => cvc_error(&values.cvc, check_number(&values.number).brand, stage),
         Field::Name => name_error(&values.name, stage),
-        Field::Country => None,
+        Field::Country | Field::Method => None,
         Field::PostalCode => postal_code_error(&values.country, &values.postal_code, stage),
         Field::Iban => iban_error(&values.iban, stage),
         Field::Email => email_error(&values.email, stage),

@@ -5,17 +5,20 @@
 
 pub mod appearance;
 pub mod components;
+pub mod events;
 pub mod form;
 mod ids;
+pub mod layout;
 pub mod locale;
 pub mod options;
+pub mod state;
 
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
-pub use components::{CardNumberField, PaymentElement};
+pub use components::{DemoCheckout, PaymentElement};
 
-/// Mounts the demo checkout into `#payment-element` (called by `boot.js`).
+/// Mounts the demo checkout (controls and element) into `#payment-element` (called by `boot.js`).
 #[wasm_bindgen(js_name = mountDemo)]
 pub fn mount_demo() {
     let Some(host) = document()
@@ -26,5 +29,5 @@ pub fn mount_demo() {
         return;
     };
     // The demo page lives as long as the page: nothing to unmount.
-    leptos::mount::mount_to(host, PaymentElement).forget();
+    leptos::mount::mount_to(host, DemoCheckout).forget();
 }

@@ -144,6 +144,7 @@ catalogue! {
         "Nach dem Absenden werden Sie zu {wallet} weitergeleitet, um {amount} sicher zu bezahlen.",
         "Setelah Anda mengirim, Anda akan diarahkan ke {wallet} untuk membayar {amount} dengan aman."
     }
+    PayButton "pay_button" { "Pay {amount}", "{amount} bezahlen", "Bayar {amount}" }
     // Status messages (announced in the live region).
     StatusMethodSelected "status_method_selected" { "{method} selected.", "{method} ausgewählt.", "{method} dipilih." }
     StatusFormComplete "status_form_complete" { "Payment details complete.", "Zahlungsdaten vollständig.", "Detail pembayaran lengkap." }
@@ -225,6 +226,16 @@ impl Key {
             ErrorCode::FeatureDisabled => Key::CodeFeatureDisabled,
             ErrorCode::InternalError => Key::CodeInternalError,
             ErrorCode::Unknown => Key::CodeUnknown,
+        }
+    }
+
+    /// The name of a payment method.
+    pub fn for_method(method: crate::components::types::MethodKind) -> Key {
+        use crate::components::types::MethodKind;
+        match method {
+            MethodKind::Card => Key::MethodCard,
+            MethodKind::SepaDebit => Key::MethodSepaDebit,
+            MethodKind::Ewallet => Key::MethodEwallet,
         }
     }
 

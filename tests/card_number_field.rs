@@ -1,149 +1,158 @@
-//! Browser tests of the card number field: what a shopper sees while typing and pasting.
+//! Browser tests of the card number field: what a shopper sees while typing and pasting
+//! numbers of every brand.
 #![cfg(target_arch = "wasm32")]
 
-use leptos::prelude::*;
-use payment_element::CardNumberField;
-use wasm_bindgen::JsCast;
+mod common;
+
+use common::*;
 use wasm_bindgen_test::*;
-use web_sys::{HtmlElement, HtmlInputElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// Mounts a field into a fresh container attached to the document (focus needs it).
-fn mount_field() -> (HtmlElement, RwSignal<String>) {
-    let container: HtmlElement = document().create_element("div").unwrap().unchecked_into();
-    document().body().unwrap().append_child(&container).unwrap();
-    let value = RwSignal::new(String::new());
-    leptos::mount::mount_to(
-        container.clone(),
-        move || view! { <CardNumberField value /> },
-    )
-    .forget();
-    (container, value)
-}
-
-fn input(container: &HtmlElement) -> HtmlInputElement {
-    container
-        .query_selector("input")
-        .unwrap()
-        .unwrap()
-        .unchecked_into()
-}
-
-/// Types `text` as if the customer entered it at the end of the field.
-fn type_text(field: &HtmlInputElement, text: &str) {
-    field.set_value(&(field.value() + text));
-    let end = field.value().len() as u32;
-    field.set_selection_range(end, end).unwrap();
-    field
-        .dispatch_event(&web_sys::Event::new("input").unwrap())
-        .unwrap();
-}
-
-fn text_of(container: &HtmlElement, selector: &str) -> String {
-    container
-        .query_selector(selector)
-        .unwrap()
-        .unwrap()
-        .text_content()
-        .unwrap_or_default()
+fn card_element() -> Mounted {
+    mount_json(r#"{"locale": "en", "currency": "usd", "amount": 1000, "mode": "payment"}"#)
 }
 
 #[wasm_bindgen_test]
 async fn typing_groups_digits_and_shows_the_brand() {
-    let (container, value) = mount_field();
-    let field = input(&container);
-    for digit in "4242424242424242".chars() {
-        type_text(&field, &digit.to_string());
-    }
-    leptos::task::tick().await;
+    let m = card_element();
+    settle().await;
+    let field = m.field("number");
+    type_text(&field, "4242424242424242");
+    settle().await;
     assert_eq!(field.value(), "4242 4242 4242 4242");
-    assert_eq!(value.get_untracked(), "4242 4242 4242 4242");
-    assert_eq!(text_of(&container, ".pe-brand"), "visa");
-    assert_eq!(
-        field.get_attribute("aria-invalid").as_deref(),
-        Some("false")
-    );
-    assert_eq!(text_of(&container, ".pe-error"), "");
+    assert_eq!(m.text(".pe-brand"), "visa");
+    assert_eq!(field.get_attribute("aria-invalid").as_deref(), Some("false"));
+    assert_eq!(m.error_of("number"), "");
 }
 
 #[wasm_bindgen_test]
-async fn pasting_with_dashes_is_accepted() {
-    let (container, _) = mount_field();
-    let field = input(&container);
-    type_text(&field, "3782-822463-10005");
-    leptos::task::tick().await;
+async fn every_brand_is_grouped_by_its_own_gaps() {
+    let cases = [
+        ("5555555555554444", "5555 5555 5555 4444", "mastercard"),
+        ("378282246310005", "3782 822463 10005", "amex"),
+        ("6011111111111117", "6011 1111 1111 1117", "discover"),
+        ("30569309025904", "3056 930902 5904", "diners"),
+        ("3566002020360505", "3566 0020 2036 0505", "jcb"),
+        ("6200000000000005", "6200 0000 0000 0005", "unionpay"),
+    ];
+    for (typed, shown, brand) in cases {
+        let m = card_element();
+        settle().await;
+        let field = m.field("number");
+        type_text(&field, typed);
+        settle().await;
+        assert_eq!(field.value(), shown, "{brand}");
+        assert_eq!(m.text(".pe-brand"), brand);
+        assert_eq!(
+            m.find(".pe-brand").unwrap().get_attribute("data-brand").as_deref(),
+            Some(brand)
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_brand_icon_waits_while_several_brands_are_possible() {
+    let m = card_element();
+    settle().await;
+    let field = m.field("number");
+    type_text(&field, "3");
+    settle().await;
+    // 3 may be Amex, Diners or JCB.
+    assert_eq!(m.text(".pe-brand"), "unknown");
+    type_text(&field, "7");
+    settle().await;
+    assert_eq!(m.text(".pe-brand"), "amex");
+}
+
+#[wasm_bindgen_test]
+async fn pasting_with_dashes_and_spaces_is_accepted() {
+    let m = card_element();
+    settle().await;
+    let field = m.field("number");
+    paste(&field, "4242-4242 4242 4242");
+    settle().await;
+    assert_eq!(field.value(), "4242 4242 4242 4242");
+    let m = card_element();
+    settle().await;
+    let field = m.field("number");
+    paste(&field, "3782-822463-10005");
+    settle().await;
     assert_eq!(field.value(), "3782 822463 10005");
-    assert_eq!(text_of(&container, ".pe-brand"), "amex");
+    assert_eq!(m.text(".pe-brand"), "amex");
+}
+
+#[wasm_bindgen_test]
+async fn the_caret_stays_after_the_same_digit_when_spaces_move() {
+    let m = card_element();
+    settle().await;
+    let field = m.field("number");
+    type_text(&field, "42424242");
+    settle().await;
+    assert_eq!(field.value(), "4242 4242");
+    // Insert a digit after the second one: "42|42 4242" → "4214 2424 2".
+    field.set_value("42142 4242");
+    field.set_selection_range(3, 3).unwrap();
+    input_event(&field);
+    settle().await;
+    assert_eq!(field.value(), "4214 2424 2");
+    assert_eq!(field.selection_start().unwrap(), Some(3));
+    // Typing the fourth digit of a group jumps the caret past the new space.
+    field.set_value("4214 2424 2");
+    field.set_selection_range(11, 11).unwrap();
+    type_text(&field, "4");
+    settle().await;
+    assert_eq!(field.value(), "4214 2424 24");
+    assert_eq!(field.selection_start().unwrap(), Some(12));
 }
 
 #[wasm_bindgen_test]
 async fn label_and_autofill_hints_are_real() {
-    let (container, _) = mount_field();
-    let field = input(&container);
-    let label = container.query_selector("label").unwrap().unwrap();
-    assert_eq!(label.get_attribute("for"), Some(field.id()));
-    assert_eq!(label.text_content().unwrap(), "Card number");
-    assert_eq!(
-        field.get_attribute("autocomplete").as_deref(),
-        Some("cc-number")
-    );
+    let m = card_element();
+    settle().await;
+    let field = m.field("number");
+    assert_eq!(m.label_of("number"), "Card number");
+    assert_eq!(field.get_attribute("autocomplete").as_deref(), Some("cc-number"));
     assert_eq!(field.get_attribute("inputmode").as_deref(), Some("numeric"));
     let described = field.get_attribute("aria-describedby").unwrap();
-    assert!(container
-        .query_selector(&format!("#{described}"))
-        .unwrap()
-        .is_some());
+    assert!(m.find(&format!("#{described}")).is_some());
 }
 
 #[wasm_bindgen_test]
 async fn incomplete_number_errors_only_after_leaving_the_field() {
-    let (container, _) = mount_field();
-    let field = input(&container);
-    type_text(&field, "4242 42");
-    leptos::task::tick().await;
-    assert_eq!(
-        text_of(&container, ".pe-error"),
-        "",
-        "no error while still typing"
-    );
-    field
-        .dispatch_event(&web_sys::FocusEvent::new("blur").unwrap())
-        .unwrap();
-    leptos::task::tick().await;
-    assert_eq!(
-        text_of(&container, ".pe-error"),
-        "Your card number is incomplete."
-    );
+    let m = card_element();
+    settle().await;
+    let field = m.field("number");
+    type_text(&field, "424242");
+    settle().await;
+    assert_eq!(m.error_of("number"), "", "no error while still typing");
+    blur(&field);
+    settle().await;
+    assert_eq!(m.error_of("number"), "Your card number is incomplete.");
     assert_eq!(field.get_attribute("aria-invalid").as_deref(), Some("true"));
+    assert!(field.class_list().contains("Input--invalid"));
 }
 
 #[wasm_bindgen_test]
 async fn a_number_that_cannot_become_valid_errors_at_once() {
-    let (container, _) = mount_field();
-    let field = input(&container);
+    let m = card_element();
+    settle().await;
+    let field = m.field("number");
     type_text(&field, "9999");
-    leptos::task::tick().await;
-    assert_eq!(
-        text_of(&container, ".pe-error"),
-        "Your card number is invalid."
-    );
+    settle().await;
+    assert_eq!(m.error_of("number"), "Your card number is invalid.");
 }
 
 #[wasm_bindgen_test]
 async fn a_full_length_number_failing_luhn_is_invalid_not_incomplete() {
-    let (container, _) = mount_field();
-    let field = input(&container);
+    let m = card_element();
+    settle().await;
+    let field = m.field("number");
     // Visa also has 19-digit numbers, so this stays "potentially valid" while typing.
     type_text(&field, "4242424242424241");
-    leptos::task::tick().await;
-    assert_eq!(text_of(&container, ".pe-error"), "");
-    field
-        .dispatch_event(&web_sys::FocusEvent::new("blur").unwrap())
-        .unwrap();
-    leptos::task::tick().await;
-    assert_eq!(
-        text_of(&container, ".pe-error"),
-        "Your card number is invalid."
-    );
+    settle().await;
+    assert_eq!(m.error_of("number"), "");
+    blur(&field);
+    settle().await;
+    assert_eq!(m.error_of("number"), "Your card number is invalid.");
 }

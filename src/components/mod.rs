@@ -1,8 +1,26 @@
 //! The widget's components, one per file.
 
+mod accordion_layout;
+mod card_form;
 mod card_number_field;
+mod country_field;
+mod demo_checkout;
+mod ewallet_form;
+mod input_field;
+mod method_form;
 mod payment_element;
+mod sepa_form;
+mod tabs_layout;
 pub mod types;
 
+pub use accordion_layout::AccordionLayout;
+pub use card_form::CardForm;
 pub use card_number_field::CardNumberField;
+pub use country_field::CountryField;
+pub use demo_checkout::DemoCheckout;
+pub use ewallet_form::EwalletForm;
+pub use input_field::InputField;
+pub use method_form::MethodForm;
 pub use payment_element::PaymentElement;
+pub use sepa_form::SepaForm;
+pub use tabs_layout::TabsLayout;

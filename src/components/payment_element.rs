@@ -1,16 +1,230 @@
-//! The Payment Element root: owns what the customer typed, so that re-rendering any
-//! part of the form never loses it.
+//! The Payment Element root: owns what the customer typed (so re-rendering a layout or
+//! switching locale never loses it), resolves options into methods and messages,
+//! applies the appearance through CSSOM, announces errors and status, and reports
+//! events to the page.
 
-use super::CardNumberField;
+use super::{AccordionLayout, TabsLayout};
+use crate::components::types::LayoutKind;
+use crate::events::{ChangeEvent, ChangeValue};
+use crate::form;
+use crate::ids;
+use crate::locale::{Catalogue, Locale};
+use crate::options::{available_methods, LocaleChoice, PaymentElementOptions};
+use crate::state::{this_month, ElementContext, FormState, I18n, PaymentElementHandle};
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
-/// The payment form.
+/// The payment form: methods in an accordion or tabs, each with its details form.
 #[component]
-pub fn PaymentElement() -> impl IntoView {
-    let card_number = RwSignal::new(String::new());
+pub fn PaymentElement(
+    /// The checked options; may change at run time (layout, locale, appearance).
+    #[prop(optional, into)]
+    options: Option<Signal<PaymentElementOptions>>,
+    /// Called when completeness, emptiness or the method changes.
+    #[prop(optional)]
+    on_change: Option<Callback<ChangeEvent>>,
+    /// Called once the element is mounted, with its handle.
+    #[prop(optional)]
+    on_ready: Option<Callback<PaymentElementHandle>>,
+    /// Called when focus enters the element.
+    #[prop(optional)]
+    on_focus: Option<Callback<()>>,
+    /// Called when focus leaves the element.
+    #[prop(optional)]
+    on_blur: Option<Callback<()>>,
+) -> impl IntoView {
+    let options = options.unwrap_or_else(|| Signal::derive(PaymentElementOptions::default));
+    let browser_languages = browser_languages();
+    let state = FormState::new(form::default_country(
+        browser_languages.first().map_or("", String::as_str),
+    ));
+    let locale = Memo::new(move |_| match options.with(|o| o.locale) {
+        LocaleChoice::Fixed(locale) => locale,
+        LocaleChoice::Auto => Locale::negotiate(browser_languages.iter().map(String::as_str)),
+    });
+    let catalogue =
+        Memo::new(move |_| options.with(|o| Catalogue::new(locale.get(), &o.strings)));
+    let methods = Memo::new(move |_| options.with(available_methods));
+    let layout = Memo::new(move |_| options.with(|o| o.layout.kind));
+    let current = Memo::new(move |_| {
+        let collapsed = options.with(|o| o.layout.default_collapsed);
+        let selected = state.selected.get();
+        methods.with(|m| match selected.filter(|s| m.contains(s)) {
+            Some(method) => Some(method),
+            None if collapsed && layout.get() == LayoutKind::Accordion => None,
+            None => m.first().copied(),
+        })
+    });
+    let context = ElementContext {
+        options,
+        methods,
+        current,
+        state,
+        i18n: I18n(catalogue),
+        today: this_month(),
+        status: RwSignal::new(None),
+    };
+    provide_context(context);
+    let root_id = ids::fresh("pe-root");
+    let handle = PaymentElementHandle {
+        context,
+        root_id: StoredValue::new(root_id.clone()),
+    };
+    let root = NodeRef::<leptos::html::Div>::new();
+
+    apply_appearance(root, root_id.clone(), options);
+
+    // The first error in the current form, else the latest status: what the live
+    // region says.
+    let announcement = Memo::new(move |_| {
+        let error = current.get().and_then(|method| {
+            let fields = options.with(|o| o.fields);
+            state.country.with(|country| {
+                form::visible_fields(method, &fields, country)
+                    .into_iter()
+                    .find_map(|field| context.error(field))
+            })
+        });
+        error
+            .map(|key| context.i18n.t(key))
+            .or_else(|| context.status.get())
+            .unwrap_or_default()
+    });
+
+    let summary = Memo::new(move |_| {
+        let method = current.get();
+        let fields = options.with(|o| o.fields);
+        let values = state.values();
+        ChangeEvent {
+            complete: method
+                .is_some_and(|m| form::is_complete(m, &fields, &values, context.today)),
+            empty: method.is_none_or(|m| form::is_empty(m, &values)),
+            value: ChangeValue { kind: method },
+        }
+    });
+    // Effects talk to the page: they run after mount, and the first run is the state
+    // the page already knows, so it is not reported as a change.
+    Effect::new(move |seen: Option<()>| {
+        let event = summary.get();
+        if seen.is_some() {
+            if event.complete {
+                context.status.set(Some(
+                    context.i18n.t(crate::locale::Key::StatusFormComplete),
+                ));
+            }
+            if let Some(on_change) = on_change {
+                on_change.run(event);
+            }
+        }
+    });
+    if let Some(on_ready) = on_ready {
+        Effect::new(move |_| on_ready.run(handle));
+    }
+    let crosses_boundary = move |ev: &web_sys::FocusEvent| {
+        let other = ev
+            .related_target()
+            .and_then(|t| t.dyn_into::<web_sys::Node>().ok());
+        root.get_untracked()
+            .is_none_or(|root| !root.contains(other.as_ref()))
+    };
+
     view! {
-        <div class="pe-root">
-            <CardNumberField value=card_number />
+        <div
+            id=root_id
+            class="pe-root"
+            lang=move || locale.get().as_str()
+            data-theme=move || options.with(|o| o.appearance.theme.0.as_str())
+            data-layout=move || layout.get().as_str()
+            node_ref=root
+            on:focusin=move |ev| {
+                if crosses_boundary(&ev) {
+                    if let Some(on_focus) = on_focus {
+                        on_focus.run(());
+                    }
+                }
+            }
+            on:focusout=move |ev| {
+                if crosses_boundary(&ev) {
+                    if let Some(on_blur) = on_blur {
+                        on_blur.run(());
+                    }
+                }
+            }
+        >
+            {move || match layout.get() {
+                LayoutKind::Accordion => view! { <AccordionLayout /> }.into_any(),
+                LayoutKind::Tabs => view! { <TabsLayout /> }.into_any(),
+            }}
+            <div class="pe-live" role="status" aria-live="polite" aria-atomic="true">
+                {move || announcement.get()}
+            </div>
         </div>
     }
+}
+
+/// The browser's preferred languages, most preferred first.
+fn browser_languages() -> Vec<String> {
+    let navigator = window().navigator();
+    let mut languages: Vec<String> = navigator
+        .languages()
+        .iter()
+        .filter_map(|l| l.as_string())
+        .collect();
+    if languages.is_empty() {
+        languages.extend(navigator.language());
+    }
+    languages
+}
+
+/// Keeps the root's custom properties and its scoped rule sheet in step with
+/// `appearance`, through CSSOM only: the strict CSP (`style-src 'self'`) refuses
+/// inline `style` attributes and `<style>` text, but not CSSOM writes.
+fn apply_appearance(
+    root: NodeRef<leptos::html::Div>,
+    root_id: String,
+    options: Signal<PaymentElementOptions>,
+) {
+    let sheet = StoredValue::new_local(None::<web_sys::CssStyleSheet>);
+    Effect::new(move |previous: Option<Vec<String>>| {
+        let previous = previous.unwrap_or_default();
+        let Some(element) = root.get() else {
+            return previous;
+        };
+        let appearance = options.with(|o| o.appearance.clone());
+        let style = web_sys::HtmlElement::style(&element);
+        for property in &previous {
+            let _ = style.remove_property(property);
+        }
+        let properties = appearance.custom_properties();
+        for (property, value) in &properties {
+            let _ = style.set_property(property, value);
+        }
+        let css = appearance.scoped_css(&root_id);
+        if sheet.with_value(Option::is_none) && !css.is_empty() {
+            if let Ok(created) = web_sys::CssStyleSheet::new() {
+                let adopted = document().adopted_style_sheets();
+                adopted.push(&created);
+                document().set_adopted_style_sheets(&adopted);
+                sheet.set_value(Some(created));
+            }
+        }
+        sheet.with_value(|sheet| {
+            if let Some(sheet) = sheet {
+                let _ = sheet.replace_sync(&css);
+            }
+        });
+        properties.into_iter().map(|(property, _)| property).collect()
+    });
+    on_cleanup(move || {
+        if let Some(sheet) = sheet.try_get_value().flatten() {
+            let adopted = document().adopted_style_sheets();
+            let kept = js_sys::Array::new();
+            for s in adopted.iter() {
+                if !js_sys::Object::is(&s, &sheet) {
+                    kept.push(&s);
+                }
+            }
+            document().set_adopted_style_sheets(&kept);
+        }
+    });
 }

@@ -1,0 +1,124 @@
+//! The accordion layout: the methods as a radio group, each item expanding into its
+//! form; arrow keys move the selection, items beyond `visibleAccordionItemsCount` wait
+//! under "More".
+
+use super::MethodForm;
+use crate::components::types::MethodKind;
+use crate::layout::{accordion_items, shows_radios, step};
+use crate::locale::Key;
+use crate::state::ElementContext;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// Payment methods as an accordion.
+#[component]
+pub fn AccordionLayout() -> impl IntoView {
+    let context = ElementContext::get();
+    let i18n = context.i18n;
+    let current = context.current;
+    // Local on purpose: "More" opening again after a layout switch is harmless.
+    let expanded = RwSignal::new(false);
+    let layout = Memo::new(move |_| context.options.with(|o| o.layout.clone()));
+    let items = Memo::new(move |_| {
+        let count = layout.with(|l| l.visible_accordion_items_count);
+        context
+            .methods
+            .with(|m| accordion_items(m, count, expanded.get(), current.get()))
+    });
+    let radios = Memo::new(move |_| {
+        shows_radios(
+            layout.with(|l| l.radios),
+            context.methods.with(Vec::len),
+        )
+    });
+    let group = NodeRef::<leptos::html::Div>::new();
+    let select = move |method: MethodKind| {
+        if current.get_untracked() != Some(method) {
+            context.state.selected.set(Some(method));
+            let name = i18n.t(Key::for_method(method));
+            context
+                .status
+                .set(Some(i18n.fill(Key::StatusMethodSelected, &[("method", &name)])));
+        }
+    };
+    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
+        let shown = items.with_untracked(|(shown, _)| shown.clone());
+        let Some(next) = step(&shown, current.get_untracked(), &ev.key()) else {
+            return;
+        };
+        ev.prevent_default();
+        select(next);
+        let header = group.get_untracked().and_then(|g| {
+            g.query_selector(&["[role=radio][data-method=\"", next.as_str(), "\"]"].concat())
+                .ok()
+                .flatten()
+        });
+        if let Some(header) = header.and_then(|h| h.dyn_into::<web_sys::HtmlElement>().ok()) {
+            let _ = header.focus();
+        }
+    };
+    // One radio is in the tab order: the checked one, or the first.
+    let tab_stop = move |method: MethodKind| {
+        let target = current
+            .get()
+            .or_else(|| items.with(|(shown, _)| shown.first().copied()));
+        if target == Some(method) {
+            "0"
+        } else {
+            "-1"
+        }
+    };
+
+    view! {
+        <div
+            class="pe-accordion"
+            class=("pe-accordion--spaced", move || layout.with(|l| l.spaced_accordion_items))
+            role="radiogroup"
+            aria-label=move || i18n.t(Key::PaymentMethods)
+            node_ref=group
+            on:keydown=on_keydown
+        >
+            <For
+                each=move || items.get().0
+                key=|method| *method
+                children=move |method| {
+                    let checked = move || current.get() == Some(method);
+                    view! {
+                        <div
+                            class="pe-accordion-item AccordionItem"
+                            class=("AccordionItem--selected", checked)
+                        >
+                            <button
+                                type="button"
+                                role="radio"
+                                class="pe-accordion-header"
+                                data-method=method.as_str()
+                                aria-checked=move || checked().to_string()
+                                tabindex=move || tab_stop(method)
+                                on:click=move |_| select(method)
+                            >
+                                <Show when=move || radios.get()>
+                                    <span class="pe-radio RadioIcon" aria-hidden="true"></span>
+                                </Show>
+                                <span class="pe-method-icon" data-method=method.as_str() aria-hidden="true"></span>
+                                <span class="pe-method-name">
+                                    {move || i18n.t(Key::for_method(method))}
+                                </span>
+                            </button>
+                            <Show when=checked>
+                                <div class="pe-accordion-body">
+                                    <MethodForm method />
+                                </div>
+                            </Show>
+                        </div>
+                    }
+                }
+            />
+            <Show when=move || items.with(|(_, more)| *more)>
+                <button type="button" class="pe-more" on:click=move |_| expanded.set(true)>
+                    {move || i18n.t(Key::More)}
+                </button>
+            </Show>
+        </div>
+    }
+}

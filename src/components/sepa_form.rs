@@ -1,0 +1,74 @@
+//! The SEPA Direct Debit form: account holder, email, IBAN, and the mandate the
+//! customer accepts by paying.
+
+use super::InputField;
+use crate::components::types::MethodKind;
+use crate::form::{self, format_iban, Field};
+use crate::locale::Key;
+use crate::state::ElementContext;
+use leptos::prelude::*;
+
+/// The SEPA Direct Debit details form.
+#[component]
+pub fn SepaForm() -> impl IntoView {
+    let context = ElementContext::get();
+    let i18n = context.i18n;
+    let visible = Memo::new(move |_| {
+        let fields = context.options.with(|o| o.fields);
+        form::visible_fields(MethodKind::SepaDebit, &fields, "")
+    });
+    let shows = move |field: Field| visible.with(|v| v.contains(&field));
+    let iban_format = Callback::new(|(typed, caret, _deleting): (String, usize, bool)| {
+        format_iban(&typed, caret)
+    });
+    let mandate = move || {
+        let business = context
+            .options
+            .with(|o| o.business_name.clone())
+            .unwrap_or_else(|| i18n.t(Key::BusinessFallback));
+        i18n.fill(Key::SepaMandate, &[("business", &business)])
+    };
+
+    view! {
+        <div class="pe-form pe-sepa-form">
+            {move || {
+                shows(Field::Name)
+                    .then(|| {
+                        view! {
+                            <InputField
+                                field=Field::Name
+                                label=Key::AccountHolderName
+                                placeholder=Key::NamePlaceholder
+                                autocomplete="name"
+                                inputmode="text"
+                            />
+                        }
+                    })
+            }}
+            {move || {
+                shows(Field::Email)
+                    .then(|| {
+                        view! {
+                            <InputField
+                                field=Field::Email
+                                label=Key::Email
+                                placeholder=Key::EmailPlaceholder
+                                autocomplete="email"
+                                inputmode="email"
+                                input_type="email"
+                            />
+                        }
+                    })
+            }}
+            <InputField
+                field=Field::Iban
+                label=Key::Iban
+                placeholder=Key::IbanPlaceholder
+                autocomplete="off"
+                inputmode="text"
+                format=iban_format
+            />
+            <p class="pe-mandate Text">{mandate}</p>
+        </div>
+    }
+}

@@ -1,0 +1,100 @@
+//! The tabs layout: a tab list of methods above the current method's form; arrow keys
+//! move between tabs and select them (automatic activation).
+
+use super::MethodForm;
+use crate::components::types::MethodKind;
+use crate::ids;
+use crate::layout::step;
+use crate::locale::Key;
+use crate::state::ElementContext;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// Payment methods as tabs.
+#[component]
+pub fn TabsLayout() -> impl IntoView {
+    let context = ElementContext::get();
+    let i18n = context.i18n;
+    let current = context.current;
+    let base = ids::fresh("pe-tabs");
+    let panel_id = [base.as_str(), "-panel"].concat();
+    let tab_id = {
+        let base = base.clone();
+        move |method: MethodKind| [base.as_str(), "-", method.as_str()].concat()
+    };
+    let list = NodeRef::<leptos::html::Div>::new();
+    let select = move |method: MethodKind| {
+        if current.get_untracked() != Some(method) {
+            context.state.selected.set(Some(method));
+            let name = i18n.t(Key::for_method(method));
+            context
+                .status
+                .set(Some(i18n.fill(Key::StatusMethodSelected, &[("method", &name)])));
+        }
+    };
+    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
+        let methods = context.methods.get_untracked();
+        let Some(next) = step(&methods, current.get_untracked(), &ev.key()) else {
+            return;
+        };
+        ev.prevent_default();
+        select(next);
+        let tab = list.get_untracked().and_then(|l| {
+            l.query_selector(&["[role=tab][data-method=\"", next.as_str(), "\"]"].concat())
+                .ok()
+                .flatten()
+        });
+        if let Some(tab) = tab.and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()) {
+            let _ = tab.focus();
+        }
+    };
+    let labelled_by = {
+        let tab_id = tab_id.clone();
+        move || current.get().map(&tab_id)
+    };
+
+    view! {
+        <div class="pe-tabs">
+            <div
+                class="pe-tablist"
+                role="tablist"
+                aria-label=move || i18n.t(Key::PaymentMethods)
+                node_ref=list
+                on:keydown=on_keydown
+            >
+                <For
+                    each=move || context.methods.get()
+                    key=|method| *method
+                    children={
+                        let panel_id = panel_id.clone();
+                        move |method| {
+                            let selected = move || current.get() == Some(method);
+                            view! {
+                                <button
+                                    type="button"
+                                    role="tab"
+                                    id=tab_id(method)
+                                    class="pe-tab Tab"
+                                    class=("Tab--selected", selected)
+                                    data-method=method.as_str()
+                                    aria-selected=move || selected().to_string()
+                                    aria-controls=panel_id.clone()
+                                    tabindex=move || if selected() { "0" } else { "-1" }
+                                    on:click=move |_| select(method)
+                                >
+                                    <span class="pe-method-icon" data-method=method.as_str() aria-hidden="true"></span>
+                                    <span class="pe-method-name TabLabel">
+                                        {move || i18n.t(Key::for_method(method))}
+                                    </span>
+                                </button>
+                            }
+                        }
+                    }
+                />
+            </div>
+            <div class="pe-tabpanel" role="tabpanel" id=panel_id aria-labelledby=labelled_by>
+                {move || current.get().map(|method| view! { <MethodForm method /> })}
+            </div>
+        </div>
+    }
+}

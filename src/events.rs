@@ -1,0 +1,21 @@
+//! The events a Payment Element reports to the page, shaped like Stripe's.
+
+use crate::components::types::MethodKind;
+
+/// `change`: sent when the completeness, emptiness or method of the form changes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ChangeEvent {
+    /// Every shown field is valid: the details can be submitted.
+    pub complete: bool,
+    /// Nothing has been entered for the current method.
+    pub empty: bool,
+    /// `value.type`: the current method, if one is chosen.
+    pub value: ChangeValue,
+}
+
+/// The `value` of a change event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ChangeValue {
+    /// The method (`"card"`, `"sepa_debit"`, `"ewallet"`).
+    pub kind: Option<MethodKind>,
+}

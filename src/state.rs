@@ -1,0 +1,247 @@
+//! The reactive state of one Payment Element, owned by its root so that a layout or
+//! locale switch (which re-renders everything below) never loses what was typed; and
+//! the handle the page uses to validate and collect it.
+
+use crate::components::types::MethodKind;
+use crate::form::{self, Field, FormValues, Stage};
+use crate::locale::{Catalogue, Key};
+use crate::options::PaymentElementOptions;
+use leptos::prelude::*;
+use payment_core::api::{EwalletChannel, PaymentMethodData};
+use payment_core::card::YearMonth;
+
+/// What the customer typed and how far they got: small `Copy` signals, shared through
+/// context with the fields.
+#[derive(Clone, Copy)]
+pub struct FormState {
+    number: RwSignal<String>,
+    expiry: RwSignal<String>,
+    cvc: RwSignal<String>,
+    name: RwSignal<String>,
+    /// ISO code of the billing country.
+    pub country: RwSignal<String>,
+    postal_code: RwSignal<String>,
+    iban: RwSignal<String>,
+    email: RwSignal<String>,
+    /// The chosen e-wallet.
+    pub ewallet: RwSignal<Option<EwalletChannel>>,
+    /// Fields the customer has left at least once.
+    left: RwSignal<Vec<Field>>,
+    /// A submit was attempted: every error shows, empty required fields included.
+    pub submitted: RwSignal<bool>,
+    /// The method the customer picked; `None` until they pick one.
+    pub selected: RwSignal<Option<MethodKind>>,
+}
+
+impl FormState {
+    /// An empty form with `country` preselected.
+    pub fn new(country: &str) -> FormState {
+        FormState {
+            number: RwSignal::new(String::new()),
+            expiry: RwSignal::new(String::new()),
+            cvc: RwSignal::new(String::new()),
+            name: RwSignal::new(String::new()),
+            country: RwSignal::new(country.to_owned()),
+            postal_code: RwSignal::new(String::new()),
+            iban: RwSignal::new(String::new()),
+            email: RwSignal::new(String::new()),
+            ewallet: RwSignal::new(None),
+            left: RwSignal::new(Vec::new()),
+            submitted: RwSignal::new(false),
+            selected: RwSignal::new(None),
+        }
+    }
+
+    /// The text signal behind `field` (the e-wallet choice has none: it is the country's
+    /// signal's sibling `ewallet`).
+    pub fn text(&self, field: Field) -> RwSignal<String> {
+        match field {
+            Field::CardNumber => self.number,
+            Field::Expiry => self.expiry,
+            Field::Cvc => self.cvc,
+            Field::Name => self.name,
+            Field::Country | Field::Ewallet | Field::Method => self.country,
+            Field::PostalCode => self.postal_code,
+            Field::Iban => self.iban,
+            Field::Email => self.email,
+        }
+    }
+
+    /// Every value, tracked.
+    pub fn values(&self) -> FormValues {
+        FormValues {
+            number: self.number.get(),
+            expiry: self.expiry.get(),
+            cvc: self.cvc.get(),
+            name: self.name.get(),
+            country: self.country.get(),
+            postal_code: self.postal_code.get(),
+            iban: self.iban.get(),
+            email: self.email.get(),
+            ewallet: self.ewallet.get(),
+        }
+    }
+
+    /// Every value, untracked (for event handlers).
+    pub fn values_untracked(&self) -> FormValues {
+        untrack(|| self.values())
+    }
+
+    /// How far the customer got with `field`, tracked.
+    pub fn stage(&self, field: Field) -> Stage {
+        if self.submitted.get() {
+            Stage::Submitted
+        } else if self.left.with(|left| left.contains(&field)) {
+            Stage::Left
+        } else {
+            Stage::Typing
+        }
+    }
+
+    /// Records that the customer left `field`.
+    pub fn leave(&self, field: Field) {
+        if !self.left.with_untracked(|left| left.contains(&field)) {
+            self.left.update(|left| left.push(field));
+        }
+    }
+}
+
+/// The messages in the current locale, tracked.
+#[derive(Clone, Copy)]
+pub struct I18n(pub Memo<Catalogue>);
+
+impl I18n {
+    /// The message for `key`.
+    pub fn t(&self, key: Key) -> String {
+        self.0.with(|c| c.get(key).to_owned())
+    }
+
+    /// The message for `key` with placeholders filled.
+    pub fn fill(&self, key: Key, values: &[(&str, &str)]) -> String {
+        self.0.with(|c| c.fill(key, values))
+    }
+}
+
+/// What the components below the root read: shared as one `Copy` value in context.
+#[derive(Clone, Copy)]
+pub struct ElementContext {
+    /// The checked options.
+    pub options: Signal<PaymentElementOptions>,
+    /// The methods shown, in order.
+    pub methods: Memo<Vec<MethodKind>>,
+    /// The method whose form is shown: the customer's pick, else the first method
+    /// unless the accordion starts collapsed.
+    pub current: Memo<Option<MethodKind>>,
+    /// The form.
+    pub state: FormState,
+    /// Messages.
+    pub i18n: I18n,
+    /// This month, for expiry checks.
+    pub today: YearMonth,
+    /// The latest status for the live region.
+    pub status: RwSignal<Option<String>>,
+}
+
+impl ElementContext {
+    /// The context the enclosing Payment Element provides.
+    pub fn get() -> ElementContext {
+        expect_context::<ElementContext>()
+    }
+
+    /// The error `field` shows now, tracked.
+    pub fn error(&self, field: Field) -> Option<Key> {
+        form::field_error(
+            field,
+            &self.state.values(),
+            self.today,
+            self.state.stage(field),
+        )
+    }
+}
+
+/// The page's handle on one Payment Element (passed to `on_ready`): validate and
+/// collect the payment details, as `elements.submit()` will.
+#[derive(Clone, Copy)]
+pub struct PaymentElementHandle {
+    pub(crate) context: ElementContext,
+    pub(crate) root_id: StoredValue<String>,
+}
+
+impl PaymentElementHandle {
+    /// The method whose form is shown, if any.
+    pub fn method(&self) -> Option<MethodKind> {
+        self.context.current.get_untracked()
+    }
+
+    /// Shows every error, empty required fields included, moves focus to the first
+    /// invalid field and returns it; `None` when the details are complete.
+    /// [`Field::Method`] means no payment method is chosen yet.
+    pub fn validate_all(&self) -> Option<Field> {
+        let state = self.context.state;
+        state.submitted.set(true);
+        let invalid = match self.method() {
+            None => Some(Field::Method),
+            Some(method) => {
+                let fields = self.context.options.with_untracked(|o| o.fields);
+                form::first_invalid(
+                    method,
+                    &fields,
+                    &state.values_untracked(),
+                    self.context.today,
+                )
+            }
+        };
+        if let Some(field) = invalid {
+            self.focus(field);
+        }
+        invalid
+    }
+
+    /// The payment details when they are complete, else the first invalid field.
+    pub fn payment_method_data(&self) -> Result<PaymentMethodData, Field> {
+        let method = self.method().ok_or(Field::Method)?;
+        let fields = self.context.options.with_untracked(|o| o.fields);
+        form::payment_method_data(
+            method,
+            &fields,
+            &self.context.state.values_untracked(),
+            self.context.today,
+        )
+    }
+
+    /// Moves focus to `field`'s input (for [`Field::Method`], to the method chooser).
+    pub fn focus(&self, field: Field) {
+        let selector = match field {
+            Field::Method => ["#", &self.root_id.get_value(), " [data-method]"].concat(),
+            _ => [
+                "#",
+                &self.root_id.get_value(),
+                " [data-field=\"",
+                field.as_str(),
+                "\"]",
+            ]
+            .concat(),
+        };
+        focus_selector(&selector);
+    }
+}
+
+/// Focuses the first element matching `selector`, if there is one.
+pub fn focus_selector(selector: &str) {
+    use wasm_bindgen::JsCast;
+    if let Some(el) = document()
+        .query_selector(selector)
+        .ok()
+        .flatten()
+        .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = el.focus();
+    }
+}
+
+/// This month in the browser's time zone.
+pub fn this_month() -> YearMonth {
+    let now = js_sys::Date::new_0();
+    // getFullYear is a small positive integer and getMonth 0–11.
+    YearMonth::new(now.get_full_year() as u16, now.get_month() as u8 + 1)
+}

@@ -1,0 +1,200 @@
+//! What the browser tests share: mount an element into a fresh container and act on it
+//! the way a customer would (type, paste, leave a field, press keys).
+#![allow(dead_code)]
+
+use leptos::prelude::*;
+use payment_element::events::ChangeEvent;
+use payment_element::options::{PaymentElementOptions, RawOptions};
+use payment_element::state::PaymentElementHandle;
+use payment_element::PaymentElement;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlElement, HtmlInputElement};
+
+/// A mounted element and what the tests observe of it.
+pub struct Mounted {
+    pub container: HtmlElement,
+    pub options: RwSignal<PaymentElementOptions>,
+    pub handle: RwSignal<Option<PaymentElementHandle>>,
+    pub changes: RwSignal<Vec<ChangeEvent>>,
+    pub focus_events: RwSignal<Vec<&'static str>>,
+}
+
+/// Options from the JSON a merchant writes.
+pub fn options(json: &str) -> PaymentElementOptions {
+    let raw: RawOptions = serde_json::from_str(json).expect("test options parse");
+    raw.validate().expect("test options are valid")
+}
+
+/// Mounts an element with `options` into a container attached to the document (focus
+/// needs it).
+pub fn mount(options: PaymentElementOptions) -> Mounted {
+    let container: HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    document().body().unwrap().append_child(&container).unwrap();
+    let options = RwSignal::new(options);
+    let handle = RwSignal::new(None);
+    let changes = RwSignal::new(Vec::new());
+    let focus_events = RwSignal::new(Vec::new());
+    leptos::mount::mount_to(container.clone(), move || {
+        view! {
+            <PaymentElement
+                options=options
+                on_ready=Callback::new(move |h| handle.set(Some(h)))
+                on_change=Callback::new(move |e| changes.update(|c| c.push(e)))
+                on_focus=Callback::new(move |()| focus_events.update(|f| f.push("focus")))
+                on_blur=Callback::new(move |()| focus_events.update(|f| f.push("blur")))
+            />
+        }
+    })
+    .forget();
+    Mounted {
+        container,
+        options,
+        handle,
+        changes,
+        focus_events,
+    }
+}
+
+/// Mounts with options from JSON.
+pub fn mount_json(json: &str) -> Mounted {
+    mount(options(json))
+}
+
+impl Mounted {
+    pub fn find(&self, selector: &str) -> Option<HtmlElement> {
+        self.container
+            .query_selector(selector)
+            .unwrap()
+            .map(JsCast::unchecked_into)
+    }
+
+    pub fn all(&self, selector: &str) -> Vec<HtmlElement> {
+        let list = self.container.query_selector_all(selector).unwrap();
+        (0..list.length())
+            .filter_map(|i| list.item(i))
+            .map(JsCast::unchecked_into)
+            .collect()
+    }
+
+    /// The input of a field by its `data-field` name.
+    pub fn field(&self, name: &str) -> HtmlInputElement {
+        self.find(&format!("[data-field=\"{name}\"]"))
+            .unwrap_or_else(|| panic!("no field {name}"))
+            .unchecked_into()
+    }
+
+    pub fn has_field(&self, name: &str) -> bool {
+        self.find(&format!("[data-field=\"{name}\"]")).is_some()
+    }
+
+    /// The text of the element the field's `aria-describedby` points at.
+    pub fn error_of(&self, name: &str) -> String {
+        let field = self.field(name);
+        let id = field.get_attribute("aria-describedby").expect("describedby");
+        document()
+            .get_element_by_id(&id)
+            .expect("error element")
+            .text_content()
+            .unwrap_or_default()
+    }
+
+    /// The label text of a field.
+    pub fn label_of(&self, name: &str) -> String {
+        let field = self.field(name);
+        self.find(&format!("label[for=\"{}\"]", field.id()))
+            .expect("label")
+            .text_content()
+            .unwrap_or_default()
+    }
+
+    pub fn text(&self, selector: &str) -> String {
+        self.find(selector)
+            .map(|e| e.text_content().unwrap_or_default())
+            .unwrap_or_default()
+    }
+
+    pub fn root(&self) -> HtmlElement {
+        self.find(".pe-root").expect("root")
+    }
+
+    pub fn handle(&self) -> PaymentElementHandle {
+        self.handle.get_untracked().expect("ready fired")
+    }
+}
+
+/// Sends an `input` event as a keystroke would.
+pub fn input_event(field: &HtmlInputElement) {
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    field
+        .dispatch_event(&web_sys::Event::new_with_event_init_dict("input", &init).unwrap())
+        .unwrap();
+}
+
+/// Types `text` at the end of the field, one character at a time.
+pub fn type_text(field: &HtmlInputElement, text: &str) {
+    for c in text.chars() {
+        field.set_value(&(field.value() + &c.to_string()));
+        let end = field.value().encode_utf16().count() as u32;
+        field.set_selection_range(end, end).unwrap();
+        input_event(field);
+    }
+}
+
+/// Pastes `text` at the end of the field in one input event.
+pub fn paste(field: &HtmlInputElement, text: &str) {
+    field.set_value(&(field.value() + text));
+    let end = field.value().encode_utf16().count() as u32;
+    field.set_selection_range(end, end).unwrap();
+    input_event(field);
+}
+
+/// Deletes the character before the caret, as Backspace does.
+pub fn backspace(field: &HtmlInputElement) {
+    let value: Vec<u16> = field.value().encode_utf16().collect();
+    let caret = field.selection_start().unwrap().unwrap_or(value.len() as u32) as usize;
+    if caret == 0 {
+        return;
+    }
+    let mut next = value[..caret - 1].to_vec();
+    next.extend_from_slice(&value[caret..]);
+    field.set_value(&String::from_utf16(&next).unwrap());
+    field
+        .set_selection_range(caret as u32 - 1, caret as u32 - 1)
+        .unwrap();
+    let init = web_sys::InputEventInit::new();
+    init.set_bubbles(true);
+    init.set_input_type("deleteContentBackward");
+    field
+        .dispatch_event(&web_sys::InputEvent::new_with_event_init_dict("input", &init).unwrap())
+        .unwrap();
+}
+
+/// The customer leaves the field.
+pub fn blur(field: &HtmlElement) {
+    field
+        .dispatch_event(&web_sys::FocusEvent::new("blur").unwrap())
+        .unwrap();
+}
+
+/// Presses `key` on `target` (the event bubbles like a real one).
+pub fn press(target: &HtmlElement, key: &str) {
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    target
+        .dispatch_event(&web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap())
+        .unwrap();
+}
+
+/// The focused element, if any.
+pub fn focused() -> Option<web_sys::Element> {
+    document().active_element()
+}
+
+/// Lets effects and re-renders run.
+pub async fn settle() {
+    leptos::task::tick().await;
+    leptos::task::tick().await;
+}
