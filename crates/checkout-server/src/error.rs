@@ -249,6 +249,11 @@ fn body_rejection(rejection: BytesRejection) -> AppError {
 /// Parses JSON into `T`, turning serde's verdict into Stripe-style errors that name the
 /// parameter but never repeat the value sent (it may be a card number).
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    // serde accepts a JSON array for a struct; the API takes objects only.
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(AppError::invalid(ErrorCode::InvalidRequestBody)
+            .with_message("The request body must be a JSON object."));
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(json_error)?;
     deserializer.end().map_err(|_| malformed())?;
@@ -268,9 +273,13 @@ fn json_error(err: serde_path_to_error::Error<serde_json::Error>) -> AppError {
         Category::Syntax | Category::Eof | Category::Io => malformed(),
         Category::Data => {
             let text = inner.to_string();
+            // The path of an unknown field already ends with it; a missing field's
+            // path is its parent's.
             let join = |field: &str| {
                 if path.is_empty() || path == "." {
                     field.to_owned()
+                } else if path == field || path.ends_with(&format!(".{field}")) {
+                    path.clone()
                 } else {
                     format!("{path}.{field}")
                 }
