@@ -58,19 +58,24 @@ pub fn locked_wasm_bindgen_version() -> Result<String> {
             lock_path.display()
         ))
     })?;
+    locked_version(&lock, "wasm-bindgen")
+        .ok_or_else(|| Failure::new("Cargo.lock has no wasm-bindgen entry"))
+}
+
+/// The version of package `name` in a Cargo.lock text.
+fn locked_version(lock: &str, name: &str) -> Option<String> {
+    let wanted = format!("name = \"{name}\"");
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
-        if line.trim() == "name = \"wasm-bindgen\"" {
-            if let Some(version) = lines
+        if line.trim() == wanted {
+            return lines
                 .next()
                 .and_then(|l| l.trim().strip_prefix("version = \""))
                 .and_then(|v| v.strip_suffix('"'))
-            {
-                return Ok(version.to_owned());
-            }
+                .map(str::to_owned);
         }
     }
-    Err(Failure::new("Cargo.lock has no wasm-bindgen entry"))
+    None
 }
 
 fn wasm_bindgen_cli() -> Result {
@@ -179,4 +184,20 @@ fn chromium() -> Result {
     )?;
     report("chromium", "installed");
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::locked_version;
+
+    #[test]
+    fn finds_the_exact_package_in_a_lock_file() {
+        let lock = "[[package]]\nname = \"wasm-bindgen-macro\"\nversion = \"9.9.9\"\n\n\
+                    [[package]]\nname = \"wasm-bindgen\"\nversion = \"0.2.130\"\n";
+        assert_eq!(
+            locked_version(lock, "wasm-bindgen").as_deref(),
+            Some("0.2.130")
+        );
+        assert_eq!(locked_version(lock, "trunk"), None);
+    }
 }
