@@ -1,0 +1,206 @@
+//! Browser tests of the card form around the number: expiry, CVC, billing details,
+//! focus moving on, and validating and collecting the details for submit.
+#![cfg(target_arch = "wasm32")]
+
+mod common;
+
+use common::*;
+use leptos::prelude::GetUntracked;
+use payment_element::form::Field;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const USD: &str = r#"{"locale": "en", "currency": "usd", "amount": 1000, "mode": "payment"}"#;
+
+fn with_country(m: &Mounted, country: &str) {
+    let select: web_sys::HtmlSelectElement = m.field("country").unchecked_into();
+    select.set_value(country);
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    select
+        .dispatch_event(&web_sys::Event::new_with_event_init_dict("change", &init).unwrap())
+        .unwrap();
+}
+
+use wasm_bindgen::JsCast;
+
+#[wasm_bindgen_test]
+async fn expiry_gets_a_leading_zero_and_the_separator() {
+    let m = mount_json(USD);
+    settle().await;
+    let expiry = m.field("expiry");
+    type_text(&expiry, "4");
+    settle().await;
+    assert_eq!(expiry.value(), "04 / ");
+    type_text(&expiry, "30");
+    settle().await;
+    assert_eq!(expiry.value(), "04 / 30");
+    assert_eq!(m.error_of("expiry"), "");
+}
+
+#[wasm_bindgen_test]
+async fn expiry_typed_digit_by_digit_and_backspace_over_the_separator() {
+    let m = mount_json(USD);
+    settle().await;
+    let expiry = m.field("expiry");
+    type_text(&expiry, "1");
+    settle().await;
+    assert_eq!(expiry.value(), "1", "1 may still become 10, 11 or 12");
+    type_text(&expiry, "2");
+    settle().await;
+    assert_eq!(expiry.value(), "12 / ");
+    backspace(&expiry);
+    settle().await;
+    assert_eq!(expiry.value(), "12", "backspace removes the separator for good");
+}
+
+#[wasm_bindgen_test]
+async fn a_past_expiry_errors_at_once_and_an_incomplete_one_on_blur() {
+    let m = mount_json(USD);
+    settle().await;
+    let expiry = m.field("expiry");
+    type_text(&expiry, "0120");
+    settle().await;
+    assert_eq!(
+        m.error_of("expiry"),
+        "Your card's expiration date is in the past."
+    );
+    let m = mount_json(USD);
+    settle().await;
+    let expiry = m.field("expiry");
+    type_text(&expiry, "12");
+    settle().await;
+    assert_eq!(m.error_of("expiry"), "");
+    blur(&expiry);
+    settle().await;
+    assert_eq!(
+        m.error_of("expiry"),
+        "Your card's expiration date is incomplete."
+    );
+}
+
+#[wasm_bindgen_test]
+async fn cvc_length_follows_the_brand() {
+    let m = mount_json(USD);
+    settle().await;
+    type_text(&m.field("number"), "378282246310005");
+    let cvc = m.field("cvc");
+    type_text(&cvc, "12345");
+    settle().await;
+    assert_eq!(cvc.value(), "1234", "Amex takes four digits");
+    let m = mount_json(USD);
+    settle().await;
+    type_text(&m.field("number"), "4242424242424242");
+    let cvc = m.field("cvc");
+    type_text(&cvc, "12a345");
+    settle().await;
+    assert_eq!(cvc.value(), "123", "Visa takes three digits, and only digits");
+    assert_eq!(cvc.get_attribute("autocomplete").as_deref(), Some("cc-csc"));
+}
+
+#[wasm_bindgen_test]
+async fn focus_moves_on_when_a_field_is_complete() {
+    let m = mount_json(USD);
+    settle().await;
+    let number = m.field("number");
+    number.focus().unwrap();
+    type_text(&number, "4242424242424242");
+    settle().await;
+    assert_eq!(focused(), Some(m.field("expiry").into()));
+    type_text(&m.field("expiry"), "1230");
+    settle().await;
+    assert_eq!(focused(), Some(m.field("cvc").into()));
+    type_text(&m.field("cvc"), "123");
+    settle().await;
+    assert_eq!(focused(), Some(m.field("postal_code").into()));
+}
+
+#[wasm_bindgen_test]
+async fn postal_code_shows_only_where_the_country_needs_it() {
+    let m = mount_json(USD);
+    settle().await;
+    with_country(&m, "US");
+    settle().await;
+    assert!(m.has_field("postal_code"));
+    assert_eq!(m.label_of("postal_code"), "Postal code");
+    assert_eq!(
+        m.field("postal_code").get_attribute("autocomplete").as_deref(),
+        Some("postal-code")
+    );
+    with_country(&m, "DE");
+    settle().await;
+    assert!(!m.has_field("postal_code"));
+    assert_eq!(
+        m.field("country").get_attribute("autocomplete").as_deref(),
+        Some("country")
+    );
+    assert_eq!(m.label_of("country"), "Country");
+}
+
+#[wasm_bindgen_test]
+async fn cardholder_name_is_collected_when_the_option_asks() {
+    let m = mount_json(USD);
+    settle().await;
+    assert!(!m.has_field("name"));
+    let m = mount_json(
+        r#"{"locale": "en", "currency": "usd", "amount": 1000, "mode": "payment",
+            "fields": {"billingDetails": {"name": "always"}}}"#,
+    );
+    settle().await;
+    assert_eq!(m.label_of("name"), "Cardholder name");
+    assert_eq!(
+        m.field("name").get_attribute("autocomplete").as_deref(),
+        Some("cc-name")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn validate_all_shows_every_error_and_focuses_the_first() {
+    let m = mount_json(USD);
+    settle().await;
+    with_country(&m, "US");
+    settle().await;
+    type_text(&m.field("number"), "4242424242424242");
+    settle().await;
+    assert_eq!(m.error_of("expiry"), "");
+    let first = m.handle().validate_all();
+    settle().await;
+    assert_eq!(first, Some(Field::Expiry));
+    assert_eq!(m.error_of("number"), "");
+    assert_eq!(m.error_of("expiry"), "Your card's expiration date is incomplete.");
+    assert_eq!(m.error_of("cvc"), "Your card's security code is incomplete.");
+    assert_eq!(m.error_of("postal_code"), "Your postal code is incomplete.");
+    assert_eq!(focused(), Some(m.field("expiry").into()));
+    assert_eq!(
+        m.text(".pe-live"),
+        "Your card's expiration date is incomplete.",
+        "the first error is announced"
+    );
+    assert!(m.handle().payment_method_data().is_err());
+}
+
+#[wasm_bindgen_test]
+async fn complete_details_are_collected_for_submit() {
+    let m = mount_json(USD);
+    settle().await;
+    with_country(&m, "US");
+    settle().await;
+    type_text(&m.field("number"), "4242424242424242");
+    type_text(&m.field("expiry"), "1230");
+    type_text(&m.field("cvc"), "123");
+    settle().await;
+    type_text(&m.field("postal_code"), "94103");
+    settle().await;
+    assert_eq!(m.handle().validate_all(), None);
+    let data = m.handle().payment_method_data().unwrap();
+    assert_eq!(data.kind.as_str(), "card");
+    let card = data.card.unwrap();
+    assert_eq!(card.number.expose(), "4242424242424242");
+    assert_eq!((card.exp_month, card.exp_year), (12, 2030));
+    let address = data.billing_details.unwrap().address.unwrap();
+    assert_eq!(address.postal_code.as_deref(), Some("94103"));
+    assert_eq!(address.country.as_deref(), Some("US"));
+    let last = *m.changes.get_untracked().last().unwrap();
+    assert!(last.complete && !last.empty);
+}
