@@ -1,0 +1,237 @@
+//! Everything the server logs during a run of every flow, at TRACE level and with every
+//! dependency's events, holds no card number, CVC, IBAN or client secret.
+//!
+//! One test per binary: the subscriber is global, and a second test would mix its own
+//! events into the buffer.
+
+mod common;
+
+use axum::http::Method;
+use checkout_server::webhooks::deliver_due;
+use common::{card_request, consent, sepa_request, Harness};
+use payment_core::money::Currency;
+use serde_json::json;
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+#[derive(Clone, Default)]
+struct Buffer(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Buffer {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+const CARDS: [&str; 22] = [
+    "4242424242424242",
+    "5555555555554444",
+    "378282246310005",
+    "6011111111111117",
+    "3056930009020004",
+    "3566002020360505",
+    "6200000000000005",
+    "4000002500003155",
+    "4000002760003184",
+    "4000000000003220",
+    "4000008400001629",
+    "4000000000000002",
+    "4000000000009995",
+    "4000000000009987",
+    "4000000000009979",
+    "4000000000000069",
+    "4000000000000127",
+    "4000000000000119",
+    "4000000000006975",
+    "4242424242424241",
+    "4000056655665556",
+    "5200828282828210",
+];
+
+const IBANS: [&str; 3] = [
+    "DE89370400440532013000",
+    "DE62370400440532013001",
+    "DE89370400440532013001",
+];
+
+/// CVCs used in every flow.
+const CVC: &str = "918";
+const AMEX_CID: &str = "9174";
+
+async fn run_every_flow() {
+    let h = Harness::new().await;
+    let (secret, customer) = h.session().await;
+    let auth = format!("Bearer {secret}");
+    for number in CARDS {
+        let mut request = card_request(number);
+        let cvc = if number.starts_with("37") {
+            AMEX_CID
+        } else {
+            CVC
+        };
+        request["payment_method_data"]["card"]["cvc"] = json!(cvc);
+        request["setup_future_usage"] = json!("off_session");
+        request["consent"] = consent();
+        let reply = h
+            .call(
+                Method::POST,
+                "/api/confirmation_tokens",
+                &[("authorization", &auth)],
+                Some(&request.to_string()),
+            )
+            .await;
+        let Some(token) = reply.body["id"].as_str() else {
+            continue;
+        };
+        let paid = h.confirm(token, Some(&format!("key-{number}"))).await;
+        let intent = if paid.body["error"].is_object() {
+            paid.body["error"]["payment_intent"].clone()
+        } else {
+            paid.body.clone()
+        };
+        if let Some(url) = intent["next_action"]["redirect_to_url"]["url"].as_str() {
+            h.get(url).await;
+            h.call(Method::POST, &format!("{url}/complete"), &[], None)
+                .await;
+        }
+        if intent["client_secret"].is_string() {
+            h.status_of(&intent).await;
+        }
+        // Card data in the wrong places: refused, never logged.
+        let mut wrong = card_request(number);
+        wrong["payment_method_data"]["card"]["exp_month"] = json!(number);
+        wrong[number] = json!(CVC);
+        h.post("/api/confirmation_tokens", &wrong).await;
+        h.call(
+            Method::POST,
+            "/api/confirmation_tokens",
+            &[],
+            Some(&format!("{{\"{number}")),
+        )
+        .await;
+    }
+    // Saved cards, on and off session.
+    let methods = h
+        .call(
+            Method::GET,
+            "/api/customer_sessions/payment_methods",
+            &[("authorization", &auth)],
+            None,
+        )
+        .await;
+    for method in methods.body["data"].as_array().unwrap() {
+        h.post(
+            "/api/charges/off_session",
+            &json!({"payment_method": method["id"], "customer": customer}),
+        )
+        .await;
+        h.call(
+            Method::POST,
+            "/api/confirmation_tokens",
+            &[("authorization", &auth)],
+            Some(&json!({"payment_method": method["id"], "payment_method_options": {"card": {"cvc": CVC}}}).to_string()),
+        )
+        .await;
+    }
+    // SEPA.
+    for iban in IBANS {
+        for email in [
+            "jenny@example.com",
+            "generatedSepaDebitIntentsSucceedDisputed@example.com",
+        ] {
+            let reply = h
+                .post("/api/confirmation_tokens", &sepa_request(iban, email))
+                .await;
+            if let Some(token) = reply.body["id"].as_str() {
+                let paid = h.confirm(token, None).await;
+                h.clock.advance(200);
+                h.status_of(&paid.body).await;
+            }
+        }
+    }
+    // Wallets.
+    let wallets = Harness::with_currency(Currency::PHP).await;
+    let token = wallets
+        .token_from(
+            json!({"payment_method_data": {"type": "ewallet", "ewallet": {"channel_code": "GCASH"}}}),
+            None,
+        )
+        .await;
+    let paid = wallets.confirm(token["id"].as_str().unwrap(), None).await;
+    let url = paid.body["next_action"]["redirect_to_url"]["url"]
+        .as_str()
+        .unwrap();
+    wallets
+        .call(Method::POST, &format!("{url}/authorize"), &[], None)
+        .await;
+    // Webhooks, including refused ones.
+    deliver_due(&h.state).await.unwrap();
+    deliver_due(&wallets.state).await.unwrap();
+    h.call(
+        Method::POST,
+        "/api/webhooks",
+        &[("processor-signature", "t=1,v1=00")],
+        Some("{}"),
+    )
+    .await;
+    // Expired session secret.
+    h.clock.advance(3_600);
+    h.call(
+        Method::GET,
+        "/api/customer_sessions/payment_methods",
+        &[("authorization", &auth)],
+        None,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn logs_hold_no_card_number_cvc_iban_or_secret() {
+    let buffer = Buffer::default();
+    let writer = buffer.clone();
+    tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .without_time()
+        .init();
+
+    run_every_flow().await;
+
+    let logs = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
+    // The run did log: requests, transitions, fulfilments and refused webhooks.
+    for expected in [
+        "request",
+        "payment intent succeeded",
+        "order fulfilled",
+        "webhook refused",
+        "confirmation token created",
+    ] {
+        assert!(logs.contains(expected), "no {expected:?} in the logs");
+    }
+    for number in CARDS {
+        assert!(!logs.contains(number), "card number {number} logged");
+        // Grouped as typed, too.
+        let grouped = payment_core::card::format_number(number);
+        assert!(!logs.contains(&grouped), "card number {grouped} logged");
+    }
+    for iban in IBANS {
+        assert!(!logs.contains(iban), "IBAN {iban} logged");
+        assert!(!logs.contains(&iban[4..]), "IBAN BBAN of {iban} logged");
+    }
+    // A CVC leaks quoted (JSON, Debug of a String) or next to its name; bare digits
+    // also occur in timings (`elapsed=11.918µs`), so those alone prove nothing.
+    for cvc in [CVC, AMEX_CID] {
+        assert!(!logs.contains(&format!("\"{cvc}\"")), "CVC {cvc} logged");
+        let named = logs
+            .lines()
+            .any(|l| l.to_ascii_lowercase().contains("cvc") && l.contains(cvc));
+        assert!(!named, "CVC {cvc} logged by name");
+    }
+    assert!(!logs.contains("_secret_"), "a client secret was logged");
+}
