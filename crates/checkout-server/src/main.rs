@@ -34,8 +34,9 @@ struct Args {
     /// (OVO, DANA, ShopeePay); any ISO 4217 code works for cards.
     #[arg(long, env = "CHECKOUT_CURRENCY", default_value = "eur")]
     currency: String,
-    /// Public origin of this server, put into next_action URLs of the simulated pages
-    /// [default: http://<addr>].
+    /// Public origin of this server (e.g. https://shop.example), put before the simulated
+    /// pages' paths in next_action URLs [default: none, so the URLs are same-origin paths
+    /// such as /test-mode/authenticate/pi_…, which also work behind `trunk serve`'s proxy].
     #[arg(long, env = "CHECKOUT_PUBLIC_URL")]
     public_url: Option<String>,
     /// Webhook signing secret [default: generated once and kept in the database].
@@ -67,7 +68,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     settings.webhook_secret = args.webhook_secret;
     settings.public_url = args
         .public_url
-        .unwrap_or_else(|| format!("http://{}", args.addr))
+        .unwrap_or_default()
         .trim_end_matches('/')
         .to_owned();
     let state = AppState::open_default(settings, &database_url).await?;
