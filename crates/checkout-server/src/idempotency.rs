@@ -174,3 +174,14 @@ async fn record(
     }
     Ok(())
 }
+
+/// Forgets keys older than [`KEY_TTL`]; returns how many.
+pub async fn purge_expired(state: &AppState) -> ApiResult<u64> {
+    Ok(
+        sqlx::query("DELETE FROM idempotency_keys WHERE created <= ?")
+            .bind(state.now() - KEY_TTL)
+            .execute(state.db())
+            .await?
+            .rows_affected(),
+    )
+}

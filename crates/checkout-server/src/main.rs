@@ -1,7 +1,7 @@
 //! checkout-server: the reference merchant backend and demo host.
 //! Run it with `cargo xtask demo`, or `cargo run -p checkout-server -- --help`.
 
-use checkout_server::{app, intents, webhooks, AppState, Cart, Settings};
+use checkout_server::{app, idempotency, intents, webhooks, AppState, Cart, Settings};
 use clap::Parser;
 use payment_core::money::Currency;
 use std::net::SocketAddr;
@@ -76,14 +76,36 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let listener = tokio::net::TcpListener::bind(args.addr).await?;
     tracing::info!("listening on http://{}", listener.local_addr()?);
     axum::serve(listener, app(state))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
+        .with_graceful_shutdown(shutdown())
         .await?;
     Ok(())
 }
 
-/// The processor's clockwork: settles due SEPA debits and delivers due webhooks.
+/// Ctrl-C or SIGTERM (what `kill` and process supervisors send).
+async fn shutdown() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutting down");
+}
+
+/// The processor's clockwork: settles due SEPA debits, delivers due webhooks, and
+/// forgets expired idempotency keys.
 async fn background(state: AppState) {
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     loop {
@@ -93,6 +115,12 @@ async fn background(state: AppState) {
         }
         if let Err(err) = webhooks::deliver_due(&state).await {
             tracing::warn!(code = err.error.code.as_str(), "webhook delivery failed");
+        }
+        if let Err(err) = idempotency::purge_expired(&state).await {
+            tracing::warn!(
+                code = err.error.code.as_str(),
+                "purging idempotency keys failed"
+            );
         }
     }
 }

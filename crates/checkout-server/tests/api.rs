@@ -544,3 +544,43 @@ async fn concurrent_requests_without_a_key_cannot_spend_one_token_twice() {
     assert_eq!(ok, 1);
     assert_eq!(h.count("SELECT COUNT(*) FROM charges").await, 1);
 }
+
+#[tokio::test]
+async fn a_key_still_running_elsewhere_is_a_409() {
+    let h = Harness::new().await;
+    let token = h.card_token("4242424242424242").await;
+    // Another server process sharing the database has claimed the key and not finished.
+    let body = json!({ "confirmation_token_id": token });
+    let hash = {
+        use sha2::{Digest, Sha256};
+        let mut hasher = Sha256::new();
+        hasher.update(b"create-confirm-intent\n");
+        hasher.update(body.to_string().as_bytes());
+        hex::encode(hasher.finalize())
+    };
+    sqlx::query("INSERT INTO idempotency_keys (key, request_hash, created) VALUES ('busy', ?, ?)")
+        .bind(hash)
+        .bind(common::NOW)
+        .execute(h.state.db())
+        .await
+        .unwrap();
+    let reply = h.confirm(&token, Some("busy")).await;
+    assert_json_error(&reply, StatusCode::CONFLICT, "idempotency_key_in_use");
+    assert!(reply.body["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("in-progress"));
+    assert_eq!(h.count("SELECT COUNT(*) FROM payment_intents").await, 0);
+}
+
+#[tokio::test]
+async fn expired_keys_are_purged() {
+    let h = Harness::new().await;
+    let token = h.card_token("4242424242424242").await;
+    h.confirm(&token, Some("old")).await;
+    let purge = checkout_server::idempotency::purge_expired;
+    assert_eq!(purge(&h.state).await.unwrap(), 0);
+    h.clock.advance(24 * 3600);
+    assert_eq!(purge(&h.state).await.unwrap(), 1);
+    assert_eq!(h.count("SELECT COUNT(*) FROM idempotency_keys").await, 0);
+}
