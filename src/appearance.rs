@@ -266,10 +266,7 @@ mod tests {
 
     #[test]
     fn property_names_become_kebab_case() {
-        assert_eq!(
-            check_property(".Input", "boxShadow").unwrap(),
-            "box-shadow"
-        );
+        assert_eq!(check_property(".Input", "boxShadow").unwrap(), "box-shadow");
         assert_eq!(check_property(".Input", "color").unwrap(), "color");
         assert!(check_property(".Input", "color:red").is_err());
         assert!(check_property(".Input", "--pe-x").is_err());

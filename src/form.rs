@@ -152,8 +152,7 @@ pub fn format_expiry(typed: &str, deleting: bool) -> String {
     let mut month = String::new();
     let mut rest = all.as_str();
     if let Some(first) = rest.chars().next() {
-        if ('2'..='9').contains(&first) || (first == '1' && typed_separator && rest.len() == 1)
-        {
+        if ('2'..='9').contains(&first) || (first == '1' && typed_separator && rest.len() == 1) {
             // `4` → `04`; `1/` → `01`.
             month.push('0');
             month.push(first);
@@ -455,13 +454,19 @@ pub fn field_error(
         Field::PostalCode => postal_code_error(&values.country, &values.postal_code, stage),
         Field::Iban => iban_error(&values.iban, stage),
         Field::Email => email_error(&values.email, stage),
-        Field::Ewallet => (values.ewallet.is_none() && stage == Stage::Submitted)
-            .then_some(Key::EwalletRequired),
+        Field::Ewallet => {
+            (values.ewallet.is_none() && stage == Stage::Submitted).then_some(Key::EwalletRequired)
+        }
     }
 }
 
 /// Whether every shown field of `method` is filled in and valid.
-pub fn is_complete(method: MethodKind, fields: &Fields, values: &FormValues, today: YearMonth) -> bool {
+pub fn is_complete(
+    method: MethodKind,
+    fields: &Fields,
+    values: &FormValues,
+    today: YearMonth,
+) -> bool {
     first_invalid(method, fields, values, today).is_none()
 }
 
@@ -558,14 +563,20 @@ pub const COUNTRIES: &[(&str, [&str; 3])] = &[
     ("DE", ["Germany", "Deutschland", "Jerman"]),
     ("ES", ["Spain", "Spanien", "Spanyol"]),
     ("FR", ["France", "Frankreich", "Prancis"]),
-    ("GB", ["United Kingdom", "Vereinigtes Königreich", "Inggris Raya"]),
+    (
+        "GB",
+        ["United Kingdom", "Vereinigtes Königreich", "Inggris Raya"],
+    ),
     ("ID", ["Indonesia", "Indonesien", "Indonesia"]),
     ("IE", ["Ireland", "Irland", "Irlandia"]),
     ("IT", ["Italy", "Italien", "Italia"]),
     ("NL", ["Netherlands", "Niederlande", "Belanda"]),
     ("PH", ["Philippines", "Philippinen", "Filipina"]),
     ("SG", ["Singapore", "Singapur", "Singapura"]),
-    ("US", ["United States", "Vereinigte Staaten", "Amerika Serikat"]),
+    (
+        "US",
+        ["United States", "Vereinigte Staaten", "Amerika Serikat"],
+    ),
 ];
 
 /// The name of `country` in `locale`.
@@ -664,7 +675,10 @@ mod tests {
             Some(Key::CardNumberIncomplete)
         );
         // Visa may have 19 digits, so a Luhn failure at 16 is only certain on blur.
-        assert_eq!(card_number_error("4242 4242 4242 4241", Stage::Typing), None);
+        assert_eq!(
+            card_number_error("4242 4242 4242 4241", Stage::Typing),
+            None
+        );
         assert_eq!(
             card_number_error("4242 4242 4242 4241", Stage::Left),
             Some(Key::CardNumberInvalid)
@@ -679,7 +693,10 @@ mod tests {
             card_number_error("", Stage::Submitted),
             Some(Key::CardNumberIncomplete)
         );
-        assert_eq!(card_number_error("4242 4242 4242 4242", Stage::Submitted), None);
+        assert_eq!(
+            card_number_error("4242 4242 4242 4242", Stage::Submitted),
+            None
+        );
     }
 
     #[test]
@@ -763,7 +780,13 @@ mod tests {
         let auto = Fields::default();
         assert_eq!(
             visible_fields(MethodKind::Card, &auto, "US"),
-            [Field::CardNumber, Field::Expiry, Field::Cvc, Field::Country, Field::PostalCode]
+            [
+                Field::CardNumber,
+                Field::Expiry,
+                Field::Cvc,
+                Field::Country,
+                Field::PostalCode
+            ]
         );
         assert_eq!(
             visible_fields(MethodKind::Card, &auto, "DE"),
@@ -776,7 +799,13 @@ mod tests {
         };
         assert_eq!(
             visible_fields(MethodKind::Card, &name_always, "US"),
-            [Field::CardNumber, Field::Expiry, Field::Cvc, Field::Name, Field::PostalCode]
+            [
+                Field::CardNumber,
+                Field::Expiry,
+                Field::Cvc,
+                Field::Name,
+                Field::PostalCode
+            ]
         );
         assert_eq!(
             visible_fields(MethodKind::SepaDebit, &auto, "DE"),
@@ -800,9 +829,8 @@ mod tests {
 
     #[test]
     fn complete_card_becomes_payment_method_data() {
-        let data =
-            payment_method_data(MethodKind::Card, &Fields::default(), &card_values(), TODAY)
-                .unwrap();
+        let data = payment_method_data(MethodKind::Card, &Fields::default(), &card_values(), TODAY)
+            .unwrap();
         let card = data.card.unwrap();
         assert_eq!(card.number.expose(), "4242424242424242");
         assert_eq!((card.exp_month, card.exp_year), (12, 2030));
@@ -817,8 +845,7 @@ mod tests {
         let mut values = card_values();
         values.country = "US".into();
         assert_eq!(
-            payment_method_data(MethodKind::Card, &Fields::default(), &values, TODAY)
-                .unwrap_err(),
+            payment_method_data(MethodKind::Card, &Fields::default(), &values, TODAY).unwrap_err(),
             Field::PostalCode
         );
         values.cvc.clear();
@@ -826,7 +853,12 @@ mod tests {
             first_invalid(MethodKind::Card, &Fields::default(), &values, TODAY),
             Some(Field::Cvc)
         );
-        assert!(!is_complete(MethodKind::Card, &Fields::default(), &values, TODAY));
+        assert!(!is_complete(
+            MethodKind::Card,
+            &Fields::default(),
+            &values,
+            TODAY
+        ));
         assert!(is_empty(MethodKind::Card, &FormValues::default()));
     }
 
@@ -840,8 +872,7 @@ mod tests {
             ..FormValues::default()
         };
         let sepa =
-            payment_method_data(MethodKind::SepaDebit, &Fields::default(), &values, TODAY)
-                .unwrap();
+            payment_method_data(MethodKind::SepaDebit, &Fields::default(), &values, TODAY).unwrap();
         assert_eq!(
             sepa.sepa_debit.unwrap().iban.expose(),
             "DE89370400440532013000"
@@ -851,8 +882,7 @@ mod tests {
             Some("jenny@example.com")
         );
         let wallet =
-            payment_method_data(MethodKind::Ewallet, &Fields::default(), &values, TODAY)
-                .unwrap();
+            payment_method_data(MethodKind::Ewallet, &Fields::default(), &values, TODAY).unwrap();
         assert_eq!(wallet.ewallet.unwrap().channel_code, EwalletChannel::Gcash);
         assert_eq!(wallet.billing_details, None);
     }

@@ -63,7 +63,10 @@ mod tests {
             accordion_items(&all, 1, false, Some(Card)),
             (vec![Card], true)
         );
-        assert_eq!(accordion_items(&all, 1, true, Some(Card)), (all.to_vec(), false));
+        assert_eq!(
+            accordion_items(&all, 1, true, Some(Card)),
+            (all.to_vec(), false)
+        );
         assert_eq!(accordion_items(&all, 0, false, None), (all.to_vec(), false));
         // The open method stays visible even when it is beyond the count.
         assert_eq!(

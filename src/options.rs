@@ -340,8 +340,8 @@ impl RawOptions {
                     options.layout.spaced_accordion_items = spaced;
                 }
                 if let Some(count) = layout.visible_accordion_items_count {
-                    options.layout.visible_accordion_items_count = usize::try_from(count)
-                        .or_else(|_| {
+                    options.layout.visible_accordion_items_count =
+                        usize::try_from(count).or_else(|_| {
                             fail(
                                 "layout.visibleAccordionItemsCount must be 0 (show all) or a \
                                  positive whole number",
@@ -573,7 +573,8 @@ mod tests {
     use super::*;
 
     fn parse(json: &str) -> Result<PaymentElementOptions, OptionsError> {
-        let raw: RawOptions = serde_json::from_str(json).map_err(|e| OptionsError(e.to_string()))?;
+        let raw: RawOptions =
+            serde_json::from_str(json).map_err(|e| OptionsError(e.to_string()))?;
         raw.validate()
     }
 
@@ -674,14 +675,18 @@ mod tests {
         );
         assert!(error(r#"{"appearance": {"theme": "dark"}}"#)
             .starts_with("appearance.theme must be \"stripe\", \"night\" or \"flat\""));
-        assert!(error(r#"{"appearance": {"variables": {"colourPrimary": "red"}}}"#)
-            .starts_with("appearance.variables.colourPrimary is not a variable"));
+        assert!(
+            error(r#"{"appearance": {"variables": {"colourPrimary": "red"}}}"#)
+                .starts_with("appearance.variables.colourPrimary is not a variable")
+        );
         assert!(
             error(r#"{"appearance": {"variables": {"colorPrimary": "red;x:y"}}}"#)
                 .starts_with("appearance.variables.colorPrimary must be")
         );
-        assert!(error(r#"{"appearance": {"rules": {"body": {"color": "red"}}}}"#)
-            .contains("\"body\" is not a supported selector"));
+        assert!(
+            error(r#"{"appearance": {"rules": {"body": {"color": "red"}}}}"#)
+                .contains("\"body\" is not a supported selector")
+        );
         assert_eq!(
             error(r#"{"fields": {"billingDetails": {"email": "yes"}}}"#),
             "fields.billingDetails.email must be \"auto\", \"never\" or \"always\""
@@ -713,7 +718,10 @@ mod tests {
         assert_eq!(pay("php"), [Card, Ewallet]);
         assert_eq!(pay("idr"), [Card, Ewallet]);
         assert_eq!(pay("usd"), [Card]);
-        assert_eq!(methods(r#"{"mode": "setup", "currency": "eur"}"#), [Card, SepaDebit]);
+        assert_eq!(
+            methods(r#"{"mode": "setup", "currency": "eur"}"#),
+            [Card, SepaDebit]
+        );
         assert_eq!(methods(r#"{"mode": "setup", "currency": "php"}"#), [Card]);
         assert_eq!(
             methods(
@@ -722,7 +730,9 @@ mod tests {
             [Ewallet]
         );
         assert_eq!(
-            methods(r#"{"mode": "payment", "amount": 1, "currency": "php", "paymentMethodOrder": ["ewallet"]}"#),
+            methods(
+                r#"{"mode": "payment", "amount": 1, "currency": "php", "paymentMethodOrder": ["ewallet"]}"#
+            ),
             [Ewallet, Card]
         );
     }
@@ -734,7 +744,10 @@ mod tests {
             ewallet_channels(Some(Currency::PHP)),
             [Gcash, Paymaya, Shopeepay]
         );
-        assert_eq!(ewallet_channels(Some(Currency::IDR)), [Shopeepay, Ovo, Dana]);
+        assert_eq!(
+            ewallet_channels(Some(Currency::IDR)),
+            [Shopeepay, Ovo, Dana]
+        );
         assert!(ewallet_channels(Some(Currency::EUR)).is_empty());
         assert!(ewallet_channels(None).is_empty());
     }

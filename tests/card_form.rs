@@ -52,7 +52,11 @@ async fn expiry_typed_digit_by_digit_and_backspace_over_the_separator() {
     assert_eq!(expiry.value(), "12 / ");
     backspace(&expiry);
     settle().await;
-    assert_eq!(expiry.value(), "12", "backspace removes the separator for good");
+    assert_eq!(
+        expiry.value(),
+        "12",
+        "backspace removes the separator for good"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -95,7 +99,11 @@ async fn cvc_length_follows_the_brand() {
     let cvc = m.field("cvc");
     type_text(&cvc, "12a345");
     settle().await;
-    assert_eq!(cvc.value(), "123", "Visa takes three digits, and only digits");
+    assert_eq!(
+        cvc.value(),
+        "123",
+        "Visa takes three digits, and only digits"
+    );
     assert_eq!(cvc.get_attribute("autocomplete").as_deref(), Some("cc-csc"));
 }
 
@@ -125,7 +133,9 @@ async fn postal_code_shows_only_where_the_country_needs_it() {
     assert!(m.has_field("postal_code"));
     assert_eq!(m.label_of("postal_code"), "Postal code");
     assert_eq!(
-        m.field("postal_code").get_attribute("autocomplete").as_deref(),
+        m.field("postal_code")
+            .get_attribute("autocomplete")
+            .as_deref(),
         Some("postal-code")
     );
     with_country(&m, "DE");
@@ -168,8 +178,14 @@ async fn validate_all_shows_every_error_and_focuses_the_first() {
     settle().await;
     assert_eq!(first, Some(Field::Expiry));
     assert_eq!(m.error_of("number"), "");
-    assert_eq!(m.error_of("expiry"), "Your card's expiration date is incomplete.");
-    assert_eq!(m.error_of("cvc"), "Your card's security code is incomplete.");
+    assert_eq!(
+        m.error_of("expiry"),
+        "Your card's expiration date is incomplete."
+    );
+    assert_eq!(
+        m.error_of("cvc"),
+        "Your card's security code is incomplete."
+    );
     assert_eq!(m.error_of("postal_code"), "Your postal code is incomplete.");
     assert_eq!(focused(), Some(m.field("expiry").into()));
     assert_eq!(

@@ -22,7 +22,10 @@ async fn typing_groups_digits_and_shows_the_brand() {
     settle().await;
     assert_eq!(field.value(), "4242 4242 4242 4242");
     assert_eq!(m.text(".pe-brand"), "visa");
-    assert_eq!(field.get_attribute("aria-invalid").as_deref(), Some("false"));
+    assert_eq!(
+        field.get_attribute("aria-invalid").as_deref(),
+        Some("false")
+    );
     assert_eq!(m.error_of("number"), "");
 }
 
@@ -45,7 +48,10 @@ async fn every_brand_is_grouped_by_its_own_gaps() {
         assert_eq!(field.value(), shown, "{brand}");
         assert_eq!(m.text(".pe-brand"), brand);
         assert_eq!(
-            m.find(".pe-brand").unwrap().get_attribute("data-brand").as_deref(),
+            m.find(".pe-brand")
+                .unwrap()
+                .get_attribute("data-brand")
+                .as_deref(),
             Some(brand)
         );
     }
@@ -112,7 +118,10 @@ async fn label_and_autofill_hints_are_real() {
     settle().await;
     let field = m.field("number");
     assert_eq!(m.label_of("number"), "Card number");
-    assert_eq!(field.get_attribute("autocomplete").as_deref(), Some("cc-number"));
+    assert_eq!(
+        field.get_attribute("autocomplete").as_deref(),
+        Some("cc-number")
+    );
     assert_eq!(field.get_attribute("inputmode").as_deref(), Some("numeric"));
     let described = field.get_attribute("aria-describedby").unwrap();
     assert!(m.find(&format!("#{described}")).is_some());

@@ -7,13 +7,14 @@ mod common;
 use common::*;
 use leptos::prelude::*;
 use payment_element::components::types::LayoutKind;
-use payment_element::options::LocaleChoice;
 use payment_element::locale::Locale;
+use payment_element::options::LocaleChoice;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-const EUR_PHP_OPTIONS: &str = r#"{"locale": "en", "currency": "eur", "amount": 1999, "mode": "payment"}"#;
+const EUR_PHP_OPTIONS: &str =
+    r#"{"locale": "en", "currency": "eur", "amount": 1999, "mode": "payment"}"#;
 
 fn methods_of(m: &Mounted, selector: &str) -> Vec<String> {
     m.all(selector)
@@ -27,11 +28,20 @@ async fn accordion_is_a_radio_group_with_the_first_method_open() {
     let m = mount_json(EUR_PHP_OPTIONS);
     settle().await;
     let group = m.find("[role=radiogroup]").expect("radiogroup");
-    assert_eq!(group.get_attribute("aria-label").as_deref(), Some("Payment method"));
+    assert_eq!(
+        group.get_attribute("aria-label").as_deref(),
+        Some("Payment method")
+    );
     assert_eq!(methods_of(&m, "[role=radio]"), ["card", "sepa_debit"]);
     let radios = m.all("[role=radio]");
-    assert_eq!(radios[0].get_attribute("aria-checked").as_deref(), Some("true"));
-    assert_eq!(radios[1].get_attribute("aria-checked").as_deref(), Some("false"));
+    assert_eq!(
+        radios[0].get_attribute("aria-checked").as_deref(),
+        Some("true")
+    );
+    assert_eq!(
+        radios[1].get_attribute("aria-checked").as_deref(),
+        Some("false")
+    );
     assert_eq!(radios[0].get_attribute("tabindex").as_deref(), Some("0"));
     assert_eq!(radios[1].get_attribute("tabindex").as_deref(), Some("-1"));
     assert!(m.has_field("number"));
@@ -49,7 +59,10 @@ async fn arrow_keys_move_the_selection_and_focus_in_the_accordion() {
     press(&radios[0], "ArrowDown");
     settle().await;
     let radios = m.all("[role=radio]");
-    assert_eq!(radios[1].get_attribute("aria-checked").as_deref(), Some("true"));
+    assert_eq!(
+        radios[1].get_attribute("aria-checked").as_deref(),
+        Some("true")
+    );
     assert_eq!(focused(), Some(radios[1].clone().into()));
     assert!(m.has_field("iban"));
     assert!(!m.has_field("number"));
@@ -57,7 +70,9 @@ async fn arrow_keys_move_the_selection_and_focus_in_the_accordion() {
     press(&radios[1], "ArrowDown");
     settle().await;
     assert_eq!(
-        m.all("[role=radio]")[0].get_attribute("aria-checked").as_deref(),
+        m.all("[role=radio]")[0]
+            .get_attribute("aria-checked")
+            .as_deref(),
         Some("true"),
         "wraps around"
     );
@@ -96,7 +111,10 @@ async fn default_collapsed_opens_nothing_until_a_method_is_chosen() {
         .all("[role=radio]")
         .iter()
         .all(|r| r.get_attribute("aria-checked").as_deref() == Some("false")));
-    assert_eq!(m.handle().validate_all(), Some(payment_element::form::Field::Method));
+    assert_eq!(
+        m.handle().validate_all(),
+        Some(payment_element::form::Field::Method)
+    );
     m.all("[role=radio]")[1].click();
     settle().await;
     assert!(m.has_field("iban"));
@@ -138,7 +156,10 @@ async fn tabs_are_a_tablist_with_arrow_keys() {
     assert!(m.find("[role=tablist]").is_some());
     let tabs = m.all("[role=tab]");
     assert_eq!(tabs.len(), 2);
-    assert_eq!(tabs[0].get_attribute("aria-selected").as_deref(), Some("true"));
+    assert_eq!(
+        tabs[0].get_attribute("aria-selected").as_deref(),
+        Some("true")
+    );
     let panel = m.find("[role=tabpanel]").unwrap();
     assert_eq!(tabs[0].get_attribute("aria-controls"), Some(panel.id()));
     assert_eq!(panel.get_attribute("aria-labelledby"), Some(tabs[0].id()));
@@ -147,13 +168,18 @@ async fn tabs_are_a_tablist_with_arrow_keys() {
     press(&tabs[0], "ArrowRight");
     settle().await;
     let tabs = m.all("[role=tab]");
-    assert_eq!(tabs[1].get_attribute("aria-selected").as_deref(), Some("true"));
+    assert_eq!(
+        tabs[1].get_attribute("aria-selected").as_deref(),
+        Some("true")
+    );
     assert_eq!(tabs[1].get_attribute("tabindex").as_deref(), Some("0"));
     assert_eq!(tabs[0].get_attribute("tabindex").as_deref(), Some("-1"));
     assert_eq!(focused(), Some(tabs[1].clone().into()));
     assert!(m.has_field("iban"));
     assert_eq!(
-        m.find("[role=tabpanel]").unwrap().get_attribute("aria-labelledby"),
+        m.find("[role=tabpanel]")
+            .unwrap()
+            .get_attribute("aria-labelledby"),
         Some(tabs[1].id())
     );
     press(&tabs[1], "Home");
@@ -174,7 +200,8 @@ async fn values_survive_layout_and_locale_switches() {
     assert!(m.find("[role=tablist]").is_some());
     assert_eq!(m.field("number").value(), "4242 4242 4242 4242");
     assert_eq!(m.field("expiry").value(), "12 / 30");
-    m.options.update(|o| o.locale = LocaleChoice::Fixed(Locale::De));
+    m.options
+        .update(|o| o.locale = LocaleChoice::Fixed(Locale::De));
     settle().await;
     assert_eq!(m.label_of("number"), "Kartennummer");
     assert_eq!(m.field("number").value(), "4242 4242 4242 4242");
@@ -206,14 +233,23 @@ async fn sepa_form_formats_the_iban_and_shows_the_mandate() {
     assert_eq!(iban.value(), "DE89 3704 0044 0532 0130 00");
     assert_eq!(m.label_of("iban"), "IBAN");
     assert_eq!(m.label_of("email"), "Email");
-    assert_eq!(m.field("email").get_attribute("autocomplete").as_deref(), Some("email"));
-    assert_eq!(m.field("email").get_attribute("inputmode").as_deref(), Some("email"));
+    assert_eq!(
+        m.field("email").get_attribute("autocomplete").as_deref(),
+        Some("email")
+    );
+    assert_eq!(
+        m.field("email").get_attribute("inputmode").as_deref(),
+        Some("email")
+    );
     assert!(m.text(".pe-mandate").contains("authorise (A) Rocket Rides"));
     type_text(&m.field("name"), "Jenny Rosen");
     type_text(&m.field("email"), "jenny@example.com");
     settle().await;
     let data = m.handle().payment_method_data().unwrap();
-    assert_eq!(data.sepa_debit.unwrap().iban.expose(), "DE89370400440532013000");
+    assert_eq!(
+        data.sepa_debit.unwrap().iban.expose(),
+        "DE89370400440532013000"
+    );
     let m = mount_json(
         r#"{"locale": "en", "currency": "eur", "amount": 1999, "mode": "payment",
             "paymentMethodTypes": ["sepa_debit"]}"#,
@@ -258,8 +294,15 @@ async fn wallets_follow_the_currency_and_say_where_they_redirect() {
         .filter_map(|e| e.get_attribute("data-channel"))
         .collect();
     assert_eq!(channels, ["SHOPEEPAY", "OVO", "DANA"]);
-    assert!(m.text(".pe-note").contains("Rp\u{a0}54.000,00"), "{}", m.text(".pe-note"));
-    assert_eq!(m.handle().validate_all(), Some(payment_element::form::Field::Ewallet));
+    assert!(
+        m.text(".pe-note").contains("Rp\u{a0}54.000,00"),
+        "{}",
+        m.text(".pe-note")
+    );
+    assert_eq!(
+        m.handle().validate_all(),
+        Some(payment_element::form::Field::Ewallet)
+    );
     settle().await;
     assert_eq!(m.text(".pe-ewallet-form .pe-error"), "Pilih e-wallet.");
 }

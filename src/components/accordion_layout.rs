@@ -25,20 +25,16 @@ pub fn AccordionLayout() -> impl IntoView {
             .methods
             .with(|m| accordion_items(m, count, expanded.get(), current.get()))
     });
-    let radios = Memo::new(move |_| {
-        shows_radios(
-            layout.with(|l| l.radios),
-            context.methods.with(Vec::len),
-        )
-    });
+    let radios =
+        Memo::new(move |_| shows_radios(layout.with(|l| l.radios), context.methods.with(Vec::len)));
     let group = NodeRef::<leptos::html::Div>::new();
     let select = move |method: MethodKind| {
         if current.get_untracked() != Some(method) {
             context.state.selected.set(Some(method));
             let name = i18n.t(Key::for_method(method));
-            context
-                .status
-                .set(Some(i18n.fill(Key::StatusMethodSelected, &[("method", &name)])));
+            context.status.set(Some(
+                i18n.fill(Key::StatusMethodSelected, &[("method", &name)]),
+            ));
         }
     };
     let on_keydown = move |ev: leptos::ev::KeyboardEvent| {

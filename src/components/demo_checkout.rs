@@ -36,9 +36,9 @@ pub fn DemoCheckout() -> impl IntoView {
         options
     });
     let pay_label = move || {
-        let shown = locale.get().unwrap_or_else(|| {
-            Locale::negotiate(window().navigator().language().as_deref())
-        });
+        let shown = locale
+            .get()
+            .unwrap_or_else(|| Locale::negotiate(window().navigator().language().as_deref()));
         let price = Money::new(amount, currency.get()).format(shown.as_str());
         Catalogue::new(shown, &[]).fill(Key::PayButton, &[("amount", &price)])
     };

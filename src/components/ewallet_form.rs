@@ -20,16 +20,20 @@ pub fn EwalletForm() -> impl IntoView {
     let channels = Memo::new(move |_| ewallet_channels(context.options.with(|o| o.currency)));
     let error = Memo::new(move |_| context.error(Field::Ewallet));
     let note = move || {
-        let wallet = chosen
-            .get()
-            .map_or_else(|| i18n.t(Key::MethodEwallet), |c| c.display_name().to_owned());
+        let wallet = chosen.get().map_or_else(
+            || i18n.t(Key::MethodEwallet),
+            |c| c.display_name().to_owned(),
+        );
         let amount = context.options.with(|o| match (o.amount, o.currency) {
             (Some(amount), Some(currency)) => {
                 Money::new(amount, currency).format(i18n.0.with(|c| c.locale.as_str()))
             }
             _ => String::new(),
         });
-        i18n.fill(Key::EwalletRedirect, &[("wallet", &wallet), ("amount", &amount)])
+        i18n.fill(
+            Key::EwalletRedirect,
+            &[("wallet", &wallet), ("amount", &amount)],
+        )
     };
 
     view! {

@@ -42,8 +42,7 @@ pub fn PaymentElement(
         LocaleChoice::Fixed(locale) => locale,
         LocaleChoice::Auto => Locale::negotiate(browser_languages.iter().map(String::as_str)),
     });
-    let catalogue =
-        Memo::new(move |_| options.with(|o| Catalogue::new(locale.get(), &o.strings)));
+    let catalogue = Memo::new(move |_| options.with(|o| Catalogue::new(locale.get(), &o.strings)));
     let methods = Memo::new(move |_| options.with(available_methods));
     let layout = Memo::new(move |_| options.with(|o| o.layout.kind));
     let current = Memo::new(move |_| {
@@ -96,8 +95,7 @@ pub fn PaymentElement(
         let fields = options.with(|o| o.fields);
         let values = state.values();
         ChangeEvent {
-            complete: method
-                .is_some_and(|m| form::is_complete(m, &fields, &values, context.today)),
+            complete: method.is_some_and(|m| form::is_complete(m, &fields, &values, context.today)),
             empty: method.is_none_or(|m| form::is_empty(m, &values)),
             value: ChangeValue { kind: method },
         }
@@ -108,9 +106,9 @@ pub fn PaymentElement(
         let event = summary.get();
         if seen.is_some() {
             if event.complete {
-                context.status.set(Some(
-                    context.i18n.t(crate::locale::Key::StatusFormComplete),
-                ));
+                context
+                    .status
+                    .set(Some(context.i18n.t(crate::locale::Key::StatusFormComplete)));
             }
             if let Some(on_change) = on_change {
                 on_change.run(event);
@@ -213,7 +211,10 @@ fn apply_appearance(
                 let _ = sheet.replace_sync(&css);
             }
         });
-        properties.into_iter().map(|(property, _)| property).collect()
+        properties
+            .into_iter()
+            .map(|(property, _)| property)
+            .collect()
     });
     on_cleanup(move || {
         if let Some(sheet) = sheet.try_get_value().flatten() {

@@ -27,9 +27,9 @@ pub fn TabsLayout() -> impl IntoView {
         if current.get_untracked() != Some(method) {
             context.state.selected.set(Some(method));
             let name = i18n.t(Key::for_method(method));
-            context
-                .status
-                .set(Some(i18n.fill(Key::StatusMethodSelected, &[("method", &name)])));
+            context.status.set(Some(
+                i18n.fill(Key::StatusMethodSelected, &[("method", &name)]),
+            ));
         }
     };
     let on_keydown = move |ev: leptos::ev::KeyboardEvent| {

@@ -25,9 +25,36 @@ pub fn options(json: &str) -> PaymentElementOptions {
     raw.validate().expect("test options are valid")
 }
 
+/// The widget's stylesheets, as trunk links them into the demo page.
+const WIDGET_CSS: &[&str] = &[
+    include_str!("../../style/payment_element.css"),
+    include_str!("../../style/accordion_layout.css"),
+    include_str!("../../style/tabs_layout.css"),
+    include_str!("../../style/input_field.css"),
+    include_str!("../../style/card_number_field.css"),
+    include_str!("../../style/card_form.css"),
+    include_str!("../../style/country_field.css"),
+    include_str!("../../style/sepa_form.css"),
+    include_str!("../../style/ewallet_form.css"),
+];
+
+/// Gives the test page the widget's stylesheets (once), so computed styles are real.
+fn load_widget_css() {
+    thread_local!(static LOADED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) });
+    if LOADED.with(|l| l.replace(true)) {
+        return;
+    }
+    let sheet = web_sys::CssStyleSheet::new().unwrap();
+    sheet.replace_sync(&WIDGET_CSS.concat()).unwrap();
+    let adopted = document().adopted_style_sheets();
+    adopted.push(&sheet);
+    document().set_adopted_style_sheets(&adopted);
+}
+
 /// Mounts an element with `options` into a container attached to the document (focus
 /// needs it).
 pub fn mount(options: PaymentElementOptions) -> Mounted {
+    load_widget_css();
     let container: HtmlElement = document().create_element("div").unwrap().unchecked_into();
     document().body().unwrap().append_child(&container).unwrap();
     let options = RwSignal::new(options);
@@ -90,7 +117,9 @@ impl Mounted {
     /// The text of the element the field's `aria-describedby` points at.
     pub fn error_of(&self, name: &str) -> String {
         let field = self.field(name);
-        let id = field.get_attribute("aria-describedby").expect("describedby");
+        let id = field
+            .get_attribute("aria-describedby")
+            .expect("describedby");
         document()
             .get_element_by_id(&id)
             .expect("error element")
@@ -153,7 +182,10 @@ pub fn paste(field: &HtmlInputElement, text: &str) {
 /// Deletes the character before the caret, as Backspace does.
 pub fn backspace(field: &HtmlInputElement) {
     let value: Vec<u16> = field.value().encode_utf16().collect();
-    let caret = field.selection_start().unwrap().unwrap_or(value.len() as u32) as usize;
+    let caret = field
+        .selection_start()
+        .unwrap()
+        .unwrap_or(value.len() as u32) as usize;
     if caret == 0 {
         return;
     }
@@ -185,7 +217,9 @@ pub fn press(target: &HtmlElement, key: &str) {
     init.set_bubbles(true);
     init.set_cancelable(true);
     target
-        .dispatch_event(&web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap())
+        .dispatch_event(
+            &web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap(),
+        )
         .unwrap();
 }
 
