@@ -496,35 +496,10 @@ async fn create_and_confirm(
         off_session,
     } = params;
     let now = state.now();
-    let behaviour = method.behaviour().ok_or_else(AppError::internal)?;
     let cart = &state.settings().cart;
     let amount = cart.amount().ok_or_else(AppError::internal)?;
     let currency = cart.currency;
-    match method.kind() {
-        PaymentMethodType::Ewallet => {
-            let channel = method
-                .ewallet_channel
-                .as_deref()
-                .and_then(wire_enum::<EwalletChannel>)
-                .unwrap_or(EwalletChannel::Unknown);
-            if !channel.supports(&currency) {
-                return Err(AppError::param_invalid(
-                    "payment_method",
-                    format!(
-                        "{} does not take payments in {currency}.",
-                        channel.display_name()
-                    ),
-                ));
-            }
-        }
-        PaymentMethodType::SepaDebit if currency != Currency::EUR => {
-            return Err(AppError::param_invalid(
-                "payment_method",
-                "SEPA Direct Debit takes payments in EUR only.",
-            ));
-        }
-        _ => {}
-    }
+    check_currency(method, currency)?;
     let order = new_id("ord");
     sqlx::query("INSERT INTO orders (id, created, items, amount, currency) VALUES (?, ?, ?, ?, ?)")
         .bind(&order)
@@ -554,7 +529,53 @@ async fn create_and_confirm(
     .bind(&return_url)
     .execute(&mut *conn)
     .await?;
-    let intent = load_intent(&mut *conn, &id)
+    tracing::info!(intent = %id, order = %order, "payment intent created");
+    confirm_intent(state, conn, &id, method, off_session).await
+}
+
+/// Whether the method can pay in the currency: wallets have their own, SEPA is EUR.
+fn check_currency(method: &MethodRow, currency: Currency) -> ApiResult<()> {
+    match method.kind() {
+        PaymentMethodType::Ewallet => {
+            let channel = method
+                .ewallet_channel
+                .as_deref()
+                .and_then(wire_enum::<EwalletChannel>)
+                .unwrap_or(EwalletChannel::Unknown);
+            if channel.supports(&currency) {
+                Ok(())
+            } else {
+                Err(AppError::param_invalid(
+                    "payment_method",
+                    format!(
+                        "{} does not take payments in {currency}.",
+                        channel.display_name()
+                    ),
+                ))
+            }
+        }
+        PaymentMethodType::SepaDebit if currency != Currency::EUR => Err(AppError::param_invalid(
+            "payment_method",
+            "SEPA Direct Debit takes payments in EUR only.",
+        )),
+        PaymentMethodType::Card | PaymentMethodType::SepaDebit | PaymentMethodType::Unknown => {
+            Ok(())
+        }
+    }
+}
+
+/// Confirms an intent in `requires_confirmation` with its method, applies the
+/// processor's answer, and fulfils the order if it succeeded at once.
+async fn confirm_intent(
+    state: &AppState,
+    conn: &mut SqliteConnection,
+    id: &str,
+    method: &MethodRow,
+    off_session: bool,
+) -> ApiResult<PaymentIntent> {
+    let now = state.now();
+    let behaviour = method.behaviour().ok_or_else(AppError::internal)?;
+    let intent = load_intent(&mut *conn, id)
         .await?
         .ok_or_else(AppError::internal)?;
     let outcome = state.processor().confirm(Attempt {
@@ -572,13 +593,13 @@ async fn create_and_confirm(
         other => other,
     };
     apply_outcome(state, conn, &intent, outcome, now).await?;
-    let intent = load_intent(&mut *conn, &id)
+    let intent = load_intent(&mut *conn, id)
         .await?
         .ok_or_else(AppError::internal)?;
     if intent.status() == PaymentIntentStatus::Succeeded {
         fulfil(conn, &intent, "confirm", now).await?;
     }
-    tracing::info!(intent = %id, order = %order, status = %intent.status, "payment intent confirmed");
+    tracing::info!(intent = %id, status = %intent.status, "payment intent confirmed");
     intent_wire(conn, &intent, true).await
 }
 
@@ -594,19 +615,22 @@ struct TokenRow {
     consent: Option<String>,
 }
 
-async fn create_confirm(
-    state: &AppState,
-    request: &CreateConfirmIntent,
-) -> ApiResult<PaymentIntent> {
-    let now = state.now();
+/// A token's contents, once spent.
+struct SpentToken {
+    method: MethodRow,
+    params: IntentParams,
+}
+
+/// Spends a confirmation token: it must exist, be unused and unexpired. The caller's
+/// transaction undoes the spending if the confirm is refused.
+async fn spend_token(conn: &mut SqliteConnection, id: &str, now: i64) -> ApiResult<SpentToken> {
     let param = "confirmation_token_id";
-    let mut tx = state.db().begin().await?;
     let token = sqlx::query_as::<_, TokenRow>(
         "SELECT payment_method_id, customer_id, expires_at, used_at, setup_future_usage, \
          return_url, consent FROM confirmation_tokens WHERE id = ?",
     )
-    .bind(&request.confirmation_token_id)
-    .fetch_optional(&mut *tx)
+    .bind(id)
+    .fetch_optional(&mut *conn)
     .await?
     .ok_or_else(|| AppError::missing("confirmation token", Some(param)))?;
     if token.used_at.is_some() {
@@ -617,23 +641,35 @@ async fn create_confirm(
     }
     sqlx::query("UPDATE confirmation_tokens SET used_at = ? WHERE id = ?")
         .bind(now)
-        .bind(&request.confirmation_token_id)
-        .execute(&mut *tx)
+        .bind(id)
+        .execute(&mut *conn)
         .await?;
-    let method = load_method(&mut *tx, &token.payment_method_id)
+    let method = load_method(&mut *conn, &token.payment_method_id)
         .await?
         .ok_or_else(AppError::internal)?;
     let mut customer = token.customer_id.or_else(|| method.customer_id.clone());
     if customer.is_none() && token.setup_future_usage.is_some() {
-        customer = Some(demo_customer(&mut tx, now).await?);
+        customer = Some(demo_customer(conn, now).await?);
     }
-    let params = IntentParams {
-        customer_id: customer,
-        setup_future_usage: token.setup_future_usage,
-        consent: token.consent,
-        return_url: token.return_url,
-        off_session: false,
-    };
+    Ok(SpentToken {
+        method,
+        params: IntentParams {
+            customer_id: customer,
+            setup_future_usage: token.setup_future_usage,
+            consent: token.consent,
+            return_url: token.return_url,
+            off_session: false,
+        },
+    })
+}
+
+async fn create_confirm(
+    state: &AppState,
+    request: &CreateConfirmIntent,
+) -> ApiResult<PaymentIntent> {
+    let mut tx = state.db().begin().await?;
+    let SpentToken { method, params } =
+        spend_token(&mut tx, &request.confirmation_token_id, state.now()).await?;
     let intent = create_and_confirm(state, &mut tx, &method, params).await?;
     tx.commit().await?;
     Ok(intent)
@@ -674,6 +710,92 @@ where
     };
     let raw: serde_json::Value = serde_json::from_slice(bytes).unwrap_or_default();
     idempotency::run(state, key, scope, &raw, || async { respond(work().await) }).await
+}
+
+/// `POST /api/payment_intents/{id}/confirm` body.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfirmAgain {
+    /// The intent's client secret, from the first confirm.
+    pub client_secret: String,
+    /// A new token.
+    pub confirmation_token_id: String,
+}
+
+async fn confirm_again(
+    state: &AppState,
+    id: &str,
+    request: &ConfirmAgain,
+) -> ApiResult<PaymentIntent> {
+    let now = state.now();
+    let mut tx = state.db().begin().await?;
+    let intent = load_intent(&mut tx, id)
+        .await?
+        .filter(|i| {
+            bool::from(
+                i.client_secret
+                    .as_bytes()
+                    .ct_eq(request.client_secret.as_bytes()),
+            )
+        })
+        .ok_or_else(|| AppError::missing("payment intent", Some("id")))?;
+    match intent.status() {
+        PaymentIntentStatus::RequiresPaymentMethod | PaymentIntentStatus::RequiresAction => {}
+        PaymentIntentStatus::RequiresConfirmation
+        | PaymentIntentStatus::Processing
+        | PaymentIntentStatus::RequiresCapture
+        | PaymentIntentStatus::Canceled
+        | PaymentIntentStatus::Succeeded
+        | PaymentIntentStatus::Unknown => {
+            return Err(
+                AppError::invalid(ErrorCode::PaymentIntentUnexpectedState).with_message(format!(
+                    "This payment intent's status is {}; it cannot be confirmed again.",
+                    intent.status
+                )),
+            )
+        }
+    }
+    let SpentToken { method, params } =
+        spend_token(&mut tx, &request.confirmation_token_id, now).await?;
+    let currency = Currency::new(&intent.currency).map_err(|_| AppError::internal())?;
+    check_currency(&method, currency)?;
+    // A new attempt: the old action (an abandoned 3-D Secure page) no longer counts.
+    sqlx::query(
+        "UPDATE payment_intents SET status = 'requires_confirmation', payment_method_id = ?, \
+         customer_id = COALESCE(?, customer_id), setup_future_usage = ?, consent = ?, \
+         return_url = COALESCE(?, return_url), next_action = NULL, pending = NULL, \
+         settle_at = NULL, last_payment_error = NULL WHERE id = ?",
+    )
+    .bind(&method.id)
+    .bind(&params.customer_id)
+    .bind(&params.setup_future_usage)
+    .bind(&params.consent)
+    .bind(&params.return_url)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    let confirmed = confirm_intent(state, &mut tx, id, &method, false).await?;
+    tx.commit().await?;
+    Ok(confirmed)
+}
+
+/// `POST /api/payment_intents/{id}/confirm`: a new attempt on an intent that failed or
+/// whose action the customer abandoned, with a new token; the order stays the same.
+pub async fn payment_intents_confirm(
+    State(state): State<AppState>,
+    id: Result<Path<String>, PathRejection>,
+    headers: HeaderMap,
+    body: JsonWithBytes<ConfirmAgain>,
+) -> Response {
+    use axum::response::IntoResponse;
+    let Ok(Path(id)) = id else {
+        return AppError::missing("payment intent", Some("id")).into_response();
+    };
+    let scope = format!("payment_intents/{id}/confirm");
+    run_idempotent(&state, &headers, &scope, &body.bytes, || {
+        confirm_again(&state, &id, &body.value)
+    })
+    .await
 }
 
 /// `POST /api/charges/off_session` body.

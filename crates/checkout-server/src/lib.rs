@@ -61,6 +61,10 @@ fn api() -> Router<AppState> {
             post(intents::intents_create_confirm),
         )
         .route("/payment_intents/{id}", get(intents::payment_intents_get))
+        .route(
+            "/payment_intents/{id}/confirm",
+            post(intents::payment_intents_confirm),
+        )
         .route("/charges/off_session", post(intents::charges_off_session))
         .route("/webhooks", post(webhooks::webhooks_receive))
         .fallback(error::api_not_found)

@@ -557,3 +557,72 @@ async fn the_database_never_holds_a_card_number_or_cvc() {
     assert!(!everything.contains("\"918\""));
     assert!(!everything.contains("cvc"));
 }
+
+async fn confirm_again(
+    h: &Harness,
+    intent: &serde_json::Value,
+    token: &str,
+    secret: Option<&str>,
+) -> common::Reply {
+    let id = intent["id"].as_str().unwrap();
+    let secret = secret.unwrap_or_else(|| intent["client_secret"].as_str().unwrap());
+    h.post(
+        &format!("/api/payment_intents/{id}/confirm"),
+        &json!({"client_secret": secret, "confirmation_token_id": token}),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn an_abandoned_challenge_is_retried_on_the_same_intent_and_order() {
+    let h = Harness::new().await;
+    let first = h.pay("4000000000003220").await;
+    let url = redirect_url(&first);
+    // The customer closes the page and pays with another card.
+    let token = h.card_token("4242424242424242").await;
+    let again = confirm_again(&h, &first.body, &token, None).await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.text);
+    assert_eq!(again.body["id"], first.body["id"]);
+    assert_eq!(again.body["status"], "succeeded");
+    assert_eq!(
+        again.body["payment_method_preview"]["card"]["last4"],
+        "4242"
+    );
+    assert_eq!(h.count("SELECT COUNT(*) FROM orders").await, 1);
+    assert_eq!(h.count("SELECT COUNT(*) FROM fulfilments").await, 1);
+    // The old challenge is gone.
+    assert_eq!(h.get(&url).await.status, StatusCode::NOT_FOUND);
+    let done = h
+        .call(Method::POST, &format!("{url}/fail"), &[], None)
+        .await;
+    assert!(done.headers["location"]
+        .to_str()
+        .unwrap()
+        .ends_with("redirect_status=succeeded"));
+    assert_eq!(h.count("SELECT COUNT(*) FROM charges").await, 1);
+    // A succeeded intent cannot be confirmed again.
+    let token = h.card_token("4242424242424242").await;
+    let late = confirm_again(&h, &first.body, &token, None).await;
+    assert_eq!(late.status, StatusCode::BAD_REQUEST);
+    assert_eq!(late.code(), "payment_intent_unexpected_state");
+    // ... and the refused attempt did not spend the token.
+    assert_eq!(h.confirm(&token, None).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_declined_intent_is_retried_and_needs_its_secret() {
+    let h = Harness::new().await;
+    let declined = h.pay("4000000000009995").await;
+    let intent = declined.body["error"]["payment_intent"].clone();
+    let token = h.card_token("4000000000003220").await;
+    let wrong = confirm_again(&h, &intent, &token, Some("pi_x_secret_wrong")).await;
+    assert_eq!(wrong.status, StatusCode::NOT_FOUND);
+    let again = confirm_again(&h, &intent, &token, None).await;
+    assert_eq!(again.body["status"], "requires_action");
+    assert!(again.body.get("last_payment_error").is_none());
+    let url = redirect_url(&again);
+    h.call(Method::POST, &format!("{url}/complete"), &[], None)
+        .await;
+    assert_eq!(h.status_of(&intent).await.body["status"], "succeeded");
+    assert_eq!(h.count("SELECT COUNT(*) FROM payment_intents").await, 1);
+}
