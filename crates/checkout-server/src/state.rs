@@ -5,7 +5,9 @@ use crate::cart::Cart;
 use crate::clock::{Clock, ManualClock, SystemClock};
 use crate::processor::{Processor, TestProcessor};
 use rand::RngCore;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
+};
 use sqlx::SqlitePool;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -93,7 +95,11 @@ impl AppState {
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(5));
         if !in_memory {
-            options = options.journal_mode(SqliteJournalMode::Wal);
+            // WAL with NORMAL sync is durable across application crashes and skips an
+            // fsync per commit (only a power loss can drop the last commits).
+            options = options
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal);
         }
         // One connection: SQLite has a single writer anyway, and with one connection
         // every transaction is serialisable without SQLITE_BUSY upgrades. An in-memory
