@@ -5,9 +5,7 @@ use crate::cart::Cart;
 use crate::clock::{Clock, ManualClock, SystemClock};
 use crate::processor::{Processor, TestProcessor};
 use rand::RngCore;
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
-};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 use std::collections::HashMap;
 use std::path::PathBuf;

@@ -90,12 +90,14 @@ fn card_method(state: &AppState, card: &CardInput) -> ApiResult<NewMethod> {
         return Err(AppError::card(ErrorCode::InvalidCvc).with_param(&param("cvc")));
     }
     let pan = digits(number);
+    // parse_expiry reads a two-digit year as 20YY; keep the four-digit form.
+    let exp_year = expiry.year.unwrap_or(card.exp_year);
     Ok(NewMethod {
         kind: "card",
         card_brand: Some(brand.as_str()),
         card_last4: Some(pan[pan.len() - 4..].to_owned()),
         card_exp_month: Some(i64::from(card.exp_month)),
-        card_exp_year: Some(i64::from(card.exp_year)),
+        card_exp_year: Some(i64::from(exp_year)),
         card_funding: Some("credit"),
         fingerprint: Some(fingerprint(state, "card", &pan)),
         behaviour: Some(state.processor().classify_card(&pan)),

@@ -163,6 +163,18 @@ async fn a_past_month_of_this_year_is_an_invalid_month() {
         )
         .await;
     assert_eq!(this_month.status, StatusCode::OK);
+    // A two-digit year is 20YY, and the preview says so.
+    let short_year = h
+        .post(
+            "/api/confirmation_tokens",
+            &json!({"payment_method_data": {"type": "card", "card":
+                {"number": "4242424242424242", "exp_month": 3, "exp_year": 31, "cvc": "123"}}}),
+        )
+        .await;
+    assert_eq!(
+        short_year.body["payment_method_preview"]["card"]["exp_year"],
+        2031
+    );
 }
 
 fn redirect_url(reply: &common::Reply) -> String {
