@@ -122,7 +122,7 @@ pub fn app(state: AppState) -> Router {
 /// secrets), headers (bearer secrets) or bodies (card data).
 async fn log_request(request: Request, next: Next) -> Response {
     let method = request.method().clone();
-    let path = request.uri().path().to_owned();
+    let path = mask_digit_runs(request.uri().path());
     let started = Instant::now();
     let response = next.run(request).await;
     tracing::info!(
@@ -135,6 +135,67 @@ async fn log_request(request: Request, next: Next) -> Response {
     response
 }
 
+/// A path as it may be logged: a client that put a card number into a URL must not get
+/// it into the logs, so a stretch of digits (spaces, dashes and `%20` between them
+/// allowed) holding eight or more digits becomes `…`.
+pub fn mask_digit_runs(path: &str) -> String {
+    let bytes = path.as_bytes();
+    let mut out = String::with_capacity(path.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_digit() {
+            // Paths are ASCII after URI parsing; keep any other character whole.
+            let c = path[i..].chars().next().unwrap_or('?');
+            out.push(c);
+            i += c.len_utf8();
+            continue;
+        }
+        let start = i;
+        let mut end = i;
+        let mut digits = 0;
+        while i < bytes.len() {
+            if bytes[i].is_ascii_digit() {
+                digits += 1;
+                i += 1;
+                end = i;
+            } else if bytes[i] == b' ' || bytes[i] == b'-' {
+                i += 1;
+            } else if bytes[i..].starts_with(b"%20") {
+                i += 3;
+            } else {
+                break;
+            }
+        }
+        if digits >= 8 {
+            out.push('…');
+        } else {
+            out.push_str(&path[start..end]);
+        }
+        // Separators after the last digit are kept as they were.
+        out.push_str(&path[end..i]);
+    }
+    out
+}
+
 async fn healthz_get() -> Json<serde_json::Value> {
     Json(serde_json::json!({ "status": "ok" }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mask_digit_runs;
+
+    #[test]
+    fn long_digit_runs_are_masked_in_logged_paths() {
+        assert_eq!(
+            mask_digit_runs("/api/payment_intents/pi_123"),
+            "/api/payment_intents/pi_123"
+        );
+        assert_eq!(mask_digit_runs("/4242424242424242"), "/…");
+        assert_eq!(mask_digit_runs("/x/4242-4242-4242-4242/y"), "/x/…/y");
+        assert_eq!(mask_digit_runs("/4242%204242%204242%204242"), "/…");
+        assert_eq!(mask_digit_runs("/DE89370400440532013000"), "/DE…");
+        assert_eq!(mask_digit_runs("/2026-11-22"), "/…");
+        assert_eq!(mask_digit_runs("/v1-2"), "/v1-2");
+    }
 }

@@ -114,6 +114,12 @@ async fn run_every_flow() {
             Some(&format!("{{\"{number}")),
         )
         .await;
+        // In a URL, where a confused client might put it.
+        h.get(&format!(
+            "/api/payment_intents/{number}?client_secret={number}"
+        ))
+        .await;
+        h.get(&format!("/checkout/{number}")).await;
     }
     // Saved cards, on and off session.
     let methods = h
