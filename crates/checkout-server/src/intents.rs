@@ -6,6 +6,7 @@
 //!                              ├─▶ requires_action ─complete─▶ succeeded | requires_payment_method
 //!                              │                    (left alone: stays requires_action)
 //!                              └─▶ processing ─settles on the clock─▶ succeeded | requires_payment_method
+//! requires_payment_method | requires_action ─confirm again with a new token─▶ (as above)
 //! ```
 //!
 //! Every transition is a read-modify-write in one transaction that also writes the
@@ -57,8 +58,8 @@ pub enum Pending {
     },
 }
 
-/// A `payment_intents` row.
-#[derive(Clone, Debug, sqlx::FromRow)]
+/// A `payment_intents` row. Its `Debug` leaves out the client secret.
+#[derive(Clone, sqlx::FromRow)]
 pub struct IntentRow {
     pub id: String,
     pub client_secret: String,
@@ -74,6 +75,17 @@ pub struct IntentRow {
     pub next_action: Option<String>,
     pub last_payment_error: Option<String>,
     pub pending: Option<String>,
+}
+
+impl std::fmt::Debug for IntentRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IntentRow")
+            .field("id", &self.id)
+            .field("status", &self.status)
+            .field("order_id", &self.order_id)
+            .field("payment_method_id", &self.payment_method_id)
+            .finish_non_exhaustive()
+    }
 }
 
 const INTENT_COLUMNS: &str = "id, client_secret, order_id, customer_id, amount, currency, \
@@ -93,11 +105,13 @@ impl IntentRow {
 
     /// The return URL with the parameters the return page reads.
     pub fn return_url_with_result(&self, redirect_status: &str) -> String {
-        let base = self.return_url.as_deref().unwrap_or(DEFAULT_RETURN_URL);
+        let url = self.return_url.as_deref().unwrap_or(DEFAULT_RETURN_URL);
+        // The query goes before any fragment.
+        let (base, fragment) = url.split_at(url.find('#').unwrap_or(url.len()));
         let separator = if base.contains('?') { '&' } else { '?' };
         // Ids and secrets are alphanumeric with underscores: nothing to escape.
         format!(
-            "{base}{separator}payment_intent={}&payment_intent_client_secret={}&redirect_status={redirect_status}",
+            "{base}{separator}payment_intent={}&payment_intent_client_secret={}&redirect_status={redirect_status}{fragment}",
             self.id, self.client_secret
         )
     }
@@ -180,16 +194,18 @@ async fn save_method(conn: &mut SqliteConnection, intent: &IntentRow, now: i64) 
     let Some(method) = load_method(&mut *conn, method_id).await? else {
         return Ok(());
     };
-    if method.customer_id.as_deref() == Some(customer)
-        && method.setup_usage.as_deref() == Some(usage)
-    {
-        return Ok(());
-    }
     let allow_redisplay = if intent.consent.is_some() {
         "always"
     } else {
         "limited"
     };
+    // Already saved just so (a saved method used again): nothing to attach.
+    if method.customer_id.as_deref() == Some(customer)
+        && method.setup_usage.as_deref() == Some(usage)
+        && method.allow_redisplay == allow_redisplay
+    {
+        return Ok(());
+    }
     // An authorised wallet hands back a reusable token (Xendit's payment_token_id).
     let (behaviour, label) = match method.behaviour() {
         Some(Behaviour::Ewallet { channel }) => (

@@ -319,6 +319,24 @@ async fn leaving_the_challenge_keeps_the_intent_and_a_new_token_retries() {
 }
 
 #[tokio::test]
+async fn the_result_goes_into_the_return_url_query_before_its_fragment() {
+    let h = Harness::new().await;
+    let mut request = card_request("4000000000003220");
+    request["return_url"] = json!("https://shop.example/done?order=7#receipt");
+    let token = h.token_from(request, None).await;
+    let reply = h.confirm(token["id"].as_str().unwrap(), None).await;
+    let url = reply.body["next_action"]["redirect_to_url"]["url"]
+        .as_str()
+        .unwrap();
+    let done = h
+        .call(Method::POST, &format!("{url}/complete"), &[], None)
+        .await;
+    let location = done.headers["location"].to_str().unwrap();
+    assert!(location.starts_with("https://shop.example/done?order=7&payment_intent=pi_"));
+    assert!(location.ends_with("&redirect_status=succeeded#receipt"));
+}
+
+#[tokio::test]
 async fn a_return_url_without_scheme_or_with_script_is_refused() {
     let h = Harness::new().await;
     for bad in ["javascript:alert(1)", "//evil.example/x", "ftp://x"] {
