@@ -3,7 +3,9 @@
 //! - `cargo xtask setup`: install every tool the project needs (idempotent).
 //! - `cargo xtask demo`: build the widget and serve the demo on http://127.0.0.1:8080.
 //! - `cargo xtask test`: run every test layer and print a summary line per layer.
+//! - `cargo xtask bench`: size, start-up, typing and server load beside the anchors.
 
+mod bench;
 mod cmd;
 mod demo;
 mod setup;
@@ -11,11 +13,14 @@ mod test;
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask <setup|demo|test>
+const USAGE: &str = "usage: cargo xtask <setup|demo|test|bench>
 
   setup   install the wasm32 target, wasm-bindgen-cli, trunk, wasm-opt, chromium (idempotent)
   demo    setup, build the widget, serve the demo on http://127.0.0.1:8080 (Ctrl-C stops it)
-  test    setup, then host tests, browser tests and end-to-end tests";
+  test    setup, then host tests, browser tests and end-to-end tests
+  bench   setup, then size, start-up, typing and server load beside Adyen's and
+          Braintree's drop-ins; one table plus target/bench/report.json
+          (--runs N: browser runs per page, default 11; --no-server)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -23,6 +28,7 @@ fn main() -> ExitCode {
         Some("setup") => setup::run(),
         Some("demo") => setup::run().and_then(|()| demo::run()),
         Some("test") => setup::run().and_then(|()| test::run()),
+        Some("bench") => setup::run().and_then(|()| bench::run(&args[1..])),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(())

@@ -61,6 +61,12 @@ pub fn run() -> Result {
         .env("CHROMEDRIVER", CHROMEDRIVER);
     layers.push(cargo_test("e2e", &mut e2e)?);
 
+    println!(
+        "\n== size (gzip -9 of the release widget against {})",
+        crate::bench::budget::FILE
+    );
+    let size = crate::bench::size_check();
+
     println!("\n== summary");
     let (mut passed, mut failed) = (0, 0);
     for layer in &layers {
@@ -75,11 +81,30 @@ pub fn run() -> Result {
         passed += layer.passed;
         failed += layer.failed;
     }
+    let size_ok = match &size {
+        Ok(check) => {
+            let verdict = if check.ok() { "ok" } else { "FAILED" };
+            println!("size     {verdict} — {}", check.summary());
+            check.ok()
+        }
+        Err(failure) => {
+            println!("size     FAILED — {failure}");
+            false
+        }
+    };
+    if size_ok {
+        passed += 1;
+    } else {
+        failed += 1;
+    }
     println!("summary: {passed} passed, {failed} failed");
-    if layers.iter().all(|l| l.ok) {
+    if layers.iter().all(|l| l.ok) && size_ok {
         Ok(())
     } else {
-        let names: Vec<&str> = layers.iter().filter(|l| !l.ok).map(|l| l.name).collect();
+        let mut names: Vec<&str> = layers.iter().filter(|l| !l.ok).map(|l| l.name).collect();
+        if !size_ok {
+            names.push("size");
+        }
         Err(Failure::new(format!(
             "test layers failed: {}",
             names.join(", ")

@@ -1,0 +1,233 @@
+//! Transfer sizes: raw, gzip -9 and brotli -q 11 of the files a page downloads.
+
+use crate::cmd::{Failure, Result};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// What kind of file a page downloads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    Wasm,
+    Js,
+    Css,
+}
+
+impl Part {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Part::Wasm => "wasm",
+            Part::Js => "js",
+            Part::Css => "css",
+        }
+    }
+}
+
+/// Bytes on the wire, uncompressed and with the two encodings servers use.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Sizes {
+    pub raw: u64,
+    pub gzip: u64,
+    pub brotli: u64,
+}
+
+impl Sizes {
+    pub fn of(bytes: &[u8]) -> Sizes {
+        Sizes {
+            raw: bytes.len() as u64,
+            gzip: gzip_len(bytes),
+            brotli: brotli_len(bytes),
+        }
+    }
+
+    pub fn add(self, other: Sizes) -> Sizes {
+        Sizes {
+            raw: self.raw + other.raw,
+            gzip: self.gzip + other.gzip,
+            brotli: self.brotli + other.brotli,
+        }
+    }
+}
+
+/// One downloaded file and its sizes.
+#[derive(Debug, Clone)]
+pub struct Asset {
+    pub name: String,
+    pub part: Part,
+    pub sizes: Sizes,
+}
+
+/// The length of `bytes` compressed as `gzip -9` does.
+pub fn gzip_len(bytes: &[u8]) -> u64 {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder
+        .write_all(bytes)
+        .expect("writing to a Vec cannot fail");
+    encoder
+        .finish()
+        .expect("writing to a Vec cannot fail")
+        .len() as u64
+}
+
+/// The length of `bytes` compressed as `brotli -q 11` does (window 2^24, its default).
+pub fn brotli_len(bytes: &[u8]) -> u64 {
+    let mut out = Vec::new();
+    {
+        let mut writer = brotli::CompressorWriter::new(&mut out, 4096, 11, 24);
+        writer
+            .write_all(bytes)
+            .expect("writing to a Vec cannot fail");
+    }
+    out.len() as u64
+}
+
+/// Which widget part a dist file is, or `None` for what a merchant does not ship with
+/// the widget: the demo page itself (`index.html`) and its own `style/demo.css`, which
+/// trunk writes as `demo-<hash>.css`.
+pub fn classify(file_name: &str) -> Option<Part> {
+    let (stem, extension) = file_name.rsplit_once('.')?;
+    let unhashed = stem.rsplit_once('-').map_or(stem, |(name, _hash)| name);
+    match extension {
+        "wasm" => Some(Part::Wasm),
+        "js" => Some(Part::Js),
+        "css" if unhashed != "demo" => Some(Part::Css),
+        _ => None,
+    }
+}
+
+/// The widget files of a release dist (`trunk build --release`): wasm, JS glue and the
+/// `boot.js` loader, and the widget's CSS; sorted by name.
+pub fn widget_assets(dist: &Path) -> Result<Vec<Asset>> {
+    let entries = std::fs::read_dir(dist).map_err(|e| {
+        Failure::new(format!(
+            "{} cannot be read ({e}); build it with `trunk build --release`",
+            dist.display()
+        ))
+    })?;
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.is_file())
+        .collect();
+    paths.sort();
+    let mut assets = Vec::new();
+    for path in paths {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if let Some(part) = classify(&name) {
+            assets.push(asset(&path, name, part)?);
+        }
+    }
+    if !assets.iter().any(|a| a.part == Part::Wasm) {
+        return Err(Failure::new(format!(
+            "{} has no .wasm; build it with `trunk build --release`",
+            dist.display()
+        )));
+    }
+    Ok(assets)
+}
+
+/// Reads one file and measures it.
+pub fn asset(path: &Path, name: String, part: Part) -> Result<Asset> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| Failure::new(format!("cannot read {}: {e}", path.display())))?;
+    Ok(Asset {
+        name,
+        part,
+        sizes: Sizes::of(&bytes),
+    })
+}
+
+/// The sum of every asset's sizes.
+pub fn total(assets: &[Asset]) -> Sizes {
+    assets
+        .iter()
+        .fold(Sizes::default(), |sum, a| sum.add(a.sizes))
+}
+
+/// The sum of the sizes of one part.
+pub fn total_of(assets: &[Asset], part: Part) -> Sizes {
+    assets
+        .iter()
+        .filter(|a| a.part == part)
+        .fold(Sizes::default(), |sum, a| sum.add(a.sizes))
+}
+
+/// Bytes as people read them: `48.1 KB` (1 KB = 1000 bytes, as browsers' tools show).
+pub fn kb(bytes: u64) -> String {
+    format!("{:.1} KB", bytes as f64 / 1000.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Read;
+
+    #[test]
+    fn gzip_size_is_that_of_a_valid_gzip_stream() {
+        let text = b"payment-element ".repeat(200);
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        encoder.write_all(&text).unwrap();
+        let stream = encoder.finish().unwrap();
+        assert_eq!(gzip_len(&text), stream.len() as u64);
+        let mut back = Vec::new();
+        flate2::read::GzDecoder::new(&stream[..])
+            .read_to_end(&mut back)
+            .unwrap();
+        assert_eq!(back, text);
+        // Repetitive text compresses well; the 18-byte gzip frame is always there.
+        assert!(gzip_len(&text) < 100);
+        assert!(gzip_len(b"") >= 18);
+    }
+
+    #[test]
+    fn brotli_beats_gzip_on_text() {
+        let text = b"function f(a){return a+1}\n".repeat(100);
+        let sizes = Sizes::of(&text);
+        assert_eq!(sizes.raw, text.len() as u64);
+        assert!(sizes.brotli <= sizes.gzip);
+    }
+
+    #[test]
+    fn classifies_trunk_output() {
+        assert_eq!(classify("payment-element-759b34_bg.wasm"), Some(Part::Wasm));
+        assert_eq!(classify("payment-element-759b34.js"), Some(Part::Js));
+        assert_eq!(classify("boot-7647d2b7.js"), Some(Part::Js));
+        assert_eq!(classify("payment_element-8724b65.css"), Some(Part::Css));
+        assert_eq!(classify("demo-a6db44a4.css"), None);
+        assert_eq!(classify("demo.css"), None);
+        assert_eq!(classify("index.html"), None);
+        assert_eq!(classify("README"), None);
+    }
+
+    #[test]
+    fn totals_add_up() {
+        let a = |part, raw, gzip, brotli| Asset {
+            name: String::new(),
+            part,
+            sizes: Sizes { raw, gzip, brotli },
+        };
+        let assets = [
+            a(Part::Wasm, 100, 50, 40),
+            a(Part::Js, 10, 5, 4),
+            a(Part::Js, 1, 1, 1),
+        ];
+        assert_eq!(
+            total(&assets),
+            Sizes {
+                raw: 111,
+                gzip: 56,
+                brotli: 45
+            }
+        );
+        assert_eq!(
+            total_of(&assets, Part::Js),
+            Sizes {
+                raw: 11,
+                gzip: 6,
+                brotli: 5
+            }
+        );
+        assert_eq!(kb(48_149), "48.1 KB");
+    }
+}
