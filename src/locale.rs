@@ -154,6 +154,18 @@ catalogue! {
     StatusRedirecting "status_redirecting" { "Redirecting…", "Weiterleitung …", "Mengalihkan…" }
     StatusFailed "status_failed" { "Payment failed. Please try another payment method.", "Zahlung fehlgeschlagen. Bitte versuchen Sie eine andere Zahlungsmethode.", "Pembayaran gagal. Silakan coba metode pembayaran lain." }
     StatusCanceled "status_canceled" { "Payment canceled.", "Zahlung abgebrochen.", "Pembayaran dibatalkan." }
+    // Submit and return page (src/confirm.rs, PayForm, PaymentStatus).
+    PayBusy "pay_busy" { "Processing payment…", "Zahlung wird verarbeitet …", "Memproses pembayaran…" }
+    ErrorNetwork "error_network" { "We could not reach the payment server. Check your connection and try again; your details are still here.", "Der Zahlungsserver ist nicht erreichbar. Prüfen Sie Ihre Verbindung und versuchen Sie es erneut; Ihre Angaben bleiben erhalten.", "Server pembayaran tidak dapat dihubungi. Periksa koneksi Anda dan coba lagi; data Anda tetap tersimpan di sini." }
+    ErrorTimeout "error_timeout" { "The payment server took too long to answer. Please try again; your details are still here.", "Der Zahlungsserver hat zu lange nicht geantwortet. Bitte versuchen Sie es erneut; Ihre Angaben bleiben erhalten.", "Server pembayaran terlalu lama merespons. Silakan coba lagi; data Anda tetap tersimpan di sini." }
+    ReturnChecking "return_checking" { "Checking your payment…", "Ihre Zahlung wird geprüft …", "Memeriksa pembayaran Anda…" }
+    ReturnReceived "return_received" { "Payment received. Thank you!", "Zahlung erhalten. Vielen Dank!", "Pembayaran diterima. Terima kasih!" }
+    ReturnProcessing "return_processing" { "Your payment is processing. This page updates when your bank confirms it.", "Ihre Zahlung wird verarbeitet. Diese Seite aktualisiert sich, sobald Ihre Bank sie bestätigt.", "Pembayaran Anda sedang diproses. Halaman ini akan diperbarui setelah bank Anda mengonfirmasinya." }
+    ReturnProcessingEmail "return_processing_email" { "Your payment is still processing. We will email you the result as soon as your bank confirms it.", "Ihre Zahlung wird noch verarbeitet. Wir senden Ihnen das Ergebnis per E-Mail, sobald Ihre Bank sie bestätigt.", "Pembayaran Anda masih diproses. Kami akan mengirimkan hasilnya melalui email setelah bank Anda mengonfirmasinya." }
+    ReturnFailed "return_failed" { "Your payment was not completed.", "Ihre Zahlung wurde nicht abgeschlossen.", "Pembayaran Anda tidak selesai." }
+    ReturnTryAgain "return_try_again" { "Try another payment method", "Andere Zahlungsmethode versuchen", "Coba metode pembayaran lain" }
+    ReturnCanceled "return_canceled" { "This payment was canceled. You have not been charged.", "Diese Zahlung wurde abgebrochen. Ihnen wurde nichts berechnet.", "Pembayaran ini dibatalkan. Anda tidak dikenai biaya." }
+    ReturnUnknown "return_unknown" { "We could not confirm the status of your payment. Please contact the merchant before paying again.", "Wir konnten den Status Ihrer Zahlung nicht feststellen. Bitte kontaktieren Sie den Händler, bevor Sie erneut bezahlen.", "Kami tidak dapat memastikan status pembayaran Anda. Silakan hubungi penjual sebelum membayar lagi." }
     // Server error codes (payment_core::error::ErrorCode).
     CodeIncorrectNumber "code_incorrect_number" { "Your card number is incorrect.", "Ihre Kartennummer ist falsch.", "Nomor kartu Anda salah." }
     CodeInvalidNumber "code_invalid_number" { "Your card number is invalid.", "Ihre Kartennummer ist ungültig.", "Nomor kartu Anda tidak valid." }

@@ -1,10 +1,11 @@
 //! The demo checkout page: the Payment Element with controls to switch layout, theme,
-//! locale and currency at run time, and a pay button that validates and collects the
-//! details (the network part of paying comes with the submit flow).
+//! locale and currency at run time, inside the pay form that submits to the reference
+//! server and goes to the return page (`/complete`) afterwards.
 
-use super::PaymentElement;
+use super::{PayForm, PaymentElement};
 use crate::components::types::{LayoutKind, Mode, Theme};
-use crate::locale::{Catalogue, Key, Locale};
+use crate::confirm::RedirectPolicy;
+use crate::locale::Locale;
 use crate::options::{LocaleChoice, PaymentElementOptions};
 use crate::state::PaymentElementHandle;
 use leptos::prelude::*;
@@ -19,7 +20,6 @@ pub fn DemoCheckout() -> impl IntoView {
     let locale = RwSignal::new(None::<Locale>);
     let currency = RwSignal::new(Currency::EUR);
     let handle = RwSignal::new(None::<PaymentElementHandle>);
-    let result = RwSignal::new(String::new());
     let amount = MinorUnit(1999);
 
     let options = Signal::derive(move || {
@@ -35,26 +35,12 @@ pub fn DemoCheckout() -> impl IntoView {
         options.appearance.theme.0 = theme.get();
         options
     });
-    let pay_label = move || {
-        let shown = locale
-            .get()
-            .unwrap_or_else(|| Locale::negotiate(window().navigator().language().as_deref()));
-        let price = Money::new(amount, currency.get()).format(shown.as_str());
-        Catalogue::new(shown, &[]).fill(Key::PayButton, &[("amount", &price)])
-    };
-    let pay = move |_| {
-        let Some(handle) = handle.get_untracked() else {
-            return;
-        };
-        result.set(match handle.validate_all() {
-            Some(field) => ["Not ready: check ", field.as_str()].concat(),
-            None => match handle.payment_method_data() {
-                Ok(data) => ["Ready to pay with ", data.kind.as_str()].concat(),
-                Err(field) => ["Not ready: check ", field.as_str()].concat(),
-            },
-        });
-    };
-
+    let api = crate::client::Api::http("/api");
+    let return_url = [
+        window().location().origin().unwrap_or_default().as_str(),
+        crate::RETURN_PATH,
+    ]
+    .concat();
     view! {
         <form class="demo-controls" on:submit=|ev| ev.prevent_default()>
             <label>
@@ -107,12 +93,14 @@ pub fn DemoCheckout() -> impl IntoView {
                 </select>
             </label>
         </form>
-        <PaymentElement options on_ready=Callback::new(move |h| handle.set(Some(h))) />
-        <button type="button" class="demo-pay" on:click=pay>
-            {pay_label}
-        </button>
-        <p class="demo-result" role="status">
-            {move || result.get()}
-        </p>
+        <PayForm
+            api
+            handle
+            amount=Signal::derive(move || Money::new(amount, currency.get()))
+            return_url
+            redirect=RedirectPolicy::Always
+        >
+            <PaymentElement options on_ready=Callback::new(move |h| handle.set(Some(h))) />
+        </PayForm>
     }
 }

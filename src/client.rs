@@ -1,0 +1,326 @@
+//! The merchant-API client: the four calls of the submit flow and the return page, on
+//! `fetch` (gloo-net), behind the [`MerchantApi`] trait so browser tests use a fake.
+//!
+//! Retries, and why only these:
+//! - `GET /payment_intents/{id}` is safe: unanswered calls and 5xx answers are retried
+//!   with backoff and jitter ([`crate::confirm::retry_delay_ms`]).
+//! - The confirm calls carry an `Idempotency-Key`: an unanswered one is sent again with
+//!   the same key and body, and the server replays the first answer instead of charging
+//!   twice. An answered error is never retried (the server would only replay it).
+//! - `POST /confirmation_tokens` has no key and is never retried blindly: a retry after
+//!   a lost answer would make a second token. That is harmless (tokens are single-use,
+//!   expire, and charge nothing), so the customer's next Pay simply makes a new one.
+//!
+//! Every call times out (30 s by default) through an `AbortController`.
+
+use crate::confirm::{retry_delay_ms, unreadable_answer, CallError};
+use gloo_net::http::{Method, RequestBuilder};
+use payment_core::api::{
+    ConfirmationToken, CreateConfirmIntent, CreateConfirmationToken, PaymentIntent,
+};
+use payment_core::error::ApiError;
+use payment_core::secret::ClientSecret;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+
+/// A future on the browser's single thread.
+pub type LocalFuture<T> = Pin<Box<dyn Future<Output = T>>>;
+
+/// What the widget asks of the merchant backend.
+pub trait MerchantApi {
+    /// `POST /confirmation_tokens`; `bearer` is the customer-session secret, needed for
+    /// a saved payment method.
+    fn create_confirmation_token(
+        &self,
+        request: CreateConfirmationToken,
+        bearer: Option<ClientSecret>,
+    ) -> LocalFuture<Result<ConfirmationToken, CallError>>;
+
+    /// `POST /create-confirm-intent` with an `Idempotency-Key`.
+    fn create_confirm_intent(
+        &self,
+        token_id: String,
+        idempotency_key: String,
+    ) -> LocalFuture<Result<PaymentIntent, CallError>>;
+
+    /// `POST /payment_intents/{id}/confirm`: a new attempt on a declined or abandoned
+    /// intent, with an `Idempotency-Key`.
+    fn confirm_intent(
+        &self,
+        id: String,
+        client_secret: ClientSecret,
+        token_id: String,
+        idempotency_key: String,
+    ) -> LocalFuture<Result<PaymentIntent, CallError>>;
+
+    /// `GET /payment_intents/{id}?client_secret=…`.
+    fn payment_intent(
+        &self,
+        id: String,
+        client_secret: ClientSecret,
+    ) -> LocalFuture<Result<PaymentIntent, CallError>>;
+}
+
+/// A shared handle on an implementation, cheap to clone into event handlers.
+#[derive(Clone)]
+pub struct Api(pub Rc<dyn MerchantApi>);
+
+impl Api {
+    /// The real client for `base` (e.g. `/api`).
+    pub fn http(base: impl Into<String>) -> Api {
+        Api(Rc::new(HttpClient::new(base)))
+    }
+}
+
+/// The fetch-based client.
+#[derive(Clone, Debug)]
+pub struct HttpClient {
+    base: String,
+    /// Per request, in milliseconds.
+    pub timeout_ms: u32,
+    /// How many times an unanswered retryable call is sent again.
+    pub retries: u32,
+}
+
+impl HttpClient {
+    /// A client for the API at `base`, with a 30 s timeout and two retries.
+    pub fn new(base: impl Into<String>) -> HttpClient {
+        HttpClient {
+            base: base.into().trim_end_matches('/').to_owned(),
+            timeout_ms: 30_000,
+            retries: 2,
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        [self.base.as_str(), path].concat()
+    }
+}
+
+/// Which failures a call may retry.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Retry {
+    /// Never (token creation).
+    Never,
+    /// Unanswered calls only, resent identically (idempotent confirm).
+    Unanswered,
+    /// Unanswered calls and server errors (safe reads).
+    Safe,
+}
+
+/// One request, rebuilt for each try.
+struct Call {
+    method: Method,
+    url: String,
+    body: Option<String>,
+    headers: Vec<(&'static str, String)>,
+    timeout_ms: u32,
+}
+
+/// An error body: `{"error": {..., "payment_intent"?}}`.
+#[derive(Deserialize)]
+struct ErrorEnvelope {
+    error: serde_json::Value,
+}
+
+async fn send_once(call: &Call) -> Result<(u16, String), CallError> {
+    let controller = web_sys::AbortController::new().ok();
+    let signal = controller.as_ref().map(web_sys::AbortController::signal);
+    let timer = controller.clone().and_then(|controller| {
+        leptos::prelude::set_timeout_with_handle(
+            move || controller.abort(),
+            std::time::Duration::from_millis(u64::from(call.timeout_ms)),
+        )
+        .ok()
+    });
+    let unanswered = |signal: &Option<web_sys::AbortSignal>| {
+        if signal.as_ref().is_some_and(web_sys::AbortSignal::aborted) {
+            CallError::Timeout
+        } else {
+            CallError::Network
+        }
+    };
+    let mut builder = RequestBuilder::new(&call.url)
+        .method(call.method.clone())
+        .header("Accept", "application/json")
+        .abort_signal(signal.as_ref());
+    for (name, value) in &call.headers {
+        builder = builder.header(name, value);
+    }
+    let request = match &call.body {
+        Some(body) => builder
+            .header("Content-Type", "application/json")
+            .body(body.as_str()),
+        None => builder.build(),
+    }
+    .map_err(|_| CallError::Network)?;
+    let result = async {
+        let response = request.send().await.map_err(|_| unanswered(&signal))?;
+        let status = response.status();
+        let text = response.text().await.map_err(|_| unanswered(&signal))?;
+        Ok((status, text))
+    }
+    .await;
+    if let Some(timer) = timer {
+        timer.clear();
+    }
+    result
+}
+
+/// Reads an answer: the object on 2xx, else the error object (unknown codes degrade to
+/// `Unknown`; an unreadable body to a generic error; never a panic).
+fn decode<T: DeserializeOwned>(status: u16, text: &str) -> Result<T, CallError> {
+    if (200..300).contains(&status) {
+        return serde_json::from_str(text).map_err(|_| CallError::api(unreadable_answer()));
+    }
+    let Ok(ErrorEnvelope { error }) = serde_json::from_str::<ErrorEnvelope>(text) else {
+        return Err(CallError::api(unreadable_answer()));
+    };
+    let payment_intent = error
+        .get("payment_intent")
+        .cloned()
+        .and_then(|intent| serde_json::from_value::<PaymentIntent>(intent).ok())
+        .map(Box::new);
+    let error = serde_json::from_value::<ApiError>(error).unwrap_or_else(|_| unreadable_answer());
+    Err(CallError::Api {
+        error,
+        payment_intent,
+    })
+}
+
+/// Waits `ms` milliseconds.
+pub async fn sleep_ms(ms: u32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = web_sys::window()
+            .map(|w| w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms as i32));
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+async fn send<T: DeserializeOwned>(call: Call, retry: Retry, retries: u32) -> Result<T, CallError> {
+    let mut tries = 0;
+    loop {
+        let answer = send_once(&call).await;
+        let again = match &answer {
+            Err(error) => error.is_unanswered() && retry != Retry::Never,
+            Ok((status, _)) => retry == Retry::Safe && *status >= 500,
+        };
+        if !again || tries >= retries {
+            let (status, text) = answer?;
+            return decode(status, &text);
+        }
+        sleep_ms(retry_delay_ms(tries, js_sys::Math::random())).await;
+        tries += 1;
+    }
+}
+
+fn json<T: Serialize>(value: &T) -> Option<String> {
+    serde_json::to_string(value).ok()
+}
+
+#[derive(Serialize)]
+struct ConfirmAgain<'a> {
+    client_secret: &'a str,
+    confirmation_token_id: &'a str,
+}
+
+impl MerchantApi for HttpClient {
+    fn create_confirmation_token(
+        &self,
+        request: CreateConfirmationToken,
+        bearer: Option<ClientSecret>,
+    ) -> LocalFuture<Result<ConfirmationToken, CallError>> {
+        let mut headers = Vec::new();
+        if let Some(secret) = bearer {
+            headers.push(("Authorization", ["Bearer ", secret.expose()].concat()));
+        }
+        let call = Call {
+            method: Method::POST,
+            url: self.url("/confirmation_tokens"),
+            body: json(&request),
+            headers,
+            timeout_ms: self.timeout_ms,
+        };
+        Box::pin(send(call, Retry::Never, 0))
+    }
+
+    fn create_confirm_intent(
+        &self,
+        token_id: String,
+        idempotency_key: String,
+    ) -> LocalFuture<Result<PaymentIntent, CallError>> {
+        let call = Call {
+            method: Method::POST,
+            url: self.url("/create-confirm-intent"),
+            body: json(&CreateConfirmIntent {
+                confirmation_token_id: token_id,
+            }),
+            headers: vec![("Idempotency-Key", idempotency_key)],
+            timeout_ms: self.timeout_ms,
+        };
+        Box::pin(send(call, Retry::Unanswered, self.retries))
+    }
+
+    fn confirm_intent(
+        &self,
+        id: String,
+        client_secret: ClientSecret,
+        token_id: String,
+        idempotency_key: String,
+    ) -> LocalFuture<Result<PaymentIntent, CallError>> {
+        let call = Call {
+            method: Method::POST,
+            url: self.url(&["/payment_intents/", &encode_path(&id), "/confirm"].concat()),
+            body: json(&ConfirmAgain {
+                client_secret: client_secret.expose(),
+                confirmation_token_id: &token_id,
+            }),
+            headers: vec![("Idempotency-Key", idempotency_key)],
+            timeout_ms: self.timeout_ms,
+        };
+        Box::pin(send(call, Retry::Unanswered, self.retries))
+    }
+
+    fn payment_intent(
+        &self,
+        id: String,
+        client_secret: ClientSecret,
+    ) -> LocalFuture<Result<PaymentIntent, CallError>> {
+        let query = web_sys::UrlSearchParams::new()
+            .map(|params| {
+                params.append("client_secret", client_secret.expose());
+                String::from(params.to_string())
+            })
+            .unwrap_or_default();
+        let call = Call {
+            method: Method::GET,
+            url: self.url(&["/payment_intents/", &encode_path(&id), "?", &query].concat()),
+            body: None,
+            headers: Vec::new(),
+            timeout_ms: self.timeout_ms,
+        };
+        Box::pin(send(call, Retry::Safe, self.retries))
+    }
+}
+
+/// An id as one path segment (ids are `pi_…`, but the address is untrusted input).
+fn encode_path(segment: &str) -> String {
+    String::from(js_sys::encode_uri_component(segment))
+}
+
+/// A fresh idempotency key: a random UUID from `crypto`, else time and `Math.random`.
+pub fn new_idempotency_key() -> String {
+    let uuid = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .map(|c| c.random_uuid());
+    uuid.unwrap_or_else(|| {
+        format!(
+            "pe-{}-{}",
+            js_sys::Date::now() as u64,
+            (js_sys::Math::random() * 1e12) as u64
+        )
+    })
+}

@@ -1,0 +1,253 @@
+//! The checkout form around a Payment Element: the Pay button (amount in the label,
+//! disabled with a spinner and `aria-busy` from the first press until the outcome), the
+//! submit flow of `crate::confirm` wired to the merchant API, and the error region.
+
+use crate::client::{new_idempotency_key, Api};
+use crate::confirm::{
+    feedback_for_error, feedback_unanswered, outcome_of, return_address, CallError, Feedback,
+    Outcome, RedirectPolicy, Submitter,
+};
+use crate::form::Field;
+use crate::locale::{Catalogue, Key, Locale};
+use crate::state::PaymentElementHandle;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use payment_core::api::{CreateConfirmationToken, PaymentMethodData};
+use payment_core::money::Money;
+
+/// A `<form>` holding the Payment Element (its children) and the Pay button; Enter in
+/// a field and clicks on the button both submit through one guard.
+#[component]
+pub fn PayForm(
+    /// The merchant API.
+    api: Api,
+    /// The Payment Element's handle, once it is ready.
+    #[prop(into)]
+    handle: Signal<Option<PaymentElementHandle>>,
+    /// What the button says it will charge (the server decides what is charged).
+    #[prop(into)]
+    amount: Signal<Money>,
+    /// Where 3-D Secure and wallet pages send the customer back (the return page).
+    #[prop(into)]
+    return_url: String,
+    /// Whether to go to the return page after payments that need no redirect.
+    #[prop(optional)]
+    redirect: RedirectPolicy,
+    /// Opens an address in the top window; tests replace it.
+    #[prop(optional)]
+    navigate: Option<Callback<String>>,
+    /// Told of every finished attempt.
+    #[prop(optional)]
+    on_outcome: Option<Callback<Outcome>>,
+    /// The Payment Element.
+    children: Children,
+) -> impl IntoView {
+    let submitter = StoredValue::new_local(Submitter::<PaymentMethodData>::default());
+    let api = StoredValue::new_local(api);
+    let return_url = StoredValue::new(return_url);
+    let busy = RwSignal::new(false);
+    let done = RwSignal::new(false);
+    let error = RwSignal::new(None::<Key>);
+    let status = RwSignal::new(None::<Key>);
+    let navigate = navigate.unwrap_or_else(|| Callback::new(navigate_top));
+
+    let catalogue = move || {
+        handle
+            .get()
+            .map(|h| h.context.i18n.0.get())
+            .unwrap_or_else(|| Catalogue::new(Locale::En, &[]))
+    };
+    let label = move || {
+        let catalogue = catalogue();
+        if busy.get() {
+            return catalogue.get(Key::PayBusy).to_owned();
+        }
+        let price = amount.get().format(catalogue.locale.as_str());
+        catalogue.fill(Key::PayButton, &[("amount", &price)])
+    };
+
+    let lock = move |locked: bool| {
+        busy.set(locked);
+        if let Some(h) = handle.get_untracked() {
+            set_element_locked(&h, locked);
+        }
+    };
+    let fail = move |feedback: Feedback| {
+        lock(false);
+        error.set(Some(feedback.message));
+        if let Some(h) = handle.get_untracked() {
+            if feedback.clear_cvc {
+                h.context.state.text(Field::Cvc).set(String::new());
+            }
+            if let Some(field) = feedback.focus {
+                h.focus(field);
+            }
+        }
+    };
+
+    let submit = move || {
+        let Some(h) = handle.get_untracked() else {
+            return;
+        };
+        // The guard is checked before anything else, synchronously: a second press in
+        // the same tick (or while a request is out) does nothing at all.
+        if submitter.with_value(|s| s.in_flight() || s.done()) {
+            return;
+        }
+        if h.validate_all().is_some() {
+            return;
+        }
+        let Ok(details) = h.payment_method_data() else {
+            return;
+        };
+        let Some(attempt) = submitter
+            .try_update_value(|s| s.begin(details, new_idempotency_key))
+            .flatten()
+        else {
+            return;
+        };
+        lock(true);
+        error.set(None);
+        status.set(Some(Key::StatusProcessing));
+        let api = api.get_value();
+        spawn_local(async move {
+            let token_id = match attempt.token_id.clone() {
+                Some(token_id) => token_id,
+                None => {
+                    let request = CreateConfirmationToken {
+                        payment_method_data: Some(attempt.details.clone()),
+                        return_url: Some(return_url.get_value()),
+                        ..CreateConfirmationToken::default()
+                    };
+                    match api.0.create_confirmation_token(request, None).await {
+                        Ok(token) => token.id,
+                        Err(failure) => {
+                            submitter.update_value(Submitter::abandon);
+                            status.set(None);
+                            fail(match &failure {
+                                CallError::Api { error, .. } => feedback_for_error(error),
+                                unanswered => feedback_unanswered(unanswered),
+                            });
+                            return;
+                        }
+                    }
+                }
+            };
+            let key = attempt.idempotency_key.clone();
+            let answer = match &attempt.intent {
+                Some(intent) => {
+                    api.0
+                        .confirm_intent(
+                            intent.id.clone(),
+                            intent.client_secret.clone(),
+                            token_id.clone(),
+                            key,
+                        )
+                        .await
+                }
+                None => api.0.create_confirm_intent(token_id.clone(), key).await,
+            };
+            let outcome = outcome_of(answer.clone());
+            submitter.update_value(|s| s.finish(attempt, token_id, &answer, &outcome));
+            match &outcome {
+                Outcome::Succeeded(intent) | Outcome::Processing(intent) => {
+                    let succeeded = matches!(outcome, Outcome::Succeeded(_));
+                    done.set(true);
+                    busy.set(false);
+                    status.set(Some(if succeeded {
+                        Key::StatusSucceeded
+                    } else {
+                        Key::StatusProcessing
+                    }));
+                    if redirect == RedirectPolicy::Always {
+                        let redirect_status = if succeeded { "succeeded" } else { "processing" };
+                        navigate.run(return_address(
+                            &return_url.get_value(),
+                            intent,
+                            redirect_status,
+                        ));
+                    }
+                }
+                Outcome::Redirect { url, .. } => {
+                    // The form stays locked: the page is leaving. If the customer comes
+                    // back with the back button, `pageshow` opens it again.
+                    status.set(Some(Key::StatusRedirecting));
+                    navigate.run(url.clone());
+                }
+                Outcome::Failed(feedback) => {
+                    status.set(None);
+                    fail(*feedback);
+                }
+            }
+            if let Some(on_outcome) = on_outcome {
+                on_outcome.run(outcome);
+            }
+        });
+    };
+
+    // Back from a 3-D Secure or wallet page through the back/forward cache: the page is
+    // as it was left (locked), so open it again; the next Pay confirms the same intent.
+    let pageshow = window_event_listener(leptos::ev::pageshow, move |ev| {
+        if !ev.persisted() {
+            return;
+        }
+        submitter.update_value(Submitter::restored);
+        if !submitter.with_value(Submitter::done) {
+            status.set(None);
+            lock(false);
+        }
+    });
+    on_cleanup(move || pageshow.remove());
+
+    view! {
+        <form
+            class="pe-pay-form"
+            novalidate
+            on:submit=move |ev| {
+                ev.prevent_default();
+                submit();
+            }
+        >
+            {children()}
+            <button
+                type="submit"
+                class="pe-pay-button"
+                disabled=move || busy.get() || done.get()
+                aria-busy=move || if busy.get() { "true" } else { "false" }
+            >
+                <span class="pe-spinner" aria-hidden="true" hidden=move || !busy.get()></span>
+                <span class="pe-pay-label">{label}</span>
+            </button>
+            <p class="pe-pay-error" role="alert">
+                {move || error.get().map(|key| catalogue().get(key).to_owned())}
+            </p>
+            <p class="pe-pay-status" role="status" aria-live="polite">
+                {move || status.get().map(|key| catalogue().get(key).to_owned())}
+            </p>
+        </form>
+    }
+}
+
+/// Makes the Payment Element's inputs unusable (or usable again) while a payment is
+/// under way, so nothing typed mid-request is silently ignored.
+fn set_element_locked(handle: &PaymentElementHandle, locked: bool) {
+    let Some(root) = document().get_element_by_id(&handle.root_id.get_value()) else {
+        return;
+    };
+    if locked {
+        let _ = root.set_attribute("inert", "");
+        let _ = root.set_attribute("aria-busy", "true");
+    } else {
+        let _ = root.remove_attribute("inert");
+        let _ = root.remove_attribute("aria-busy");
+    }
+}
+
+/// Sends the top window to `url` (the widget may sit in a frame; 3-D Secure pages must
+/// not), falling back to this window.
+fn navigate_top(url: String) {
+    let top = window().top().ok().flatten().unwrap_or_else(window);
+    if top.location().set_href(&url).is_err() {
+        let _ = window().location().set_href(&url);
+    }
+}

@@ -1,0 +1,796 @@
+//! The submit flow as plain data, so host tests cover it: the synchronous in-flight
+//! guard (one charge per submit however often Pay fires), one `Idempotency-Key` per
+//! attempt, what each answer of the merchant API means for the form, and the delays of
+//! retries and status polling.
+//!
+//! Components only wire this to the network and the DOM.
+
+use crate::form::Field;
+use crate::locale::Key;
+use payment_core::api::{NextAction, PaymentIntent, PaymentIntentStatus};
+use payment_core::error::{ApiError, DeclineCode, ErrorCode, ErrorType};
+use payment_core::secret::ClientSecret;
+
+/// Why a call to the merchant API did not give the wanted object.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CallError {
+    /// The server answered with an error object; a decline carries the intent
+    /// (HTTP 402, Stripe-style), so the same order can be confirmed again.
+    Api {
+        /// The error, unknown codes already degraded to `Unknown`.
+        error: ApiError,
+        /// The intent of a declined confirm.
+        payment_intent: Option<Box<PaymentIntent>>,
+    },
+    /// No answer: offline, the server is down, or the request was refused.
+    Network,
+    /// No answer within the timeout.
+    Timeout,
+}
+
+impl CallError {
+    /// An API error without an intent.
+    pub fn api(error: ApiError) -> CallError {
+        CallError::Api {
+            error,
+            payment_intent: None,
+        }
+    }
+
+    /// Whether the request may never have reached the server, so sending the very same
+    /// request again (same `Idempotency-Key`) is the way to learn what happened.
+    pub fn is_unanswered(&self) -> bool {
+        match self {
+            CallError::Network | CallError::Timeout => true,
+            CallError::Api { .. } => false,
+        }
+    }
+}
+
+/// The generic error used when an answer cannot be read.
+pub fn unreadable_answer() -> ApiError {
+    ApiError::new(ErrorType::Unknown, ErrorCode::Unknown)
+}
+
+/// An intent the customer can confirm again with a new token (declined, or its 3-D
+/// Secure or wallet page abandoned): its id and client secret.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IntentRef {
+    /// `pi_…`.
+    pub id: String,
+    /// Its client secret (redacted in `Debug`).
+    pub client_secret: ClientSecret,
+}
+
+impl IntentRef {
+    /// The reference of an intent that carries its secret.
+    pub fn of(intent: &PaymentIntent) -> Option<IntentRef> {
+        intent.client_secret.as_ref().map(|secret| IntentRef {
+            id: intent.id.clone(),
+            client_secret: secret.clone(),
+        })
+    }
+}
+
+/// One press of Pay that got past the guard: what to send.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Attempt<D> {
+    /// The payment details submitted.
+    pub details: D,
+    /// The `Idempotency-Key` of the confirm call.
+    pub idempotency_key: String,
+    /// A token already made for these details whose confirm got no answer: sent again
+    /// with the same key, so the server replays instead of charging twice.
+    pub token_id: Option<String>,
+    /// Confirm this intent again (`/payment_intents/{id}/confirm`) instead of creating
+    /// one: the same order after a decline or an abandoned redirect.
+    pub intent: Option<IntentRef>,
+}
+
+/// What a finished attempt means for the customer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Paid (or authorised).
+    Succeeded(IntentRef),
+    /// Submitted; the bank answers later (SEPA).
+    Processing(IntentRef),
+    /// The customer must finish on another page (3-D Secure, wallet).
+    Redirect {
+        /// The page.
+        url: String,
+        /// The intent waiting for that page.
+        intent: Option<IntentRef>,
+    },
+    /// Not paid: say why, point at the field to fix.
+    Failed(Feedback),
+}
+
+/// The message and form changes after a failed attempt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Feedback {
+    /// What the error region says.
+    pub message: Key,
+    /// The field to focus.
+    pub focus: Option<Field>,
+    /// Empty the CVC (after a card error, as card forms do); everything else is kept.
+    pub clear_cvc: bool,
+}
+
+/// The customer-facing feedback for an error object from the merchant API.
+pub fn feedback_for_error(error: &ApiError) -> Feedback {
+    let decline = error.decline_code.map(DeclineCode::customer_facing);
+    let message = match error.code {
+        ErrorCode::CardDeclined => {
+            Key::for_decline(error.decline_code.unwrap_or(DeclineCode::GenericDecline))
+        }
+        code => Key::for_error(code),
+    };
+    let focus = match (error.code, decline) {
+        (ErrorCode::IncorrectNumber | ErrorCode::InvalidNumber, _) => Some(Field::CardNumber),
+        (ErrorCode::IncorrectCvc | ErrorCode::InvalidCvc, _)
+        | (_, Some(DeclineCode::IncorrectCvc)) => Some(Field::Cvc),
+        (
+            ErrorCode::InvalidExpiryMonth | ErrorCode::InvalidExpiryYear | ErrorCode::ExpiredCard,
+            _,
+        )
+        | (_, Some(DeclineCode::ExpiredCard)) => Some(Field::Expiry),
+        (ErrorCode::InvalidIban, _) => Some(Field::Iban),
+        _ => None,
+    };
+    Feedback {
+        message,
+        focus,
+        clear_cvc: error.kind == ErrorType::CardError,
+    }
+}
+
+/// The feedback when the server could not be reached.
+pub fn feedback_unanswered(error: &CallError) -> Feedback {
+    Feedback {
+        message: match error {
+            CallError::Timeout => Key::ErrorTimeout,
+            CallError::Network | CallError::Api { .. } => Key::ErrorNetwork,
+        },
+        focus: None,
+        clear_cvc: false,
+    }
+}
+
+/// What a confirm answer (an intent or an error) means.
+pub fn outcome_of(answer: Result<PaymentIntent, CallError>) -> Outcome {
+    let intent = match answer {
+        Ok(intent) => intent,
+        Err(CallError::Api {
+            error,
+            payment_intent,
+        }) => {
+            return match payment_intent {
+                Some(intent) => declined(&intent, Some(&error)),
+                None => Outcome::Failed(feedback_for_error(&error)),
+            }
+        }
+        Err(unanswered) => return Outcome::Failed(feedback_unanswered(&unanswered)),
+    };
+    let reference = IntentRef::of(&intent);
+    let generic = || {
+        Outcome::Failed(Feedback {
+            message: Key::CodeUnknown,
+            focus: None,
+            clear_cvc: false,
+        })
+    };
+    match intent.status {
+        PaymentIntentStatus::Succeeded | PaymentIntentStatus::RequiresCapture => {
+            reference.map_or_else(generic, Outcome::Succeeded)
+        }
+        PaymentIntentStatus::Processing => reference.map_or_else(generic, Outcome::Processing),
+        PaymentIntentStatus::RequiresAction => match &intent.next_action {
+            Some(NextAction::RedirectToUrl { redirect_to_url }) => Outcome::Redirect {
+                url: redirect_to_url.url.clone(),
+                intent: reference,
+            },
+            Some(NextAction::DisplayQrCode { .. } | NextAction::Unknown) | None => generic(),
+        },
+        PaymentIntentStatus::RequiresPaymentMethod => declined(&intent, None),
+        PaymentIntentStatus::Canceled => Outcome::Failed(Feedback {
+            message: Key::StatusCanceled,
+            focus: None,
+            clear_cvc: false,
+        }),
+        PaymentIntentStatus::RequiresConfirmation | PaymentIntentStatus::Unknown => generic(),
+    }
+}
+
+fn declined(intent: &PaymentIntent, error: Option<&ApiError>) -> Outcome {
+    let error = error
+        .or(intent.last_payment_error.as_ref())
+        .cloned()
+        .unwrap_or_else(|| ApiError::declined(DeclineCode::GenericDecline));
+    Outcome::Failed(feedback_for_error(&error))
+}
+
+/// Where the submit flow stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Phase {
+    /// Ready for a submit.
+    Idle,
+    /// A submit is under way: every other one is refused.
+    InFlight,
+    /// Sent to another page for this intent; reopened when the page comes back from
+    /// the back/forward cache.
+    Away(Option<IntentRef>),
+    /// Paid or submitted: nothing more to do here.
+    Done,
+}
+
+/// A confirm whose answer never came, kept to be sent again unchanged.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Unanswered<D> {
+    details: D,
+    idempotency_key: String,
+    token_id: String,
+}
+
+/// The submit guard and attempt bookkeeping of one checkout.
+///
+/// Every entry point (click, Enter, a `confirm` call) goes through [`Submitter::begin`]
+/// synchronously, before any `await`, so ten presses in one tick make one attempt.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Submitter<D> {
+    phase: Phase,
+    unanswered: Option<Unanswered<D>>,
+    retry_intent: Option<IntentRef>,
+}
+
+impl<D> Default for Submitter<D> {
+    fn default() -> Self {
+        Submitter {
+            phase: Phase::Idle,
+            unanswered: None,
+            retry_intent: None,
+        }
+    }
+}
+
+impl<D: Clone + PartialEq> Submitter<D> {
+    /// Starts an attempt with `details`, or refuses (`None`) while one is under way or
+    /// the payment is done. `new_key` makes a fresh idempotency key; it is not called
+    /// when an unanswered confirm of the same details is sent again.
+    pub fn begin(&mut self, details: D, new_key: impl FnOnce() -> String) -> Option<Attempt<D>> {
+        if self.phase != Phase::Idle {
+            return None;
+        }
+        self.phase = Phase::InFlight;
+        let (idempotency_key, token_id) = match self.unanswered.take() {
+            Some(same) if same.details == details => (same.idempotency_key, Some(same.token_id)),
+            // Other details: a new payment attempt, whatever became of the old one.
+            Some(_) | None => (new_key(), None),
+        };
+        Some(Attempt {
+            details,
+            idempotency_key,
+            token_id,
+            intent: self.retry_intent.clone(),
+        })
+    }
+
+    /// Whether a submit is under way.
+    pub fn in_flight(&self) -> bool {
+        self.phase == Phase::InFlight
+    }
+
+    /// Whether the payment went through (the form stays locked).
+    pub fn done(&self) -> bool {
+        self.phase == Phase::Done
+    }
+
+    /// The attempt ended before a confirm was sent (the token could not be made, or
+    /// validation failed): nothing was charged, the form opens again.
+    pub fn abandon(&mut self) {
+        if self.phase == Phase::InFlight {
+            self.phase = Phase::Idle;
+        }
+    }
+
+    /// The confirm of `attempt`, sent with `token_id`, got `outcome`.
+    pub fn finish(
+        &mut self,
+        attempt: Attempt<D>,
+        token_id: String,
+        answer: &Result<PaymentIntent, CallError>,
+        outcome: &Outcome,
+    ) {
+        self.phase = Phase::Idle;
+        match outcome {
+            Outcome::Succeeded(_) | Outcome::Processing(_) => {
+                self.phase = Phase::Done;
+                self.unanswered = None;
+                self.retry_intent = None;
+            }
+            Outcome::Redirect { intent, .. } => {
+                self.phase = Phase::Away(intent.clone());
+                self.unanswered = None;
+            }
+            Outcome::Failed(_) => match answer {
+                Err(error) if error.is_unanswered() => {
+                    self.unanswered = Some(Unanswered {
+                        details: attempt.details,
+                        idempotency_key: attempt.idempotency_key,
+                        token_id,
+                    });
+                }
+                Err(CallError::Api {
+                    payment_intent: Some(intent),
+                    ..
+                }) => {
+                    self.unanswered = None;
+                    self.retry_intent = IntentRef::of(intent).or(attempt.intent);
+                }
+                Ok(intent) if intent.status == PaymentIntentStatus::RequiresPaymentMethod => {
+                    self.unanswered = None;
+                    self.retry_intent = IntentRef::of(intent).or(attempt.intent);
+                }
+                Err(CallError::Api { error, .. })
+                    if matches!(
+                        error.code,
+                        ErrorCode::PaymentIntentUnexpectedState | ErrorCode::ResourceMissing
+                    ) =>
+                {
+                    // The intent cannot take another attempt: the next one starts anew.
+                    self.unanswered = None;
+                    self.retry_intent = None;
+                }
+                Ok(_) | Err(_) => {
+                    self.unanswered = None;
+                }
+            },
+        }
+    }
+
+    /// The page came back from the back/forward cache (`pageshow` with `persisted`)
+    /// after a redirect: the form opens again and the next Pay confirms the same intent
+    /// again with a new token, so the order is charged at most once.
+    pub fn restored(&mut self) {
+        if let Phase::Away(intent) = &self.phase {
+            if intent.is_some() {
+                self.retry_intent = intent.clone();
+            }
+            self.phase = Phase::Idle;
+        } else if self.phase == Phase::InFlight {
+            // A page frozen mid-request: its fetch is gone, so the form must not stay
+            // locked; an unanswered confirm is resent with its key.
+            self.phase = Phase::Idle;
+        }
+    }
+}
+
+/// The wait before retry number `retry` (0-based) of a safe call, in milliseconds:
+/// exponential from 250 ms, capped at 4 s, with "equal jitter" (`jitter` in 0..1 picks
+/// a point in the upper half) so many widgets do not retry in step.
+pub fn retry_delay_ms(retry: u32, jitter: f64) -> u32 {
+    let ceiling = 250u32.saturating_mul(1 << retry.min(8)).min(4_000);
+    let half = ceiling / 2;
+    half + (f64::from(half) * jitter.clamp(0.0, 1.0)) as u32
+}
+
+/// How the return page polls a processing payment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PollPolicy {
+    /// The first wait, in milliseconds; each next one doubles up to `max_delay_ms`.
+    pub first_delay_ms: u32,
+    /// The longest wait.
+    pub max_delay_ms: u32,
+    /// After this many polls the page stops and says the result will follow by email.
+    pub max_polls: u32,
+}
+
+impl Default for PollPolicy {
+    /// About a minute in all: enough for SEPA's usual settlement in test mode (10 s).
+    fn default() -> Self {
+        PollPolicy {
+            first_delay_ms: 1_000,
+            max_delay_ms: 8_000,
+            max_polls: 10,
+        }
+    }
+}
+
+impl PollPolicy {
+    /// The wait before poll number `poll` (0-based), or `None` once the limit is reached.
+    pub fn delay_ms(&self, poll: u32) -> Option<u32> {
+        (poll < self.max_polls).then(|| {
+            self.first_delay_ms
+                .saturating_mul(1 << poll.min(16))
+                .min(self.max_delay_ms)
+        })
+    }
+}
+
+/// What the return page says for an intent's status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReturnMessage {
+    /// "Payment received".
+    Received,
+    /// Still processing; keep polling.
+    Processing,
+    /// Still processing after the polling limit: the result follows by email.
+    ProcessingByEmail,
+    /// Not paid; the reason, and a link back to try another method.
+    Failed(Key),
+    /// Canceled.
+    Canceled,
+    /// Anything else (an unknown status, an unreadable answer).
+    Unknown,
+}
+
+/// The return page's message for `intent`, given whether polling has run out.
+pub fn return_message(intent: &PaymentIntent, polls_exhausted: bool) -> ReturnMessage {
+    match intent.status {
+        PaymentIntentStatus::Succeeded | PaymentIntentStatus::RequiresCapture => {
+            ReturnMessage::Received
+        }
+        PaymentIntentStatus::Processing if polls_exhausted => ReturnMessage::ProcessingByEmail,
+        PaymentIntentStatus::Processing => ReturnMessage::Processing,
+        PaymentIntentStatus::RequiresPaymentMethod | PaymentIntentStatus::RequiresAction => {
+            // An intent still waiting for its action after the customer came back was
+            // not authenticated: it failed for the customer just the same.
+            let reason = intent
+                .last_payment_error
+                .as_ref()
+                .map_or(Key::StatusFailed, |error| feedback_for_error(error).message);
+            ReturnMessage::Failed(reason)
+        }
+        PaymentIntentStatus::Canceled => ReturnMessage::Canceled,
+        PaymentIntentStatus::RequiresConfirmation | PaymentIntentStatus::Unknown => {
+            ReturnMessage::Unknown
+        }
+    }
+}
+
+/// The address the customer lands on when the payment needed no redirect but the
+/// merchant wants the return page anyway (`redirect: "always"`), with the query a
+/// redirect would carry.
+pub fn return_address(return_url: &str, intent: &IntentRef, redirect_status: &str) -> String {
+    let (base, fragment) = match return_url.split_once('#') {
+        Some((base, fragment)) => (base, ["#", fragment].concat()),
+        None => (return_url, String::new()),
+    };
+    let separator = if base.contains('?') { '&' } else { '?' };
+    format!(
+        "{base}{separator}payment_intent={}&payment_intent_client_secret={}&redirect_status={redirect_status}{fragment}",
+        encode_query_value(&intent.id),
+        encode_query_value(intent.client_secret.expose()),
+    )
+}
+
+fn encode_query_value(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// When the widget leaves the checkout page after a confirm (Stripe's `redirect`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum RedirectPolicy {
+    /// Only when the payment needs another page (3-D Secure, wallet); other outcomes
+    /// are reported to the page.
+    #[default]
+    IfRequired,
+    /// Always go to the return page, which shows the result.
+    Always,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn intent(json: serde_json::Value) -> PaymentIntent {
+        serde_json::from_value(json).expect("a payment intent")
+    }
+
+    fn with_status(status: &str) -> PaymentIntent {
+        intent(serde_json::json!({
+            "id": "pi_1", "client_secret": "pi_1_secret_x", "status": status,
+            "amount": 1999, "currency": "eur"
+        }))
+    }
+
+    fn declined_answer(decline: DeclineCode) -> Result<PaymentIntent, CallError> {
+        let mut intent = with_status("requires_payment_method");
+        intent.last_payment_error = Some(ApiError::declined(decline));
+        Err(CallError::Api {
+            error: ApiError::declined(decline),
+            payment_intent: Some(Box::new(intent)),
+        })
+    }
+
+    fn keys() -> impl FnMut() -> String {
+        let mut n = 0;
+        move || {
+            n += 1;
+            format!("key-{n}")
+        }
+    }
+
+    #[test]
+    fn ten_presses_in_one_tick_make_one_attempt() {
+        let mut submitter = Submitter::default();
+        let mut next = keys();
+        let started: Vec<_> = (0..10)
+            .filter_map(|_| submitter.begin("card", &mut next))
+            .collect();
+        assert_eq!(started.len(), 1);
+        assert_eq!(started[0].idempotency_key, "key-1");
+        assert!(submitter.in_flight());
+    }
+
+    #[test]
+    fn a_decline_opens_the_form_with_a_new_key_on_the_same_intent() {
+        let mut submitter = Submitter::default();
+        let mut next = keys();
+        let attempt = submitter.begin("card", &mut next).unwrap();
+        let answer = declined_answer(DeclineCode::InsufficientFunds);
+        let outcome = outcome_of(answer.clone());
+        submitter.finish(attempt, "ctoken_1".into(), &answer, &outcome);
+        assert!(!submitter.in_flight());
+        let again = submitter.begin("card", &mut next).unwrap();
+        assert_eq!(again.idempotency_key, "key-2");
+        assert_eq!(again.token_id, None, "a declined token is spent");
+        assert_eq!(again.intent.map(|i| i.id), Some("pi_1".to_owned()));
+    }
+
+    #[test]
+    fn an_unanswered_confirm_is_resent_with_the_same_key_and_token() {
+        let mut submitter = Submitter::default();
+        let mut next = keys();
+        let attempt = submitter.begin("card", &mut next).unwrap();
+        let answer = Err(CallError::Timeout);
+        let outcome = outcome_of(answer.clone());
+        assert_eq!(
+            outcome,
+            Outcome::Failed(Feedback {
+                message: Key::ErrorTimeout,
+                focus: None,
+                clear_cvc: false
+            })
+        );
+        submitter.finish(attempt, "ctoken_1".into(), &answer, &outcome);
+        let again = submitter.begin("card", &mut next).unwrap();
+        assert_eq!(again.idempotency_key, "key-1");
+        assert_eq!(again.token_id.as_deref(), Some("ctoken_1"));
+    }
+
+    #[test]
+    fn changed_details_after_a_network_failure_start_a_new_attempt() {
+        let mut submitter = Submitter::default();
+        let mut next = keys();
+        let attempt = submitter.begin("card 4242", &mut next).unwrap();
+        let answer = Err(CallError::Network);
+        submitter.finish(
+            attempt,
+            "ctoken_1".into(),
+            &answer,
+            &outcome_of(answer.clone()),
+        );
+        let again = submitter.begin("card 5555", &mut next).unwrap();
+        assert_eq!(again.idempotency_key, "key-2");
+        assert_eq!(again.token_id, None);
+    }
+
+    #[test]
+    fn a_token_failure_reopens_the_form_without_charging() {
+        let mut submitter = Submitter::<&str>::default();
+        let mut next = keys();
+        submitter.begin("card", &mut next).unwrap();
+        assert!(submitter.begin("card", &mut next).is_none());
+        submitter.abandon();
+        assert!(submitter.begin("card", &mut next).is_some());
+    }
+
+    #[test]
+    fn success_locks_the_form_for_good() {
+        let mut submitter = Submitter::default();
+        let mut next = keys();
+        let attempt = submitter.begin("card", &mut next).unwrap();
+        let answer = Ok(with_status("succeeded"));
+        let outcome = outcome_of(answer.clone());
+        assert!(matches!(outcome, Outcome::Succeeded(ref i) if i.id == "pi_1"));
+        submitter.finish(attempt, "ctoken_1".into(), &answer, &outcome);
+        assert!(submitter.done());
+        submitter.restored();
+        assert!(submitter.begin("card", &mut next).is_none());
+    }
+
+    #[test]
+    fn coming_back_from_a_redirect_confirms_the_same_intent_again() {
+        let mut submitter = Submitter::default();
+        let mut next = keys();
+        let attempt = submitter.begin("card", &mut next).unwrap();
+        let answer = Ok(intent(serde_json::json!({
+            "id": "pi_3ds", "client_secret": "pi_3ds_secret_y", "status": "requires_action",
+            "amount": 1999, "currency": "eur",
+            "next_action": {"type": "redirect_to_url", "redirect_to_url":
+                {"url": "/test-mode/authenticate/pi_3ds", "return_url": "/complete"}}
+        })));
+        let outcome = outcome_of(answer.clone());
+        assert!(
+            matches!(&outcome, Outcome::Redirect { url, .. } if url == "/test-mode/authenticate/pi_3ds")
+        );
+        submitter.finish(attempt, "ctoken_1".into(), &answer, &outcome);
+        assert!(
+            submitter.begin("card", &mut next).is_none(),
+            "locked while away"
+        );
+        submitter.restored();
+        let again = submitter.begin("card", &mut next).unwrap();
+        assert_eq!(again.intent.map(|i| i.id), Some("pi_3ds".to_owned()));
+        assert_eq!(again.idempotency_key, "key-2");
+    }
+
+    #[test]
+    fn an_intent_that_cannot_be_retried_is_forgotten() {
+        let mut submitter = Submitter::default();
+        let mut next = keys();
+        let attempt = submitter.begin("card", &mut next).unwrap();
+        let answer = declined_answer(DeclineCode::GenericDecline);
+        submitter.finish(attempt, "t1".into(), &answer, &outcome_of(answer.clone()));
+        let attempt = submitter.begin("card", &mut next).unwrap();
+        let answer = Err(CallError::api(ApiError::new(
+            ErrorType::InvalidRequestError,
+            ErrorCode::PaymentIntentUnexpectedState,
+        )));
+        submitter.finish(attempt, "t2".into(), &answer, &outcome_of(answer.clone()));
+        assert_eq!(submitter.begin("card", &mut next).unwrap().intent, None);
+    }
+
+    #[test]
+    fn declines_say_why_and_point_at_the_field() {
+        let number = feedback_for_error(&ApiError::new(
+            ErrorType::CardError,
+            ErrorCode::IncorrectNumber,
+        ));
+        assert_eq!(number.focus, Some(Field::CardNumber));
+        assert_eq!(number.message, Key::CodeIncorrectNumber);
+        assert!(number.clear_cvc);
+        let cvc = feedback_for_error(&ApiError::declined(DeclineCode::IncorrectCvc));
+        assert_eq!(
+            (cvc.focus, cvc.message),
+            (Some(Field::Cvc), Key::DeclineIncorrectCvc)
+        );
+        let invalid_cvc =
+            feedback_for_error(&ApiError::new(ErrorType::CardError, ErrorCode::InvalidCvc));
+        assert_eq!(invalid_cvc.focus, Some(Field::Cvc));
+        let funds = feedback_for_error(&ApiError::declined(DeclineCode::InsufficientFunds));
+        assert_eq!(
+            (funds.focus, funds.message),
+            (None, Key::DeclineInsufficientFunds)
+        );
+        let api = feedback_for_error(&ApiError::new(
+            ErrorType::ApiError,
+            ErrorCode::InternalError,
+        ));
+        assert!(!api.clear_cvc, "only card errors empty the CVC");
+    }
+
+    #[test]
+    fn lost_stolen_and_unknown_declines_read_as_generic() {
+        for decline in [
+            DeclineCode::LostCard,
+            DeclineCode::StolenCard,
+            DeclineCode::Unknown,
+        ] {
+            let outcome = outcome_of(declined_answer(decline));
+            assert!(
+                matches!(outcome, Outcome::Failed(f) if f.message == Key::DeclineGeneric),
+                "{decline:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn odd_answers_degrade_to_a_generic_failure() {
+        for status in ["requires_confirmation", "brand_new_status"] {
+            let outcome = outcome_of(Ok(with_status(status)));
+            assert!(
+                matches!(outcome, Outcome::Failed(f) if f.message == Key::CodeUnknown),
+                "{status}"
+            );
+        }
+        // requires_action without a next action this build can follow.
+        let outcome = outcome_of(Ok(with_status("requires_action")));
+        assert!(matches!(outcome, Outcome::Failed(f) if f.message == Key::CodeUnknown));
+        let outcome = outcome_of(Ok(with_status("processing")));
+        assert!(matches!(outcome, Outcome::Processing(_)));
+    }
+
+    #[test]
+    fn retry_delays_grow_with_jitter_and_a_cap() {
+        assert_eq!(retry_delay_ms(0, 0.0), 125);
+        assert_eq!(retry_delay_ms(0, 1.0), 250);
+        assert_eq!(retry_delay_ms(1, 0.5), 375);
+        assert_eq!(retry_delay_ms(30, 1.0), 4_000);
+        assert!(retry_delay_ms(30, 0.0) >= 2_000);
+    }
+
+    #[test]
+    fn polling_backs_off_and_stops() {
+        let policy = PollPolicy::default();
+        let delays: Vec<_> = (0..12).map(|n| policy.delay_ms(n)).collect();
+        assert_eq!(
+            &delays[..5],
+            &[
+                Some(1_000),
+                Some(2_000),
+                Some(4_000),
+                Some(8_000),
+                Some(8_000)
+            ]
+        );
+        assert_eq!(delays[9], Some(8_000));
+        assert_eq!(delays[10], None);
+    }
+
+    #[test]
+    fn the_return_page_message_follows_the_status() {
+        assert_eq!(
+            return_message(&with_status("succeeded"), false),
+            ReturnMessage::Received
+        );
+        assert_eq!(
+            return_message(&with_status("processing"), false),
+            ReturnMessage::Processing
+        );
+        assert_eq!(
+            return_message(&with_status("processing"), true),
+            ReturnMessage::ProcessingByEmail
+        );
+        assert_eq!(
+            return_message(&with_status("canceled"), false),
+            ReturnMessage::Canceled
+        );
+        assert_eq!(
+            return_message(&with_status("what_is_this"), false),
+            ReturnMessage::Unknown
+        );
+        let mut stolen = with_status("requires_payment_method");
+        stolen.last_payment_error = Some(ApiError::declined(DeclineCode::StolenCard));
+        assert_eq!(
+            return_message(&stolen, false),
+            ReturnMessage::Failed(Key::DeclineGeneric)
+        );
+        let mut funds = with_status("requires_payment_method");
+        funds.last_payment_error = Some(ApiError::declined(DeclineCode::InsufficientFunds));
+        assert_eq!(
+            return_message(&funds, false),
+            ReturnMessage::Failed(Key::DeclineInsufficientFunds)
+        );
+    }
+
+    #[test]
+    fn the_return_address_carries_what_a_redirect_would() {
+        let intent = IntentRef {
+            id: "pi_1".into(),
+            client_secret: ClientSecret::new("pi_1_secret_a+b"),
+        };
+        assert_eq!(
+            return_address("https://shop.example/complete", &intent, "succeeded"),
+            "https://shop.example/complete?payment_intent=pi_1&payment_intent_client_secret=pi_1_secret_a%2Bb&redirect_status=succeeded"
+        );
+        assert_eq!(
+            return_address("/complete?order=7#top", &intent, "processing"),
+            "/complete?order=7&payment_intent=pi_1&payment_intent_client_secret=pi_1_secret_a%2Bb&redirect_status=processing#top"
+        );
+    }
+
+    #[test]
+    fn debug_output_never_shows_the_secret() {
+        let intent = IntentRef::of(&with_status("succeeded")).unwrap();
+        assert!(!format!("{:?}", Outcome::Succeeded(intent)).contains("secret_x"));
+    }
+}
