@@ -1,0 +1,180 @@
+//! A scripted merchant API for browser tests: counts calls, records what was sent, and
+//! answers from queues (after a short wait, so a request is really "in flight").
+#![allow(dead_code)]
+
+use payment_core::api::{
+    ConfirmationToken, CreateConfirmationToken, PaymentIntent, PaymentMethodPreview,
+    PaymentMethodType,
+};
+use payment_core::error::{ApiError, DeclineCode};
+use payment_core::secret::ClientSecret;
+use payment_element::client::{sleep_ms, Api, LocalFuture, MerchantApi};
+use payment_element::confirm::CallError;
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+/// What the fake saw and will answer.
+#[derive(Default)]
+pub struct Script {
+    pub token_requests: RefCell<Vec<CreateConfirmationToken>>,
+    /// `(endpoint, token id, idempotency key)` of each confirm.
+    pub confirms: RefCell<Vec<(&'static str, String, String)>>,
+    /// `(id, secret)` of each status read.
+    pub reads: RefCell<Vec<(String, String)>>,
+    pub token_failures: RefCell<VecDeque<CallError>>,
+    pub confirm_answers: RefCell<VecDeque<Result<PaymentIntent, CallError>>>,
+    pub status_answers: RefCell<VecDeque<Result<PaymentIntent, CallError>>>,
+    /// While false, confirm calls wait.
+    pub gate_open: Cell<bool>,
+}
+
+pub struct FakeApi(pub Rc<Script>);
+
+/// A fresh fake and the `Api` handle the components take.
+pub fn fake() -> (Rc<Script>, Api) {
+    let script = Rc::new(Script {
+        gate_open: Cell::new(true),
+        ..Script::default()
+    });
+    (Rc::clone(&script), Api(Rc::new(FakeApi(script))))
+}
+
+pub fn intent(status: &str) -> PaymentIntent {
+    serde_json::from_value(serde_json::json!({
+        "id": "pi_test", "client_secret": "pi_test_secret_abc", "status": status,
+        "amount": 1999, "currency": "eur"
+    }))
+    .unwrap()
+}
+
+pub fn redirect_intent(url: &str) -> PaymentIntent {
+    serde_json::from_value(serde_json::json!({
+        "id": "pi_test", "client_secret": "pi_test_secret_abc", "status": "requires_action",
+        "amount": 1999, "currency": "eur",
+        "next_action": {"type": "redirect_to_url",
+            "redirect_to_url": {"url": url, "return_url": "/complete"}}
+    }))
+    .unwrap()
+}
+
+pub fn declined_intent(decline: DeclineCode) -> PaymentIntent {
+    let mut intent = intent("requires_payment_method");
+    intent.last_payment_error = Some(ApiError::declined(decline));
+    intent
+}
+
+/// The 402 a decline is.
+pub fn decline(decline: DeclineCode) -> Result<PaymentIntent, CallError> {
+    Err(CallError::Api {
+        error: ApiError::declined(decline),
+        payment_intent: Some(Box::new(declined_intent(decline))),
+    })
+}
+
+impl Script {
+    pub fn token_count(&self) -> usize {
+        self.token_requests.borrow().len()
+    }
+    pub fn confirm_count(&self) -> usize {
+        self.confirms.borrow().len()
+    }
+}
+
+async fn answer(
+    script: Rc<Script>,
+    queue: fn(&Script) -> &RefCell<VecDeque<Result<PaymentIntent, CallError>>>,
+) -> Result<PaymentIntent, CallError> {
+    sleep_ms(5).await;
+    while !script.gate_open.get() {
+        sleep_ms(5).await;
+    }
+    queue(&script)
+        .borrow_mut()
+        .pop_front()
+        .unwrap_or_else(|| Ok(intent("succeeded")))
+}
+
+impl MerchantApi for FakeApi {
+    fn create_confirmation_token(
+        &self,
+        request: CreateConfirmationToken,
+        _bearer: Option<ClientSecret>,
+    ) -> LocalFuture<Result<ConfirmationToken, CallError>> {
+        let script = Rc::clone(&self.0);
+        script.token_requests.borrow_mut().push(request);
+        let n = script.token_count();
+        Box::pin(async move {
+            sleep_ms(5).await;
+            if let Some(failure) = script.token_failures.borrow_mut().pop_front() {
+                return Err(failure);
+            }
+            Ok(ConfirmationToken {
+                id: format!("ctoken_{n}"),
+                expires_at: 0,
+                payment_method_preview: PaymentMethodPreview {
+                    kind: PaymentMethodType::Card,
+                    card: None,
+                    sepa_debit: None,
+                    ewallet: None,
+                    billing_details: None,
+                },
+                setup_future_usage: None,
+                return_url: None,
+            })
+        })
+    }
+
+    fn create_confirm_intent(
+        &self,
+        token_id: String,
+        idempotency_key: String,
+    ) -> LocalFuture<Result<PaymentIntent, CallError>> {
+        let script = Rc::clone(&self.0);
+        script
+            .confirms
+            .borrow_mut()
+            .push(("create-confirm-intent", token_id, idempotency_key));
+        Box::pin(answer(script, |s| &s.confirm_answers))
+    }
+
+    fn confirm_intent(
+        &self,
+        id: String,
+        _client_secret: ClientSecret,
+        token_id: String,
+        idempotency_key: String,
+    ) -> LocalFuture<Result<PaymentIntent, CallError>> {
+        let script = Rc::clone(&self.0);
+        assert_eq!(id, "pi_test");
+        script
+            .confirms
+            .borrow_mut()
+            .push(("payment_intents/confirm", token_id, idempotency_key));
+        Box::pin(answer(script, |s| &s.confirm_answers))
+    }
+
+    fn payment_intent(
+        &self,
+        id: String,
+        client_secret: ClientSecret,
+    ) -> LocalFuture<Result<PaymentIntent, CallError>> {
+        let script = Rc::clone(&self.0);
+        script
+            .reads
+            .borrow_mut()
+            .push((id, client_secret.expose().to_owned()));
+        Box::pin(answer(script, |s| &s.status_answers))
+    }
+}
+
+/// Waits until `done` holds, up to two seconds.
+pub async fn until(what: &str, done: impl Fn() -> bool) {
+    for _ in 0..400 {
+        if done() {
+            return;
+        }
+        sleep_ms(5).await;
+    }
+    panic!("timed out waiting for {what}");
+}

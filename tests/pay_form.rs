@@ -1,0 +1,325 @@
+//! Browser tests of paying: the guard (one token, one confirm however often Pay fires),
+//! the busy state, declines, network failures and the way back from a redirect, against
+//! a scripted merchant API.
+#![cfg(target_arch = "wasm32")]
+
+mod common;
+mod fake;
+
+use common::*;
+use fake::*;
+use leptos::prelude::*;
+use payment_core::error::DeclineCode;
+use payment_core::money::{Currency, Money};
+use payment_element::client::Api;
+use payment_element::confirm::{CallError, Outcome, RedirectPolicy};
+use payment_element::{PayForm, PaymentElement};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{HtmlButtonElement, HtmlElement, HtmlFormElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+struct Checkout {
+    m: Mounted,
+    navigations: RwSignal<Vec<String>>,
+    outcomes: RwSignal<Vec<Outcome>>,
+}
+
+fn mount_checkout(api: Api) -> Checkout {
+    let container: HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    document().body().unwrap().append_child(&container).unwrap();
+    let options = RwSignal::new(options(
+        r#"{"locale": "en", "currency": "eur", "amount": 1999, "mode": "payment"}"#,
+    ));
+    let handle = RwSignal::new(None);
+    let navigations = RwSignal::new(Vec::new());
+    let outcomes = RwSignal::new(Vec::new());
+    leptos::mount::mount_to(container.clone(), move || {
+        view! {
+            <PayForm
+                api
+                handle
+                amount=Money::new(1999, Currency::EUR)
+                return_url="http://shop.test/complete"
+                redirect=RedirectPolicy::IfRequired
+                navigate=Callback::new(move |url| navigations.update(|n| n.push(url)))
+                on_outcome=Callback::new(move |o| outcomes.update(|v| v.push(o)))
+            >
+                <PaymentElement options on_ready=Callback::new(move |h| handle.set(Some(h))) />
+            </PayForm>
+        }
+    })
+    .forget();
+    Checkout {
+        m: Mounted {
+            container,
+            options,
+            handle,
+            changes: RwSignal::new(Vec::new()),
+            focus_events: RwSignal::new(Vec::new()),
+        },
+        navigations,
+        outcomes,
+    }
+}
+
+impl Checkout {
+    fn button(&self) -> HtmlButtonElement {
+        self.m
+            .find(".pe-pay-button")
+            .expect("pay button")
+            .unchecked_into()
+    }
+    fn error(&self) -> String {
+        self.m.text(".pe-pay-error")
+    }
+    async fn fill_card(&self, number: &str) {
+        settle().await;
+        let select: web_sys::HtmlSelectElement = self.m.field("country").unchecked_into();
+        select.set_value("DE");
+        let init = web_sys::EventInit::new();
+        init.set_bubbles(true);
+        select
+            .dispatch_event(&web_sys::Event::new_with_event_init_dict("change", &init).unwrap())
+            .unwrap();
+        settle().await;
+        type_text(&self.m.field("number"), number);
+        type_text(&self.m.field("expiry"), "1234");
+        type_text(&self.m.field("cvc"), "123");
+        settle().await;
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_button_shows_the_amount_in_the_locale() {
+    let (_, api) = fake();
+    let c = mount_checkout(api);
+    settle().await;
+    assert_eq!(c.m.text(".pe-pay-label"), "Pay €19.99");
+    assert_eq!(c.button().get_attribute("type").as_deref(), Some("submit"));
+}
+
+#[wasm_bindgen_test]
+async fn ten_clicks_and_enters_make_one_token_and_one_confirm() {
+    let (script, api) = fake();
+    let c = mount_checkout(api);
+    c.fill_card("4242424242424242").await;
+    let button = c.button();
+    let form: HtmlFormElement = c.m.find(".pe-pay-form").unwrap().unchecked_into();
+    for _ in 0..10 {
+        button.click();
+        // Enter in a field submits the form the same way.
+        form.request_submit().unwrap();
+    }
+    settle().await;
+    assert!(button.disabled(), "disabled from the first click");
+    assert_eq!(button.get_attribute("aria-busy").as_deref(), Some("true"));
+    assert!(
+        !c.m.find(".pe-spinner").unwrap().hidden(),
+        "the spinner shows"
+    );
+    until("the outcome", || !c.outcomes.get_untracked().is_empty()).await;
+    assert_eq!(script.token_count(), 1);
+    assert_eq!(script.confirm_count(), 1);
+    assert!(matches!(
+        c.outcomes.get_untracked()[0],
+        Outcome::Succeeded(_)
+    ));
+    settle().await;
+    assert!(button.disabled(), "a paid form stays closed");
+    assert_eq!(c.m.text(".pe-pay-status"), "Payment succeeded.");
+    // More presses after the payment charge nothing.
+    button.click();
+    settle().await;
+    assert_eq!(script.confirm_count(), 1);
+}
+
+#[wasm_bindgen_test]
+async fn the_form_is_locked_while_the_payment_is_in_flight() {
+    let (script, api) = fake();
+    script.gate_open.set(false);
+    let c = mount_checkout(api);
+    c.fill_card("4242424242424242").await;
+    c.button().click();
+    until("the confirm", || script.confirm_count() == 1).await;
+    settle().await;
+    assert!(
+        c.m.root().has_attribute("inert"),
+        "nothing typed now would be lost silently"
+    );
+    assert_eq!(c.m.text(".pe-pay-label"), "Processing payment…");
+    script.gate_open.set(true);
+    until("the outcome", || !c.outcomes.get_untracked().is_empty()).await;
+}
+
+#[wasm_bindgen_test]
+async fn an_invalid_form_sends_nothing_and_focuses_the_first_error() {
+    let (script, api) = fake();
+    let c = mount_checkout(api);
+    settle().await;
+    c.button().click();
+    settle().await;
+    assert_eq!(script.token_count(), 0);
+    assert_eq!(focused(), Some(c.m.field("number").into()));
+    assert_eq!(c.m.error_of("number"), "Your card number is incomplete.");
+    assert!(!c.button().disabled());
+}
+
+#[wasm_bindgen_test]
+async fn a_decline_says_why_focuses_the_cvc_and_keeps_the_rest() {
+    let (script, api) = fake();
+    script
+        .confirm_answers
+        .borrow_mut()
+        .push_back(decline(DeclineCode::IncorrectCvc));
+    let c = mount_checkout(api);
+    c.fill_card("4000000000000127").await;
+    c.button().click();
+    until("the outcome", || !c.outcomes.get_untracked().is_empty()).await;
+    settle().await;
+    assert_eq!(c.error(), "Your card's security code is incorrect.");
+    assert_eq!(
+        c.m.find(".pe-pay-error")
+            .unwrap()
+            .get_attribute("role")
+            .as_deref(),
+        Some("alert")
+    );
+    assert_eq!(focused(), Some(c.m.field("cvc").into()));
+    assert_eq!(c.m.field("cvc").value(), "", "the CVC is asked again");
+    assert_eq!(c.m.field("number").value(), "4000 0000 0000 0127");
+    assert_eq!(c.m.field("expiry").value(), "12 / 34");
+    assert!(!c.button().disabled());
+    assert_eq!(
+        c.button().get_attribute("aria-busy").as_deref(),
+        Some("false")
+    );
+    assert!(!c.m.root().has_attribute("inert"));
+    // The next attempt confirms the same intent again, with a new key and token.
+    type_text(&c.m.field("cvc"), "456");
+    settle().await;
+    c.button().click();
+    until("the second outcome", || {
+        c.outcomes.get_untracked().len() == 2
+    })
+    .await;
+    let confirms = script.confirms.borrow();
+    assert_eq!(confirms[1].0, "payment_intents/confirm");
+    assert_ne!(confirms[0].1, confirms[1].1, "a new token");
+    assert_ne!(confirms[0].2, confirms[1].2, "a new idempotency key");
+}
+
+#[wasm_bindgen_test]
+async fn lost_cards_read_as_a_generic_decline() {
+    let (script, api) = fake();
+    script
+        .confirm_answers
+        .borrow_mut()
+        .push_back(decline(DeclineCode::LostCard));
+    let c = mount_checkout(api);
+    c.fill_card("4000000000009987").await;
+    c.button().click();
+    until("the outcome", || !c.outcomes.get_untracked().is_empty()).await;
+    settle().await;
+    assert_eq!(c.error(), "Your card was declined.");
+}
+
+#[wasm_bindgen_test]
+async fn a_network_failure_keeps_everything_and_the_retry_reuses_the_key() {
+    let (script, api) = fake();
+    script
+        .confirm_answers
+        .borrow_mut()
+        .push_back(Err(CallError::Network));
+    let c = mount_checkout(api);
+    c.fill_card("4242424242424242").await;
+    c.button().click();
+    until("the outcome", || !c.outcomes.get_untracked().is_empty()).await;
+    settle().await;
+    assert!(
+        c.error()
+            .starts_with("We could not reach the payment server."),
+        "{}",
+        c.error()
+    );
+    assert_eq!(c.m.field("number").value(), "4242 4242 4242 4242");
+    assert_eq!(c.m.field("expiry").value(), "12 / 34");
+    assert_eq!(c.m.field("cvc").value(), "123");
+    assert!(!c.button().disabled());
+    assert!(!c.m.root().has_attribute("inert"));
+    c.button().click();
+    until("the second outcome", || {
+        c.outcomes.get_untracked().len() == 2
+    })
+    .await;
+    assert_eq!(
+        script.token_count(),
+        1,
+        "the unanswered confirm's token is sent again"
+    );
+    let confirms = script.confirms.borrow();
+    assert_eq!(confirms[0], confirms[1], "same token, same idempotency key");
+}
+
+#[wasm_bindgen_test]
+async fn a_token_that_could_not_be_made_reopens_the_form() {
+    let (script, api) = fake();
+    script
+        .token_failures
+        .borrow_mut()
+        .push_back(CallError::Timeout);
+    let c = mount_checkout(api);
+    c.fill_card("4242424242424242").await;
+    c.button().click();
+    until("the button", || {
+        !c.button().disabled() && script.token_count() == 1
+    })
+    .await;
+    settle().await;
+    assert!(
+        c.error().starts_with("The payment server took too long"),
+        "{}",
+        c.error()
+    );
+    assert_eq!(script.confirm_count(), 0);
+    assert_eq!(c.m.field("cvc").value(), "123");
+}
+
+#[wasm_bindgen_test]
+async fn a_redirect_goes_to_the_page_and_the_back_button_reopens_the_form() {
+    let (script, api) = fake();
+    script
+        .confirm_answers
+        .borrow_mut()
+        .push_back(Ok(redirect_intent("/test-mode/authenticate/pi_test")));
+    let c = mount_checkout(api);
+    c.fill_card("4000000000003220").await;
+    c.button().click();
+    until("the redirect", || !c.navigations.get_untracked().is_empty()).await;
+    assert_eq!(
+        c.navigations.get_untracked(),
+        ["/test-mode/authenticate/pi_test"]
+    );
+    settle().await;
+    assert!(c.button().disabled(), "locked while the page is leaving");
+    // Back from the 3-D Secure page: the page comes out of the back/forward cache.
+    let init = web_sys::PageTransitionEventInit::new();
+    init.set_persisted(true);
+    let event = web_sys::PageTransitionEvent::new_with_event_init_dict("pageshow", &init).unwrap();
+    window().dispatch_event(&event).unwrap();
+    settle().await;
+    assert!(!c.button().disabled());
+    assert!(!c.m.root().has_attribute("inert"));
+    c.button().click();
+    until("the second outcome", || {
+        c.outcomes.get_untracked().len() == 2
+    })
+    .await;
+    let confirms = script.confirms.borrow();
+    assert_eq!(confirms.len(), 2);
+    assert_eq!(
+        confirms[1].0, "payment_intents/confirm",
+        "the same order, not a new one"
+    );
+}
