@@ -13,6 +13,7 @@ pub mod intents;
 pub mod methods;
 pub mod processor;
 pub mod state;
+pub mod stats;
 pub mod test_mode;
 pub mod tokens;
 pub mod webhooks;
@@ -72,9 +73,11 @@ fn api() -> Router<AppState> {
         .layer(DefaultBodyLimit::max(error::BODY_LIMIT))
 }
 
-/// The test-mode processor's simulated pages, mounted at `/test-mode`.
+/// The test-mode processor's simulated pages and the statistics the end-to-end suite
+/// reads, mounted at `/test-mode` only when the processor is in test mode.
 fn test_mode_pages() -> Router<AppState> {
     Router::new()
+        .route("/stats", get(stats::stats_get))
         .route("/test-mode.css", get(test_mode::stylesheet_get))
         .route("/authenticate/{id}", get(test_mode::authenticate_get))
         .route(
@@ -101,10 +104,13 @@ pub fn app(state: AppState) -> Router {
     // widget decides what to show from the address.
     let index = ServeFile::new(dist.join("index.html"));
     let static_files = ServeDir::new(dist).fallback(index);
-    Router::new()
+    let mut router = Router::new()
         .route("/healthz", get(healthz_get))
-        .nest("/api", api())
-        .nest("/test-mode", test_mode_pages())
+        .nest("/api", api());
+    if state.processor().is_test_mode() {
+        router = router.nest("/test-mode", test_mode_pages());
+    }
+    router
         .fallback_service(static_files)
         .layer(middleware::from_fn(log_request))
         .layer(SetResponseHeaderLayer::overriding(

@@ -36,7 +36,10 @@ async fn a_file_database_is_created_migrated_and_keeps_its_keys() {
         .fetch_one(second.db())
         .await
         .unwrap();
-    assert_eq!(migrations, 1);
+    // Each embedded migration ran once.
+    let embedded = checkout_server::state::MIGRATOR.iter().count();
+    assert!(embedded >= 2);
+    assert_eq!(migrations, i64::try_from(embedded).unwrap());
     second.db().close().await;
 
     // An explicit secret wins over the stored one.
