@@ -5,6 +5,7 @@
 
 pub mod cart;
 pub mod clock;
+pub mod csp;
 pub mod customers;
 pub mod error;
 pub mod idempotency;
@@ -33,9 +34,14 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use state::{AppState, Settings, StartError};
 
 /// The policy the widget must work under (DESIGN.md): no inline scripts or styles.
+/// Violations are reported to `/api/csp-reports`, by `report-uri` (every browser) and by
+/// `report-to` with [`REPORTING_ENDPOINTS`] (the Reporting API, preferred where known).
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; \
      script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; \
-     connect-src 'self'; frame-ancestors 'none'";
+     connect-src 'self'; frame-ancestors 'none'; report-uri /api/csp-reports; report-to csp";
+
+/// The `Reporting-Endpoints` header naming the policy's `report-to csp` group.
+pub const REPORTING_ENDPOINTS: &str = "csp=\"/api/csp-reports\"";
 
 /// The merchant API, mounted at `/api`. Every answer, errors included, is JSON.
 fn api() -> Router<AppState> {
@@ -68,6 +74,10 @@ fn api() -> Router<AppState> {
         )
         .route("/charges/off_session", post(intents::charges_off_session))
         .route("/webhooks", post(webhooks::webhooks_receive))
+        .route(
+            "/csp-reports",
+            post(csp::csp_reports_create).layer(DefaultBodyLimit::max(csp::REPORT_BODY_LIMIT)),
+        )
         .fallback(error::api_not_found)
         .method_not_allowed_fallback(error::api_method_not_allowed)
         .layer(DefaultBodyLimit::max(error::BODY_LIMIT))
@@ -78,6 +88,7 @@ fn api() -> Router<AppState> {
 fn test_mode_pages() -> Router<AppState> {
     Router::new()
         .route("/stats", get(stats::stats_get))
+        .route("/csp-reports", get(csp::csp_reports_list))
         .route("/test-mode.css", get(test_mode::stylesheet_get))
         .route("/authenticate/{id}", get(test_mode::authenticate_get))
         .route(
@@ -116,6 +127,10 @@ pub fn app(state: AppState) -> Router {
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::HeaderName::from_static("reporting-endpoints"),
+            HeaderValue::from_static(REPORTING_ENDPOINTS),
         ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,
