@@ -11,6 +11,7 @@ pub mod error;
 pub mod idempotency;
 pub mod ids;
 pub mod intents;
+pub mod merchant;
 pub mod methods;
 pub mod processor;
 pub mod state;
@@ -74,6 +75,10 @@ fn api() -> Router<AppState> {
         )
         .route("/charges/off_session", post(intents::charges_off_session))
         .route("/webhooks", post(webhooks::webhooks_receive))
+        .route(
+            "/merchant/customers/{customer}/consents",
+            get(merchant::customer_consents_list),
+        )
         .route(
             "/csp-reports",
             post(csp::csp_reports_create).layer(DefaultBodyLimit::max(csp::REPORT_BODY_LIMIT)),

@@ -228,6 +228,16 @@ async fn run_every_flow() {
             "{secret} kept in a CSP report"
         );
     }
+    // The merchant's audit, with the right and a wrong key, and sessions for other
+    // customers.
+    h.consents(&customer).await;
+    h.get_with(
+        &format!("/api/merchant/customers/{customer}/consents"),
+        "sk_test_wrong0123456789",
+    )
+    .await;
+    let (_, other) = h.new_customer_session().await;
+    h.session_of(&other).await;
     // Expired session secret.
     h.clock.advance(3_600);
     h.call(
@@ -284,4 +294,5 @@ async fn logs_hold_no_card_number_cvc_iban_or_secret() {
         assert!(!named, "CVC {cvc} logged by name");
     }
     assert!(!logs.contains("_secret_"), "a client secret was logged");
+    assert!(!logs.contains("sk_test_"), "a merchant key was logged");
 }
