@@ -300,6 +300,16 @@ impl Catalogue {
             .map_or_else(|| text(self.locale, key), |(_, v)| v.as_str())
     }
 
+    /// What to tell the customer about an error from the merchant API: the decline
+    /// reason for a decline, else the code's message (unknown codes read as generic).
+    pub fn api_error(&self, error: &payment_core::error::ApiError) -> &str {
+        let key = match (error.code, error.decline_code) {
+            (ErrorCode::CardDeclined, Some(decline)) => Key::for_decline(decline),
+            (code, _) => Key::for_error(code),
+        };
+        self.get(key)
+    }
+
     /// The message for `key` with its `{name}` placeholders replaced.
     pub fn fill(&self, key: Key, values: &[(&str, &str)]) -> String {
         let mut out = self.get(key).to_owned();
@@ -399,6 +409,30 @@ mod tests {
         let catalogue = Catalogue::new(Locale::De, &[(Key::CardNumber, "Karte".to_owned())]);
         assert_eq!(catalogue.get(Key::CardNumber), "Karte");
         assert_eq!(catalogue.get(Key::Cvc), "Sicherheitscode");
+    }
+
+    #[test]
+    fn api_errors_read_in_the_customers_language() {
+        use payment_core::error::{ApiError, ErrorType};
+        let de = Catalogue::new(Locale::De, &[]);
+        let insufficient = ApiError::declined(DeclineCode::InsufficientFunds);
+        assert_eq!(
+            de.api_error(&insufficient),
+            "Ihre Karte ist nicht ausreichend gedeckt."
+        );
+        let stolen = ApiError::declined(DeclineCode::StolenCard);
+        assert_eq!(de.api_error(&stolen), "Ihre Karte wurde abgelehnt.");
+        let expired = ApiError::new(ErrorType::InvalidRequestError, ErrorCode::ExpiredToken);
+        let id = Catalogue::new(Locale::Id, &[]);
+        assert_eq!(
+            id.api_error(&expired),
+            "Detail pembayaran Anda sudah kedaluwarsa. Silakan kirim ulang."
+        );
+        let unknown = ApiError::new(ErrorType::Unknown, ErrorCode::Unknown);
+        assert_eq!(
+            Catalogue::new(Locale::En, &[]).api_error(&unknown),
+            text(Locale::En, Key::CodeUnknown)
+        );
     }
 
     #[test]

@@ -52,8 +52,9 @@ impl FormState {
         }
     }
 
-    /// The text signal behind `field` (the e-wallet choice has none: it is the country's
-    /// signal's sibling `ewallet`).
+    /// The text signal behind `field`. The e-wallet and method choices are not text (see
+    /// `ewallet` and `selected`); no input is bound to them, so they share the country's
+    /// signal rather than making every caller unwrap an `Option`.
     pub fn text(&self, field: Field) -> RwSignal<String> {
         match field {
             Field::CardNumber => self.number,

@@ -74,10 +74,14 @@ pub fn AccordionLayout() -> impl IntoView {
             node_ref=group
             on:keydown=on_keydown
         >
-            <For
-                each=move || items.get().0
-                key=|method| *method
-                children=move |method| {
+            // Rebuilt only when the list of items changes (the memo dedupes), never on a
+            // selection change, so the focused header survives arrow-key navigation.
+            {move || {
+                items
+                    .get()
+                    .0
+                    .into_iter()
+                    .map(|method| {
                     let checked = move || current.get() == Some(method);
                     view! {
                         <div
@@ -108,8 +112,9 @@ pub fn AccordionLayout() -> impl IntoView {
                             </Show>
                         </div>
                     }
-                }
-            />
+                    })
+                    .collect_view()
+            }}
             <Show when=move || items.with(|(_, more)| *more)>
                 <button type="button" class="pe-more" on:click=move |_| expanded.set(true)>
                     {move || i18n.t(Key::More)}

@@ -62,12 +62,15 @@ pub fn TabsLayout() -> impl IntoView {
                 node_ref=list
                 on:keydown=on_keydown
             >
-                <For
-                    each=move || context.methods.get()
-                    key=|method| *method
-                    children={
-                        let panel_id = panel_id.clone();
-                        move |method| {
+                // Rebuilt only when the methods change, so focus survives arrow keys.
+                {
+                    let panel_id = panel_id.clone();
+                    move || {
+                        context
+                            .methods
+                            .get()
+                            .into_iter()
+                            .map(|method| {
                             let selected = move || current.get() == Some(method);
                             view! {
                                 <button
@@ -88,9 +91,10 @@ pub fn TabsLayout() -> impl IntoView {
                                     </span>
                                 </button>
                             }
-                        }
+                            })
+                            .collect_view()
                     }
-                />
+                }
             </div>
             <div class="pe-tabpanel" role="tabpanel" id=panel_id aria-labelledby=labelled_by>
                 {move || current.get().map(|method| view! { <MethodForm method /> })}

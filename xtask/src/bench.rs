@@ -301,6 +301,18 @@ pub fn run(args: &[String]) -> Result {
         ratio(starts[0].map(|s| s.median), starts[2].map(|s| s.median)),
     ]);
 
+    let ready_event = stats::summarize(&timings[0].ready_event);
+    if ready_event.is_some() {
+        table.row(vec![
+            "ours: → `ready` DOM event".to_owned(),
+            spread(ready_event),
+            "n/a".to_owned(),
+            "n/a".to_owned(),
+            ratio(ready_event.map(|s| s.median), starts[1].map(|s| s.median)),
+            ratio(ready_event.map(|s| s.median), starts[2].map(|s| s.median)),
+        ]);
+    }
+
     table.section("typing, per keystroke: input event → DOM updated (handler + reactive updates), synthetic input events");
     let mut typing_json = serde_json::Map::new();
     let mut all_keys = Vec::new();
@@ -329,6 +341,13 @@ pub fn run(args: &[String]) -> Result {
         ]);
     }
     let all = stats::summarize(&all_keys);
+    let shown: Vec<String> = typed
+        .iter()
+        .filter_map(|(field, _)| {
+            let (_, value) = timings[0].typed_values.iter().find(|(f, _)| f == field)?;
+            Some(format!("{field} {value:?}"))
+        })
+        .collect();
     if timings[0].typing.len() > 1 {
         table.row(vec![
             "all fields: median / p95".to_owned(),
@@ -346,6 +365,9 @@ pub fn run(args: &[String]) -> Result {
     .filter(|(f, _)| !timings[0].typing.iter().any(|(t, _)| t == f))
     .map(|(_, a)| *a)
     .collect();
+    if !shown.is_empty() {
+        table.row(vec!["fields after typing".to_owned(), shown.join(", ")]);
+    }
     if !missing.is_empty() {
         table.row(vec![
             "not in the built widget".to_owned(),
@@ -432,6 +454,7 @@ pub fn run(args: &[String]) -> Result {
         "runs": options.runs,
         "ours": { "files": assets_json(&ours), "total": sizes_json(ours_total),
                   "start_up_ready": summary_json(starts[0]),
+                  "start_up_ready_event": summary_json(ready_event),
                   "typing": Value::Object(typing_json), "typing_all": summary_json(all) },
         "anchors": anchors.iter().zip(&starts[1..]).map(|(a, s)| json!({
             "name": a.label, "files": assets_json(&a.assets), "total": sizes_json(size::total(&a.assets)),

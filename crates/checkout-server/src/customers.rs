@@ -1,8 +1,9 @@
 //! Customers, customer sessions and the session's saved-method endpoints.
 
-use axum::extract::rejection::PathRejection;
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, PathRejection};
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use payment_core::api::{
     AllowRedisplay, Components, CustomerSession, List, PaymentElementComponent,
@@ -10,9 +11,10 @@ use payment_core::api::{
 };
 use payment_core::error::{ErrorCode, ErrorType};
 use payment_core::secret::ClientSecret;
+use serde::Deserialize;
 use sqlx::SqliteConnection;
 
-use crate::error::{ApiResult, AppError, Bearer};
+use crate::error::{body_rejection, is_json, parse_json, ApiResult, AppError, Bearer};
 use crate::ids::{new_id, new_secret};
 use crate::methods::{MethodRow, METHOD_COLUMNS};
 use crate::state::AppState;
@@ -79,13 +81,83 @@ pub async fn session_for(state: &AppState, secret: &ClientSecret) -> ApiResult<S
     })
 }
 
-/// `POST /api/customer_sessions`: a session for the demo customer.
+/// `POST /api/customer_sessions` body, all optional: whose session it is.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewSession {
+    /// An existing customer (`cus_…`), e.g. one a "returning customer" page remembered.
+    #[serde(default)]
+    pub customer: Option<String>,
+    /// A customer created for this session.
+    #[serde(default)]
+    pub new_customer: bool,
+}
+
+impl NewSession {
+    /// The body: none (or blank) asks for the demo customer.
+    fn from_body(headers: &HeaderMap, body: Result<Bytes, BytesRejection>) -> ApiResult<Self> {
+        let bytes = body.map_err(body_rejection)?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Self::default());
+        }
+        if !is_json(headers) {
+            return Err(
+                AppError::invalid(ErrorCode::InvalidRequestBody).with_message(
+                    "Send the request body as JSON with Content-Type: application/json.",
+                ),
+            );
+        }
+        let request: Self = parse_json(&bytes)?;
+        if request.customer.is_some() && request.new_customer {
+            return Err(AppError::param_invalid(
+                "customer",
+                "Send either customer or new_customer, not both.",
+            ));
+        }
+        Ok(request)
+    }
+}
+
+/// The customer a new session is for.
+async fn session_customer(
+    conn: &mut SqliteConnection,
+    request: &NewSession,
+    now: i64,
+) -> ApiResult<String> {
+    if let Some(id) = &request.customer {
+        let found: Option<String> = sqlx::query_scalar("SELECT id FROM customers WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?;
+        return found.ok_or_else(|| AppError::missing("customer", Some("customer")));
+    }
+    if request.new_customer {
+        let id = new_id("cus");
+        sqlx::query("INSERT INTO customers (id, created, is_demo) VALUES (?, ?, 0)")
+            .bind(&id)
+            .bind(now)
+            .execute(&mut *conn)
+            .await?;
+        tracing::info!(customer = %id, "customer created");
+        return Ok(id);
+    }
+    Ok(demo_customer(conn, now).await?)
+}
+
+/// `POST /api/customer_sessions`: a session for the demo customer, an existing one
+/// (`{"customer": "cus_…"}`) or a new one (`{"new_customer": true}`).
+///
+/// A demo helper: a real backend takes the customer from its own login, never from the
+/// page. Here knowing a customer id (24 random characters) is enough.
 pub async fn customer_sessions_create(
     State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Json<CustomerSession>> {
+    let request = NewSession::from_body(&headers, body)?;
     let now = state.now();
     let mut tx = state.db().begin().await?;
-    let customer = demo_customer(&mut tx, now).await?;
+    let customer = session_customer(&mut tx, &request, now).await?;
     let id = new_id("cuss");
     let secret = new_secret(&id);
     let features = demo_features();
@@ -160,10 +232,12 @@ pub async fn payment_methods_delete(
             ErrorCode::FeatureDisabled,
         ));
     }
+    // The consent stays, with the customer it was given by, for the merchant's audit.
     let detached = sqlx::query(
-        "UPDATE payment_methods SET customer_id = NULL \
-         WHERE id = ? AND customer_id = ? AND allow_redisplay = 'always'",
+        "UPDATE payment_methods SET customer_id = NULL, detached_customer_id = customer_id, \
+         detached_at = ? WHERE id = ? AND customer_id = ? AND allow_redisplay = 'always'",
     )
+    .bind(state.now())
     .bind(&id)
     .bind(&session.customer_id)
     .execute(state.db())

@@ -220,7 +220,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonWithBytes<T> {
     }
 }
 
-fn is_json(headers: &axum::http::HeaderMap) -> bool {
+pub(crate) fn is_json(headers: &axum::http::HeaderMap) -> bool {
     let Some(content_type) = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -231,7 +231,7 @@ fn is_json(headers: &axum::http::HeaderMap) -> bool {
     essence.eq_ignore_ascii_case("application/json")
 }
 
-fn body_rejection(rejection: BytesRejection) -> AppError {
+pub(crate) fn body_rejection(rejection: BytesRejection) -> AppError {
     if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
         AppError::new(
             StatusCode::PAYLOAD_TOO_LARGE,

@@ -35,6 +35,7 @@ use crate::ids::{new_id, new_secret};
 use crate::methods::{load_method, wire_enum, MethodRow};
 use crate::processor::{authentication_failed, ActionPage, Attempt, Behaviour, Final, Outcome};
 use crate::state::AppState;
+use crate::stats::{self, Counter};
 use crate::webhooks::emit;
 
 /// Where a customer lands when the token named no `return_url`.
@@ -594,6 +595,7 @@ async fn confirm_intent(
     let intent = load_intent(&mut *conn, id)
         .await?
         .ok_or_else(AppError::internal)?;
+    stats::bump(&mut *conn, Counter::ChargeAttempts).await?;
     let outcome = state.processor().confirm(Attempt {
         behaviour,
         off_session,
@@ -683,6 +685,7 @@ async fn create_confirm(
     state: &AppState,
     request: &CreateConfirmIntent,
 ) -> ApiResult<PaymentIntent> {
+    stats::bump(state.db(), Counter::Confirms).await?;
     let mut tx = state.db().begin().await?;
     let SpentToken { method, params } =
         spend_token(&mut tx, &request.confirmation_token_id, state.now()).await?;
@@ -743,6 +746,7 @@ async fn confirm_again(
     id: &str,
     request: &ConfirmAgain,
 ) -> ApiResult<PaymentIntent> {
+    stats::bump(state.db(), Counter::Confirms).await?;
     let now = state.now();
     let mut tx = state.db().begin().await?;
     let intent = load_intent(&mut tx, id)

@@ -5,14 +5,17 @@
 
 pub mod cart;
 pub mod clock;
+pub mod csp;
 pub mod customers;
 pub mod error;
 pub mod idempotency;
 pub mod ids;
 pub mod intents;
+pub mod merchant;
 pub mod methods;
 pub mod processor;
 pub mod state;
+pub mod stats;
 pub mod test_mode;
 pub mod tokens;
 pub mod webhooks;
@@ -32,9 +35,14 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use state::{AppState, Settings, StartError};
 
 /// The policy the widget must work under (DESIGN.md): no inline scripts or styles.
+/// Violations are reported to `/api/csp-reports`, by `report-uri` (every browser) and by
+/// `report-to` with [`REPORTING_ENDPOINTS`] (the Reporting API, preferred where known).
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; \
      script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; \
-     connect-src 'self'; frame-ancestors 'none'";
+     connect-src 'self'; frame-ancestors 'none'; report-uri /api/csp-reports; report-to csp";
+
+/// The `Reporting-Endpoints` header naming the policy's `report-to csp` group.
+pub const REPORTING_ENDPOINTS: &str = "csp=\"/api/csp-reports\"";
 
 /// The merchant API, mounted at `/api`. Every answer, errors included, is JSON.
 fn api() -> Router<AppState> {
@@ -67,14 +75,25 @@ fn api() -> Router<AppState> {
         )
         .route("/charges/off_session", post(intents::charges_off_session))
         .route("/webhooks", post(webhooks::webhooks_receive))
+        .route(
+            "/merchant/customers/{customer}/consents",
+            get(merchant::customer_consents_list),
+        )
+        .route(
+            "/csp-reports",
+            post(csp::csp_reports_create).layer(DefaultBodyLimit::max(csp::REPORT_BODY_LIMIT)),
+        )
         .fallback(error::api_not_found)
         .method_not_allowed_fallback(error::api_method_not_allowed)
         .layer(DefaultBodyLimit::max(error::BODY_LIMIT))
 }
 
-/// The test-mode processor's simulated pages, mounted at `/test-mode`.
+/// The test-mode processor's simulated pages and the statistics the end-to-end suite
+/// reads, mounted at `/test-mode` only when the processor is in test mode.
 fn test_mode_pages() -> Router<AppState> {
     Router::new()
+        .route("/stats", get(stats::stats_get))
+        .route("/csp-reports", get(csp::csp_reports_list))
         .route("/test-mode.css", get(test_mode::stylesheet_get))
         .route("/authenticate/{id}", get(test_mode::authenticate_get))
         .route(
@@ -101,15 +120,22 @@ pub fn app(state: AppState) -> Router {
     // widget decides what to show from the address.
     let index = ServeFile::new(dist.join("index.html"));
     let static_files = ServeDir::new(dist).fallback(index);
-    Router::new()
+    let mut router = Router::new()
         .route("/healthz", get(healthz_get))
-        .nest("/api", api())
-        .nest("/test-mode", test_mode_pages())
+        .nest("/api", api());
+    if state.processor().is_test_mode() {
+        router = router.nest("/test-mode", test_mode_pages());
+    }
+    router
         .fallback_service(static_files)
         .layer(middleware::from_fn(log_request))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::HeaderName::from_static("reporting-endpoints"),
+            HeaderValue::from_static(REPORTING_ENDPOINTS),
         ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,

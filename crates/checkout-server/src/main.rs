@@ -1,6 +1,7 @@
 //! checkout-server: the reference merchant backend and demo host.
 //! Run it with `cargo xtask demo`, or `cargo run -p checkout-server -- --help`.
 
+use checkout_server::state::MERCHANT_KEY_PREFIX;
 use checkout_server::{app, idempotency, intents, webhooks, AppState, Cart, Settings};
 use clap::Parser;
 use payment_core::money::Currency;
@@ -42,6 +43,11 @@ struct Args {
     /// Webhook signing secret [default: generated once and kept in the database].
     #[arg(long, env = "CHECKOUT_WEBHOOK_SECRET", hide_env_values = true)]
     webhook_secret: Option<String>,
+    /// Merchant secret key (sk_test_…) for the merchant-only endpoints under
+    /// /api/merchant, sent as Authorization: Bearer [default: generated once, kept in the
+    /// database and printed at start-up].
+    #[arg(long, env = "CHECKOUT_MERCHANT_KEY", hide_env_values = true)]
+    merchant_key: Option<String>,
 }
 
 #[tokio::main]
@@ -66,12 +72,31 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut settings = Settings::new(args.dist);
     settings.cart = Cart::demo(currency);
     settings.webhook_secret = args.webhook_secret;
+    if let Some(key) = &args.merchant_key {
+        if !key.starts_with(MERCHANT_KEY_PREFIX) || key.len() < MERCHANT_KEY_PREFIX.len() + 16 {
+            return Err(format!(
+                "--merchant-key must be {MERCHANT_KEY_PREFIX} followed by at least 16 characters"
+            )
+            .into());
+        }
+    }
+    let key_given = args.merchant_key.is_some();
+    settings.merchant_key = args.merchant_key;
     settings.public_url = args
         .public_url
         .unwrap_or_default()
         .trim_end_matches('/')
         .to_owned();
     let state = AppState::open_default(settings, &database_url).await?;
+    // On stdout, not in the logs: this is the test-mode demo's key, shown so a merchant
+    // can try /api/merchant; one given by flag or environment is already known.
+    let key = state.merchant_key();
+    if key_given {
+        let tail = &key[key.len().saturating_sub(4)..];
+        println!("merchant secret key: {MERCHANT_KEY_PREFIX}…{tail} (from --merchant-key)");
+    } else {
+        println!("merchant secret key: {key}");
+    }
     tokio::spawn(background(state.clone()));
     let listener = tokio::net::TcpListener::bind(args.addr).await?;
     tracing::info!("listening on http://{}", listener.local_addr()?);

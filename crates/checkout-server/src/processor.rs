@@ -133,6 +133,12 @@ pub trait Processor: Send + Sync + 'static {
 
     /// Confirms a payment.
     fn confirm(&self, attempt: Attempt) -> Outcome;
+
+    /// Whether this is a test-mode processor: only then does the server mount the
+    /// simulated pages and statistics under `/test-mode`.
+    fn is_test_mode(&self) -> bool {
+        false
+    }
 }
 
 /// The built-in test-mode processor.
@@ -217,6 +223,10 @@ pub fn authentication_failed() -> ApiError {
 const SUCCEEDED: Final = Final::Succeeded { disputed: false };
 
 impl Processor for TestProcessor {
+    fn is_test_mode(&self) -> bool {
+        true
+    }
+
     fn classify_card(&self, pan: &str) -> Behaviour {
         if let Some((_, decline_code)) = DECLINES.iter().find(|(n, _)| *n == pan) {
             return Behaviour::CardDeclined {

@@ -13,8 +13,8 @@ use std::str::FromStr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-/// Start-up settings.
-#[derive(Clone, Debug)]
+/// Start-up settings. Their `Debug` leaves the secrets out.
+#[derive(Clone)]
 pub struct Settings {
     /// The built widget (trunk's `dist/`).
     pub dist: PathBuf,
@@ -22,9 +22,22 @@ pub struct Settings {
     pub cart: Cart,
     /// Secret for signing webhooks; generated and kept in the database when `None`.
     pub webhook_secret: Option<String>,
+    /// The merchant's secret API key (`sk_test_…`) for `/api/merchant`; generated and
+    /// kept in the database when `None`.
+    pub merchant_key: Option<String>,
     /// The server's public origin (`http://127.0.0.1:8080`), put before the simulated
     /// pages' paths in `next_action` URLs; empty for same-origin paths.
     pub public_url: String,
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("dist", &self.dist)
+            .field("cart", &self.cart)
+            .field("public_url", &self.public_url)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Settings {
@@ -34,6 +47,7 @@ impl Settings {
             dist: dist.into(),
             cart: Cart::demo(payment_core::money::Currency::EUR),
             webhook_secret: None,
+            merchant_key: None,
             public_url: String::new(),
         }
     }
@@ -63,6 +77,7 @@ struct Inner {
     processor: Arc<dyn Processor>,
     fingerprint_key: Vec<u8>,
     webhook_secret: String,
+    merchant_key: String,
     key_locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
 }
 
@@ -111,10 +126,14 @@ impl AppState {
             .await?;
         MIGRATOR.run(&db).await?;
         let fingerprint_key =
-            hex::decode(server_key(&db, "fingerprint").await?).unwrap_or_default();
+            hex::decode(server_key(&db, "fingerprint", "").await?).unwrap_or_default();
         let webhook_secret = match &settings.webhook_secret {
             Some(secret) => secret.clone(),
-            None => server_key(&db, "webhook_secret").await?,
+            None => server_key(&db, "webhook_secret", "").await?,
+        };
+        let merchant_key = match &settings.merchant_key {
+            Some(key) => key.clone(),
+            None => server_key(&db, "merchant_key", MERCHANT_KEY_PREFIX).await?,
         };
         Ok(Self {
             inner: Arc::new(Inner {
@@ -124,6 +143,7 @@ impl AppState {
                 processor,
                 fingerprint_key,
                 webhook_secret,
+                merchant_key,
                 key_locks: Mutex::new(HashMap::new()),
             }),
         })
@@ -182,6 +202,11 @@ impl AppState {
         &self.inner.webhook_secret
     }
 
+    /// The merchant's secret API key.
+    pub fn merchant_key(&self) -> &str {
+        &self.inner.merchant_key
+    }
+
     /// The lock of one idempotency key: requests with the same key run one at a time.
     pub(crate) fn key_lock(&self, key: &str) -> Arc<tokio::sync::Mutex<()>> {
         let mut locks = self
@@ -206,13 +231,16 @@ impl AppState {
     }
 }
 
-/// A random key stored under `name`, created on first use.
-async fn server_key(db: &SqlitePool, name: &str) -> Result<String, sqlx::Error> {
+/// The prefix of merchant secret keys in test mode (Stripe's).
+pub const MERCHANT_KEY_PREFIX: &str = "sk_test_";
+
+/// A random key (`prefix` and 64 hex digits) stored under `name`, created on first use.
+async fn server_key(db: &SqlitePool, name: &str, prefix: &str) -> Result<String, sqlx::Error> {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     sqlx::query("INSERT OR IGNORE INTO server_keys (name, value) VALUES (?, ?)")
         .bind(name)
-        .bind(hex::encode(bytes))
+        .bind(format!("{prefix}{}", hex::encode(bytes)))
         .execute(db)
         .await?;
     sqlx::query_scalar("SELECT value FROM server_keys WHERE name = ?")

@@ -1,7 +1,7 @@
-//! The real binary: `--help` documents every flag, and a started server answers on
-//! loopback with an in-memory database and stops on SIGTERM.
+//! The real binary: `--help` documents every flag, and a started server prints its
+//! merchant key, answers on loopback with an in-memory database and stops on SIGTERM.
 
-use std::io::{Read, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -23,6 +23,8 @@ fn help_documents_every_flag() {
         "--currency",
         "--public-url",
         "--webhook-secret",
+        "--merchant-key",
+        "CHECKOUT_MERCHANT_KEY",
     ] {
         assert!(help.contains(flag), "--help does not mention {flag}");
     }
@@ -61,11 +63,22 @@ fn the_server_answers_on_loopback_and_stops_on_sigterm() {
             .args(["--addr", &addr, "--database-url", "sqlite::memory:"])
             .env("RUST_LOG", "warn")
             .stdin(Stdio::null())
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .unwrap(),
     );
+    // The generated merchant key is printed on stdout, once, before serving.
+    let mut line = String::new();
+    BufReader::new(server.0.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let key = line
+        .trim_end()
+        .strip_prefix("merchant secret key: ")
+        .unwrap_or_else(|| panic!("no merchant key line: {line:?}"))
+        .to_owned();
+    assert!(key.starts_with("sk_test_"), "{key}");
     let deadline = Instant::now() + Duration::from_secs(30);
     while TcpStream::connect(&addr).is_err() {
         assert!(Instant::now() < deadline, "the server did not start");
@@ -88,6 +101,20 @@ fn the_server_answers_on_loopback_and_stops_on_sigterm() {
     );
     assert!(missing.starts_with("HTTP/1.1 404"), "{missing}");
     assert!(missing.contains("resource_missing"));
+    let audit = |auth: &str| {
+        request(
+            &addr,
+            &format!(
+                "GET /api/merchant/customers/cus_none/consents HTTP/1.1\r\nHost: {addr}\r\n\
+                 Connection: close\r\n{auth}\r\n"
+            ),
+        )
+    };
+    // The printed key opens the merchant endpoints (the customer does not exist).
+    let authorized = audit(&format!("Authorization: Bearer {key}\r\n"));
+    assert!(authorized.starts_with("HTTP/1.1 404"), "{authorized}");
+    let anonymous = audit("");
+    assert!(anonymous.starts_with("HTTP/1.1 401"), "{anonymous}");
 
     #[cfg(unix)]
     {

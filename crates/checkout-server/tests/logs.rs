@@ -185,6 +185,59 @@ async fn run_every_flow() {
         Some("{}"),
     )
     .await;
+    // CSP reports quoting a return page (client secret in the query) and card data that
+    // a confused page put into its URLs.
+    let card = CARDS[0];
+    let iban = IBANS[0];
+    let document = format!(
+        "http://127.0.0.1:8080/complete?payment_intent=pi_1&payment_intent_client_secret=pi_1_secret_Abc&card={card}"
+    );
+    let legacy = json!({"csp-report": {
+        "document-uri": document,
+        "blocked-uri": format!("http://127.0.0.1:8080/{card}/x.js?cvc={CVC}"),
+        "effective-directive": "script-src-elem",
+        "source-file": format!("https://user:{CVC}@127.0.0.1/{iban}"),
+        "script-sample": format!("pay('{card}', '{CVC}', 'pi_1_secret_Abc')"),
+        "referrer": format!("http://127.0.0.1:8080/?iban={iban}")
+    }});
+    h.send(
+        axum::http::Request::post("/api/csp-reports")
+            .header("content-type", "application/csp-report")
+            .body(axum::body::Body::from(legacy.to_string()))
+            .unwrap(),
+    )
+    .await;
+    let batch = json!([{"type": "csp-violation", "url": document, "body": {
+        "documentURL": document, "blockedURL": format!("https://x.example/pi_2_secret_Def/{card}"),
+        "effectiveDirective": "style-src-attr", "sample": format!("{CVC}{CVC}")
+    }}]);
+    let stored = h
+        .send(
+            axum::http::Request::post("/api/csp-reports")
+                .header("content-type", "application/reports+json")
+                .body(axum::body::Body::from(batch.to_string()))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(stored.status, axum::http::StatusCode::NO_CONTENT);
+    let listed = h.get("/test-mode/csp-reports").await;
+    assert_eq!(listed.body["count"], 2);
+    for secret in [card, iban, CVC, "_secret_", "Abc", "Def"] {
+        assert!(
+            !listed.text.contains(secret),
+            "{secret} kept in a CSP report"
+        );
+    }
+    // The merchant's audit, with the right and a wrong key, and sessions for other
+    // customers.
+    h.consents(&customer).await;
+    h.get_with(
+        &format!("/api/merchant/customers/{customer}/consents"),
+        "sk_test_wrong0123456789",
+    )
+    .await;
+    let (_, other) = h.new_customer_session().await;
+    h.session_of(&other).await;
     // Expired session secret.
     h.clock.advance(3_600);
     h.call(
@@ -217,6 +270,7 @@ async fn logs_hold_no_card_number_cvc_iban_or_secret() {
         "order fulfilled",
         "webhook refused",
         "confirmation token created",
+        "CSP violation reported",
     ] {
         assert!(logs.contains(expected), "no {expected:?} in the logs");
     }
@@ -240,4 +294,5 @@ async fn logs_hold_no_card_number_cvc_iban_or_secret() {
         assert!(!named, "CVC {cvc} logged by name");
     }
     assert!(!logs.contains("_secret_"), "a client secret was logged");
+    assert!(!logs.contains("sk_test_"), "a merchant key was logged");
 }

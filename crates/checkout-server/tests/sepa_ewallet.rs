@@ -258,10 +258,11 @@ async fn an_authorized_wallet_with_consent_is_saved_as_a_reusable_token() {
     let (secret, customer) = h.session().await;
     let mut request = ewallet_request("GCASH");
     request["setup_future_usage"] = json!("on_session");
-    request["consent"] = json!({
+    let request_consent = json!({
         "text": "Simpan detail pembayaran saya", "locale": "id",
         "accepted_at": common::NOW, "usage": "on_session"
     });
+    request["consent"] = request_consent.clone();
     let reply = wallet_confirm(&h, request, Some(&secret)).await;
     let url = reply.body["next_action"]["redirect_to_url"]["url"]
         .as_str()
@@ -286,6 +287,12 @@ async fn an_authorized_wallet_with_consent_is_saved_as_a_reusable_token() {
         .unwrap()
         .starts_with("+63 ••••"));
     assert_eq!(saved["allow_redisplay"], "always");
+    assert_eq!(list.body["data"].as_array().unwrap().len(), 1);
+    // The consent is on the merchant's record exactly as sent.
+    let audit = h.consents(&customer).await;
+    assert_eq!(audit.body["data"][0]["payment_method"], saved["id"]);
+    assert_eq!(audit.body["data"][0]["type"], "ewallet");
+    assert_eq!(audit.body["data"][0]["consent"], request_consent);
     // The token charges without another redirect.
     let charge = h
         .post(
@@ -294,4 +301,48 @@ async fn an_authorized_wallet_with_consent_is_saved_as_a_reusable_token() {
         )
         .await;
     assert_eq!(charge.body["status"], "succeeded", "{}", charge.text);
+}
+
+#[tokio::test]
+async fn a_declined_or_unconsented_wallet_is_never_redisplayed() {
+    let h = Harness::with_currency(Currency::PHP).await;
+    let (secret, customer) = h.new_customer_session().await;
+    // Declined on the wallet's page, with consent: nothing is saved.
+    let mut consented = ewallet_request("PAYMAYA");
+    consented["setup_future_usage"] = json!("off_session");
+    consented["consent"] = common::consent();
+    let declined = wallet_confirm(&h, consented, Some(&secret)).await;
+    let url = declined.body["next_action"]["redirect_to_url"]["url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    h.call(Method::POST, &format!("{url}/decline"), &[], None)
+        .await;
+    // Authorized without consent: a limited token, never shown to the customer.
+    let mut unconsented = ewallet_request("SHOPEEPAY");
+    unconsented["setup_future_usage"] = json!("off_session");
+    let authorized = wallet_confirm(&h, unconsented, Some(&secret)).await;
+    let url = authorized.body["next_action"]["redirect_to_url"]["url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    h.call(Method::POST, &format!("{url}/authorize"), &[], None)
+        .await;
+    assert_eq!(
+        h.status_of(&authorized.body).await.body["status"],
+        "succeeded"
+    );
+    let saved: Vec<(String, String)> = sqlx::query_as(
+        "SELECT ewallet_channel, allow_redisplay FROM payment_methods WHERE customer_id = ?",
+    )
+    .bind(&customer)
+    .fetch_all(h.state.db())
+    .await
+    .unwrap();
+    assert_eq!(saved, [("SHOPEEPAY".to_owned(), "limited".to_owned())]);
+    let list = h
+        .get_with("/api/customer_sessions/payment_methods", &secret)
+        .await;
+    assert_eq!(list.body, json!({"data": []}));
+    assert_eq!(h.consents(&customer).await.body["data"], json!([]));
 }

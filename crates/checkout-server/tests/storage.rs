@@ -1,5 +1,6 @@
 //! The embedded database: a file under the data directory, migrated at start-up, with
-//! the server's keys kept so fingerprints and webhook signatures survive a restart.
+//! the server's keys kept so fingerprints, webhook signatures and the merchant key
+//! survive a restart.
 
 use checkout_server::{AppState, Settings};
 
@@ -15,6 +16,9 @@ async fn a_file_database_is_created_migrated_and_keeps_its_keys() {
         .await
         .unwrap();
     let secret = first.webhook_secret().to_owned();
+    let merchant_key = first.merchant_key().to_owned();
+    assert!(merchant_key.starts_with("sk_test_"));
+    assert_eq!(merchant_key.len(), "sk_test_".len() + 64);
     assert_eq!(secret.len(), 64);
     let tables: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN \
@@ -32,18 +36,24 @@ async fn a_file_database_is_created_migrated_and_keeps_its_keys() {
         .await
         .unwrap();
     assert_eq!(second.webhook_secret(), secret);
+    assert_eq!(second.merchant_key(), merchant_key);
     let migrations: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations")
         .fetch_one(second.db())
         .await
         .unwrap();
-    assert_eq!(migrations, 1);
+    // Each embedded migration ran once.
+    let embedded = checkout_server::state::MIGRATOR.iter().count();
+    assert!(embedded >= 2);
+    assert_eq!(migrations, i64::try_from(embedded).unwrap());
     second.db().close().await;
 
     // An explicit secret wins over the stored one.
     let mut settings = Settings::new(&dir);
     settings.webhook_secret = Some("whsec_configured".to_owned());
+    settings.merchant_key = Some("sk_test_configured0123456789".to_owned());
     let third = AppState::open_default(settings, &url).await.unwrap();
     assert_eq!(third.webhook_secret(), "whsec_configured");
+    assert_eq!(third.merchant_key(), "sk_test_configured0123456789");
     third.db().close().await;
     std::fs::remove_dir_all(&dir).unwrap();
 }

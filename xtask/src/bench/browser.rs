@@ -38,6 +38,8 @@ pub struct Page {
 pub struct Runs {
     /// Navigation start → ready (ours) or → script evaluated (anchors), ms.
     pub start: Vec<f64>,
+    /// Navigation start → the widget's `ready` DOM event, in the runs that saw one, ms.
+    pub ready_event: Vec<f64>,
     /// Per-keystroke times by field (ours only), ms.
     pub typing: Vec<(String, Vec<f64>)>,
     /// What the fields held after typing, from the last run (a sanity check).
@@ -117,6 +119,9 @@ fn record(value: &Value, out: &mut Runs) {
         .and_then(Value::as_f64)
     {
         out.start.push(t);
+    }
+    if let Some(t) = value.get("ready_event").and_then(Value::as_f64) {
+        out.ready_event.push(t);
     }
     if let Some(typed) = value.get("typed").and_then(Value::as_object) {
         for (field, figures) in typed {
@@ -214,7 +219,7 @@ mod tests {
     #[test]
     fn records_start_and_pools_keystrokes() {
         let mut runs = Runs::default();
-        let first = json!({"run": "0", "ready": 120.5, "typed": {
+        let first = json!({"run": "0", "ready": 120.5, "ready_event": 121.0, "typed": {
             "number": {"samples": [0.5, 0.25], "value": "42"}}});
         let second = json!({"run": "1", "ready": 130.0, "typed": {
             "number": {"samples": [0.75], "value": "424"}}});
@@ -222,6 +227,7 @@ mod tests {
         record(&second, &mut runs);
         record(&json!({"error": "boom"}), &mut runs);
         assert_eq!(runs.start, vec![120.5, 130.0]);
+        assert_eq!(runs.ready_event, vec![121.0]);
         assert_eq!(
             runs.typing,
             vec![("number".to_owned(), vec![0.5, 0.25, 0.75])]

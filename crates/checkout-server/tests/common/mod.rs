@@ -13,6 +13,9 @@ use tower::ServiceExt;
 /// 2026-11-18T14:13:20Z.
 pub const NOW: i64 = 1_795_000_000;
 
+/// The merchant secret key of every test server.
+pub const MERCHANT_KEY: &str = "sk_test_harness0123456789";
+
 pub struct Harness {
     pub state: AppState,
     pub clock: Arc<ManualClock>,
@@ -41,6 +44,7 @@ impl Harness {
         let clock = Arc::new(ManualClock::new(NOW));
         let mut settings = Settings::new(std::env::temp_dir().join("checkout-no-dist"));
         settings.cart = Cart::demo(currency);
+        settings.merchant_key = Some(MERCHANT_KEY.to_owned());
         let state = AppState::for_tests(settings, clock.clone()).await;
         Self { state, clock }
     }
@@ -152,6 +156,43 @@ impl Harness {
         let secret = intent["client_secret"].as_str().unwrap();
         self.get(&format!("/api/payment_intents/{id}?client_secret={secret}"))
             .await
+    }
+
+    /// A session for a new customer: (secret, customer id).
+    pub async fn new_customer_session(&self) -> (String, String) {
+        let reply = self
+            .post("/api/customer_sessions", &json!({"new_customer": true}))
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+        (
+            reply.body["client_secret"].as_str().unwrap().to_owned(),
+            reply.body["customer"].as_str().unwrap().to_owned(),
+        )
+    }
+
+    /// A GET with a bearer secret.
+    pub async fn get_with(&self, uri: &str, bearer: &str) -> Reply {
+        let auth = format!("Bearer {bearer}");
+        self.call(Method::GET, uri, &[("authorization", &auth)], None)
+            .await
+    }
+
+    /// The merchant's consent audit of a customer.
+    pub async fn consents(&self, customer: &str) -> Reply {
+        self.get_with(
+            &format!("/api/merchant/customers/{customer}/consents"),
+            MERCHANT_KEY,
+        )
+        .await
+    }
+
+    /// A new session for an existing customer; its secret.
+    pub async fn session_of(&self, customer: &str) -> String {
+        let reply = self
+            .post("/api/customer_sessions", &json!({ "customer": customer }))
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+        reply.body["client_secret"].as_str().unwrap().to_owned()
     }
 
     pub async fn count(&self, sql: &str) -> i64 {

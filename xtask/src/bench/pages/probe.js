@@ -62,20 +62,32 @@
     }
     return typed;
   }
+  // If the widget announces itself with a `ready` DOM event, its time is reported too
+  // (a capturing listener sees it whether or not it bubbles).
+  var readyEvent;
+  document.addEventListener(
+    "ready",
+    function () {
+      if (readyEvent === undefined) readyEvent = performance.now();
+    },
+    true
+  );
   var ready;
   var observer = new MutationObserver(check);
   function check() {
     if (ready !== undefined || !document.querySelector("#payment-element input")) return;
     ready = performance.now();
     observer.disconnect();
-    type().then(
-      function (typed) {
-        post({ ready: ready, typed: typed });
-      },
-      function (e) {
-        post({ error: "typing failed: " + e });
-      }
-    );
+    settled()
+      .then(type)
+      .then(
+        function (typed) {
+          post({ ready: ready, ready_event: readyEvent, typed: typed });
+        },
+        function (e) {
+          post({ error: "typing failed: " + e });
+        }
+      );
   }
   observer.observe(document, { childList: true, subtree: true });
   setTimeout(function () {

@@ -1,0 +1,125 @@
+//! Browser tests of the demo checkout: its controls switch layout, theme, locale and
+//! currency at run time without losing what was typed, and its pay button validates.
+#![cfg(target_arch = "wasm32")]
+
+use leptos::prelude::*;
+use payment_element::DemoCheckout;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{HtmlElement, HtmlInputElement, HtmlSelectElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn mount_demo() -> HtmlElement {
+    let container: HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    document().body().unwrap().append_child(&container).unwrap();
+    leptos::mount::mount_to(container.clone(), DemoCheckout).forget();
+    container
+}
+
+fn find<T: JsCast>(container: &HtmlElement, selector: &str) -> T {
+    container
+        .query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no {selector}"))
+        .unchecked_into()
+}
+
+/// Picks `value` in the demo control labelled `label`.
+fn choose(container: &HtmlElement, label: &str, value: &str) {
+    let labels = container
+        .query_selector_all(".demo-controls label")
+        .unwrap();
+    let select: HtmlSelectElement = (0..labels.length())
+        .filter_map(|i| labels.item(i))
+        .find(|l| l.text_content().unwrap_or_default().starts_with(label))
+        .and_then(|l| {
+            l.unchecked_into::<HtmlElement>()
+                .query_selector("select")
+                .ok()
+                .flatten()
+        })
+        .unwrap_or_else(|| panic!("no control {label}"))
+        .unchecked_into();
+    select.set_value(value);
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    select
+        .dispatch_event(&web_sys::Event::new_with_event_init_dict("change", &init).unwrap())
+        .unwrap();
+}
+
+async fn settle() {
+    leptos::task::tick().await;
+    leptos::task::tick().await;
+}
+
+fn type_into(field: &HtmlInputElement, text: &str) {
+    field.set_value(text);
+    field
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn controls_switch_layout_theme_locale_and_currency() {
+    let demo = mount_demo();
+    choose(&demo, "Locale", "en");
+    settle().await;
+    assert!(demo.query_selector("[role=radiogroup]").unwrap().is_some());
+    let number: HtmlInputElement = find(&demo, "[data-field=number]");
+    type_into(&number, "4242424242424242");
+    settle().await;
+
+    choose(&demo, "Layout", "tabs");
+    settle().await;
+    assert!(demo.query_selector("[role=tablist]").unwrap().is_some());
+    choose(&demo, "Theme", "night");
+    settle().await;
+    let root: HtmlElement = find(&demo, ".pe-root");
+    assert_eq!(root.get_attribute("data-theme").as_deref(), Some("night"));
+    choose(&demo, "Locale", "de");
+    settle().await;
+    let label: HtmlElement = find(&demo, ".pe-label");
+    assert_eq!(label.text_content().unwrap(), "Kartennummer");
+    let number: HtmlInputElement = find(&demo, "[data-field=number]");
+    assert_eq!(number.value(), "4242 4242 4242 4242");
+    let pay: HtmlElement = find(&demo, ".demo-pay");
+    assert_eq!(pay.text_content().unwrap(), "19,99\u{a0}€ bezahlen");
+
+    choose(&demo, "Currency", "php");
+    settle().await;
+    let tabs = demo.query_selector_all("[role=tab]").unwrap();
+    let methods: Vec<String> = (0..tabs.length())
+        .filter_map(|i| tabs.item(i))
+        .filter_map(|t| {
+            t.unchecked_into::<HtmlElement>()
+                .get_attribute("data-method")
+        })
+        .collect();
+    assert_eq!(methods, ["card", "ewallet"]);
+    choose(&demo, "Locale", "id");
+    settle().await;
+    let pay: HtmlElement = find(&demo, ".demo-pay");
+    assert_eq!(pay.text_content().unwrap(), "Bayar ₱19,99");
+}
+
+#[wasm_bindgen_test]
+async fn pay_validates_and_names_what_is_missing() {
+    let demo = mount_demo();
+    choose(&demo, "Locale", "en");
+    settle().await;
+    let pay: HtmlElement = find(&demo, ".demo-pay");
+    pay.click();
+    settle().await;
+    let result: HtmlElement = find(&demo, ".demo-result");
+    assert_eq!(result.text_content().unwrap(), "Not ready: check number");
+    let error_id = find::<HtmlInputElement>(&demo, "[data-field=number]")
+        .get_attribute("aria-describedby")
+        .unwrap();
+    let error: HtmlElement = find(&demo, &format!("#{error_id}"));
+    assert_eq!(
+        error.text_content().unwrap(),
+        "Your card number is incomplete."
+    );
+}
