@@ -1,5 +1,6 @@
 //! Browser tests of the demo checkout: its controls switch layout, theme, locale and
-//! currency at run time without losing what was typed, and its pay button validates.
+//! currency at run time without losing what was typed, and its pay button validates
+//! before anything is sent.
 #![cfg(target_arch = "wasm32")]
 
 use leptos::prelude::*;
@@ -84,7 +85,7 @@ async fn controls_switch_layout_theme_locale_and_currency() {
     assert_eq!(label.text_content().unwrap(), "Kartennummer");
     let number: HtmlInputElement = find(&demo, "[data-field=number]");
     assert_eq!(number.value(), "4242 4242 4242 4242");
-    let pay: HtmlElement = find(&demo, ".demo-pay");
+    let pay: HtmlElement = find(&demo, ".pe-pay-label");
     assert_eq!(pay.text_content().unwrap(), "19,99\u{a0}€ bezahlen");
 
     choose(&demo, "Currency", "php");
@@ -100,7 +101,7 @@ async fn controls_switch_layout_theme_locale_and_currency() {
     assert_eq!(methods, ["card", "ewallet"]);
     choose(&demo, "Locale", "id");
     settle().await;
-    let pay: HtmlElement = find(&demo, ".demo-pay");
+    let pay: HtmlElement = find(&demo, ".pe-pay-label");
     assert_eq!(pay.text_content().unwrap(), "Bayar ₱19,99");
 }
 
@@ -109,11 +110,12 @@ async fn pay_validates_and_names_what_is_missing() {
     let demo = mount_demo();
     choose(&demo, "Locale", "en");
     settle().await;
-    let pay: HtmlElement = find(&demo, ".demo-pay");
+    let pay: HtmlElement = find(&demo, ".pe-pay-button");
     pay.click();
     settle().await;
-    let result: HtmlElement = find(&demo, ".demo-result");
-    assert_eq!(result.text_content().unwrap(), "Not ready: check number");
+    // Nothing is sent: the first invalid field gets the focus.
+    let number: HtmlElement = find(&demo, "[data-field=number]");
+    assert_eq!(document().active_element(), Some(number.into()));
     let error_id = find::<HtmlInputElement>(&demo, "[data-field=number]")
         .get_attribute("aria-describedby")
         .unwrap();

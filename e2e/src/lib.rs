@@ -32,9 +32,12 @@ pub struct Harness {
     pub browser: Client,
     /// `http://127.0.0.1:<port>` of the server.
     pub base: String,
-    server: Child,
+    server: Option<Child>,
     driver: Child,
-    _data_dir: TempDir,
+    server_bin: PathBuf,
+    dist: PathBuf,
+    port: u16,
+    data_dir: TempDir,
 }
 
 /// A directory removed on drop.
@@ -85,16 +88,7 @@ impl Harness {
         std::fs::create_dir_all(&data_dir).expect("a temporary data directory");
 
         let port = free_port();
-        let server = Command::new(&server_bin)
-            .args(["--addr", &format!("127.0.0.1:{port}")])
-            .arg("--dist")
-            .arg(&dist)
-            .env("CHECKOUT_DATA_DIR", &data_dir)
-            .stdout(Stdio::null())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("the checkout-server binary starts");
-        wait_for_port(port, "checkout-server").await;
+        let server = spawn_server(&server_bin, &dist, &data_dir, port).await;
 
         let driver_port = free_port();
         let driver = Command::new(chromedriver())
@@ -130,10 +124,80 @@ impl Harness {
         Harness {
             browser,
             base: format!("http://127.0.0.1:{port}"),
-            server,
+            server: Some(server),
             driver,
-            _data_dir: TempDir(data_dir),
+            server_bin,
+            dist,
+            port,
+            data_dir: TempDir(data_dir),
         }
+    }
+
+    /// Stops the server (the browser stays): requests fail as when it goes down.
+    pub async fn stop_server(&mut self) {
+        if let Some(mut server) = self.server.take() {
+            let _ = server.kill().await;
+        }
+    }
+
+    /// Starts the server again on the same port and database.
+    pub async fn restart_server(&mut self) {
+        self.stop_server().await;
+        self.server =
+            Some(spawn_server(&self.server_bin, &self.dist, &self.data_dir.0, self.port).await);
+    }
+
+    /// Sends a request to the server without the browser; returns status and body.
+    pub async fn http(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<&serde_json::Value>,
+    ) -> Outcome<(u16, serde_json::Value)> {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let body = body.map(|b| b.to_string()).unwrap_or_default();
+        let mut request = format!(
+            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\
+             Content-Type: application/json\r\nContent-Length: {}\r\n",
+            self.port,
+            body.len()
+        );
+        for (name, value) in headers {
+            request.push_str(&format!("{name}: {value}\r\n"));
+        }
+        request.push_str("\r\n");
+        request.push_str(&body);
+        let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", self.port))
+            .await
+            .map_err(|e| format!("connecting to the server: {e}"))?;
+        stream
+            .write_all(request.as_bytes())
+            .await
+            .map_err(|e| format!("sending {path}: {e}"))?;
+        let mut answer = Vec::new();
+        stream
+            .read_to_end(&mut answer)
+            .await
+            .map_err(|e| format!("reading {path}: {e}"))?;
+        let answer = String::from_utf8_lossy(&answer);
+        let (head, body) = answer
+            .split_once("\r\n\r\n")
+            .ok_or_else(|| format!("no HTTP answer to {path}"))?;
+        let status = head
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(|| format!("no status in the answer to {path}"))?;
+        let json = serde_json::from_str(body).unwrap_or(serde_json::Value::Null);
+        Ok((status, json))
+    }
+
+    /// `GET /test-mode/stats`: tokens, confirms, charges and successful charges so far.
+    pub async fn stats(&self) -> Outcome<serde_json::Value> {
+        let (status, stats) = self.http("GET", "/test-mode/stats", &[], None).await?;
+        ensure!(status == 200, "stats answered {status}");
+        Ok(stats)
     }
 
     /// Runs a test body; on failure saves a screenshot under `target/e2e/` and panics
@@ -154,7 +218,7 @@ impl Harness {
             let _ = failure;
         }
         let _ = harness.browser.clone().close().await;
-        let _ = harness.server.kill().await;
+        harness.stop_server().await;
         let _ = harness.driver.kill().await;
         if let Err(failure) = outcome {
             panic!("{test}: {failure}");
@@ -189,6 +253,20 @@ impl Harness {
             .await
             .map_err(|e| format!("no element {css:?}: {e}"))
     }
+}
+
+async fn spawn_server(server_bin: &Path, dist: &Path, data_dir: &Path, port: u16) -> Child {
+    let server = Command::new(server_bin)
+        .args(["--addr", &format!("127.0.0.1:{port}")])
+        .arg("--dist")
+        .arg(dist)
+        .env("CHECKOUT_DATA_DIR", data_dir)
+        .stdout(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("the checkout-server binary starts");
+    wait_for_port(port, "checkout-server").await;
+    server
 }
 
 fn chromedriver() -> PathBuf {

@@ -1,0 +1,402 @@
+//! Paying in the demo against the real server, as DESIGN.md lists the test cards: from
+//! Pay through any 3-D Secure page to the return page, exactly once.
+
+use e2e::{ensure, property, Harness, Outcome};
+use fantoccini::Locator;
+use std::time::{Duration, Instant};
+
+async fn type_into(h: &Harness, label: &str, text: &str) -> Outcome {
+    let input = h.input_labelled(label).await?;
+    input
+        .clear()
+        .await
+        .map_err(|e| format!("clearing {label}: {e}"))?;
+    input
+        .send_keys(text)
+        .await
+        .map_err(|e| format!("typing into {label}: {e}"))
+}
+
+/// Fills the card form (the browser's en-US locale preselects the US, which asks for a
+/// postal code).
+async fn fill_card(h: &Harness, number: &str) -> Outcome {
+    h.open("/").await?;
+    type_into(h, "Card number", number).await?;
+    type_into(h, "Expiration date", "12 / 34").await?;
+    type_into(h, "Security code", "123").await?;
+    if let Ok(postal) = h
+        .browser
+        .find(Locator::Css("[data-field=postal_code]"))
+        .await
+    {
+        postal
+            .send_keys("94103")
+            .await
+            .map_err(|e| format!("typing the postal code: {e}"))?;
+    }
+    Ok(())
+}
+
+async fn pay(h: &Harness) -> Outcome {
+    h.find(".pe-pay-button")
+        .await?
+        .click()
+        .await
+        .map_err(|e| format!("clicking Pay: {e}"))
+}
+
+/// Waits until `condition` on the page's text at `css` holds, up to `seconds`.
+async fn wait_text(
+    h: &Harness,
+    css: &str,
+    seconds: u64,
+    condition: impl Fn(&str) -> bool,
+) -> Outcome<String> {
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let mut last = String::new();
+    while Instant::now() < deadline {
+        if let Ok(element) = h.browser.find(Locator::Css(css)).await {
+            last = element.text().await.unwrap_or_default();
+            if condition(&last) {
+                return Ok(last);
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Err(format!("{css} reads {last:?} after {seconds} s"))
+}
+
+async fn wait_url(h: &Harness, part: &str) -> Outcome<String> {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let url = h
+            .browser
+            .current_url()
+            .await
+            .map_err(|e| e.to_string())?
+            .to_string();
+        if url.contains(part) {
+            return Ok(url);
+        }
+        ensure!(Instant::now() < deadline, "still at {url}, not {part}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn press_button(h: &Harness, text: &str) -> Outcome {
+    let xpath = format!("//button[normalize-space(.) = '{text}']");
+    h.browser
+        .wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::XPath(&xpath))
+        .await
+        .map_err(|e| format!("no button {text:?}: {e}"))?
+        .click()
+        .await
+        .map_err(|e| format!("pressing {text:?}: {e}"))
+}
+
+async fn status_is(h: &Harness, status: &str, seconds: u64) -> Outcome {
+    let css = format!(".pe-status[data-status={status}]");
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    while Instant::now() < deadline {
+        if h.browser.find(Locator::Css(&css)).await.is_ok() {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let shown = wait_text(h, ".pe-status", 1, |_| true).await.unwrap_or_default();
+    Err(format!("the return page is not {status} after {seconds} s: {shown:?}"))
+}
+
+async fn address_has_no_secret(h: &Harness) -> Outcome {
+    let url = h.browser.current_url().await.map_err(|e| e.to_string())?;
+    ensure!(
+        !url.as_str().contains("secret"),
+        "the address still holds the secret: {url}"
+    );
+    Ok(())
+}
+
+async fn reload(h: &Harness) -> Outcome {
+    h.browser.refresh().await.map_err(|e| format!("reloading: {e}"))
+}
+
+async fn success_card(h: &Harness) -> Outcome {
+    fill_card(h, "4242424242424242").await?;
+    pay(h).await?;
+    wait_url(h, "/complete").await?;
+    status_is(h, "succeeded", 15).await?;
+    let message = wait_text(h, ".pe-status-message", 5, |t| !t.is_empty()).await?;
+    ensure!(message == "Payment received. Thank you!", "says {message:?}");
+    address_has_no_secret(h).await?;
+    reload(h).await?;
+    status_is(h, "succeeded", 15).await?;
+    address_has_no_secret(h).await?;
+    let stats = h.stats().await?;
+    ensure!(
+        stats["confirms"] == 1 && stats["charges_succeeded"] == 1,
+        "a reload must not confirm again: {stats}"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn card_4242_pays_and_the_return_page_says_received() {
+    Harness::run("pay_4242", |h| async move {
+        let outcome = success_card(&h).await;
+        (h, outcome)
+    })
+    .await;
+}
+
+async fn three_d_secure(h: &Harness, number: &str, button: &str, expected: &str) -> Outcome {
+    fill_card(h, number).await?;
+    pay(h).await?;
+    wait_url(h, "/test-mode/authenticate/").await?;
+    press_button(h, button).await?;
+    wait_url(h, "/complete").await?;
+    status_is(h, expected, 15).await?;
+    address_has_no_secret(h).await
+}
+
+#[tokio::test]
+async fn three_d_secure_completed_pays() {
+    Harness::run("3ds_complete", |h| async move {
+        let outcome = three_d_secure(&h, "4000000000003220", "Complete authentication", "succeeded").await;
+        (h, outcome)
+    })
+    .await;
+}
+
+async fn three_d_secure_declined(h: &Harness) -> Outcome {
+    three_d_secure(h, "4000008400001629", "Complete authentication", "failed").await?;
+    let reason = wait_text(h, ".pe-status-reason", 5, |t| !t.is_empty()).await?;
+    ensure!(reason == "Your card was declined.", "reason {reason:?}");
+    let link = h.find(".pe-status-retry").await?;
+    let label = link.text().await.map_err(|e| e.to_string())?;
+    ensure!(label == "Try another payment method", "link {label:?}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn three_d_secure_then_declined_says_so_with_a_way_back() {
+    Harness::run("3ds_declined", |h| async move {
+        let outcome = three_d_secure_declined(&h).await;
+        (h, outcome)
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn failed_authentication_is_a_failed_payment() {
+    Harness::run("3ds_fail", |h| async move {
+        let outcome = three_d_secure(&h, "4000000000003220", "Fail authentication", "failed").await;
+        (h, outcome)
+    })
+    .await;
+}
+
+async fn declines(h: &Harness) -> Outcome {
+    fill_card(h, "4000000000009995").await?;
+    pay(h).await?;
+    let error = wait_text(h, ".pe-pay-error", 15, |t| !t.is_empty()).await?;
+    ensure!(error == "Your card has insufficient funds.", "says {error:?}");
+    let number = h.input_labelled("Card number").await?;
+    ensure!(
+        property(&number, "value").await? == "4000 0000 0000 9995",
+        "the card number is kept"
+    );
+    let cvc = h.input_labelled("Security code").await?;
+    ensure!(property(&cvc, "value").await?.is_empty(), "the CVC is asked again");
+    let button = h.find(".pe-pay-button").await?;
+    ensure!(
+        button.attr("disabled").await.map_err(|e| e.to_string())?.is_none(),
+        "Pay is usable again"
+    );
+    // Another card with a wrong CVC: focus lands on the CVC.
+    type_into(h, "Card number", "4000000000000127").await?;
+    type_into(h, "Security code", "999").await?;
+    pay(h).await?;
+    let error = wait_text(h, ".pe-pay-error", 15, |t| t.contains("security code")).await?;
+    ensure!(error == "Your card's security code is incorrect.", "says {error:?}");
+    let focused = h
+        .browser
+        .active_element()
+        .await
+        .map_err(|e| e.to_string())?
+        .attr("data-field")
+        .await
+        .map_err(|e| e.to_string())?;
+    ensure!(focused.as_deref() == Some("cvc"), "focus is on {focused:?}");
+    let stats = h.stats().await?;
+    ensure!(stats["charges_succeeded"] == 0, "{stats}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_decline_says_why_and_keeps_the_card() {
+    Harness::run("declines", |h| async move {
+        let outcome = declines(&h).await;
+        (h, outcome)
+    })
+    .await;
+}
+
+async fn sepa(h: &Harness) -> Outcome {
+    h.open("/").await?;
+    h.find("[data-method=sepa_debit][role=radio], [data-method=sepa_debit][role=tab]")
+        .await?
+        .click()
+        .await
+        .map_err(|e| format!("choosing SEPA: {e}"))?;
+    type_into(h, "Full name", "Jenny Rosen").await?;
+    type_into(h, "Email", "jenny@example.com").await?;
+    type_into(h, "IBAN", "DE89370400440532013000").await?;
+    pay(h).await?;
+    wait_url(h, "/complete").await?;
+    status_is(h, "processing", 15).await?;
+    address_has_no_secret(h).await?;
+    // Settles after about 10 s on the server's clock; the page polls until then.
+    status_is(h, "succeeded", 40).await?;
+    reload(h).await?;
+    status_is(h, "succeeded", 15).await
+}
+
+#[tokio::test]
+async fn sepa_processes_then_succeeds() {
+    Harness::run("sepa", |h| async move {
+        let outcome = sepa(&h).await;
+        (h, outcome)
+    })
+    .await;
+}
+
+async fn double_click(h: &Harness) -> Outcome {
+    fill_card(h, "4242424242424242").await?;
+    // Ten clicks and ten Enter-style submits in one tick, as an impatient customer's
+    // double clicks and a bouncing Enter key would send.
+    h.browser
+        .execute(
+            "const b = document.querySelector('.pe-pay-button'); \
+             for (let i = 0; i < 10; i++) { b.click(); b.form.requestSubmit(); }",
+            vec![],
+        )
+        .await
+        .map_err(|e| format!("clicking: {e}"))?;
+    wait_url(h, "/complete").await?;
+    status_is(h, "succeeded", 15).await?;
+    let stats = h.stats().await?;
+    ensure!(
+        stats["confirmation_tokens"] == 1
+            && stats["confirms"] == 1
+            && stats["charges"] == 1
+            && stats["charges_succeeded"] == 1,
+        "ten presses made {stats}"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn ten_presses_of_pay_charge_once() {
+    Harness::run("double_click", |h| async move {
+        let outcome = double_click(&h).await;
+        (h, outcome)
+    })
+    .await;
+}
+
+async fn fresh_profile(h: &Harness) -> Outcome {
+    // Pay without the browser, then open the return address in this browser, which has
+    // never seen the checkout (fresh profile: no storage, no cookies).
+    let (status, token) = h
+        .http(
+            "POST",
+            "/api/confirmation_tokens",
+            &[],
+            Some(&serde_json::json!({
+                "payment_method_data": {"type": "card", "card":
+                    {"number": "4242424242424242", "exp_month": 12, "exp_year": 2034, "cvc": "123"}},
+                "return_url": format!("{}/complete", h.base),
+            })),
+        )
+        .await?;
+    ensure!(status == 200, "token: {status} {token}");
+    let (status, intent) = h
+        .http(
+            "POST",
+            "/api/create-confirm-intent",
+            &[("Idempotency-Key", "fresh-profile-1")],
+            Some(&serde_json::json!({"confirmation_token_id": token["id"]})),
+        )
+        .await?;
+    ensure!(status == 200, "confirm: {status} {intent}");
+    let id = intent["id"].as_str().unwrap_or_default();
+    let secret = intent["client_secret"].as_str().unwrap_or_default();
+    h.open(&format!(
+        "/complete?payment_intent={id}&payment_intent_client_secret={secret}&redirect_status=succeeded"
+    ))
+    .await?;
+    status_is(h, "succeeded", 15).await?;
+    address_has_no_secret(h).await?;
+    let url = h.browser.current_url().await.map_err(|e| e.to_string())?;
+    ensure!(
+        url.as_str().contains(&format!("payment_intent={id}")),
+        "the intent id stays: {url}"
+    );
+    reload(h).await?;
+    status_is(h, "succeeded", 15).await?;
+    let stats = h.stats().await?;
+    ensure!(stats["confirms"] == 1, "{stats}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_return_page_works_in_a_fresh_profile_and_after_a_reload() {
+    Harness::run("fresh_profile", |h| async move {
+        let outcome = fresh_profile(&h).await;
+        (h, outcome)
+    })
+    .await;
+}
+
+async fn server_down(h: &mut Harness) -> Outcome {
+    fill_card(h, "4242424242424242").await?;
+    h.stop_server().await;
+    pay(h).await?;
+    let error = wait_text(h, ".pe-pay-error", 20, |t| !t.is_empty()).await?;
+    ensure!(
+        error.starts_with("We could not reach the payment server"),
+        "says {error:?}"
+    );
+    for (label, expected) in [
+        ("Card number", "4242 4242 4242 4242"),
+        ("Expiration date", "12 / 34"),
+        ("Security code", "123"),
+    ] {
+        let value = property(&h.input_labelled(label).await?, "value").await?;
+        ensure!(value == expected, "{label} reads {value:?}");
+    }
+    let button = h.find(".pe-pay-button").await?;
+    ensure!(
+        button.attr("disabled").await.map_err(|e| e.to_string())?.is_none(),
+        "Pay is usable again"
+    );
+    // The server is back: the same form pays, once.
+    h.restart_server().await;
+    pay(h).await?;
+    wait_url(h, "/complete").await?;
+    status_is(h, "succeeded", 15).await?;
+    let stats = h.stats().await?;
+    ensure!(stats["charges_succeeded"] == 1, "{stats}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_server_down_mid_flow_keeps_the_form_and_pays_once_it_is_back() {
+    Harness::run("server_down", |mut h| async move {
+        let outcome = server_down(&mut h).await;
+        (h, outcome)
+    })
+    .await;
+}
