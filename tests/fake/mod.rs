@@ -14,6 +14,9 @@ use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
 
+/// Scripted answers to confirm and status calls, in order.
+pub type Answers = RefCell<VecDeque<Result<PaymentIntent, CallError>>>;
+
 /// What the fake saw and will answer.
 #[derive(Default)]
 pub struct Script {
@@ -23,8 +26,8 @@ pub struct Script {
     /// `(id, secret)` of each status read.
     pub reads: RefCell<Vec<(String, String)>>,
     pub token_failures: RefCell<VecDeque<CallError>>,
-    pub confirm_answers: RefCell<VecDeque<Result<PaymentIntent, CallError>>>,
-    pub status_answers: RefCell<VecDeque<Result<PaymentIntent, CallError>>>,
+    pub confirm_answers: Answers,
+    pub status_answers: Answers,
     /// While false, confirm calls wait.
     pub gate_open: Cell<bool>,
 }
@@ -83,7 +86,7 @@ impl Script {
 
 async fn answer(
     script: Rc<Script>,
-    queue: fn(&Script) -> &RefCell<VecDeque<Result<PaymentIntent, CallError>>>,
+    queue: fn(&Script) -> &Answers,
 ) -> Result<PaymentIntent, CallError> {
     sleep_ms(5).await;
     while !script.gate_open.get() {
