@@ -14,17 +14,14 @@
 //! Every call times out (30 s by default) through an `AbortController`.
 
 use crate::confirm::{retry_delay_ms, unreadable_answer, CallError};
+use crate::json;
 use gloo_net::http::{Method, RequestBuilder};
-use payment_core::api::{
-    ConfirmationToken, CreateConfirmIntent, CreateConfirmationToken, PaymentIntent,
-};
-use payment_core::error::ApiError;
+use payment_core::api::{ConfirmationToken, CreateConfirmationToken, PaymentIntent};
 use payment_core::secret::ClientSecret;
-use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
+use wasm_bindgen::JsValue;
 
 /// A future on the browser's single thread.
 pub type LocalFuture<T> = Pin<Box<dyn Future<Output = T>>>;
@@ -95,6 +92,18 @@ impl HttpClient {
         }
     }
 
+    /// The same client with another timeout per request.
+    pub fn with_timeout_ms(mut self, timeout_ms: u32) -> HttpClient {
+        self.timeout_ms = timeout_ms;
+        self
+    }
+
+    /// The same client with another number of retries for retryable calls.
+    pub fn with_retries(mut self, retries: u32) -> HttpClient {
+        self.retries = retries;
+        self
+    }
+
     fn url(&self, path: &str) -> String {
         [self.base.as_str(), path].concat()
     }
@@ -118,12 +127,6 @@ struct Call {
     body: Option<String>,
     headers: Vec<(&'static str, String)>,
     timeout_ms: u32,
-}
-
-/// An error body: `{"error": {..., "payment_intent"?}}`.
-#[derive(Deserialize)]
-struct ErrorEnvelope {
-    error: serde_json::Value,
 }
 
 async fn send_once(call: &Call) -> Result<(u16, String), CallError> {
@@ -170,23 +173,29 @@ async fn send_once(call: &Call) -> Result<(u16, String), CallError> {
     result
 }
 
-/// Reads an answer: the object on 2xx, else the error object (unknown codes degrade to
-/// `Unknown`; an unreadable body to a generic error; never a panic).
-fn decode<T: DeserializeOwned>(status: u16, text: &str) -> Result<T, CallError> {
+/// Reads an answer with `read` on 2xx, else the error object (`{"error": {...,
+/// "payment_intent"?}}`; unknown codes degrade to `Unknown`, an unreadable body to a
+/// generic error; never a panic).
+pub fn decode<T>(status: u16, text: &str, read: fn(&JsValue) -> Option<T>) -> Result<T, CallError> {
+    let body = json::parse(text);
     if (200..300).contains(&status) {
-        return serde_json::from_str(text).map_err(|_| CallError::api(unreadable_answer()));
+        return body
+            .as_ref()
+            .and_then(read)
+            .ok_or_else(|| CallError::api(unreadable_answer()));
     }
-    let Ok(ErrorEnvelope { error }) = serde_json::from_str::<ErrorEnvelope>(text) else {
+    let error = body
+        .and_then(|body| js_sys::Reflect::get(&body, &JsValue::from_str("error")).ok())
+        .filter(JsValue::is_object);
+    let Some(error) = error else {
         return Err(CallError::api(unreadable_answer()));
     };
-    let payment_intent = error
-        .get("payment_intent")
-        .cloned()
-        .and_then(|intent| serde_json::from_value::<PaymentIntent>(intent).ok())
+    let payment_intent = js_sys::Reflect::get(&error, &JsValue::from_str("payment_intent"))
+        .ok()
+        .and_then(|intent| json::read_intent(&intent))
         .map(Box::new);
-    let error = serde_json::from_value::<ApiError>(error).unwrap_or_else(|_| unreadable_answer());
     Err(CallError::Api {
-        error,
+        error: json::read_error(&error),
         payment_intent,
     })
 }
@@ -200,7 +209,12 @@ pub async fn sleep_ms(ms: u32) {
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
-async fn send<T: DeserializeOwned>(call: Call, retry: Retry, retries: u32) -> Result<T, CallError> {
+async fn send<T>(
+    call: Call,
+    retry: Retry,
+    retries: u32,
+    read: fn(&JsValue) -> Option<T>,
+) -> Result<T, CallError> {
     let mut tries = 0;
     loop {
         let answer = send_once(&call).await;
@@ -210,21 +224,11 @@ async fn send<T: DeserializeOwned>(call: Call, retry: Retry, retries: u32) -> Re
         };
         if !again || tries >= retries {
             let (status, text) = answer?;
-            return decode(status, &text);
+            return decode(status, &text, read);
         }
         sleep_ms(retry_delay_ms(tries, js_sys::Math::random())).await;
         tries += 1;
     }
-}
-
-fn json<T: Serialize>(value: &T) -> Option<String> {
-    serde_json::to_string(value).ok()
-}
-
-#[derive(Serialize)]
-struct ConfirmAgain<'a> {
-    client_secret: &'a str,
-    confirmation_token_id: &'a str,
 }
 
 impl MerchantApi for HttpClient {
@@ -240,11 +244,11 @@ impl MerchantApi for HttpClient {
         let call = Call {
             method: Method::POST,
             url: self.url("/confirmation_tokens"),
-            body: json(&request),
+            body: json::token_request(&request),
             headers,
             timeout_ms: self.timeout_ms,
         };
-        Box::pin(send(call, Retry::Never, 0))
+        Box::pin(send(call, Retry::Never, 0, json::read_token))
     }
 
     fn create_confirm_intent(
@@ -255,13 +259,16 @@ impl MerchantApi for HttpClient {
         let call = Call {
             method: Method::POST,
             url: self.url("/create-confirm-intent"),
-            body: json(&CreateConfirmIntent {
-                confirmation_token_id: token_id,
-            }),
+            body: json::strings(&[("confirmation_token_id", &token_id)]),
             headers: vec![("Idempotency-Key", idempotency_key)],
             timeout_ms: self.timeout_ms,
         };
-        Box::pin(send(call, Retry::Unanswered, self.retries))
+        Box::pin(send(
+            call,
+            Retry::Unanswered,
+            self.retries,
+            json::read_intent,
+        ))
     }
 
     fn confirm_intent(
@@ -274,14 +281,19 @@ impl MerchantApi for HttpClient {
         let call = Call {
             method: Method::POST,
             url: self.url(&["/payment_intents/", &encode_path(&id), "/confirm"].concat()),
-            body: json(&ConfirmAgain {
-                client_secret: client_secret.expose(),
-                confirmation_token_id: &token_id,
-            }),
+            body: json::strings(&[
+                ("client_secret", client_secret.expose()),
+                ("confirmation_token_id", &token_id),
+            ]),
             headers: vec![("Idempotency-Key", idempotency_key)],
             timeout_ms: self.timeout_ms,
         };
-        Box::pin(send(call, Retry::Unanswered, self.retries))
+        Box::pin(send(
+            call,
+            Retry::Unanswered,
+            self.retries,
+            json::read_intent,
+        ))
     }
 
     fn payment_intent(
@@ -302,7 +314,7 @@ impl MerchantApi for HttpClient {
             headers: Vec::new(),
             timeout_ms: self.timeout_ms,
         };
-        Box::pin(send(call, Retry::Safe, self.retries))
+        Box::pin(send(call, Retry::Safe, self.retries, json::read_intent))
     }
 }
 

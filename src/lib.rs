@@ -10,6 +10,7 @@ pub mod confirm;
 pub mod events;
 pub mod form;
 mod ids;
+pub mod json;
 pub mod layout;
 pub mod locale;
 pub mod options;

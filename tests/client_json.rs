@@ -1,0 +1,161 @@
+//! Browser tests of the merchant-API client's edges: answers decoded leniently through
+//! the browser's JSON (unknown codes and statuses degrade, nothing panics), request
+//! bodies exactly as serde would write them, and an unreachable server reported as such.
+#![cfg(target_arch = "wasm32")]
+
+use payment_core::api::{
+    Address, BillingDetails, CardInput, CardOptions, ConsentRecord, CreateConfirmationToken,
+    NextAction, PaymentIntentStatus, PaymentMethodData, PaymentMethodOptions, PaymentMethodType,
+    SetupFutureUsage,
+};
+use payment_core::error::{DeclineCode, ErrorCode, ErrorType};
+use payment_core::secret::{CardNumber, Cvc};
+use payment_element::client::{decode, HttpClient, MerchantApi};
+use payment_element::confirm::CallError;
+use payment_element::json;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[wasm_bindgen_test]
+fn a_decline_decodes_with_its_intent() {
+    let body = r#"{"error": {"type": "card_error", "code": "card_declined",
+        "decline_code": "insufficient_funds", "message": "x",
+        "payment_intent": {"id": "pi_1", "client_secret": "pi_1_secret_s",
+            "status": "requires_payment_method", "amount": 1999, "currency": "eur",
+            "last_payment_error": {"type": "card_error", "code": "card_declined",
+                "decline_code": "insufficient_funds", "message": "x"}}}}"#;
+    let Err(CallError::Api {
+        error,
+        payment_intent,
+    }) = decode(402, body, json::read_intent)
+    else {
+        panic!("a decline is an API error");
+    };
+    assert_eq!(error.kind, ErrorType::CardError);
+    assert_eq!(error.decline_code, Some(DeclineCode::InsufficientFunds));
+    let intent = payment_intent.expect("the intent travels with the decline");
+    assert_eq!(intent.status, PaymentIntentStatus::RequiresPaymentMethod);
+    assert_eq!(intent.amount.0, 1999);
+    assert_eq!(intent.client_secret.unwrap().expose(), "pi_1_secret_s");
+    assert_eq!(
+        intent.last_payment_error.unwrap().decline_code,
+        Some(DeclineCode::InsufficientFunds)
+    );
+}
+
+#[wasm_bindgen_test]
+fn a_redirect_decodes_its_next_action() {
+    let body = r#"{"id": "pi_1", "client_secret": "pi_1_secret_s", "status": "requires_action",
+        "amount": 5, "currency": "EUR", "next_action": {"type": "redirect_to_url",
+        "redirect_to_url": {"url": "/test-mode/authenticate/pi_1", "return_url": "/complete"}}}"#;
+    let intent = decode(200, body, json::read_intent).unwrap();
+    assert_eq!(
+        intent.next_action,
+        Some(NextAction::RedirectToUrl {
+            redirect_to_url: payment_core::api::RedirectToUrl {
+                url: "/test-mode/authenticate/pi_1".into(),
+                return_url: "/complete".into(),
+            }
+        })
+    );
+    let body = r#"{"id": "pi_1", "status": "requires_action", "amount": 5, "currency": "eur",
+        "next_action": {"type": "open_the_app", "open_the_app": {}}}"#;
+    let intent = decode(200, body, json::read_intent).unwrap();
+    assert_eq!(intent.next_action, Some(NextAction::Unknown));
+}
+
+#[wasm_bindgen_test]
+fn unknown_or_unreadable_answers_degrade_to_generic() {
+    let Err(CallError::Api { error, .. }) = decode(
+        429,
+        r#"{"error": {"type": "rate_limit_error", "code": "slow_down", "decline_code": "do_not_honor"}}"#,
+        json::read_intent,
+    ) else {
+        panic!("an API error");
+    };
+    assert_eq!(
+        (error.kind, error.code),
+        (ErrorType::Unknown, ErrorCode::Unknown)
+    );
+    assert_eq!(error.decline_code, Some(DeclineCode::Unknown));
+    for (status, body) in [
+        (502, "<html>Bad gateway</html>"),
+        (500, r#"{"error": 7}"#),
+        (200, r#"{"id": "pi_1"}"#),
+        (
+            200,
+            r#"{"id": "pi_1", "status": "succeeded", "amount": 1.5, "currency": "eur"}"#,
+        ),
+        (200, ""),
+    ] {
+        let Err(CallError::Api {
+            error,
+            payment_intent,
+        }) = decode(status, body, json::read_intent)
+        else {
+            panic!("{status} {body} is an error");
+        };
+        assert_eq!(error.code, ErrorCode::Unknown, "{body}");
+        assert!(payment_intent.is_none());
+    }
+    let intent = decode(
+        200,
+        r#"{"id": "pi_1", "status": "brand_new", "amount": 5, "currency": "eur", "extra": 1}"#,
+        json::read_intent,
+    )
+    .unwrap();
+    assert_eq!(intent.status, PaymentIntentStatus::Unknown);
+}
+
+#[wasm_bindgen_test]
+fn the_token_request_is_what_serde_would_send() {
+    let request = CreateConfirmationToken {
+        payment_method_data: Some(PaymentMethodData {
+            kind: PaymentMethodType::Card,
+            card: Some(CardInput {
+                number: CardNumber::new("4242424242424242"),
+                exp_month: 12,
+                exp_year: 2034,
+                cvc: Cvc::new("123"),
+            }),
+            sepa_debit: None,
+            ewallet: None,
+            billing_details: Some(BillingDetails {
+                name: Some("Jenny Rosen".into()),
+                address: Some(Address {
+                    country: Some("DE".into()),
+                    postal_code: Some("10115".into()),
+                    ..Address::default()
+                }),
+                ..BillingDetails::default()
+            }),
+        }),
+        payment_method_options: Some(PaymentMethodOptions {
+            card: Some(CardOptions {
+                cvc: Some(Cvc::new("999")),
+            }),
+        }),
+        setup_future_usage: Some(SetupFutureUsage::OffSession),
+        return_url: Some("https://shop.example/complete".into()),
+        consent: Some(ConsentRecord {
+            text: "Save my card".into(),
+            locale: "en".into(),
+            accepted_at: 1_700_000_000,
+            usage: SetupFutureUsage::OffSession,
+        }),
+        ..CreateConfirmationToken::default()
+    };
+    let ours: serde_json::Value =
+        serde_json::from_str(&json::token_request(&request).unwrap()).unwrap();
+    assert_eq!(ours, serde_json::to_value(&request).unwrap());
+}
+
+#[wasm_bindgen_test]
+async fn an_unreachable_server_is_a_network_error() {
+    let client = HttpClient::new("http://127.0.0.1:9/api").with_retries(0);
+    let answer = client
+        .create_confirm_intent("ctoken_1".into(), "key-1".into())
+        .await;
+    assert_eq!(answer.unwrap_err(), CallError::Network);
+}
