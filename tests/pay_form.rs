@@ -9,10 +9,13 @@ mod fake;
 use common::*;
 use fake::*;
 use leptos::prelude::*;
+use payment_core::api::{CardOptions, CreateConfirmationToken, PaymentMethodOptions};
 use payment_core::error::DeclineCode;
 use payment_core::money::{Currency, Money};
+use payment_core::secret::{ClientSecret, Cvc};
 use payment_element::client::Api;
 use payment_element::confirm::{CallError, Outcome, RedirectPolicy};
+use payment_element::options::PaymentElementOptions;
 use payment_element::{PayForm, PaymentElement};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -321,5 +324,69 @@ async fn a_redirect_goes_to_the_page_and_the_back_button_reopens_the_form() {
     assert_eq!(
         confirms[1].0, "payment_intents/confirm",
         "the same order, not a new one"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_saved_method_token_carries_its_cvc_and_the_session_secret() {
+    let (script, api) = fake();
+    let container: HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    document().body().unwrap().append_child(&container).unwrap();
+    let handle = RwSignal::new(None);
+    let options =
+        options(r#"{"locale": "en", "currency": "eur", "amount": 1999, "mode": "payment"}"#);
+    leptos::mount::mount_to(container.clone(), move || {
+        view! {
+            <PayForm
+                api
+                handle
+                amount=Money::new(1999, Currency::EUR)
+                return_url="http://shop.test/complete"
+                token_request=Callback::new(|_| Ok(CreateConfirmationToken {
+                    payment_method: Some("pm_saved".into()),
+                    payment_method_options: Some(PaymentMethodOptions {
+                        card: Some(CardOptions { cvc: Some(Cvc::new("123")) }),
+                    }),
+                    ..CreateConfirmationToken::default()
+                }))
+                customer_session=Some(ClientSecret::new("cuss_1_secret_z"))
+            >
+                <PaymentElement options on_ready=Callback::new(move |h| handle.set(Some(h))) />
+            </PayForm>
+        }
+    })
+    .forget();
+    settle().await;
+    let button: HtmlButtonElement = container
+        .query_selector(".pe-pay-button")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    // Pay still validates the element first (this element shows only its card form),
+    // then sends what `token_request` built.
+    let m = Mounted {
+        container: container.clone(),
+        options: RwSignal::new(PaymentElementOptions::default()),
+        handle,
+        changes: RwSignal::new(Vec::new()),
+        focus_events: RwSignal::new(Vec::new()),
+    };
+    let c = Checkout {
+        m,
+        navigations: RwSignal::new(Vec::new()),
+        outcomes: RwSignal::new(Vec::new()),
+    };
+    c.fill_card("4242424242424242").await;
+    button.click();
+    until("the token", || script.token_count() == 1).await;
+    let request = script.token_requests.borrow()[0].clone();
+    assert_eq!(request.payment_method.as_deref(), Some("pm_saved"));
+    assert_eq!(
+        request.return_url.as_deref(),
+        Some("http://shop.test/complete")
+    );
+    assert_eq!(
+        *script.bearers.borrow(),
+        [Some("cuss_1_secret_z".to_owned())]
     );
 }

@@ -12,8 +12,9 @@ use crate::locale::{Catalogue, Key, Locale};
 use crate::state::PaymentElementHandle;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use payment_core::api::{CreateConfirmationToken, PaymentMethodData};
+use payment_core::api::CreateConfirmationToken;
 use payment_core::money::Money;
+use payment_core::secret::ClientSecret;
 
 /// A `<form>` holding the Payment Element (its children) and the Pay button; Enter in
 /// a field and clicks on the button both submit through one guard.
@@ -39,10 +40,22 @@ pub fn PayForm(
     /// Told of every finished attempt.
     #[prop(optional)]
     on_outcome: Option<Callback<Outcome>>,
+    /// What to send for a token, from the validated element: by default its new
+    /// payment method. A saved method (with its re-collected CVC) or the save consent
+    /// come in here.
+    #[prop(optional)]
+    token_request: Option<
+        Callback<PaymentElementHandle, Result<CreateConfirmationToken, Field>>,
+    >,
+    /// The customer-session secret, sent as the bearer when the token names a saved
+    /// payment method.
+    #[prop(optional, into)]
+    customer_session: Option<Signal<Option<ClientSecret>>>,
     /// The Payment Element.
     children: Children,
 ) -> impl IntoView {
-    let submitter = StoredValue::new_local(Submitter::<PaymentMethodData>::default());
+    let submitter = StoredValue::new_local(Submitter::<CreateConfirmationToken>::default());
+    let token_request = token_request.unwrap_or_else(|| Callback::new(new_method_request));
     let api = StoredValue::new_local(api);
     let return_url = StoredValue::new(return_url);
     let busy = RwSignal::new(false);
@@ -97,9 +110,10 @@ pub fn PayForm(
         if h.validate_all().is_some() {
             return;
         }
-        let Ok(details) = h.payment_method_data() else {
+        let Ok(mut details) = token_request.run(h) else {
             return;
         };
+        details.return_url = Some(return_url.get_value());
         let Some(attempt) = submitter
             .try_update_value(|s| s.begin(details, new_idempotency_key))
             .flatten()
@@ -114,12 +128,13 @@ pub fn PayForm(
             let token_id = match attempt.token_id.clone() {
                 Some(token_id) => token_id,
                 None => {
-                    let request = CreateConfirmationToken {
-                        payment_method_data: Some(attempt.details.clone()),
-                        return_url: Some(return_url.get_value()),
-                        ..CreateConfirmationToken::default()
-                    };
-                    match api.0.create_confirmation_token(request, None).await {
+                    let bearer = attempt
+                        .details
+                        .payment_method
+                        .as_ref()
+                        .and_then(|_| customer_session.and_then(|s| s.get_untracked()));
+                    let request = attempt.details.clone();
+                    match api.0.create_confirmation_token(request, bearer).await {
                         Ok(token) => token.id,
                         Err(failure) => {
                             submitter.update_value(Submitter::abandon);
@@ -226,6 +241,14 @@ pub fn PayForm(
             </p>
         </form>
     }
+}
+
+/// The token request for the new payment method the element collected.
+fn new_method_request(handle: PaymentElementHandle) -> Result<CreateConfirmationToken, Field> {
+    Ok(CreateConfirmationToken {
+        payment_method_data: Some(handle.payment_method_data()?),
+        ..CreateConfirmationToken::default()
+    })
 }
 
 /// Makes the Payment Element's inputs unusable (or usable again) while a payment is

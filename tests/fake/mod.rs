@@ -21,6 +21,8 @@ pub type Answers = RefCell<VecDeque<Result<PaymentIntent, CallError>>>;
 #[derive(Default)]
 pub struct Script {
     pub token_requests: RefCell<Vec<CreateConfirmationToken>>,
+    /// The bearer secret sent with each token request.
+    pub bearers: RefCell<Vec<Option<String>>>,
     /// `(endpoint, token id, idempotency key)` of each confirm.
     pub confirms: RefCell<Vec<(&'static str, String, String)>>,
     /// `(id, secret)` of each status read.
@@ -102,9 +104,13 @@ impl MerchantApi for FakeApi {
     fn create_confirmation_token(
         &self,
         request: CreateConfirmationToken,
-        _bearer: Option<ClientSecret>,
+        bearer: Option<ClientSecret>,
     ) -> LocalFuture<Result<ConfirmationToken, CallError>> {
         let script = Rc::clone(&self.0);
+        script
+            .bearers
+            .borrow_mut()
+            .push(bearer.map(|b| b.expose().to_owned()));
         script.token_requests.borrow_mut().push(request);
         let n = script.token_count();
         Box::pin(async move {
