@@ -105,8 +105,12 @@ async fn status_is(h: &Harness, status: &str, seconds: u64) -> Outcome {
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    let shown = wait_text(h, ".pe-status", 1, |_| true).await.unwrap_or_default();
-    Err(format!("the return page is not {status} after {seconds} s: {shown:?}"))
+    let shown = wait_text(h, ".pe-status", 1, |_| true)
+        .await
+        .unwrap_or_default();
+    Err(format!(
+        "the return page is not {status} after {seconds} s: {shown:?}"
+    ))
 }
 
 async fn address_has_no_secret(h: &Harness) -> Outcome {
@@ -119,7 +123,10 @@ async fn address_has_no_secret(h: &Harness) -> Outcome {
 }
 
 async fn reload(h: &Harness) -> Outcome {
-    h.browser.refresh().await.map_err(|e| format!("reloading: {e}"))
+    h.browser
+        .refresh()
+        .await
+        .map_err(|e| format!("reloading: {e}"))
 }
 
 async fn success_card(h: &Harness) -> Outcome {
@@ -128,7 +135,10 @@ async fn success_card(h: &Harness) -> Outcome {
     wait_url(h, "/complete").await?;
     status_is(h, "succeeded", 15).await?;
     let message = wait_text(h, ".pe-status-message", 5, |t| !t.is_empty()).await?;
-    ensure!(message == "Payment received. Thank you!", "says {message:?}");
+    ensure!(
+        message == "Payment received. Thank you!",
+        "says {message:?}"
+    );
     address_has_no_secret(h).await?;
     reload(h).await?;
     status_is(h, "succeeded", 15).await?;
@@ -163,7 +173,13 @@ async fn three_d_secure(h: &Harness, number: &str, button: &str, expected: &str)
 #[tokio::test]
 async fn three_d_secure_completed_pays() {
     Harness::run("3ds_complete", |h| async move {
-        let outcome = three_d_secure(&h, "4000000000003220", "Complete authentication", "succeeded").await;
+        let outcome = three_d_secure(
+            &h,
+            "4000000000003220",
+            "Complete authentication",
+            "succeeded",
+        )
+        .await;
         (h, outcome)
     })
     .await;
@@ -201,17 +217,27 @@ async fn declines(h: &Harness) -> Outcome {
     fill_card(h, "4000000000009995").await?;
     pay(h).await?;
     let error = wait_text(h, ".pe-pay-error", 15, |t| !t.is_empty()).await?;
-    ensure!(error == "Your card has insufficient funds.", "says {error:?}");
+    ensure!(
+        error == "Your card has insufficient funds.",
+        "says {error:?}"
+    );
     let number = h.input_labelled("Card number").await?;
     ensure!(
         property(&number, "value").await? == "4000 0000 0000 9995",
         "the card number is kept"
     );
     let cvc = h.input_labelled("Security code").await?;
-    ensure!(property(&cvc, "value").await?.is_empty(), "the CVC is asked again");
+    ensure!(
+        property(&cvc, "value").await?.is_empty(),
+        "the CVC is asked again"
+    );
     let button = h.find(".pe-pay-button").await?;
     ensure!(
-        button.attr("disabled").await.map_err(|e| e.to_string())?.is_none(),
+        button
+            .attr("disabled")
+            .await
+            .map_err(|e| e.to_string())?
+            .is_none(),
         "Pay is usable again"
     );
     // Another card with a wrong CVC: focus lands on the CVC.
@@ -219,7 +245,10 @@ async fn declines(h: &Harness) -> Outcome {
     type_into(h, "Security code", "999").await?;
     pay(h).await?;
     let error = wait_text(h, ".pe-pay-error", 15, |t| t.contains("security code")).await?;
-    ensure!(error == "Your card's security code is incorrect.", "says {error:?}");
+    ensure!(
+        error == "Your card's security code is incorrect.",
+        "says {error:?}"
+    );
     let focused = h
         .browser
         .active_element()
@@ -379,7 +408,11 @@ async fn server_down(h: &mut Harness) -> Outcome {
     }
     let button = h.find(".pe-pay-button").await?;
     ensure!(
-        button.attr("disabled").await.map_err(|e| e.to_string())?.is_none(),
+        button
+            .attr("disabled")
+            .await
+            .map_err(|e| e.to_string())?
+            .is_none(),
         "Pay is usable again"
     );
     // The server is back: the same form pays, once.
