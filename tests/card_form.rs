@@ -219,4 +219,5 @@ async fn complete_details_are_collected_for_submit() {
     assert_eq!(address.country.as_deref(), Some("US"));
     let last = *m.changes.get_untracked().last().unwrap();
     assert!(last.complete && !last.empty);
+    assert_eq!(m.text(".pe-live"), "Payment details complete.");
 }
