@@ -201,6 +201,15 @@ async fn save_method(conn: &mut SqliteConnection, intent: &IntentRow, now: i64) 
     } else {
         "limited"
     };
+    // A method the customer already agreed to keep stays as agreed: paying with it again
+    // without the consent box (a saved method shows none) neither hides it nor erases
+    // the consent record.
+    if intent.consent.is_none()
+        && method.customer_id.as_deref() == Some(customer)
+        && method.allow_redisplay == "always"
+    {
+        return Ok(());
+    }
     // Already saved just so (a saved method used again): nothing to attach.
     if method.customer_id.as_deref() == Some(customer)
         && method.setup_usage.as_deref() == Some(usage)
