@@ -138,6 +138,16 @@ async fn postal_code_shows_only_where_the_country_needs_it() {
             .as_deref(),
         Some("postal-code")
     );
+    assert_eq!(
+        m.field("postal_code").get_attribute("inputmode").as_deref(),
+        Some("numeric")
+    );
+    with_country(&m, "GB");
+    settle().await;
+    assert_eq!(
+        m.field("postal_code").get_attribute("inputmode").as_deref(),
+        Some("text")
+    );
     with_country(&m, "DE");
     settle().await;
     assert!(!m.has_field("postal_code"));

@@ -24,8 +24,9 @@ pub fn InputField(
     placeholder: Key,
     /// The `autocomplete` token.
     autocomplete: &'static str,
-    /// The `inputmode` (which on-screen keyboard).
-    inputmode: &'static str,
+    /// The `inputmode` (which on-screen keyboard); may follow other fields.
+    #[prop(into)]
+    inputmode: Signal<&'static str>,
     /// The input `type`; `text` unless given.
     #[prop(optional)]
     input_type: Option<&'static str>,
