@@ -227,8 +227,11 @@ impl Default for Fields {
     }
 }
 
-/// Checked options: what the components read.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// Checked options: what the components read. Deserialising one checks it, so
+/// `serde_json::from_str::<PaymentElementOptions>` refuses bad options with the
+/// message of [`RawOptions::validate`].
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(try_from = "RawOptions")]
 pub struct PaymentElementOptions {
     /// Layout.
     pub layout: Layout,
@@ -433,6 +436,14 @@ impl RawOptions {
     }
 }
 
+impl TryFrom<RawOptions> for PaymentElementOptions {
+    type Error = OptionsError;
+
+    fn try_from(raw: RawOptions) -> Result<Self, OptionsError> {
+        raw.validate()
+    }
+}
+
 fn layout_kind(option: &str, value: &str) -> Result<LayoutKind, OptionsError> {
     pick(
         option,
@@ -619,6 +630,21 @@ mod tests {
         assert_eq!(
             available_methods(&options),
             [MethodKind::SepaDebit, MethodKind::Card]
+        );
+    }
+
+    #[test]
+    fn deserialising_the_checked_type_validates() {
+        let options: PaymentElementOptions =
+            serde_json::from_str(r#"{"layout": {"type": "tabs"}}"#).unwrap();
+        assert_eq!(options.layout.kind, LayoutKind::Tabs);
+        let error =
+            serde_json::from_str::<PaymentElementOptions>(r#"{"layout": {"type": "grid"}}"#)
+                .unwrap_err()
+                .to_string();
+        assert!(
+            error.starts_with("layout.type must be \"accordion\" or \"tabs\""),
+            "{error}"
         );
     }
 
