@@ -110,13 +110,14 @@ pub fn PaymentElement(
                     .status
                     .set(Some(context.i18n.t(crate::locale::Key::StatusFormComplete)));
             }
+            // Untracked: whatever the page's handler reads must not re-run this effect.
             if let Some(on_change) = on_change {
-                on_change.run(event);
+                untrack(|| on_change.run(event));
             }
         }
     });
     if let Some(on_ready) = on_ready {
-        Effect::new(move |_| on_ready.run(handle));
+        Effect::new(move |_| untrack(|| on_ready.run(handle)));
     }
     let crosses_boundary = move |ev: &web_sys::FocusEvent| {
         let other = ev
