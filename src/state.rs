@@ -210,6 +210,13 @@ impl PaymentElementHandle {
         )
     }
 
+    /// Announces a status message (such as [`Key::StatusProcessing`]) in the element's
+    /// polite live region, in the customer's language.
+    pub fn announce(&self, key: Key) {
+        let message = untrack(|| self.context.i18n.t(key));
+        self.context.status.set(Some(message));
+    }
+
     /// Moves focus to `field`'s input (for [`Field::Method`], to the method chooser).
     pub fn focus(&self, field: Field) {
         let selector = match field {

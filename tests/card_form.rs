@@ -230,4 +230,8 @@ async fn complete_details_are_collected_for_submit() {
     let last = *m.changes.get_untracked().last().unwrap();
     assert!(last.complete && !last.empty);
     assert_eq!(m.text(".pe-live"), "Payment details complete.");
+    m.handle()
+        .announce(payment_element::locale::Key::StatusProcessing);
+    settle().await;
+    assert_eq!(m.text(".pe-live"), "Processing your payment…");
 }

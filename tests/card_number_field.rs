@@ -143,6 +143,10 @@ async fn label_and_autofill_hints_are_real() {
         Some("cc-number")
     );
     assert_eq!(field.get_attribute("inputmode").as_deref(), Some("numeric"));
+    assert_eq!(
+        field.get_attribute("aria-required").as_deref(),
+        Some("true")
+    );
     let described = field.get_attribute("aria-describedby").unwrap();
     assert!(m.find(&format!("#{described}")).is_some());
 }

@@ -110,6 +110,7 @@ pub fn InputField(
                     inputmode=inputmode
                     spellcheck="false"
                     placeholder=move || i18n.t(placeholder)
+                    aria-required="true"
                     aria-invalid=move || error.get().is_some().to_string()
                     aria-describedby=error_id.clone()
                     prop:value=move || value.get()
