@@ -106,7 +106,7 @@ pub fn size_check() -> Result<SizeCheck> {
 }
 
 /// What machine the figures come from.
-fn machine() -> Value {
+fn machine_info() -> Value {
     let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
     let cpu = cpuinfo
         .lines()
@@ -120,10 +120,16 @@ fn machine() -> Value {
         .and_then(|l| l.split_whitespace().next()?.parse().ok())
         .unwrap_or(0);
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    // The machine is shared: how busy it was says how far to trust the timings.
+    let load = std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|l| l.split_whitespace().next().map(str::to_owned))
+        .unwrap_or_default();
     json!({
         "cores": cores,
         "cpu": cpu,
         "memory_gib": (mem_kib as f64 / 1024.0 / 1024.0 * 10.0).round() / 10.0,
+        "load_average_1min": load,
         "chromium": cmd::version_of(crate::setup::CHROMIUM, &["--version"]).unwrap_or_default(),
         "date": cmd::version_of("date", &["-u", "+%Y-%m-%d %H:%M UTC"]).unwrap_or_default(),
     })
@@ -131,10 +137,11 @@ fn machine() -> Value {
 
 fn machine_line(m: &Value) -> String {
     format!(
-        "{} cores ({}), {} GiB, {} — {}",
+        "{} cores ({}), {} GiB, load {}, {} — {}",
         m["cores"],
         m["cpu"].as_str().unwrap_or(""),
         m["memory_gib"],
+        m["load_average_1min"].as_str().unwrap_or("?"),
         m["chromium"].as_str().unwrap_or(""),
         m["date"].as_str().unwrap_or("")
     )
@@ -175,7 +182,7 @@ pub fn run(args: &[String]) -> Result {
     let bench_dir = target_dir().join("bench");
     std::fs::create_dir_all(&bench_dir)
         .map_err(|e| Failure::new(format!("{}: {e}", bench_dir.display())))?;
-    let machine = machine();
+    let machine = machine_info();
     println!("== bench on {}", machine_line(&machine));
 
     // 1. Our transfer size.
@@ -404,7 +411,8 @@ pub fn run(args: &[String]) -> Result {
         Err(why) => table.row(vec!["not measured".to_owned(), why.clone()]),
     }
 
-    println!("\n== results on {}\n", machine_line(&machine));
+    let machine_after = machine_info();
+    println!("\n== results on {}\n", machine_line(&machine_after));
     println!("{}", table.render());
     let mut notes = Vec::new();
     for (page, t) in pages.iter().zip(&timings) {
@@ -451,6 +459,7 @@ pub fn run(args: &[String]) -> Result {
 
     let report = json!({
         "machine": machine,
+        "machine_after": machine_after,
         "runs": options.runs,
         "ours": { "files": assets_json(&ours), "total": sizes_json(ours_total),
                   "start_up_ready": summary_json(starts[0]),

@@ -12,7 +12,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
-/// The flags every run uses (those the project's browser tests use, plus a profile).
+/// The flags every run uses: those of the browser tests (`webdriver.json`); each run
+/// adds a fresh `--user-data-dir`.
 pub const FLAGS: &[&str] = &[
     "--headless",
     "--no-sandbox",
@@ -22,6 +23,7 @@ pub const FLAGS: &[&str] = &[
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    "--disable-dev-shm-usage",
 ];
 
 /// How long one page may take before the run counts as failed.
