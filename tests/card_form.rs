@@ -5,7 +5,7 @@
 mod common;
 
 use common::*;
-use leptos::prelude::GetUntracked;
+use leptos::prelude::{GetUntracked, Update};
 use payment_element::form::Field;
 use wasm_bindgen_test::*;
 
@@ -156,6 +156,45 @@ async fn postal_code_shows_only_where_the_country_needs_it() {
         Some("country")
     );
     assert_eq!(m.label_of("country"), "Country");
+}
+
+#[wasm_bindgen_test]
+async fn countries_are_named_and_ordered_in_the_customers_language() {
+    let m = mount_json(r#"{"locale": "de"}"#);
+    settle().await;
+    with_country(&m, "DE");
+    settle().await;
+    let names: Vec<String> = m
+        .all("[data-field=country] option")
+        .iter()
+        .map(|o| o.text_content().unwrap_or_default())
+        .collect();
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(names, sorted);
+    assert!(names.contains(&"Deutschland".to_owned()));
+    let select: web_sys::HtmlSelectElement = m.field("country").unchecked_into();
+    assert_eq!(select.value(), "DE");
+    m.options.update(|o| {
+        o.locale =
+            payment_element::options::LocaleChoice::Fixed(payment_element::locale::Locale::Id)
+    });
+    settle().await;
+    let select: web_sys::HtmlSelectElement = m.field("country").unchecked_into();
+    assert_eq!(
+        select.value(),
+        "DE",
+        "the choice survives the locale switch"
+    );
+    assert_eq!(
+        select
+            .selected_options()
+            .item(0)
+            .unwrap()
+            .text_content()
+            .as_deref(),
+        Some("Jerman")
+    );
 }
 
 #[wasm_bindgen_test]

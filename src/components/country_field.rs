@@ -31,16 +31,26 @@ pub fn CountryField() -> impl IntoView {
                     country.set(select.value());
                 }
             >
-                {COUNTRIES
-                    .iter()
-                    .map(|(code, _)| {
-                        view! {
-                            <option value=*code prop:selected=move || country.get() == *code>
-                                {move || country_name(code, locale())}
-                            </option>
-                        }
-                    })
-                    .collect_view()}
+                // Ordered by name in the customer's language, so the list reads
+                // alphabetically in German too ("Deutschland" before "Frankreich").
+                {move || {
+                    let locale = locale();
+                    let mut countries: Vec<(&'static str, &'static str)> = COUNTRIES
+                        .iter()
+                        .map(|(code, _)| (*code, country_name(code, locale)))
+                        .collect();
+                    countries.sort_unstable_by_key(|(_, name)| *name);
+                    countries
+                        .into_iter()
+                        .map(|(code, name)| {
+                            view! {
+                                <option value=code prop:selected=move || country.get() == code>
+                                    {name}
+                                </option>
+                            }
+                        })
+                        .collect_view()
+                }}
             </select>
         </div>
     }
