@@ -1,6 +1,6 @@
 //! The billing country select; its value decides whether a postal code is asked for.
 
-use crate::form::{country_name, Field, COUNTRIES};
+use crate::form::{countries_by_name, country_name, Field};
 use crate::ids;
 use crate::locale::Key;
 use crate::state::ElementContext;
@@ -35,17 +35,11 @@ pub fn CountryField() -> impl IntoView {
                 // alphabetically in German too ("Deutschland" before "Frankreich").
                 {move || {
                     let locale = locale();
-                    let mut countries: Vec<(&'static str, &'static str)> = COUNTRIES
-                        .iter()
-                        .map(|(code, _)| (*code, country_name(code, locale)))
-                        .collect();
-                    countries.sort_unstable_by_key(|(_, name)| *name);
-                    countries
-                        .into_iter()
-                        .map(|(code, name)| {
+                    countries_by_name(locale)
+                        .map(|code| {
                             view! {
                                 <option value=code prop:selected=move || country.get() == code>
-                                    {name}
+                                    {country_name(code, locale)}
                                 </option>
                             }
                         })
