@@ -6,7 +6,6 @@ use super::http::{Routes, Server};
 use crate::cmd::{Failure, Result};
 use crate::setup::CHROMIUM;
 use serde_json::Value;
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::Receiver;
@@ -173,7 +172,8 @@ fn one_run(url: &str, profile: &Path, results: &Receiver<String>, run: usize) ->
     outcome
 }
 
-/// A headless Chromium in its own process group, killed with its children when dropped.
+/// A headless Chromium, stopped with its children when dropped. It stays in our process
+/// group, so that Ctrl-C on the bench reaches it too.
 struct Browser {
     child: Child,
 }
@@ -187,7 +187,6 @@ impl Browser {
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
-            .process_group(0)
             .spawn()
             .map_err(|e| Failure::new(format!("cannot start {CHROMIUM}: {e}")))?;
         Ok(Browser { child })
@@ -196,13 +195,20 @@ impl Browser {
 
 impl Drop for Browser {
     fn drop(&mut self) {
-        // The group id is the browser's pid: this reaches its renderer and GPU processes
-        // and nothing else.
-        let group = format!("-{}", self.child.id());
+        // SIGTERM lets the browser take its renderer and GPU processes down with it;
+        // SIGKILL if it has not gone within a few seconds.
+        let pid = self.child.id().to_string();
         let _ = Command::new("kill")
-            .args(["-KILL", "--", &group])
+            .args(["-TERM", &pid])
             .stderr(Stdio::null())
             .status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
