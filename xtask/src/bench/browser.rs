@@ -39,6 +39,10 @@ pub struct Page {
 pub struct Runs {
     /// Navigation start → ready (ours) or → script evaluated (anchors), ms.
     pub start: Vec<f64>,
+    /// Navigation start → last byte of the main file (our wasm, the anchor's script), ms.
+    pub loaded: Vec<f64>,
+    /// Last byte of the main file → ready / evaluated, per run: the page's own work.
+    pub after_load: Vec<f64>,
     /// Navigation start → the widget's `ready` DOM event, in the runs that saw one, ms.
     pub ready_event: Vec<f64>,
     /// Per-keystroke times by field (ours only), ms.
@@ -61,12 +65,19 @@ pub fn routes(dist: &Path, anchors_out: &Path, anchor_names: &[&str]) -> Result<
     if ours == index {
         return Err(Failure::new("dist/index.html has no <head>"));
     }
-    let mut generated = vec![
+    let mut generated =
+        vec![
         ("ours.html".to_owned(), ours),
         (
             "probe.js".to_owned(),
             include_str!("pages/probe.js").to_owned(),
         ),
+        (
+            "warm.html".to_owned(),
+            "<!doctype html>\n<title>warm-up</title>\n<script src=\"/__bench/warm.js\"></script>\n"
+                .to_owned(),
+        ),
+        ("warm.js".to_owned(), include_str!("pages/warm.js").to_owned()),
         (
             "anchor-probe.js".to_owned(),
             include_str!("pages/anchor-probe.js").to_owned(),
@@ -92,7 +103,12 @@ pub fn measure(routes: Routes, pages: &[Page], runs: usize, scratch: &Path) -> R
     let mut all: Vec<Runs> = pages.iter().map(|_| Runs::default()).collect();
     for run in 0..runs {
         for (page, out) in pages.iter().zip(all.iter_mut()) {
-            let url = format!("http://{}/__bench/{}?run={run}", server.addr, page.path);
+            // The warm-up page passes the browser on to the measured page (`next` is
+            // a path with its own query, percent-encoded).
+            let url = format!(
+                "http://{}/__bench/warm.html?next=%2F__bench%2F{}%3Frun%3D{run}",
+                server.addr, page.path
+            );
             let profile = scratch.join(format!("profile-{}-{run}", page.key));
             match one_run(&url, &profile, &results, run) {
                 Ok(value) => record(&value, out),
@@ -114,12 +130,19 @@ fn record(value: &Value, out: &mut Runs) {
         out.errors.push(error.to_owned());
         return;
     }
-    if let Some(t) = value
+    let start = value
         .get("ready")
         .or_else(|| value.get("evaluated"))
-        .and_then(Value::as_f64)
-    {
+        .and_then(Value::as_f64);
+    let loaded = value.get("loaded").and_then(Value::as_f64);
+    if let Some(t) = start {
         out.start.push(t);
+    }
+    if let Some(t) = loaded {
+        out.loaded.push(t);
+    }
+    if let (Some(start), Some(loaded)) = (start, loaded) {
+        out.after_load.push(start - loaded);
     }
     if let Some(t) = value.get("ready_event").and_then(Value::as_f64) {
         out.ready_event.push(t);
@@ -227,7 +250,7 @@ mod tests {
     #[test]
     fn records_start_and_pools_keystrokes() {
         let mut runs = Runs::default();
-        let first = json!({"run": "0", "ready": 120.5, "ready_event": 121.0, "typed": {
+        let first = json!({"run": "0", "ready": 120.5, "loaded": 80.0, "ready_event": 121.0, "typed": {
             "number": {"samples": [0.5, 0.25], "value": "42"}}});
         let second = json!({"run": "1", "ready": 130.0, "typed": {
             "number": {"samples": [0.75], "value": "424"}}});
@@ -236,6 +259,8 @@ mod tests {
         record(&json!({"error": "boom"}), &mut runs);
         assert_eq!(runs.start, vec![120.5, 130.0]);
         assert_eq!(runs.ready_event, vec![121.0]);
+        assert_eq!(runs.loaded, vec![80.0]);
+        assert_eq!(runs.after_load, vec![40.5]);
         assert_eq!(
             runs.typing,
             vec![("number".to_owned(), vec![0.5, 0.25, 0.75])]
