@@ -5,12 +5,15 @@
 
 pub mod appearance;
 pub mod components;
+pub mod customer_api;
 pub mod events;
 pub mod form;
 mod ids;
 pub mod layout;
 pub mod locale;
 pub mod options;
+pub mod saved_methods;
+pub mod saved_state;
 pub mod state;
 
 use leptos::prelude::*;

@@ -43,6 +43,14 @@ pub struct RawOptions {
     pub fields: Option<RawFields>,
     /// The merchant, named in the SEPA mandate.
     pub business: Option<RawBusiness>,
+    /// The customer session's secret: show the customer's saved methods.
+    pub customer_session_client_secret: Option<String>,
+    /// The session's `components.payment_element.features`, as the server sent them.
+    pub customer_session_features: Option<payment_core::api::PaymentElementFeatures>,
+    /// `{card: {require_cvc_recollection}}`.
+    pub payment_method_options: Option<crate::saved_methods::RawPaymentMethodOptions>,
+    /// `{hideExpired}`.
+    pub saved_payment_methods: Option<crate::saved_methods::RawSavedPaymentMethods>,
 }
 
 /// `layout`: a type name or an object.
@@ -255,6 +263,8 @@ pub struct PaymentElementOptions {
     pub fields: Fields,
     /// The merchant's name for the SEPA mandate.
     pub business_name: Option<String>,
+    /// Saved methods and saving.
+    pub saved: crate::saved_methods::SavedMethodsOptions,
 }
 
 fn fail<T>(message: impl Into<String>) -> Result<T, OptionsError> {
@@ -417,6 +427,13 @@ impl RawOptions {
             .business
             .and_then(|b| b.name)
             .filter(|n| !n.trim().is_empty());
+
+        options.saved = crate::saved_methods::SavedMethodsOptions::from_raw(
+            self.customer_session_client_secret,
+            self.customer_session_features,
+            self.payment_method_options,
+            self.saved_payment_methods,
+        )?;
 
         if available_methods(&options).is_empty() {
             let currency = options
