@@ -1,9 +1,10 @@
 //! The events a Payment Element reports to the page, shaped like Stripe's.
 
 use crate::components::types::MethodKind;
+use payment_core::api::SavedPaymentMethod;
 
 /// `change`: sent when the completeness, emptiness or method of the form changes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ChangeEvent {
     /// Every shown field is valid: the details can be submitted.
     pub complete: bool,
@@ -14,8 +15,19 @@ pub struct ChangeEvent {
 }
 
 /// The `value` of a change event.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ChangeValue {
     /// The method (`"card"`, `"sepa_debit"`, `"ewallet"`).
     pub kind: Option<MethodKind>,
+    /// `value.payment_method`: the chosen saved method's id.
+    pub payment_method: Option<String>,
+    /// `value.savePaymentMethod`: the consent box is ticked.
+    pub save_payment_method: bool,
+}
+
+/// `savedpaymentmethodremove`: the customer removed a saved method.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SavedPaymentMethodRemoveEvent {
+    /// The method removed.
+    pub payment_method: SavedPaymentMethod,
 }

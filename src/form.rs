@@ -579,13 +579,32 @@ pub const COUNTRIES: &[(&str, [&str; 3])] = &[
     ),
 ];
 
-/// The name of `country` in `locale`.
-pub fn country_name(country: &str, locale: Locale) -> &'static str {
-    let column = match locale {
+/// [`COUNTRIES`] indexes in alphabetical order of their names, per locale (en, de, id):
+/// data rather than a sort at run time, which would cost wasm size.
+const COUNTRY_ORDER: [[u8; 16]; 3] = [
+    [1, 0, 2, 3, 7, 5, 9, 10, 11, 12, 13, 14, 6, 4, 8, 15],
+    [1, 2, 5, 7, 9, 10, 11, 3, 12, 0, 13, 4, 14, 6, 15, 8],
+    [15, 1, 0, 12, 2, 13, 9, 8, 10, 11, 5, 3, 7, 14, 6, 4],
+];
+
+/// The offered country codes, ordered by their names in `locale`.
+pub fn countries_by_name(locale: Locale) -> impl Iterator<Item = &'static str> {
+    COUNTRY_ORDER[locale_column(locale)]
+        .iter()
+        .map(|&i| COUNTRIES[usize::from(i)].0)
+}
+
+fn locale_column(locale: Locale) -> usize {
+    match locale {
         Locale::En => 0,
         Locale::De => 1,
         Locale::Id => 2,
-    };
+    }
+}
+
+/// The name of `country` in `locale`.
+pub fn country_name(country: &str, locale: Locale) -> &'static str {
+    let column = locale_column(locale);
     COUNTRIES
         .iter()
         .find(|(code, _)| *code == country)
@@ -893,6 +912,15 @@ mod tests {
             assert!(names.iter().all(|n| !n.is_empty()), "{code}");
         }
         assert_eq!(country_name("DE", Locale::De), "Deutschland");
+        for locale in Locale::ALL {
+            let names: Vec<String> = countries_by_name(locale)
+                .map(|code| country_name(code, locale).replace('Ö', "O"))
+                .collect();
+            let mut sorted = names.clone();
+            sorted.sort();
+            assert_eq!(names, sorted, "{locale:?}");
+            assert_eq!(names.len(), COUNTRIES.len());
+        }
         assert_eq!(default_country("de-AT"), "AT");
         assert_eq!(default_country("de"), "DE");
         assert_eq!(default_country("en-US"), "US");

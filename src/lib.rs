@@ -7,6 +7,7 @@ pub mod appearance;
 pub mod client;
 pub mod components;
 pub mod confirm;
+pub mod customer_api;
 pub mod events;
 pub mod form;
 mod ids;
@@ -15,6 +16,8 @@ pub mod layout;
 pub mod locale;
 pub mod options;
 pub mod return_page;
+pub mod saved_methods;
+pub mod saved_state;
 pub mod state;
 
 use leptos::prelude::*;

@@ -107,6 +107,20 @@ catalogue! {
     MethodCard "method_card" { "Card", "Karte", "Kartu" }
     MethodSepaDebit "method_sepa_debit" { "SEPA Direct Debit", "SEPA-Lastschrift", "Debit Langsung SEPA" }
     MethodEwallet "method_ewallet" { "E-wallet", "E-Wallet", "E-wallet" }
+    // Saved payment methods and the save-for-future-use consent (src/saved_methods.rs).
+    SavedMethods "saved_methods" { "Saved payment methods", "Gespeicherte Zahlungsmethoden", "Metode pembayaran tersimpan" }
+    NewPaymentMethod "new_payment_method" { "New payment method", "Neue Zahlungsmethode", "Metode pembayaran baru" }
+    ShowMore "show_more" { "Show more", "Mehr anzeigen", "Tampilkan lebih banyak" }
+    SavedExpires "saved_expires" { "Expires {date}", "Gültig bis {date}", "Berlaku hingga {date}" }
+    SavedExpired "saved_expired" { "Expired", "Abgelaufen", "Kedaluwarsa" }
+    SavedRemove "saved_remove" { "Remove", "Entfernen", "Hapus" }
+    SavedRemoveLabel "saved_remove_label" { "Remove {method}", "{method} entfernen", "Hapus {method}" }
+    SavedRemoveConfirm "saved_remove_confirm" { "Remove {method}?", "{method} entfernen?", "Hapus {method}?" }
+    SavedRemoveCancel "saved_remove_cancel" { "Cancel", "Abbrechen", "Batal" }
+    SavedRemoveFailed "saved_remove_failed" { "This payment method could not be removed. Please try again.", "Diese Zahlungsmethode konnte nicht entfernt werden. Bitte versuchen Sie es erneut.", "Metode pembayaran ini tidak dapat dihapus. Silakan coba lagi." }
+    SavedRemoved "saved_removed" { "{method} removed.", "{method} entfernt.", "{method} dihapus." }
+    SavedCvc "saved_cvc" { "Security code for {method}", "Sicherheitscode für {method}", "Kode keamanan untuk {method}" }
+    SaveConsent "save_consent" { "Save my payment details with {business} for future purchases", "Meine Zahlungsdaten bei {business} für zukünftige Einkäufe speichern", "Simpan detail pembayaran saya di {business} untuk pembelian berikutnya" }
     // Placeholders.
     CardNumberPlaceholder "card_number_placeholder" { "1234 1234 1234 1234", "1234 1234 1234 1234", "1234 1234 1234 1234" }
     ExpiryPlaceholder "expiry_placeholder" { "MM / YY", "MM / JJ", "BB / TT" }

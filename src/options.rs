@@ -43,6 +43,14 @@ pub struct RawOptions {
     pub fields: Option<RawFields>,
     /// The merchant, named in the SEPA mandate.
     pub business: Option<RawBusiness>,
+    /// The customer session's secret: show the customer's saved methods.
+    pub customer_session_client_secret: Option<String>,
+    /// The session's `components.payment_element.features`, as the server sent them.
+    pub customer_session_features: Option<payment_core::api::PaymentElementFeatures>,
+    /// `{card: {require_cvc_recollection}}`.
+    pub payment_method_options: Option<crate::saved_methods::RawPaymentMethodOptions>,
+    /// `{hideExpired}`.
+    pub saved_payment_methods: Option<crate::saved_methods::RawSavedPaymentMethods>,
 }
 
 /// `layout`: a type name or an object.
@@ -227,8 +235,11 @@ impl Default for Fields {
     }
 }
 
-/// Checked options: what the components read.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// Checked options: what the components read. Deserialising one checks it, so
+/// `serde_json::from_str::<PaymentElementOptions>` refuses bad options with the
+/// message of [`RawOptions::validate`].
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(try_from = "RawOptions")]
 pub struct PaymentElementOptions {
     /// Layout.
     pub layout: Layout,
@@ -252,6 +263,8 @@ pub struct PaymentElementOptions {
     pub fields: Fields,
     /// The merchant's name for the SEPA mandate.
     pub business_name: Option<String>,
+    /// Saved methods and saving.
+    pub saved: crate::saved_methods::SavedMethodsOptions,
 }
 
 fn fail<T>(message: impl Into<String>) -> Result<T, OptionsError> {
@@ -415,6 +428,13 @@ impl RawOptions {
             .and_then(|b| b.name)
             .filter(|n| !n.trim().is_empty());
 
+        options.saved = crate::saved_methods::SavedMethodsOptions::from_raw(
+            self.customer_session_client_secret,
+            self.customer_session_features,
+            self.payment_method_options,
+            self.saved_payment_methods,
+        )?;
+
         if available_methods(&options).is_empty() {
             let currency = options
                 .currency
@@ -430,6 +450,14 @@ impl RawOptions {
             );
         }
         Ok(options)
+    }
+}
+
+impl TryFrom<RawOptions> for PaymentElementOptions {
+    type Error = OptionsError;
+
+    fn try_from(raw: RawOptions) -> Result<Self, OptionsError> {
+        raw.validate()
     }
 }
 
@@ -619,6 +647,21 @@ mod tests {
         assert_eq!(
             available_methods(&options),
             [MethodKind::SepaDebit, MethodKind::Card]
+        );
+    }
+
+    #[test]
+    fn deserialising_the_checked_type_validates() {
+        let options: PaymentElementOptions =
+            serde_json::from_str(r#"{"layout": {"type": "tabs"}}"#).unwrap();
+        assert_eq!(options.layout.kind, LayoutKind::Tabs);
+        let error =
+            serde_json::from_str::<PaymentElementOptions>(r#"{"layout": {"type": "grid"}}"#)
+                .unwrap_err()
+                .to_string();
+        assert!(
+            error.starts_with("layout.type must be \"accordion\" or \"tabs\""),
+            "{error}"
         );
     }
 

@@ -6,9 +6,11 @@ use crate::components::types::MethodKind;
 use crate::form::{self, Field, FormValues, Stage};
 use crate::locale::{Catalogue, Key};
 use crate::options::PaymentElementOptions;
+use crate::saved_methods::{self, PaymentChoice};
 use leptos::prelude::*;
-use payment_core::api::{EwalletChannel, PaymentMethodData};
+use payment_core::api::{CreateConfirmationToken, EwalletChannel, PaymentMethodData};
 use payment_core::card::YearMonth;
+use payment_core::secret::{ClientSecret, Cvc};
 
 /// What the customer typed and how far they got: small `Copy` signals, shared through
 /// context with the fields.
@@ -141,6 +143,8 @@ pub struct ElementContext {
     pub today: YearMonth,
     /// The latest status for the live region.
     pub status: RwSignal<Option<String>>,
+    /// Saved methods and the consent box.
+    pub saved: crate::saved_state::SavedState,
 }
 
 impl ElementContext {
@@ -179,6 +183,9 @@ impl PaymentElementHandle {
     /// [`Field::Method`] means no payment method is chosen yet.
     pub fn validate_all(&self) -> Option<Field> {
         let state = self.context.state;
+        if let Some(invalid) = self.validate_saved() {
+            return invalid;
+        }
         state.submitted.set(true);
         let invalid = match self.method() {
             None => Some(Field::Method),
@@ -208,6 +215,80 @@ impl PaymentElementHandle {
             &self.context.state.values_untracked(),
             self.context.today,
         )
+    }
+
+    /// With a saved method chosen: shows the CVC's error and returns the field when it
+    /// needs one; `None` when the new-method form is chosen.
+    fn validate_saved(&self) -> Option<Option<Field>> {
+        let saved = self.context.saved;
+        saved.chosen_untracked()?;
+        saved.cvc_stage.set(Stage::Submitted);
+        let require = self
+            .context
+            .options
+            .with_untracked(|o| o.saved.require_cvc_recollection);
+        let invalid = untrack(|| saved.cvc_error(require, None)).map(|_| Field::Cvc);
+        if let Some(field) = invalid {
+            self.focus(field);
+        }
+        Some(invalid)
+    }
+
+    /// The body of `POST /api/confirmation_tokens` for what the customer chose: a saved
+    /// method's id (with its re-collected CVC), or the new details (with
+    /// `setup_future_usage` and the consent record when the box is ticked). Call
+    /// [`Self::validate_all`] first to show errors; this only collects, or names the first
+    /// invalid field. Send it with [`Self::customer_session_secret`] as the bearer.
+    pub fn confirmation_token_request(
+        &self,
+        return_url: Option<String>,
+    ) -> Result<CreateConfirmationToken, Field> {
+        let context = self.context;
+        let saved = context.saved;
+        let choice = if let Some(method) = saved.chosen_untracked() {
+            let require = context
+                .options
+                .with_untracked(|o| o.saved.require_cvc_recollection);
+            let needs = saved_methods::needs_cvc(&method, require);
+            if needs && untrack(|| saved.cvc_error(require, Some(Stage::Submitted))).is_some() {
+                return Err(Field::Cvc);
+            }
+            PaymentChoice::Saved {
+                id: method.id,
+                cvc: needs.then(|| Cvc::new(saved.cvc.get_untracked())),
+            }
+        } else {
+            let data = self.payment_method_data()?;
+            let (usage, business) = context
+                .options
+                .with_untracked(|o| (o.saved.save_usage(o.mode), o.business_name.clone()));
+            let saveable = self.method().is_some_and(saved_methods::can_be_saved);
+            let consent = match (usage, saved.consent_at.get_untracked()) {
+                (Some(usage), Some(at)) if saveable => Some(context.i18n.0.with_untracked(|c| {
+                    saved_methods::consent_record(c, business.as_deref(), at, usage)
+                })),
+                _ => None,
+            };
+            PaymentChoice::New { data, consent }
+        };
+        Ok(saved_methods::confirmation_token_request(
+            choice, return_url,
+        ))
+    }
+
+    /// The customer session's secret, to send as `Authorization: Bearer` with the token
+    /// request (a saved method needs it, and a saved new method is attached to its customer).
+    pub fn customer_session_secret(&self) -> Option<ClientSecret> {
+        self.context
+            .options
+            .with_untracked(|o| o.saved.client_secret.clone())
+    }
+
+    /// Announces a status message (such as [`Key::StatusProcessing`]) in the element's
+    /// polite live region, in the customer's language.
+    pub fn announce(&self, key: Key) {
+        let message = untrack(|| self.context.i18n.t(key));
+        self.context.status.set(Some(message));
     }
 
     /// Moves focus to `field`'s input (for [`Field::Method`], to the method chooser).

@@ -157,12 +157,12 @@ async fn ready_change_focus_and_blur_events() {
     );
     type_text(&m.field("number"), "4");
     settle().await;
-    let first = m.changes.get_untracked()[0];
+    let first = m.changes.get_untracked()[0].clone();
     assert!(!first.empty && !first.complete);
     assert_eq!(first.value.kind.map(|k| k.as_str()), Some("card"));
     m.all("[role=radio]")[1].click();
     settle().await;
-    let last = *m.changes.get_untracked().last().unwrap();
+    let last = m.changes.get_untracked().last().unwrap().clone();
     assert_eq!(last.value.kind.map(|k| k.as_str()), Some("sepa_debit"));
     assert!(last.empty);
 
@@ -183,3 +183,27 @@ async fn ready_change_focus_and_blur_events() {
 }
 
 use wasm_bindgen::JsCast;
+
+#[wasm_bindgen_test]
+async fn ready_fires_once_even_if_its_handler_reads_signals() {
+    // Regression: the handler ran inside a tracking effect, so any signal it read
+    // re-fired `ready` whenever that signal changed.
+    let container: web_sys::HtmlElement =
+        document().create_element("div").unwrap().unchecked_into();
+    document().body().unwrap().append_child(&container).unwrap();
+    let page_state = RwSignal::new(0);
+    let readies = RwSignal::new(0);
+    leptos::mount::mount_to(container, move || {
+        view! {
+            <payment_element::PaymentElement on_ready=Callback::new(move |_| {
+                let _ = page_state.get();
+                readies.update(|n| *n += 1);
+            }) />
+        }
+    })
+    .forget();
+    settle().await;
+    page_state.set(1);
+    settle().await;
+    assert_eq!(readies.get_untracked(), 1);
+}

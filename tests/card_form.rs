@@ -5,7 +5,7 @@
 mod common;
 
 use common::*;
-use leptos::prelude::GetUntracked;
+use leptos::prelude::{GetUntracked, Update};
 use payment_element::form::Field;
 use wasm_bindgen_test::*;
 
@@ -138,6 +138,16 @@ async fn postal_code_shows_only_where_the_country_needs_it() {
             .as_deref(),
         Some("postal-code")
     );
+    assert_eq!(
+        m.field("postal_code").get_attribute("inputmode").as_deref(),
+        Some("numeric")
+    );
+    with_country(&m, "GB");
+    settle().await;
+    assert_eq!(
+        m.field("postal_code").get_attribute("inputmode").as_deref(),
+        Some("text")
+    );
     with_country(&m, "DE");
     settle().await;
     assert!(!m.has_field("postal_code"));
@@ -146,6 +156,46 @@ async fn postal_code_shows_only_where_the_country_needs_it() {
         Some("country")
     );
     assert_eq!(m.label_of("country"), "Country");
+}
+
+#[wasm_bindgen_test]
+async fn countries_are_named_and_ordered_in_the_customers_language() {
+    let m = mount_json(r#"{"locale": "de"}"#);
+    settle().await;
+    with_country(&m, "DE");
+    settle().await;
+    let names: Vec<String> = m
+        .all("[data-field=country] option")
+        .iter()
+        .map(|o| o.text_content().unwrap_or_default())
+        .collect();
+    // As a German reader sorts: Ö with O ("Österreich" after "Niederlande").
+    let mut sorted = names.clone();
+    sorted.sort_by_key(|n| n.replace('Ö', "O"));
+    assert_eq!(names, sorted);
+    assert_eq!(names[2], "Deutschland");
+    let select: web_sys::HtmlSelectElement = m.field("country").unchecked_into();
+    assert_eq!(select.value(), "DE");
+    m.options.update(|o| {
+        o.locale =
+            payment_element::options::LocaleChoice::Fixed(payment_element::locale::Locale::Id)
+    });
+    settle().await;
+    let select: web_sys::HtmlSelectElement = m.field("country").unchecked_into();
+    assert_eq!(
+        select.value(),
+        "DE",
+        "the choice survives the locale switch"
+    );
+    assert_eq!(
+        select
+            .selected_options()
+            .item(0)
+            .unwrap()
+            .text_content()
+            .as_deref(),
+        Some("Jerman")
+    );
 }
 
 #[wasm_bindgen_test]
@@ -217,6 +267,11 @@ async fn complete_details_are_collected_for_submit() {
     let address = data.billing_details.unwrap().address.unwrap();
     assert_eq!(address.postal_code.as_deref(), Some("94103"));
     assert_eq!(address.country.as_deref(), Some("US"));
-    let last = *m.changes.get_untracked().last().unwrap();
+    let last = m.changes.get_untracked().last().unwrap().clone();
     assert!(last.complete && !last.empty);
+    assert_eq!(m.text(".pe-live"), "Payment details complete.");
+    m.handle()
+        .announce(payment_element::locale::Key::StatusProcessing);
+    settle().await;
+    assert_eq!(m.text(".pe-live"), "Processing your payment…");
 }

@@ -113,6 +113,26 @@ async fn the_caret_stays_after_the_same_digit_when_spaces_move() {
 }
 
 #[wasm_bindgen_test]
+async fn backspace_in_the_middle_regroups_and_keeps_the_caret() {
+    let m = card_element();
+    settle().await;
+    let field = m.field("number");
+    type_text(&field, "424242424242");
+    settle().await;
+    assert_eq!(field.value(), "4242 4242 4242");
+    // Caret after the fifth digit ("4242 4|242 4242"), then Backspace.
+    field.set_selection_range(6, 6).unwrap();
+    backspace(&field);
+    settle().await;
+    assert_eq!(field.value(), "4242 2424 242");
+    assert_eq!(field.selection_start().unwrap(), Some(4));
+    backspace(&field);
+    settle().await;
+    assert_eq!(field.value(), "4242 4242 42");
+    assert_eq!(field.selection_start().unwrap(), Some(3));
+}
+
+#[wasm_bindgen_test]
 async fn label_and_autofill_hints_are_real() {
     let m = card_element();
     settle().await;
@@ -123,6 +143,10 @@ async fn label_and_autofill_hints_are_real() {
         Some("cc-number")
     );
     assert_eq!(field.get_attribute("inputmode").as_deref(), Some("numeric"));
+    assert_eq!(
+        field.get_attribute("aria-required").as_deref(),
+        Some("true")
+    );
     let described = field.get_attribute("aria-describedby").unwrap();
     assert!(m.find(&format!("#{described}")).is_some());
 }

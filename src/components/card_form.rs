@@ -34,6 +34,15 @@ pub fn CardForm() -> impl IntoView {
         let end = formatted.len();
         (formatted, end)
     });
+    // US ZIP codes are digits; Canadian and British codes mix letters in.
+    let country = state.country;
+    let postal_keyboard = Signal::derive(move || {
+        if country.with(|c| c == "US") {
+            "numeric"
+        } else {
+            "text"
+        }
+    });
     // After the CVC, the next field the customer still has to fill in.
     let after_cvc = move || {
         if shows(Field::Name) {
@@ -95,7 +104,7 @@ pub fn CardForm() -> impl IntoView {
                                     label=Key::PostalCode
                                     placeholder=Key::PostalCodePlaceholder
                                     autocomplete="postal-code"
-                                    inputmode="text"
+                                    inputmode=postal_keyboard
                                 />
                             }
                         })

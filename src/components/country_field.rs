@@ -1,6 +1,6 @@
 //! The billing country select; its value decides whether a postal code is asked for.
 
-use crate::form::{country_name, Field, COUNTRIES};
+use crate::form::{countries_by_name, country_name, Field};
 use crate::ids;
 use crate::locale::Key;
 use crate::state::ElementContext;
@@ -31,16 +31,20 @@ pub fn CountryField() -> impl IntoView {
                     country.set(select.value());
                 }
             >
-                {COUNTRIES
-                    .iter()
-                    .map(|(code, _)| {
-                        view! {
-                            <option value=*code prop:selected=move || country.get() == *code>
-                                {move || country_name(code, locale())}
-                            </option>
-                        }
-                    })
-                    .collect_view()}
+                // Ordered by name in the customer's language, so the list reads
+                // alphabetically in German too ("Deutschland" before "Frankreich").
+                {move || {
+                    let locale = locale();
+                    countries_by_name(locale)
+                        .map(|code| {
+                            view! {
+                                <option value=code prop:selected=move || country.get() == code>
+                                    {country_name(code, locale)}
+                                </option>
+                            }
+                        })
+                        .collect_view()
+                }}
             </select>
         </div>
     }

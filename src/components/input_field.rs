@@ -24,8 +24,9 @@ pub fn InputField(
     placeholder: Key,
     /// The `autocomplete` token.
     autocomplete: &'static str,
-    /// The `inputmode` (which on-screen keyboard).
-    inputmode: &'static str,
+    /// The `inputmode` (which on-screen keyboard); may follow other fields.
+    #[prop(into)]
+    inputmode: Signal<&'static str>,
     /// The input `type`; `text` unless given.
     #[prop(optional)]
     input_type: Option<&'static str>,
@@ -109,6 +110,7 @@ pub fn InputField(
                     inputmode=inputmode
                     spellcheck="false"
                     placeholder=move || i18n.t(placeholder)
+                    aria-required="true"
                     aria-invalid=move || error.get().is_some().to_string()
                     aria-describedby=error_id.clone()
                     prop:value=move || value.get()

@@ -40,22 +40,22 @@ pub fn PayForm(
     /// Told of every finished attempt.
     #[prop(optional)]
     on_outcome: Option<Callback<Outcome>>,
-    /// What to send for a token, from the validated element: by default its new
-    /// payment method. A saved method (with its re-collected CVC) or the save consent
-    /// come in here.
+    /// What to send for a token, from the validated element: by default what the
+    /// customer chose in it (a saved method with its re-collected CVC, or the new
+    /// details with the save consent).
     #[prop(optional)]
     token_request: Option<
         Callback<PaymentElementHandle, Result<CreateConfirmationToken, Field>>,
     >,
-    /// The customer-session secret, sent as the bearer when the token names a saved
-    /// payment method.
+    /// The customer-session secret sent as the bearer with the token request; by default
+    /// the one the element's options carry.
     #[prop(optional, into)]
     customer_session: Option<Signal<Option<ClientSecret>>>,
     /// The Payment Element.
     children: Children,
 ) -> impl IntoView {
     let submitter = StoredValue::new_local(Submitter::<CreateConfirmationToken>::default());
-    let token_request = token_request.unwrap_or_else(|| Callback::new(new_method_request));
+    let token_request = token_request.unwrap_or_else(|| Callback::new(element_request));
     let api = StoredValue::new_local(api);
     let return_url = StoredValue::new(return_url);
     let busy = RwSignal::new(false);
@@ -91,6 +91,7 @@ pub fn PayForm(
         if let Some(h) = handle.get_untracked() {
             if feedback.clear_cvc {
                 h.context.state.text(Field::Cvc).set(String::new());
+                h.context.saved.cvc.set(String::new());
             }
             if let Some(field) = feedback.focus {
                 h.focus(field);
@@ -128,11 +129,9 @@ pub fn PayForm(
             let token_id = match attempt.token_id.clone() {
                 Some(token_id) => token_id,
                 None => {
-                    let bearer = attempt
-                        .details
-                        .payment_method
-                        .as_ref()
-                        .and_then(|_| customer_session.and_then(|s| s.get_untracked()));
+                    let bearer = customer_session
+                        .and_then(|s| s.get_untracked())
+                        .or_else(|| h.customer_session_secret());
                     let request = attempt.details.clone();
                     match api.0.create_confirmation_token(request, bearer).await {
                         Ok(token) => token.id,
@@ -243,12 +242,9 @@ pub fn PayForm(
     }
 }
 
-/// The token request for the new payment method the element collected.
-fn new_method_request(handle: PaymentElementHandle) -> Result<CreateConfirmationToken, Field> {
-    Ok(CreateConfirmationToken {
-        payment_method_data: Some(handle.payment_method_data()?),
-        ..CreateConfirmationToken::default()
-    })
+/// The token request for what the customer chose in the element.
+fn element_request(handle: PaymentElementHandle) -> Result<CreateConfirmationToken, Field> {
+    handle.confirmation_token_request(None)
 }
 
 /// Makes the Payment Element's inputs unusable (or usable again) while a payment is

@@ -3,15 +3,19 @@
 //! applies the appearance through CSSOM, announces errors and status, and reports
 //! events to the page.
 
-use super::{AccordionLayout, TabsLayout};
+use super::{AccordionLayout, SaveConsent, SavedMethodsList, TabsLayout};
 use crate::components::types::LayoutKind;
-use crate::events::{ChangeEvent, ChangeValue};
+use crate::customer_api::{CustomerApi, HttpCustomerApi};
+use crate::events::{ChangeEvent, ChangeValue, SavedPaymentMethodRemoveEvent};
 use crate::form;
 use crate::ids;
 use crate::locale::{Catalogue, Locale};
 use crate::options::{available_methods, LocaleChoice, PaymentElementOptions};
+use crate::saved_methods::{self, Choice};
+use crate::saved_state::SavedState;
 use crate::state::{this_month, ElementContext, FormState, I18n, PaymentElementHandle};
 use leptos::prelude::*;
+use std::rc::Rc;
 use wasm_bindgen::JsCast;
 
 /// The payment form: methods in an accordion or tabs, each with its details form.
@@ -32,6 +36,12 @@ pub fn PaymentElement(
     /// Called when focus leaves the element.
     #[prop(optional)]
     on_blur: Option<Callback<()>>,
+    /// Called when the customer removed a saved payment method.
+    #[prop(optional)]
+    on_saved_payment_method_remove: Option<Callback<SavedPaymentMethodRemoveEvent>>,
+    /// The customer-session calls; the merchant API at `/api` unless given (tests pass a fake).
+    #[prop(optional)]
+    customer_api: Option<Rc<dyn CustomerApi>>,
 ) -> impl IntoView {
     let options = options.unwrap_or_else(|| Signal::derive(PaymentElementOptions::default));
     let browser_languages = browser_languages();
@@ -54,6 +64,10 @@ pub fn PaymentElement(
             None => m.first().copied(),
         })
     });
+    let saved = SavedState::new(
+        customer_api.unwrap_or_else(|| HttpCustomerApi::shared("/api")),
+        on_saved_payment_method_remove,
+    );
     let context = ElementContext {
         options,
         methods,
@@ -62,6 +76,7 @@ pub fn PaymentElement(
         i18n: I18n(catalogue),
         today: this_month(),
         status: RwSignal::new(None),
+        saved,
     };
     provide_context(context);
     let root_id = ids::fresh("pe-root");
@@ -72,18 +87,26 @@ pub fn PaymentElement(
     let root = NodeRef::<leptos::html::Div>::new();
 
     apply_appearance(root, root_id.clone(), options);
+    load_saved_methods(context);
+    // The new-method form shows unless a saved method is chosen.
+    let new_chosen = Memo::new(move |_| saved.chosen().is_none());
+    let require_cvc = move || options.with(|o| o.saved.require_cvc_recollection);
 
     // The first error in the current form, else the latest status: what the live
     // region says.
     let announcement = Memo::new(move |_| {
-        let error = current.get().and_then(|method| {
-            let fields = options.with(|o| o.fields);
-            state.country.with(|country| {
-                form::visible_fields(method, &fields, country)
-                    .into_iter()
-                    .find_map(|field| context.error(field))
+        let error = if !new_chosen.get() {
+            saved.cvc_error(require_cvc(), None)
+        } else {
+            current.get().and_then(|method| {
+                let fields = options.with(|o| o.fields);
+                state.country.with(|country| {
+                    form::visible_fields(method, &fields, country)
+                        .into_iter()
+                        .find_map(|field| context.error(field))
+                })
             })
-        });
+        };
         error
             .map(|key| context.i18n.t(key))
             .or_else(|| context.status.get())
@@ -91,13 +114,32 @@ pub fn PaymentElement(
     });
 
     let summary = Memo::new(move |_| {
+        if let Some(chosen) = saved.chosen() {
+            return ChangeEvent {
+                complete: saved
+                    .cvc_error(require_cvc(), Some(form::Stage::Submitted))
+                    .is_none(),
+                empty: false,
+                value: ChangeValue {
+                    kind: saved_methods::method_kind(&chosen),
+                    payment_method: Some(chosen.id),
+                    save_payment_method: false,
+                },
+            };
+        }
         let method = current.get();
         let fields = options.with(|o| o.fields);
         let values = state.values();
         ChangeEvent {
             complete: method.is_some_and(|m| form::is_complete(m, &fields, &values, context.today)),
             empty: method.is_none_or(|m| form::is_empty(m, &values)),
-            value: ChangeValue { kind: method },
+            value: ChangeValue {
+                kind: method,
+                payment_method: None,
+                save_payment_method: saved.consent_at.get().is_some()
+                    && method.is_some_and(saved_methods::can_be_saved)
+                    && options.with(|o| o.saved.save_usage(o.mode).is_some()),
+            },
         }
     });
     // Effects talk to the page: they run after mount, and the first run is the state
@@ -110,13 +152,14 @@ pub fn PaymentElement(
                     .status
                     .set(Some(context.i18n.t(crate::locale::Key::StatusFormComplete)));
             }
+            // Untracked: whatever the page's handler reads must not re-run this effect.
             if let Some(on_change) = on_change {
-                on_change.run(event);
+                untrack(|| on_change.run(event));
             }
         }
     });
     if let Some(on_ready) = on_ready {
-        Effect::new(move |_| on_ready.run(handle));
+        Effect::new(move |_| untrack(|| on_ready.run(handle)));
     }
     let crosses_boundary = move |ev: &web_sys::FocusEvent| {
         let other = ev
@@ -149,15 +192,62 @@ pub fn PaymentElement(
                 }
             }
         >
-            {move || match layout.get() {
-                LayoutKind::Accordion => view! { <AccordionLayout /> }.into_any(),
-                LayoutKind::Tabs => view! { <TabsLayout /> }.into_any(),
-            }}
+            <SavedMethodsList />
+            <Show when=move || new_chosen.get()>
+                {move || match layout.get() {
+                    LayoutKind::Accordion => view! { <AccordionLayout /> }.into_any(),
+                    LayoutKind::Tabs => view! { <TabsLayout /> }.into_any(),
+                }}
+                <SaveConsent />
+            </Show>
             <div class="pe-live" role="status" aria-live="polite" aria-atomic="true">
                 {move || announcement.get()}
             </div>
         </div>
     }
+}
+
+/// Loads the customer's saved methods whenever the session secret changes. Without a
+/// session, or when loading fails, the element stays a plain new-method form; a failure
+/// is only a warning in the merchant's console (without the secret).
+fn load_saved_methods(context: ElementContext) {
+    let saved = context.saved;
+    let options = context.options;
+    let secret = Memo::new(move |_| {
+        options.with(|o| {
+            o.saved
+                .client_secret
+                .clone()
+                .filter(|_| o.saved.redisplays())
+        })
+    });
+    Effect::new(move |_| {
+        saved.methods.set(Vec::new());
+        saved.choice.set(Choice::New);
+        let Some(sent) = secret.get() else {
+            return;
+        };
+        let api = saved.api.get_value();
+        leptos::task::spawn_local(async move {
+            let result = api.list_payment_methods(sent.clone()).await;
+            // A newer secret (or an unmounted element) makes this answer stale.
+            if secret.try_get_untracked().flatten().as_ref() != Some(&sent) {
+                return;
+            }
+            match result {
+                Ok(methods) => saved.loaded(methods, context.today),
+                Err(error) => web_sys::console::warn_1(
+                    &[
+                        "payment-element: saved payment methods could not be loaded (",
+                        &error.describe(),
+                        "); showing the new payment method form only",
+                    ]
+                    .concat()
+                    .into(),
+                ),
+            }
+        });
+    });
 }
 
 /// The browser's preferred languages, most preferred first.

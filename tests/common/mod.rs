@@ -36,6 +36,10 @@ const WIDGET_CSS: &[&str] = &[
     include_str!("../../style/country_field.css"),
     include_str!("../../style/sepa_form.css"),
     include_str!("../../style/ewallet_form.css"),
+    include_str!("../../style/saved_methods_list.css"),
+    include_str!("../../style/saved_method_item.css"),
+    include_str!("../../style/cvc_recollection.css"),
+    include_str!("../../style/save_consent.css"),
 ];
 
 /// Gives the test page the widget's stylesheets (once), so computed styles are real.

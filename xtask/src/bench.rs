@@ -106,7 +106,7 @@ pub fn size_check() -> Result<SizeCheck> {
 }
 
 /// What machine the figures come from.
-fn machine() -> Value {
+fn machine_info() -> Value {
     let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
     let cpu = cpuinfo
         .lines()
@@ -120,10 +120,16 @@ fn machine() -> Value {
         .and_then(|l| l.split_whitespace().next()?.parse().ok())
         .unwrap_or(0);
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    // The machine is shared: how busy it was says how far to trust the timings.
+    let load = std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|l| l.split_whitespace().next().map(str::to_owned))
+        .unwrap_or_default();
     json!({
         "cores": cores,
         "cpu": cpu,
         "memory_gib": (mem_kib as f64 / 1024.0 / 1024.0 * 10.0).round() / 10.0,
+        "load_average_1min": load,
         "chromium": cmd::version_of(crate::setup::CHROMIUM, &["--version"]).unwrap_or_default(),
         "date": cmd::version_of("date", &["-u", "+%Y-%m-%d %H:%M UTC"]).unwrap_or_default(),
     })
@@ -131,10 +137,11 @@ fn machine() -> Value {
 
 fn machine_line(m: &Value) -> String {
     format!(
-        "{} cores ({}), {} GiB, {} — {}",
+        "{} cores ({}), {} GiB, load {}, {} — {}",
         m["cores"],
         m["cpu"].as_str().unwrap_or(""),
         m["memory_gib"],
+        m["load_average_1min"].as_str().unwrap_or("?"),
         m["chromium"].as_str().unwrap_or(""),
         m["date"].as_str().unwrap_or("")
     )
@@ -175,7 +182,7 @@ pub fn run(args: &[String]) -> Result {
     let bench_dir = target_dir().join("bench");
     std::fs::create_dir_all(&bench_dir)
         .map_err(|e| Failure::new(format!("{}: {e}", bench_dir.display())))?;
-    let machine = machine();
+    let machine = machine_info();
     println!("== bench on {}", machine_line(&machine));
 
     // 1. Our transfer size.
@@ -290,7 +297,7 @@ pub fn run(args: &[String]) -> Result {
         ]);
     }
 
-    table.section("start-up, navigation start → ours: widget rendered and interactive; anchors: script evaluated (they cannot render offline)");
+    table.section("start-up (fresh browser, warmed on an empty page, nothing cached), navigation start → ours: widget rendered and interactive; anchors: script evaluated (they cannot render offline)");
     let starts: Vec<Option<Summary>> = timings.iter().map(|t| stats::summarize(&t.start)).collect();
     table.row(vec![
         "median (min–max, runs)".to_owned(),
@@ -301,6 +308,36 @@ pub fn run(args: &[String]) -> Result {
         ratio(starts[0].map(|s| s.median), starts[2].map(|s| s.median)),
     ]);
 
+    table.row(vec![
+        "fastest run".to_owned(),
+        starts[0].map_or("—".to_owned(), |s| ms(s.min)),
+        starts[1].map_or("—".to_owned(), |s| ms(s.min)),
+        starts[2].map_or("—".to_owned(), |s| ms(s.min)),
+        ratio(starts[0].map(|s| s.min), starts[1].map(|s| s.min)),
+        ratio(starts[0].map(|s| s.min), starts[2].map(|s| s.min)),
+    ]);
+    let loaded: Vec<Option<Summary>> = timings
+        .iter()
+        .map(|t| stats::summarize(&t.loaded))
+        .collect();
+    table.row(vec![
+        "of which: last byte of wasm / script received, median".to_owned(),
+        loaded[0].map_or("—".to_owned(), |s| ms(s.median)),
+        loaded[1].map_or("—".to_owned(), |s| ms(s.median)),
+        loaded[2].map_or("—".to_owned(), |s| ms(s.median)),
+    ]);
+    let after: Vec<Option<Summary>> = timings
+        .iter()
+        .map(|t| stats::summarize(&t.after_load))
+        .collect();
+    table.row(vec![
+        "then the page's own work (→ ready / evaluated), median".to_owned(),
+        after[0].map_or("—".to_owned(), |s| ms(s.median)),
+        after[1].map_or("—".to_owned(), |s| ms(s.median)),
+        after[2].map_or("—".to_owned(), |s| ms(s.median)),
+        ratio(after[0].map(|s| s.median), after[1].map(|s| s.median)),
+        ratio(after[0].map(|s| s.median), after[2].map(|s| s.median)),
+    ]);
     let ready_event = stats::summarize(&timings[0].ready_event);
     if ready_event.is_some() {
         table.row(vec![
@@ -404,7 +441,8 @@ pub fn run(args: &[String]) -> Result {
         Err(why) => table.row(vec!["not measured".to_owned(), why.clone()]),
     }
 
-    println!("\n== results on {}\n", machine_line(&machine));
+    let machine_after = machine_info();
+    println!("\n== results on {}\n", machine_line(&machine_after));
     println!("{}", table.render());
     let mut notes = Vec::new();
     for (page, t) in pages.iter().zip(&timings) {
@@ -451,15 +489,20 @@ pub fn run(args: &[String]) -> Result {
 
     let report = json!({
         "machine": machine,
+        "machine_after": machine_after,
         "runs": options.runs,
         "ours": { "files": assets_json(&ours), "total": sizes_json(ours_total),
                   "start_up_ready": summary_json(starts[0]),
                   "start_up_ready_event": summary_json(ready_event),
+                  "start_up_wasm_received": summary_json(loaded[0]),
+                  "start_up_after_wasm_received": summary_json(after[0]),
                   "typing": Value::Object(typing_json), "typing_all": summary_json(all) },
-        "anchors": anchors.iter().zip(&starts[1..]).map(|(a, s)| json!({
+        "anchors": anchors.iter().zip(starts[1..].iter().zip(&loaded[1..]).zip(&after[1..])).map(|(a, ((s, l), w))| json!({
             "name": a.label, "files": assets_json(&a.assets), "total": sizes_json(size::total(&a.assets)),
             "gzip_ratio_ours_over_theirs": ours_total.gzip as f64 / size::total(&a.assets).gzip.max(1) as f64,
             "start_up_script_evaluated": summary_json(*s),
+            "start_up_script_received": summary_json(*l),
+            "start_up_after_script_received": summary_json(*w),
         })).collect::<Vec<_>>(),
         "server": match &load {
             Ok(loads) => Value::Array(loads.iter().map(|l| json!({

@@ -28,6 +28,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::SqliteConnection;
 use subtle::ConstantTimeEq;
 
+use crate::cart::Cart;
 use crate::customers::demo_customer;
 use crate::error::{ApiResult, AppError, JsonWithBytes};
 use crate::idempotency;
@@ -200,6 +201,15 @@ async fn save_method(conn: &mut SqliteConnection, intent: &IntentRow, now: i64) 
     } else {
         "limited"
     };
+    // A method the customer already agreed to keep stays as agreed: paying with it again
+    // without the consent box (a saved method shows none) neither hides it nor erases
+    // the consent record.
+    if intent.consent.is_none()
+        && method.customer_id.as_deref() == Some(customer)
+        && method.allow_redisplay == "always"
+    {
+        return Ok(());
+    }
     // Already saved just so (a saved method used again): nothing to attach.
     if method.customer_id.as_deref() == Some(customer)
         && method.setup_usage.as_deref() == Some(usage)
@@ -498,10 +508,11 @@ struct IntentParams {
     off_session: bool,
 }
 
-/// Creates an order from the cart and an intent for it, and confirms it.
+/// Creates an order from `cart` and an intent for it, and confirms it.
 async fn create_and_confirm(
     state: &AppState,
     conn: &mut SqliteConnection,
+    cart: &Cart,
     method: &MethodRow,
     params: IntentParams,
 ) -> ApiResult<PaymentIntent> {
@@ -513,7 +524,6 @@ async fn create_and_confirm(
         off_session,
     } = params;
     let now = state.now();
-    let cart = &state.settings().cart;
     let amount = cart.amount().ok_or_else(AppError::internal)?;
     let currency = cart.currency;
     check_currency(method, currency)?;
@@ -686,15 +696,17 @@ async fn create_confirm(
     request: &CreateConfirmIntent,
 ) -> ApiResult<PaymentIntent> {
     stats::bump(state.db(), Counter::Confirms).await?;
+    let cart = Cart::chosen(state, request.market.as_deref())?;
     let mut tx = state.db().begin().await?;
     let SpentToken { method, params } =
         spend_token(&mut tx, &request.confirmation_token_id, state.now()).await?;
-    let intent = create_and_confirm(state, &mut tx, &method, params).await?;
+    let intent = create_and_confirm(state, &mut tx, &cart, &method, params).await?;
     tx.commit().await?;
     Ok(intent)
 }
 
-/// `POST /api/create-confirm-intent`: the server prices the order from its cart, creates
+/// `POST /api/create-confirm-intent`: the server prices the order from its cart (the
+/// request's `market`, or the default one), creates
 /// the intent and confirms it with the token. `Idempotency-Key` makes it safe to retry.
 pub async fn intents_create_confirm(
     State(state): State<AppState>,
@@ -842,7 +854,8 @@ async fn charge_off_session(
         off_session: true,
         ..IntentParams::default()
     };
-    let intent = create_and_confirm(state, &mut tx, &method, params).await?;
+    let cart = &state.settings().cart;
+    let intent = create_and_confirm(state, &mut tx, cart, &method, params).await?;
     tx.commit().await?;
     Ok(intent)
 }

@@ -321,3 +321,33 @@ async fn the_consent_audit_needs_the_merchant_key() {
     assert_eq!(nobody.status, StatusCode::NOT_FOUND);
     assert_eq!(nobody.code(), "resource_missing");
 }
+
+#[tokio::test]
+async fn paying_again_with_a_saved_method_keeps_its_consent() {
+    let h = Harness::new().await;
+    let (secret, customer) = h.new_customer_session().await;
+    let pm = save_card(&h, &secret, "4242424242424242", Some(consent())).await;
+    let before = h.consents(&customer).await.body;
+    // The saved card, chosen again with save-for-future-use but no consent box.
+    let auth = format!("Bearer {secret}");
+    let token = h
+        .call(
+            Method::POST,
+            "/api/confirmation_tokens",
+            &[("authorization", &auth)],
+            Some(
+                &json!({
+                    "payment_method": pm,
+                    "setup_future_usage": "off_session",
+                    "payment_method_options": {"card": {"cvc": "123"}}
+                })
+                .to_string(),
+            ),
+        )
+        .await;
+    assert_eq!(token.status, StatusCode::OK, "{}", token.text);
+    let paid = h.confirm(token.body["id"].as_str().unwrap(), None).await;
+    assert_eq!(paid.body["status"], "succeeded");
+    assert_eq!(ids(&h.get_with(LIST, &secret).await.body), [pm.as_str()]);
+    assert_eq!(h.consents(&customer).await.body, before);
+}

@@ -523,6 +523,10 @@ pub struct ConfirmationToken {
 pub struct CreateConfirmIntent {
     /// The token from `POST /api/confirmation_tokens`.
     pub confirmation_token_id: String,
+    /// Which of the server's demo carts the order is made from (`eu`, `ph`, `id`); the
+    /// server's default cart when absent. Never an amount: the server prices the order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub market: Option<String>,
 }
 
 /// A payment intent as the widget and return page see it.

@@ -6,13 +6,13 @@ use super::http::{Routes, Server};
 use crate::cmd::{Failure, Result};
 use crate::setup::CHROMIUM;
 use serde_json::Value;
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
-/// The flags every run uses (those the project's browser tests use, plus a profile).
+/// The flags every run uses: those of the browser tests (`webdriver.json`); each run
+/// adds a fresh `--user-data-dir`.
 pub const FLAGS: &[&str] = &[
     "--headless",
     "--no-sandbox",
@@ -22,6 +22,7 @@ pub const FLAGS: &[&str] = &[
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    "--disable-dev-shm-usage",
 ];
 
 /// How long one page may take before the run counts as failed.
@@ -38,6 +39,10 @@ pub struct Page {
 pub struct Runs {
     /// Navigation start → ready (ours) or → script evaluated (anchors), ms.
     pub start: Vec<f64>,
+    /// Navigation start → last byte of the main file (our wasm, the anchor's script), ms.
+    pub loaded: Vec<f64>,
+    /// Last byte of the main file → ready / evaluated, per run: the page's own work.
+    pub after_load: Vec<f64>,
     /// Navigation start → the widget's `ready` DOM event, in the runs that saw one, ms.
     pub ready_event: Vec<f64>,
     /// Per-keystroke times by field (ours only), ms.
@@ -60,12 +65,19 @@ pub fn routes(dist: &Path, anchors_out: &Path, anchor_names: &[&str]) -> Result<
     if ours == index {
         return Err(Failure::new("dist/index.html has no <head>"));
     }
-    let mut generated = vec![
+    let mut generated =
+        vec![
         ("ours.html".to_owned(), ours),
         (
             "probe.js".to_owned(),
             include_str!("pages/probe.js").to_owned(),
         ),
+        (
+            "warm.html".to_owned(),
+            "<!doctype html>\n<title>warm-up</title>\n<script src=\"/__bench/warm.js\"></script>\n"
+                .to_owned(),
+        ),
+        ("warm.js".to_owned(), include_str!("pages/warm.js").to_owned()),
         (
             "anchor-probe.js".to_owned(),
             include_str!("pages/anchor-probe.js").to_owned(),
@@ -91,7 +103,12 @@ pub fn measure(routes: Routes, pages: &[Page], runs: usize, scratch: &Path) -> R
     let mut all: Vec<Runs> = pages.iter().map(|_| Runs::default()).collect();
     for run in 0..runs {
         for (page, out) in pages.iter().zip(all.iter_mut()) {
-            let url = format!("http://{}/__bench/{}?run={run}", server.addr, page.path);
+            // The warm-up page passes the browser on to the measured page (`next` is
+            // a path with its own query, percent-encoded).
+            let url = format!(
+                "http://{}/__bench/warm.html?next=%2F__bench%2F{}%3Frun%3D{run}",
+                server.addr, page.path
+            );
             let profile = scratch.join(format!("profile-{}-{run}", page.key));
             match one_run(&url, &profile, &results, run) {
                 Ok(value) => record(&value, out),
@@ -113,12 +130,19 @@ fn record(value: &Value, out: &mut Runs) {
         out.errors.push(error.to_owned());
         return;
     }
-    if let Some(t) = value
+    let start = value
         .get("ready")
         .or_else(|| value.get("evaluated"))
-        .and_then(Value::as_f64)
-    {
+        .and_then(Value::as_f64);
+    let loaded = value.get("loaded").and_then(Value::as_f64);
+    if let Some(t) = start {
         out.start.push(t);
+    }
+    if let Some(t) = loaded {
+        out.loaded.push(t);
+    }
+    if let (Some(start), Some(loaded)) = (start, loaded) {
+        out.after_load.push(start - loaded);
     }
     if let Some(t) = value.get("ready_event").and_then(Value::as_f64) {
         out.ready_event.push(t);
@@ -171,7 +195,8 @@ fn one_run(url: &str, profile: &Path, results: &Receiver<String>, run: usize) ->
     outcome
 }
 
-/// A headless Chromium in its own process group, killed with its children when dropped.
+/// A headless Chromium, stopped with its children when dropped. It stays in our process
+/// group, so that Ctrl-C on the bench reaches it too.
 struct Browser {
     child: Child,
 }
@@ -185,7 +210,6 @@ impl Browser {
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
-            .process_group(0)
             .spawn()
             .map_err(|e| Failure::new(format!("cannot start {CHROMIUM}: {e}")))?;
         Ok(Browser { child })
@@ -194,13 +218,20 @@ impl Browser {
 
 impl Drop for Browser {
     fn drop(&mut self) {
-        // The group id is the browser's pid: this reaches its renderer and GPU processes
-        // and nothing else.
-        let group = format!("-{}", self.child.id());
+        // SIGTERM lets the browser take its renderer and GPU processes down with it;
+        // SIGKILL if it has not gone within a few seconds.
+        let pid = self.child.id().to_string();
         let _ = Command::new("kill")
-            .args(["-KILL", "--", &group])
+            .args(["-TERM", &pid])
             .stderr(Stdio::null())
             .status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -219,7 +250,7 @@ mod tests {
     #[test]
     fn records_start_and_pools_keystrokes() {
         let mut runs = Runs::default();
-        let first = json!({"run": "0", "ready": 120.5, "ready_event": 121.0, "typed": {
+        let first = json!({"run": "0", "ready": 120.5, "loaded": 80.0, "ready_event": 121.0, "typed": {
             "number": {"samples": [0.5, 0.25], "value": "42"}}});
         let second = json!({"run": "1", "ready": 130.0, "typed": {
             "number": {"samples": [0.75], "value": "424"}}});
@@ -228,6 +259,8 @@ mod tests {
         record(&json!({"error": "boom"}), &mut runs);
         assert_eq!(runs.start, vec![120.5, 130.0]);
         assert_eq!(runs.ready_event, vec![121.0]);
+        assert_eq!(runs.loaded, vec![80.0]);
+        assert_eq!(runs.after_load, vec![40.5]);
         assert_eq!(
             runs.typing,
             vec![("number".to_owned(), vec![0.5, 0.25, 0.75])]

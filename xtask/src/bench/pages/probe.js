@@ -72,6 +72,13 @@
     },
     true
   );
+  // When the last byte of the wasm arrived: the part of start-up that is the network's.
+  function wasmLoaded() {
+    var entries = performance.getEntriesByType("resource").filter(function (r) {
+      return r.name.endsWith(".wasm");
+    });
+    return entries.length ? entries[entries.length - 1].responseEnd : undefined;
+  }
   var ready;
   var observer = new MutationObserver(check);
   function check() {
@@ -82,7 +89,7 @@
       .then(type)
       .then(
         function (typed) {
-          post({ ready: ready, ready_event: readyEvent, typed: typed });
+          post({ ready: ready, loaded: wasmLoaded(), ready_event: readyEvent, typed: typed });
         },
         function (e) {
           post({ error: "typing failed: " + e });

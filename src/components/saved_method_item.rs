@@ -1,0 +1,231 @@
+//! One saved payment method in the list: a radio with its brand, number and expiry
+//! (disabled with "Expired" when it can no longer pay), a remove control with an inline
+//! confirmation when the session allows removing, and the CVC field when a chosen card
+//! needs its CVC again.
+
+use super::CvcRecollection;
+use crate::events::SavedPaymentMethodRemoveEvent;
+use crate::locale::Key;
+use crate::saved_methods::{self, Choice};
+use crate::state::ElementContext;
+use leptos::prelude::*;
+use payment_core::api::SavedPaymentMethod;
+
+/// One saved payment method.
+#[component]
+pub fn SavedMethodItem(
+    /// The saved method.
+    method: SavedPaymentMethod,
+    /// Checks a choice of the radio group.
+    select: Callback<Choice>,
+) -> impl IntoView {
+    let context = ElementContext::get();
+    let saved = context.saved;
+    let i18n = context.i18n;
+    let today = context.today;
+    let usable = saved_methods::is_usable(&method, today);
+    let id = method.id.clone();
+    let short = saved_methods::short_label(&method);
+    let brand = method.card.as_ref().map(saved_methods::brand_key);
+    let kind = saved_methods::method_kind(&method).map_or("card", |k| k.as_str());
+    let stored = StoredValue::new(method);
+    let text = Memo::new(move |_| {
+        i18n.0
+            .with(|c| stored.with_value(|m| saved_methods::item_text(m, c, today)))
+    });
+    let checked = {
+        let id = id.clone();
+        Memo::new(move |_| {
+            saved
+                .choice
+                .with(|c| matches!(c, Choice::Saved(s) if *s == id))
+        })
+    };
+    let confirming = {
+        let id = id.clone();
+        Memo::new(move |_| saved.confirming.with(|c| c.as_deref() == Some(id.as_str())))
+    };
+    let error = {
+        let id = id.clone();
+        move || {
+            saved.remove_error.with(|e| {
+                e.as_ref()
+                    .filter(|(i, _)| *i == id)
+                    .map(|(_, key)| i18n.t(*key))
+            })
+        }
+    };
+    let removes = move || context.options.with(|o| o.saved.removes());
+    let needs_cvc = move || {
+        {
+            checked.get()
+                && context.options.with(|o| {
+                    stored.with_value(|m| {
+                        saved_methods::needs_cvc(m, o.saved.require_cvc_recollection)
+                    })
+                })
+        }
+    };
+
+    let remove = move |_| {
+        if saved.removing.get_untracked() {
+            return;
+        }
+        let Some(secret) = context
+            .options
+            .with_untracked(|o| o.saved.client_secret.clone())
+        else {
+            return;
+        };
+        saved.removing.set(true);
+        saved.remove_error.set(None);
+        let api = saved.api.get_value();
+        let method = stored.get_value();
+        leptos::task::spawn_local(async move {
+            let result = api.detach_payment_method(secret, method.id.clone()).await;
+            // The element may have been unmounted meanwhile: then there is nothing to update.
+            if saved.removing.try_set(false).is_some() {
+                return;
+            }
+            saved.confirming.set(None);
+            match result {
+                Ok(()) => {
+                    let id = method.id.clone();
+                    saved.methods.update(|m| m.retain(|m| m.id != id));
+                    if saved.choice.get_untracked() == Choice::Saved(id) {
+                        let choice = saved
+                            .methods
+                            .with_untracked(|m| saved_methods::default_choice(m, today));
+                        saved.choice.set(choice);
+                    }
+                    let label = saved_methods::short_label(&method);
+                    context
+                        .status
+                        .set(Some(i18n.fill(Key::SavedRemoved, &[("method", &label)])));
+                    if let Some(on_remove) = saved.on_remove {
+                        on_remove.run(SavedPaymentMethodRemoveEvent {
+                            payment_method: method,
+                        });
+                    }
+                }
+                Err(error) => {
+                    web_sys::console::warn_1(
+                        &[
+                            "payment-element: a saved payment method could not be removed: ",
+                            &error.describe(),
+                        ]
+                        .concat()
+                        .into(),
+                    );
+                    saved
+                        .remove_error
+                        .set(Some((method.id, Key::SavedRemoveFailed)));
+                }
+            }
+        });
+    };
+    let ask = {
+        let id = id.clone();
+        move |_| {
+            saved.remove_error.set(None);
+            saved.confirming.set(Some(id.clone()));
+        }
+    };
+    let short_for_label = short.clone();
+    let short_for_question = short.clone();
+    let short_for_cvc = short;
+
+    view! {
+        <div
+            class="pe-saved-item"
+            class=("pe-saved-item--checked", move || checked.get())
+            class=("pe-saved-item--expired", !usable)
+            data-saved-id=id.clone()
+        >
+            <div class="pe-saved-row">
+                <button
+                    type="button"
+                    role="radio"
+                    class="pe-saved-choice"
+                    data-saved-choice=id.clone()
+                    aria-checked=move || checked.get().to_string()
+                    aria-disabled=(!usable).to_string()
+                    disabled=!usable
+                    tabindex=move || if checked.get() { "0" } else { "-1" }
+                    on:click={
+                        let id = id.clone();
+                        move |_| select.run(Choice::Saved(id.clone()))
+                    }
+                >
+                    <span class="pe-radio RadioIcon" aria-hidden="true"></span>
+                    {match brand {
+                        Some(brand) => {
+                            view! {
+                                <span class="pe-saved-brand" data-brand=brand aria-hidden="true">
+                                    {brand}
+                                </span>
+                            }
+                                .into_any()
+                        }
+                        None => {
+                            view! {
+                                <span class="pe-method-icon" data-method=kind aria-hidden="true"></span>
+                            }
+                                .into_any()
+                        }
+                    }}
+                    <span class="pe-saved-name">{move || text.with(|t| t.name.clone())}</span>
+                    <span class="pe-saved-number">{move || text.with(|t| t.number.clone())}</span>
+                    <span class="pe-saved-detail">{move || text.with(|t| t.detail.clone())}</span>
+                </button>
+                <Show when=move || removes() && !confirming.get()>
+                    <button
+                        type="button"
+                        class="pe-saved-remove"
+                        aria-label={
+                            let short = short_for_label.clone();
+                            move || i18n.fill(Key::SavedRemoveLabel, &[("method", &short)])
+                        }
+                        on:click=ask.clone()
+                    >
+                        {move || i18n.t(Key::SavedRemove)}
+                    </button>
+                </Show>
+            </div>
+            <Show when=move || confirming.get()>
+                <div class="pe-saved-confirm" role="group">
+                    <span class="pe-saved-question">
+                        {
+                            let short = short_for_question.clone();
+                            move || i18n.fill(Key::SavedRemoveConfirm, &[("method", &short)])
+                        }
+                    </span>
+                    <button
+                        type="button"
+                        class="pe-saved-remove-confirm"
+                        disabled=move || saved.removing.get()
+                        on:click=remove
+                    >
+                        {move || i18n.t(Key::SavedRemove)}
+                    </button>
+                    <button
+                        type="button"
+                        class="pe-saved-remove-cancel"
+                        on:click=move |_| saved.confirming.set(None)
+                    >
+                        {move || i18n.t(Key::SavedRemoveCancel)}
+                    </button>
+                </div>
+            </Show>
+            <p class="pe-error Error pe-saved-error" role="alert">
+                {error}
+            </p>
+            <Show when=needs_cvc>
+                <CvcRecollection
+                    brand=stored.with_value(saved_methods::cvc_brand)
+                    label=short_for_cvc.clone()
+                />
+            </Show>
+        </div>
+    }
+}
