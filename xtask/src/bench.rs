@@ -190,6 +190,20 @@ pub fn run(args: &[String]) -> Result {
     let dist = root.join("dist");
     let ours = size::widget_assets(&dist)?;
     let ours_total = size::total(&ours);
+    println!(
+        "\n   {:<44} {:>10} {:>10} {:>10}",
+        "file", "raw", "gzip -9", "brotli 11"
+    );
+    for asset in &ours {
+        let s = asset.sizes;
+        println!(
+            "   {:<44} {:>10} {:>10} {:>10}",
+            asset.name,
+            kb(s.raw),
+            kb(s.gzip),
+            kb(s.brotli)
+        );
+    }
     // Other builds share target/: keep this build's artefact before one replaces it.
     let artefact = target_dir().join("wasm32-unknown-unknown/release/payment_element.wasm");
     let twiggy_dir = bench_dir.join("twiggy");
