@@ -157,12 +157,12 @@ async fn ready_change_focus_and_blur_events() {
     );
     type_text(&m.field("number"), "4");
     settle().await;
-    let first = m.changes.get_untracked()[0];
+    let first = m.changes.get_untracked()[0].clone();
     assert!(!first.empty && !first.complete);
     assert_eq!(first.value.kind.map(|k| k.as_str()), Some("card"));
     m.all("[role=radio]")[1].click();
     settle().await;
-    let last = *m.changes.get_untracked().last().unwrap();
+    let last = m.changes.get_untracked().last().unwrap().clone();
     assert_eq!(last.value.kind.map(|k| k.as_str()), Some("sepa_debit"));
     assert!(last.empty);
 

@@ -267,7 +267,7 @@ async fn complete_details_are_collected_for_submit() {
     let address = data.billing_details.unwrap().address.unwrap();
     assert_eq!(address.postal_code.as_deref(), Some("94103"));
     assert_eq!(address.country.as_deref(), Some("US"));
-    let last = *m.changes.get_untracked().last().unwrap();
+    let last = m.changes.get_untracked().last().unwrap().clone();
     assert!(last.complete && !last.empty);
     assert_eq!(m.text(".pe-live"), "Payment details complete.");
     m.handle()

@@ -1,15 +1,17 @@
 //! The demo checkout page: the Payment Element with controls to switch layout, theme,
 //! locale and currency at run time, and a pay button that validates and collects the
-//! details (the network part of paying comes with the submit flow).
+//! details (the network part of paying comes with the submit flow), and a "Returning
+//! customer" switch that starts a customer session for the demo customer.
 
 use super::PaymentElement;
 use crate::components::types::{LayoutKind, Mode, Theme};
 use crate::locale::{Catalogue, Key, Locale};
 use crate::options::{LocaleChoice, PaymentElementOptions};
+use crate::saved_methods::SavedMethodsOptions;
 use crate::state::PaymentElementHandle;
 use leptos::prelude::*;
 use payment_core::money::{Currency, MinorUnit, Money};
-use web_sys::HtmlSelectElement;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
 
 /// The demo page around one Payment Element.
 #[component]
@@ -21,6 +23,35 @@ pub fn DemoCheckout() -> impl IntoView {
     let handle = RwSignal::new(None::<PaymentElementHandle>);
     let result = RwSignal::new(String::new());
     let amount = MinorUnit(1999);
+    // The returning customer's session: the element then shows their saved methods
+    // and offers to save new ones.
+    let session = RwSignal::new(None::<SavedMethodsOptions>);
+    let returning = RwSignal::new(false);
+    let toggle_returning = move |ev: leptos::ev::Event| {
+        let checked = event_target::<HtmlInputElement>(&ev).checked();
+        returning.set(checked);
+        if !checked {
+            session.set(None);
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            let created = crate::customer_api::create_demo_customer_session("/api").await;
+            if !returning.get_untracked() {
+                return;
+            }
+            match created {
+                Ok((secret, features)) => session.set(Some(SavedMethodsOptions {
+                    client_secret: Some(secret),
+                    features,
+                    require_cvc_recollection: true,
+                    hide_expired: false,
+                })),
+                Err(error) => {
+                    result.set(["Could not start a customer session: ", &error.describe()].concat())
+                }
+            }
+        });
+    };
 
     let options = Signal::derive(move || {
         let mut options = PaymentElementOptions {
@@ -29,6 +60,7 @@ pub fn DemoCheckout() -> impl IntoView {
             currency: Some(currency.get()),
             locale: locale.get().map_or(LocaleChoice::Auto, LocaleChoice::Fixed),
             business_name: Some("Rocket Rides".to_owned()),
+            saved: session.get().unwrap_or_default(),
             ..PaymentElementOptions::default()
         };
         options.layout.kind = layout.get();
@@ -48,8 +80,21 @@ pub fn DemoCheckout() -> impl IntoView {
         };
         result.set(match handle.validate_all() {
             Some(field) => ["Not ready: check ", field.as_str()].concat(),
-            None => match handle.payment_method_data() {
-                Ok(data) => ["Ready to pay with ", data.kind.as_str()].concat(),
+            None => match handle.confirmation_token_request(None) {
+                Ok(request) => {
+                    let method = request.payment_method.clone().or_else(|| {
+                        request
+                            .payment_method_data
+                            .as_ref()
+                            .map(|d| d.kind.as_str().to_owned())
+                    });
+                    let saving = if request.consent.is_some() {
+                        " (saving it)"
+                    } else {
+                        ""
+                    };
+                    ["Ready to pay with ", &method.unwrap_or_default(), saving].concat()
+                }
                 Err(field) => ["Not ready: check ", field.as_str()].concat(),
             },
         });
@@ -105,6 +150,10 @@ pub fn DemoCheckout() -> impl IntoView {
                         .map(|c| view! { <option value=*c>{c.to_ascii_uppercase()}</option> })
                         .collect_view()}
                 </select>
+            </label>
+            <label>
+                <input type="checkbox" class="demo-returning" on:change=toggle_returning />
+                " Returning customer"
             </label>
         </form>
         <PaymentElement options on_ready=Callback::new(move |h| handle.set(Some(h))) />
