@@ -9,8 +9,8 @@
 use gloo_net::http::Request;
 use js_sys::{Array, Reflect, JSON};
 use payment_core::api::{
-    AllowRedisplay, CardPreview, EwalletChannel, EwalletPreview, PaymentMethodType,
-    SavedPaymentMethod, SepaPreview,
+    AllowRedisplay, CardPreview, EwalletChannel, EwalletPreview, PaymentElementFeatures,
+    PaymentMethodType, SavedPaymentMethod, SepaPreview, SetupFutureUsage, Toggle,
 };
 use payment_core::error::ErrorCode;
 use payment_core::secret::ClientSecret;
@@ -232,4 +232,51 @@ pub fn read_saved_methods(body: &JsValue) -> Vec<SavedPaymentMethod> {
         .iter()
         .filter_map(|item| read_saved_method(&item))
         .collect()
+}
+
+/// The Payment Element features of a session (`components.payment_element.features`);
+/// anything missing or unknown reads as disabled, the limit as the default 3.
+pub fn read_features(value: &JsValue) -> PaymentElementFeatures {
+    let toggle = |key: &str| {
+        if string(value, key).as_deref() == Some("enabled") {
+            Toggle::Enabled
+        } else {
+            Toggle::Disabled
+        }
+    };
+    PaymentElementFeatures {
+        payment_method_redisplay: toggle("payment_method_redisplay"),
+        payment_method_redisplay_limit: integer(value, "payment_method_redisplay_limit")
+            .and_then(|l| u8::try_from(l).ok())
+            .unwrap_or(3),
+        payment_method_save: toggle("payment_method_save"),
+        payment_method_save_usage: match string(value, "payment_method_save_usage").as_deref() {
+            Some("off_session") => Some(SetupFutureUsage::OffSession),
+            Some("on_session") => Some(SetupFutureUsage::OnSession),
+            _ => None,
+        },
+        payment_method_remove: toggle("payment_method_remove"),
+        ..PaymentElementFeatures::default()
+    }
+}
+
+/// `POST /customer_sessions` without a body: a session for the demo's returning
+/// customer, as the secret and the features to pass to the element. A demo helper: a
+/// real merchant creates the session on its server for the customer who is logged in.
+pub async fn create_demo_customer_session(
+    base: &str,
+) -> Result<(ClientSecret, PaymentElementFeatures), CustomerApiError> {
+    let sent = Request::post(&[base, "/customer_sessions"].concat())
+        .send()
+        .await;
+    let body = answer(sent).await?;
+    let secret = string(&body, "client_secret").ok_or(CustomerApiError::Refused {
+        status: 200,
+        code: ErrorCode::Unknown,
+    })?;
+    let element = get(&get(&body, "components"), "payment_element");
+    Ok((
+        ClientSecret::new(secret),
+        read_features(&get(&element, "features")),
+    ))
 }

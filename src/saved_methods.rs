@@ -181,7 +181,7 @@ pub fn listed(
         .filter(|m| method_kind(m).is_some() && !(hide_expired && is_expired(m, today)))
         .cloned()
         .collect();
-    out.sort_by(|a, b| b.created.cmp(&a.created));
+    out.sort_by_key(|m| std::cmp::Reverse(m.created));
     out
 }
 
@@ -385,7 +385,7 @@ pub enum PaymentChoice {
     /// New details, with the consent when the box was ticked.
     New {
         /// The details.
-        data: PaymentMethodData,
+        data: Box<PaymentMethodData>,
         /// The consent; its usage becomes `setup_future_usage`.
         consent: Option<ConsentRecord>,
     },
@@ -408,7 +408,7 @@ pub fn confirmation_token_request(
             ..CreateConfirmationToken::default()
         },
         PaymentChoice::New { data, consent } => CreateConfirmationToken {
-            payment_method_data: Some(data),
+            payment_method_data: Some(*data),
             setup_future_usage: consent.as_ref().map(|c| c.usage),
             consent,
             return_url,
@@ -765,7 +765,7 @@ mod tests {
         );
         let request = confirmation_token_request(
             PaymentChoice::New {
-                data: card_data(),
+                data: Box::new(card_data()),
                 consent: Some(consent.clone()),
             },
             None,
@@ -779,7 +779,7 @@ mod tests {
         assert_eq!(request.consent, Some(consent));
         let plain = confirmation_token_request(
             PaymentChoice::New {
-                data: card_data(),
+                data: Box::new(card_data()),
                 consent: None,
             },
             None,

@@ -70,9 +70,16 @@ impl SavedState {
     }
 
     /// Puts the loaded methods in and checks the default choice.
-    pub fn loaded(&self, listed: Vec<SavedPaymentMethod>, today: YearMonth) {
-        let choice = saved_methods::default_choice(&listed, today);
-        self.methods.set(listed);
+    pub fn loaded(&self, methods: Vec<SavedPaymentMethod>, hide_expired: bool, today: YearMonth) {
+        self.methods.set(methods);
+        self.choose_default(hide_expired, today);
+    }
+
+    /// Checks the most recent usable method listed, else the new-method form.
+    pub fn choose_default(&self, hide_expired: bool, today: YearMonth) {
+        let choice = self.methods.with_untracked(|m| {
+            saved_methods::default_choice(&saved_methods::listed(m, hide_expired, today), today)
+        });
         self.choice.set(choice);
     }
 

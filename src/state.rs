@@ -269,7 +269,10 @@ impl PaymentElementHandle {
                 })),
                 _ => None,
             };
-            PaymentChoice::New { data, consent }
+            PaymentChoice::New {
+                data: Box::new(data),
+                consent,
+            }
         };
         Ok(saved_methods::confirmation_token_request(
             choice, return_url,

@@ -15,7 +15,6 @@ use payment_core::money::{Currency, Money};
 use payment_core::secret::{ClientSecret, Cvc};
 use payment_element::client::Api;
 use payment_element::confirm::{CallError, Outcome, RedirectPolicy};
-use payment_element::options::PaymentElementOptions;
 use payment_element::{PayForm, PaymentElement};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -23,8 +22,43 @@ use web_sys::{HtmlButtonElement, HtmlElement, HtmlFormElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+/// The mounted element, seen as a customer sees it (independent of `common::Mounted`,
+/// which mounts the element alone).
+struct Page {
+    container: HtmlElement,
+}
+
+impl Page {
+    fn find(&self, selector: &str) -> Option<HtmlElement> {
+        self.container
+            .query_selector(selector)
+            .unwrap()
+            .map(JsCast::unchecked_into)
+    }
+    fn field(&self, name: &str) -> web_sys::HtmlInputElement {
+        self.find(&format!("[data-field=\"{name}\"]"))
+            .unwrap_or_else(|| panic!("no field {name}"))
+            .unchecked_into()
+    }
+    fn text(&self, selector: &str) -> String {
+        self.find(selector)
+            .and_then(|e| e.text_content())
+            .unwrap_or_default()
+    }
+    fn root(&self) -> HtmlElement {
+        self.find(".pe-root").expect("root")
+    }
+    fn error_of(&self, name: &str) -> String {
+        let id = self.field(name).get_attribute("aria-describedby").unwrap();
+        document()
+            .get_element_by_id(&id)
+            .and_then(|e| e.text_content())
+            .unwrap_or_default()
+    }
+}
+
 struct Checkout {
-    m: Mounted,
+    m: Page,
     navigations: RwSignal<Vec<String>>,
     outcomes: RwSignal<Vec<Outcome>>,
 }
@@ -55,13 +89,7 @@ fn mount_checkout(api: Api) -> Checkout {
     })
     .forget();
     Checkout {
-        m: Mounted {
-            container,
-            options,
-            handle,
-            changes: RwSignal::new(Vec::new()),
-            focus_events: RwSignal::new(Vec::new()),
-        },
+        m: Page { container },
         navigations,
         outcomes,
     }
@@ -364,15 +392,10 @@ async fn a_saved_method_token_carries_its_cvc_and_the_session_secret() {
         .unchecked_into();
     // Pay still validates the element first (this element shows only its card form),
     // then sends what `token_request` built.
-    let m = Mounted {
-        container: container.clone(),
-        options: RwSignal::new(PaymentElementOptions::default()),
-        handle,
-        changes: RwSignal::new(Vec::new()),
-        focus_events: RwSignal::new(Vec::new()),
-    };
     let c = Checkout {
-        m,
+        m: Page {
+            container: container.clone(),
+        },
         navigations: RwSignal::new(Vec::new()),
         outcomes: RwSignal::new(Vec::new()),
     };

@@ -1,16 +1,18 @@
 //! The demo checkout page: the Payment Element with controls to switch layout, theme,
 //! locale and currency at run time, inside the pay form that submits to the reference
-//! server and goes to the return page (`/complete`) afterwards.
+//! server and goes to the return page (`/complete`) afterwards; and a "Returning
+//! customer" switch that starts a customer session for the demo customer.
 
 use super::{PayForm, PaymentElement};
 use crate::components::types::{LayoutKind, Mode, Theme};
 use crate::confirm::RedirectPolicy;
 use crate::locale::Locale;
 use crate::options::{LocaleChoice, PaymentElementOptions};
+use crate::saved_methods::SavedMethodsOptions;
 use crate::state::PaymentElementHandle;
 use leptos::prelude::*;
 use payment_core::money::{Currency, MinorUnit, Money};
-use web_sys::HtmlSelectElement;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
 
 /// The demo page around one Payment Element.
 #[component]
@@ -21,6 +23,37 @@ pub fn DemoCheckout() -> impl IntoView {
     let currency = RwSignal::new(Currency::EUR);
     let handle = RwSignal::new(None::<PaymentElementHandle>);
     let amount = MinorUnit(1999);
+    // The returning customer's session: the element then shows their saved methods
+    // and offers to save new ones.
+    let session = RwSignal::new(None::<SavedMethodsOptions>);
+    let returning = RwSignal::new(false);
+    // Why the customer session could not start, if it could not.
+    let result = RwSignal::new(String::new());
+    let toggle_returning = move |ev: leptos::ev::Event| {
+        let checked = event_target::<HtmlInputElement>(&ev).checked();
+        returning.set(checked);
+        if !checked {
+            session.set(None);
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            let created = crate::customer_api::create_demo_customer_session("/api").await;
+            if !returning.get_untracked() {
+                return;
+            }
+            match created {
+                Ok((secret, features)) => session.set(Some(SavedMethodsOptions {
+                    client_secret: Some(secret),
+                    features,
+                    require_cvc_recollection: true,
+                    hide_expired: false,
+                })),
+                Err(error) => {
+                    result.set(["Could not start a customer session: ", &error.describe()].concat())
+                }
+            }
+        });
+    };
 
     let options = Signal::derive(move || {
         let mut options = PaymentElementOptions {
@@ -29,6 +62,7 @@ pub fn DemoCheckout() -> impl IntoView {
             currency: Some(currency.get()),
             locale: locale.get().map_or(LocaleChoice::Auto, LocaleChoice::Fixed),
             business_name: Some("Rocket Rides".to_owned()),
+            saved: session.get().unwrap_or_default(),
             ..PaymentElementOptions::default()
         };
         options.layout.kind = layout.get();
@@ -92,6 +126,10 @@ pub fn DemoCheckout() -> impl IntoView {
                         .collect_view()}
                 </select>
             </label>
+            <label>
+                <input type="checkbox" class="demo-returning" on:change=toggle_returning />
+                " Returning customer"
+            </label>
         </form>
         <PayForm
             api
@@ -102,5 +140,8 @@ pub fn DemoCheckout() -> impl IntoView {
         >
             <PaymentElement options on_ready=Callback::new(move |h| handle.set(Some(h))) />
         </PayForm>
+        <p class="demo-result" role="status">
+            {move || result.get()}
+        </p>
     }
 }

@@ -144,10 +144,13 @@ pub fn PaymentElement(
     });
     // Effects talk to the page: they run after mount, and the first run is the state
     // the page already knows, so it is not reported as a change.
-    Effect::new(move |seen: Option<()>| {
+    // "Complete" is announced when the details become complete, so that it does not
+    // drown a later message (a saved method chosen or removed while complete).
+    Effect::new(move |was_complete: Option<bool>| {
         let event = summary.get();
-        if seen.is_some() {
-            if event.complete {
+        let complete = event.complete;
+        if let Some(was_complete) = was_complete {
+            if complete && !was_complete {
                 context
                     .status
                     .set(Some(context.i18n.t(crate::locale::Key::StatusFormComplete)));
@@ -157,6 +160,7 @@ pub fn PaymentElement(
                 untrack(|| on_change.run(event));
             }
         }
+        complete
     });
     if let Some(on_ready) = on_ready {
         Effect::new(move |_| untrack(|| on_ready.run(handle)));
@@ -235,7 +239,10 @@ fn load_saved_methods(context: ElementContext) {
                 return;
             }
             match result {
-                Ok(methods) => saved.loaded(methods, context.today),
+                Ok(methods) => {
+                    let hide = options.with_untracked(|o| o.saved.hide_expired);
+                    saved.loaded(methods, hide, context.today);
+                }
                 Err(error) => web_sys::console::warn_1(
                     &[
                         "payment-element: saved payment methods could not be loaded (",

@@ -93,10 +93,8 @@ pub fn SavedMethodItem(
                     let id = method.id.clone();
                     saved.methods.update(|m| m.retain(|m| m.id != id));
                     if saved.choice.get_untracked() == Choice::Saved(id) {
-                        let choice = saved
-                            .methods
-                            .with_untracked(|m| saved_methods::default_choice(m, today));
-                        saved.choice.set(choice);
+                        let hide = context.options.with_untracked(|o| o.saved.hide_expired);
+                        saved.choose_default(hide, today);
                     }
                     let label = saved_methods::short_label(&method);
                     context

@@ -3,7 +3,8 @@
 #![allow(dead_code)]
 
 use leptos::prelude::*;
-use payment_element::events::ChangeEvent;
+use payment_element::customer_api::CustomerApi;
+use payment_element::events::{ChangeEvent, SavedPaymentMethodRemoveEvent};
 use payment_element::options::{PaymentElementOptions, RawOptions};
 use payment_element::state::PaymentElementHandle;
 use payment_element::PaymentElement;
@@ -17,6 +18,7 @@ pub struct Mounted {
     pub handle: RwSignal<Option<PaymentElementHandle>>,
     pub changes: RwSignal<Vec<ChangeEvent>>,
     pub focus_events: RwSignal<Vec<&'static str>>,
+    pub removed: RwSignal<Vec<SavedPaymentMethodRemoveEvent>>,
 }
 
 /// Options from the JSON a merchant writes.
@@ -58,6 +60,14 @@ fn load_widget_css() {
 /// Mounts an element with `options` into a container attached to the document (focus
 /// needs it).
 pub fn mount(options: PaymentElementOptions) -> Mounted {
+    mount_with_api(options, None)
+}
+
+/// Mounts an element whose customer-session calls go to `api` (a fake) when given.
+pub fn mount_with_api(
+    options: PaymentElementOptions,
+    api: Option<std::rc::Rc<dyn CustomerApi>>,
+) -> Mounted {
     load_widget_css();
     let container: HtmlElement = document().create_element("div").unwrap().unchecked_into();
     document().body().unwrap().append_child(&container).unwrap();
@@ -65,9 +75,18 @@ pub fn mount(options: PaymentElementOptions) -> Mounted {
     let handle = RwSignal::new(None);
     let changes = RwSignal::new(Vec::new());
     let focus_events = RwSignal::new(Vec::new());
+    let removed = RwSignal::new(Vec::new());
     leptos::mount::mount_to(container.clone(), move || {
+        // The element's own default, unless a test brings a fake.
+        let customer_api = api
+            .clone()
+            .unwrap_or_else(|| payment_element::customer_api::HttpCustomerApi::shared("/api"));
         view! {
             <PaymentElement
+                customer_api=customer_api
+                on_saved_payment_method_remove=Callback::new(move |e| {
+                    removed.update(|r| r.push(e))
+                })
                 options=options
                 on_ready=Callback::new(move |h| handle.set(Some(h)))
                 on_change=Callback::new(move |e| changes.update(|c| c.push(e)))
@@ -83,6 +102,7 @@ pub fn mount(options: PaymentElementOptions) -> Mounted {
         handle,
         changes,
         focus_events,
+        removed,
     }
 }
 

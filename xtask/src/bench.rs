@@ -190,6 +190,20 @@ pub fn run(args: &[String]) -> Result {
     let dist = root.join("dist");
     let ours = size::widget_assets(&dist)?;
     let ours_total = size::total(&ours);
+    println!(
+        "\n   {:<44} {:>10} {:>10} {:>10}",
+        "file", "raw", "gzip -9", "brotli 11"
+    );
+    for asset in &ours {
+        let s = asset.sizes;
+        println!(
+            "   {:<44} {:>10} {:>10} {:>10}",
+            asset.name,
+            kb(s.raw),
+            kb(s.gzip),
+            kb(s.brotli)
+        );
+    }
     // Other builds share target/: keep this build's artefact before one replaces it.
     let artefact = target_dir().join("wasm32-unknown-unknown/release/payment_element.wasm");
     let twiggy_dir = bench_dir.join("twiggy");
@@ -248,7 +262,7 @@ pub fn run(args: &[String]) -> Result {
         Err("skipped (--no-server)".to_owned())
     };
 
-    // The table.
+    // The table, section by section, and the same figures for report.json.
     let mut table = Table::new(&[
         "measure",
         "ours",
@@ -257,189 +271,10 @@ pub fn run(args: &[String]) -> Result {
         "ours/Adyen",
         "ours/Braintree",
     ]);
-    table.section(
-        "transfer size: the release dist the demo serves (wasm, JS glue + boot.js, widget CSS)",
-    );
-    for (part, label) in [(Part::Wasm, "wasm"), (Part::Js, "JS"), (Part::Css, "CSS")] {
-        let mine = size::total_of(&ours, part);
-        let theirs: Vec<Sizes> = anchors
-            .iter()
-            .map(|a| size::total_of(&a.assets, part))
-            .collect();
-        let cell = |s: Sizes| {
-            if s.raw == 0 {
-                "—".to_owned()
-            } else {
-                format!("{} / {}", kb(s.raw), kb(s.gzip))
-            }
-        };
-        table.row(vec![
-            format!("{label} raw / gzip -9"),
-            cell(mine),
-            cell(theirs[0]),
-            cell(theirs[1]),
-        ]);
-    }
-    let totals: Vec<Sizes> = anchors.iter().map(|a| size::total(&a.assets)).collect();
-    for (label, pick) in [
-        ("total raw", (|s: Sizes| s.raw) as fn(Sizes) -> u64),
-        ("total gzip -9", |s: Sizes| s.gzip),
-        ("total brotli q11", |s: Sizes| s.brotli),
-    ] {
-        let mine = pick(ours_total);
-        table.row(vec![
-            label.to_owned(),
-            kb(mine),
-            kb(pick(totals[0])),
-            kb(pick(totals[1])),
-            ratio(Some(mine as f64), Some(pick(totals[0]) as f64)),
-            ratio(Some(mine as f64), Some(pick(totals[1]) as f64)),
-        ]);
-    }
-
-    table.section("start-up (fresh browser, warmed on an empty page, nothing cached), navigation start → ours: widget rendered and interactive; anchors: script evaluated (they cannot render offline)");
-    let starts: Vec<Option<Summary>> = timings.iter().map(|t| stats::summarize(&t.start)).collect();
-    table.row(vec![
-        "median (min–max, runs)".to_owned(),
-        spread(starts[0]),
-        spread(starts[1]),
-        spread(starts[2]),
-        ratio(starts[0].map(|s| s.median), starts[1].map(|s| s.median)),
-        ratio(starts[0].map(|s| s.median), starts[2].map(|s| s.median)),
-    ]);
-
-    table.row(vec![
-        "fastest run".to_owned(),
-        starts[0].map_or("—".to_owned(), |s| ms(s.min)),
-        starts[1].map_or("—".to_owned(), |s| ms(s.min)),
-        starts[2].map_or("—".to_owned(), |s| ms(s.min)),
-        ratio(starts[0].map(|s| s.min), starts[1].map(|s| s.min)),
-        ratio(starts[0].map(|s| s.min), starts[2].map(|s| s.min)),
-    ]);
-    let loaded: Vec<Option<Summary>> = timings
-        .iter()
-        .map(|t| stats::summarize(&t.loaded))
-        .collect();
-    table.row(vec![
-        "of which: last byte of wasm / script received, median".to_owned(),
-        loaded[0].map_or("—".to_owned(), |s| ms(s.median)),
-        loaded[1].map_or("—".to_owned(), |s| ms(s.median)),
-        loaded[2].map_or("—".to_owned(), |s| ms(s.median)),
-    ]);
-    let after: Vec<Option<Summary>> = timings
-        .iter()
-        .map(|t| stats::summarize(&t.after_load))
-        .collect();
-    table.row(vec![
-        "then the page's own work (→ ready / evaluated), median".to_owned(),
-        after[0].map_or("—".to_owned(), |s| ms(s.median)),
-        after[1].map_or("—".to_owned(), |s| ms(s.median)),
-        after[2].map_or("—".to_owned(), |s| ms(s.median)),
-        ratio(after[0].map(|s| s.median), after[1].map(|s| s.median)),
-        ratio(after[0].map(|s| s.median), after[2].map(|s| s.median)),
-    ]);
-    let ready_event = stats::summarize(&timings[0].ready_event);
-    if ready_event.is_some() {
-        table.row(vec![
-            "ours: → `ready` DOM event".to_owned(),
-            spread(ready_event),
-            "n/a".to_owned(),
-            "n/a".to_owned(),
-            ratio(ready_event.map(|s| s.median), starts[1].map(|s| s.median)),
-            ratio(ready_event.map(|s| s.median), starts[2].map(|s| s.median)),
-        ]);
-    }
-
-    table.section("typing, per keystroke: input event → DOM updated (handler + reactive updates), synthetic input events");
-    let mut typing_json = serde_json::Map::new();
-    let mut all_keys = Vec::new();
-    let mut typed = timings[0].typing.clone();
-    // The order the probe types them in, not alphabetical.
-    typed.sort_by_key(|(field, _)| ["number", "expiry", "cvc"].iter().position(|f| f == field));
-    for (field, samples) in &typed {
-        all_keys.extend_from_slice(samples);
-        let s = stats::summarize(samples);
-        let shown = timings[0]
-            .typed_values
-            .iter()
-            .find(|(f, _)| f == field)
-            .map_or("", |(_, v)| v.as_str());
-        typing_json.insert(
-            field.clone(),
-            json!({ "summary": summary_json(s), "value_after_typing": shown }),
-        );
-        table.row(vec![
-            format!("{field}: median / p95"),
-            s.map_or("no figure".to_owned(), |s| {
-                format!("{} / {} (n={})", ms(s.median), ms(s.p95), s.runs)
-            }),
-            "n/a".to_owned(),
-            "n/a".to_owned(),
-        ]);
-    }
-    let all = stats::summarize(&all_keys);
-    let shown: Vec<String> = typed
-        .iter()
-        .filter_map(|(field, _)| {
-            let (_, value) = timings[0].typed_values.iter().find(|(f, _)| f == field)?;
-            Some(format!("{field} {value:?}"))
-        })
-        .collect();
-    if timings[0].typing.len() > 1 {
-        table.row(vec![
-            "all fields: median / p95".to_owned(),
-            all.map_or("no figure".to_owned(), |s| {
-                format!("{} / {} (n={})", ms(s.median), ms(s.p95), s.runs)
-            }),
-        ]);
-    }
-    let missing: Vec<&str> = [
-        ("number", "cc-number"),
-        ("expiry", "cc-exp"),
-        ("cvc", "cc-csc"),
-    ]
-    .iter()
-    .filter(|(f, _)| !timings[0].typing.iter().any(|(t, _)| t == f))
-    .map(|(_, a)| *a)
-    .collect();
-    if !shown.is_empty() {
-        table.row(vec!["fields after typing".to_owned(), shown.join(", ")]);
-    }
-    if !missing.is_empty() {
-        table.row(vec![
-            "not in the built widget".to_owned(),
-            missing.join(", "),
-        ]);
-    }
-
-    table.section("server: confirmation token + create-confirm-intent on loopback, SQLite, wrk");
-    match &load {
-        Ok(loads) => {
-            for l in loads {
-                table.row(vec![
-                    format!("{} client(s), {:.0} s", l.clients, l.seconds),
-                    format!(
-                        "{:.0} pairs/s ({:.0} req/s), p50 {} p99 {}{}",
-                        l.pairs_per_second(),
-                        l.requests_per_second(),
-                        ms(l.p50_ms),
-                        ms(l.p99_ms),
-                        if l.failed + l.errors > 0 {
-                            format!(
-                                ", {} failed, {} errors: {}",
-                                l.failed, l.errors, l.last_error
-                            )
-                        } else {
-                            String::new()
-                        }
-                    ),
-                    "n/a".to_owned(),
-                    "n/a".to_owned(),
-                ]);
-            }
-        }
-        Err(why) => table.row(vec!["not measured".to_owned(), why.clone()]),
-    }
+    size_rows(&mut table, &ours, &anchors);
+    let start_up = start_up_rows(&mut table, &timings);
+    let typing = typing_rows(&mut table, &timings[0]);
+    let server = server_rows(&mut table, &load);
 
     let machine_after = machine_info();
     println!("\n== results on {}\n", machine_line(&machine_after));
@@ -456,31 +291,7 @@ pub fn run(args: &[String]) -> Result {
         }
     }
     match &profile {
-        Ok(p) => {
-            println!(
-                "\nwhere the wasm bytes go (twiggy top, the release module rebuilt with names: {} without the name section)",
-                kb(p.code_bytes)
-            );
-            let mut top = Table::new(&["bytes", "share", "item"]);
-            for item in &p.top {
-                top.row(vec![
-                    item.bytes.to_string(),
-                    format!(
-                        "{:.1}%",
-                        100.0 * item.bytes as f64 / p.code_bytes.max(1) as f64
-                    ),
-                    item.name.chars().take(110).collect(),
-                ]);
-            }
-            println!("{}", top.render());
-            let crates: Vec<String> = p
-                .by_crate
-                .iter()
-                .take(12)
-                .map(|c| format!("{} {}", c.name, kb(c.bytes)))
-                .collect();
-            println!("by crate: {}", crates.join(", "));
-        }
+        Ok(p) => print_profile(p),
         Err(e) => notes.push(format!("twiggy: {e}")),
     }
     for note in &notes {
@@ -491,31 +302,29 @@ pub fn run(args: &[String]) -> Result {
         "machine": machine,
         "machine_after": machine_after,
         "runs": options.runs,
-        "ours": { "files": assets_json(&ours), "total": sizes_json(ours_total),
-                  "start_up_ready": summary_json(starts[0]),
-                  "start_up_ready_event": summary_json(ready_event),
-                  "start_up_wasm_received": summary_json(loaded[0]),
-                  "start_up_after_wasm_received": summary_json(after[0]),
-                  "typing": Value::Object(typing_json), "typing_all": summary_json(all) },
-        "anchors": anchors.iter().zip(starts[1..].iter().zip(&loaded[1..]).zip(&after[1..])).map(|(a, ((s, l), w))| json!({
-            "name": a.label, "files": assets_json(&a.assets), "total": sizes_json(size::total(&a.assets)),
-            "gzip_ratio_ours_over_theirs": ours_total.gzip as f64 / size::total(&a.assets).gzip.max(1) as f64,
-            "start_up_script_evaluated": summary_json(*s),
-            "start_up_script_received": summary_json(*l),
-            "start_up_after_script_received": summary_json(*w),
-        })).collect::<Vec<_>>(),
-        "server": match &load {
-            Ok(loads) => Value::Array(loads.iter().map(|l| json!({
-                "clients": l.clients, "seconds": l.seconds, "requests": l.requests,
-                "confirmed_pairs": l.confirmed, "pairs_per_second": l.pairs_per_second(),
-                "requests_per_second": l.requests_per_second(), "p50_ms": l.p50_ms, "p99_ms": l.p99_ms,
-                "failed": l.failed, "errors": l.errors })).collect()),
-            Err(why) => json!({ "not_measured": why }),
+        "ours": {
+            "files": assets_json(&ours),
+            "total": sizes_json(ours_total),
+            "start_up": start_up[0],
+            "typing": typing,
         },
+        "anchors": anchors.iter().zip(&start_up[1..]).map(|(a, start_up)| json!({
+            "name": a.label,
+            "files": assets_json(&a.assets),
+            "total": sizes_json(size::total(&a.assets)),
+            "gzip_ratio_ours_over_theirs":
+                ours_total.gzip as f64 / size::total(&a.assets).gzip.max(1) as f64,
+            "start_up": start_up,
+        })).collect::<Vec<_>>(),
+        "server": server,
         "twiggy": match &profile {
-            Ok(p) => json!({ "code_bytes": p.code_bytes,
-                "top": p.top.iter().map(|i| json!({"item": i.name, "bytes": i.bytes})).collect::<Vec<_>>(),
-                "by_crate": p.by_crate.iter().map(|i| json!({"crate": i.name, "bytes": i.bytes})).collect::<Vec<_>>() }),
+            Ok(p) => json!({
+                "code_bytes": p.code_bytes,
+                "top": p.top.iter()
+                    .map(|i| json!({"item": i.name, "bytes": i.bytes})).collect::<Vec<_>>(),
+                "by_crate": p.by_crate.iter()
+                    .map(|i| json!({"crate": i.name, "bytes": i.bytes})).collect::<Vec<_>>(),
+            }),
             Err(e) => json!({ "error": e.to_string() }),
         },
         "notes": notes,
@@ -536,4 +345,336 @@ pub fn run(args: &[String]) -> Result {
         );
     }
     Ok(())
+}
+
+/// Raw, gzip and brotli per part and in total, with ours/theirs ratios of the totals.
+fn size_rows(table: &mut Table, ours: &[Asset], anchors: &[anchors::Anchor]) {
+    table.section(
+        "transfer size: the release dist the demo serves (wasm, JS glue + boot.js, widget CSS)",
+    );
+    let cell = |s: Sizes| {
+        if s.raw == 0 {
+            "—".to_owned()
+        } else {
+            format!("{} / {} / {}", kb(s.raw), kb(s.gzip), kb(s.brotli))
+        }
+    };
+    for (part, label) in [(Part::Wasm, "wasm"), (Part::Js, "JS"), (Part::Css, "CSS")] {
+        let mut row = vec![
+            format!("{label} raw / gzip -9 / brotli q11"),
+            cell(size::total_of(ours, part)),
+        ];
+        row.extend(
+            anchors
+                .iter()
+                .map(|a| cell(size::total_of(&a.assets, part))),
+        );
+        table.row(row);
+    }
+    let ours_total = size::total(ours);
+    let totals: Vec<Sizes> = anchors.iter().map(|a| size::total(&a.assets)).collect();
+    type Pick = fn(Sizes) -> u64;
+    let picks: [(&str, Pick); 3] = [
+        ("total raw", |s| s.raw),
+        ("total gzip -9", |s| s.gzip),
+        ("total brotli q11", |s| s.brotli),
+    ];
+    for (label, pick) in picks {
+        let mine = pick(ours_total);
+        let mut row = vec![label.to_owned(), kb(mine)];
+        row.extend(totals.iter().map(|&t| kb(pick(t))));
+        row.extend(
+            totals
+                .iter()
+                .map(|&t| ratio(Some(mine as f64), Some(pick(t) as f64))),
+        );
+        table.row(row);
+    }
+}
+
+/// One row: a label, one cell per page, then ours/theirs for each anchor.
+fn timing_row(
+    table: &mut Table,
+    label: &str,
+    figures: &[Option<Summary>],
+    cell: impl Fn(Summary) -> String,
+    pick: Option<fn(Summary) -> f64>,
+) {
+    let mut row = vec![label.to_owned()];
+    row.extend(figures.iter().map(|f| f.map_or("—".to_owned(), &cell)));
+    if let Some(pick) = pick {
+        let ours = figures[0].map(pick);
+        row.extend(figures[1..].iter().map(|f| ratio(ours, f.map(pick))));
+    }
+    table.row(row);
+}
+
+/// Start-up rows; the figures of each page (ours first) for report.json.
+fn start_up_rows(table: &mut Table, timings: &[browser::Runs]) -> Vec<Value> {
+    table.section(
+        "start-up (fresh browser, warmed on an empty page, nothing cached), navigation start → \
+         ours: widget rendered and interactive; anchors: script evaluated (they cannot render \
+         offline)",
+    );
+    let of = |pick: fn(&browser::Runs) -> &Vec<f64>| -> Vec<Option<Summary>> {
+        timings.iter().map(|t| stats::summarize(pick(t))).collect()
+    };
+    let starts = of(|t| &t.start);
+    let loaded = of(|t| &t.loaded);
+    let after = of(|t| &t.after_load);
+    let median: fn(Summary) -> f64 = |s| s.median;
+    let fastest: fn(Summary) -> f64 = |s| s.min;
+    timing_row(
+        table,
+        "median (min–max, runs)",
+        &starts,
+        |s| spread(Some(s)),
+        Some(median),
+    );
+    timing_row(table, "fastest run", &starts, |s| ms(s.min), Some(fastest));
+    timing_row(
+        table,
+        "of which: last byte of wasm / script received, median",
+        &loaded,
+        |s| ms(s.median),
+        None,
+    );
+    timing_row(
+        table,
+        "then the page's own work (→ ready / evaluated), median",
+        &after,
+        |s| ms(s.median),
+        Some(median),
+    );
+    let ready_event = stats::summarize(&timings[0].ready_event);
+    if let Some(event) = ready_event {
+        let mut row = vec!["ours: → `ready` DOM event".to_owned(), spread(Some(event))];
+        row.extend(starts[1..].iter().map(|_| "n/a".to_owned()));
+        row.extend(
+            starts[1..]
+                .iter()
+                .map(|s| ratio(Some(event.median), s.map(median))),
+        );
+        table.row(row);
+    }
+    (0..timings.len())
+        .map(|i| {
+            json!({
+                "to_ready_or_evaluated": summary_json(starts[i]),
+                "to_main_file_received": summary_json(loaded[i]),
+                "after_main_file_received": summary_json(after[i]),
+                "to_ready_event": if i == 0 { summary_json(ready_event) } else { Value::Null },
+            })
+        })
+        .collect()
+}
+
+/// Typing rows for the fields the built widget has; their figures for report.json.
+fn typing_rows(table: &mut Table, ours: &browser::Runs) -> Value {
+    table.section(
+        "typing, per keystroke: input event → DOM updated (handler + reactive updates), \
+         synthetic input events",
+    );
+    const FIELDS: [(&str, &str); 3] = [
+        ("number", "cc-number"),
+        ("expiry", "cc-exp"),
+        ("cvc", "cc-csc"),
+    ];
+    let figure = |s: Option<Summary>| {
+        s.map_or("no figure".to_owned(), |s| {
+            format!("{} / {} (n={})", ms(s.median), ms(s.p95), s.runs)
+        })
+    };
+    let mut json = serde_json::Map::new();
+    let mut all_keys = Vec::new();
+    let mut shown = Vec::new();
+    let mut missing = Vec::new();
+    // In the order the probe types them, not alphabetical.
+    for (field, autocomplete) in FIELDS {
+        let Some((_, samples)) = ours.typing.iter().find(|(f, _)| f == field) else {
+            missing.push(autocomplete);
+            continue;
+        };
+        all_keys.extend_from_slice(samples);
+        let summary = stats::summarize(samples);
+        let value = ours
+            .typed_values
+            .iter()
+            .find(|(f, _)| f == field)
+            .map_or("", |(_, v)| v.as_str());
+        shown.push(format!("{field} {value:?}"));
+        json.insert(
+            field.to_owned(),
+            json!({ "summary": summary_json(summary), "value_after_typing": value }),
+        );
+        table.row(vec![
+            format!("{field}: median / p95"),
+            figure(summary),
+            "n/a".to_owned(),
+            "n/a".to_owned(),
+        ]);
+    }
+    let all = stats::summarize(&all_keys);
+    json.insert("all".to_owned(), summary_json(all));
+    if shown.len() > 1 {
+        table.row(vec!["all fields: median / p95".to_owned(), figure(all)]);
+    }
+    if !shown.is_empty() {
+        table.row(vec!["fields after typing".to_owned(), shown.join(", ")]);
+    }
+    if !missing.is_empty() {
+        table.row(vec![
+            "not in the built widget".to_owned(),
+            missing.join(", "),
+        ]);
+    }
+    Value::Object(json)
+}
+
+/// Server rows, or the sentence saying why there are none; the figures for report.json.
+fn server_rows(table: &mut Table, load: &std::result::Result<Vec<server::Load>, String>) -> Value {
+    table.section(
+        "server: confirmation token + create-confirm-intent on loopback, SQLite, wrk \
+         (latency per request, either call)",
+    );
+    let loads = match load {
+        Ok(loads) => loads,
+        Err(why) => {
+            table.row(vec!["not measured".to_owned(), why.clone()]);
+            return json!({ "not_measured": why });
+        }
+    };
+    for l in loads {
+        let trouble = if l.failed + l.errors > 0 {
+            format!(
+                ", {} failed, {} errors: {}",
+                l.failed, l.errors, l.last_error
+            )
+        } else {
+            String::new()
+        };
+        table.row(vec![
+            format!("{} client(s), {:.0} s", l.clients, l.seconds),
+            format!(
+                "{:.0} pairs/s ({:.0} req/s), p50 {} p99 {}{trouble}",
+                l.pairs_per_second(),
+                l.requests_per_second(),
+                ms(l.p50_ms),
+                ms(l.p99_ms),
+            ),
+            "n/a".to_owned(),
+            "n/a".to_owned(),
+        ]);
+    }
+    Value::Array(
+        loads
+            .iter()
+            .map(|l| {
+                json!({
+                    "clients": l.clients, "seconds": l.seconds, "requests": l.requests,
+                    "confirmed_pairs": l.confirmed, "pairs_per_second": l.pairs_per_second(),
+                    "requests_per_second": l.requests_per_second(),
+                    "p50_ms": l.p50_ms, "p99_ms": l.p99_ms,
+                    "failed": l.failed, "errors": l.errors,
+                })
+            })
+            .collect(),
+    )
+}
+
+/// twiggy's top items and the bytes per crate.
+fn print_profile(p: &twiggy::Profile) {
+    println!(
+        "\nwhere the wasm bytes go (twiggy top, the release module rebuilt with names: {} \
+         without the name section)",
+        kb(p.code_bytes)
+    );
+    let mut top = Table::new(&["bytes", "share", "item"]);
+    for item in &p.top {
+        top.row(vec![
+            item.bytes.to_string(),
+            format!(
+                "{:.1}%",
+                100.0 * item.bytes as f64 / p.code_bytes.max(1) as f64
+            ),
+            item.name.chars().take(110).collect(),
+        ]);
+    }
+    println!("{}", top.render());
+    let crates: Vec<String> = p
+        .by_crate
+        .iter()
+        .take(12)
+        .map(|c| format!("{} {}", c.name, kb(c.bytes)))
+        .collect();
+    println!("by crate: {}", crates.join(", "));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn asset(name: &str, part: Part, raw: u64, gzip: u64, brotli: u64) -> Asset {
+        Asset {
+            name: name.to_owned(),
+            part,
+            sizes: Sizes { raw, gzip, brotli },
+        }
+    }
+
+    fn line<'a>(text: &'a str, label: &str) -> &'a str {
+        text.lines()
+            .find(|l| l.starts_with(label))
+            .unwrap_or_else(|| panic!("no {label:?} line in\n{text}"))
+    }
+
+    #[test]
+    fn size_rows_compare_totals() {
+        let ours = [
+            asset("w_bg.wasm", Part::Wasm, 100_000, 40_000, 30_000),
+            asset("w.js", Part::Js, 10_000, 3_000, 2_500),
+        ];
+        let anchor = |key, gzip| anchors::Anchor {
+            key,
+            label: key.to_owned(),
+            assets: vec![asset("x.js", Part::Js, 300_000, gzip, 90_000)],
+        };
+        let anchors = [anchor("adyen", 100_000), anchor("braintree", 129_000)];
+        let mut table = Table::new(&["measure", "ours", "a", "b", "r1", "r2"]);
+        size_rows(&mut table, &ours, &anchors);
+        let text = table.render();
+        let gzip = line(&text, "total gzip -9");
+        for expected in ["43.0 KB", "100.0 KB", "129.0 KB", "0.43×", "0.33×"] {
+            assert!(gzip.contains(expected), "{expected} missing in {gzip:?}");
+        }
+        let wasm = line(&text, "wasm raw");
+        assert!(wasm.contains("100.0 KB / 40.0 KB / 30.0 KB") && wasm.contains('—'));
+    }
+
+    #[test]
+    fn typing_rows_name_the_fields_the_widget_lacks() {
+        let runs = browser::Runs {
+            typing: vec![("number".to_owned(), vec![0.5, 0.25, 0.75, 4.0, 0.5])],
+            typed_values: vec![("number".to_owned(), "4242".to_owned())],
+            ..Default::default()
+        };
+        let mut table = Table::new(&["measure", "ours", "a", "b"]);
+        let json = typing_rows(&mut table, &runs);
+        let text = table.render();
+        assert!(line(&text, "number: median / p95").contains("0.50 ms / 4.00 ms (n=5)"));
+        assert!(line(&text, "fields after typing").contains("number \"4242\""));
+        assert!(line(&text, "not in the built widget").contains("cc-exp, cc-csc"));
+        assert_eq!(json["number"]["summary"]["median_ms"], 0.5);
+    }
+
+    #[test]
+    fn server_rows_say_why_there_are_none() {
+        let mut table = Table::new(&["measure", "ours"]);
+        let json = server_rows(
+            &mut table,
+            &Err("server API not available: POST /api/confirmation_tokens answered 404".into()),
+        );
+        assert!(line(&table.render(), "not measured").contains("server API not available"));
+        assert!(json["not_measured"].as_str().unwrap().contains("404"));
+    }
 }
