@@ -433,3 +433,63 @@ async fn a_server_down_mid_flow_keeps_the_form_and_pays_once_it_is_back() {
     })
     .await;
 }
+
+async fn returning(h: &Harness) -> Outcome {
+    h.open("/").await?;
+    h.find(".demo-returning")
+        .await?
+        .click()
+        .await
+        .map_err(|e| format!("ticking Returning customer: {e}"))
+}
+
+async fn returning_customer(h: &Harness) -> Outcome {
+    // First visit: pay with a new card and save it.
+    returning(h).await?;
+    let consent = h.find("[data-field=save_payment_method]").await?;
+    type_into(h, "Card number", "4242424242424242").await?;
+    type_into(h, "Expiration date", "12 / 34").await?;
+    type_into(h, "Security code", "123").await?;
+    if let Ok(postal) = h
+        .browser
+        .find(Locator::Css("[data-field=postal_code]"))
+        .await
+    {
+        postal
+            .send_keys("94103")
+            .await
+            .map_err(|e| format!("typing the postal code: {e}"))?;
+    }
+    consent
+        .click()
+        .await
+        .map_err(|e| format!("ticking the consent: {e}"))?;
+    pay(h).await?;
+    wait_url(h, "/complete").await?;
+    status_is(h, "succeeded", 15).await?;
+    // Second visit: the saved card is offered; only its CVC is asked again.
+    returning(h).await?;
+    h.find("[data-saved-choice^=pm_]").await?;
+    let cvc = h.find(".pe-cvc-recollection input").await?;
+    cvc.send_keys("123")
+        .await
+        .map_err(|e| format!("typing the CVC: {e}"))?;
+    pay(h).await?;
+    wait_url(h, "/complete").await?;
+    status_is(h, "succeeded", 15).await?;
+    let stats = h.stats().await?;
+    ensure!(
+        stats["confirmation_tokens"] == 2 && stats["charges_succeeded"] == 2,
+        "two payments, one each: {stats}"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_returning_customer_pays_with_the_saved_card_and_its_cvc() {
+    Harness::run("returning_customer", |h| async move {
+        let outcome = returning_customer(&h).await;
+        (h, outcome)
+    })
+    .await;
+}
