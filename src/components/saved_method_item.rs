@@ -141,7 +141,7 @@ pub fn SavedMethodItem(
                             type="button"
                             class="pe-saved-remove-confirm"
                             disabled=move || saved.removing.get()
-                            on:click=remove.clone()
+                            on:click=remove
                         >
                             {i18n.t(Key::SavedRemove)}
                         </button>
