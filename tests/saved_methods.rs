@@ -623,3 +623,28 @@ async fn change_events_report_the_saved_method_or_the_new_one() {
     assert!(!last.complete);
     assert!(!last.value.save_payment_method);
 }
+
+#[wasm_bindgen_test]
+async fn saved_methods_follow_a_language_switch() {
+    let api = fake(vec![card("pm_visa", 20, "visa", "4242", 12, 2030)]);
+    let m = mount_fake(&session_options("en", ALL_FEATURES, ""), &api);
+    loaded().await;
+    assert!(item_text(&m, "pm_visa").contains("Expires 12/30"));
+    m.options.update(|o| {
+        o.locale =
+            payment_element::options::LocaleChoice::Fixed(payment_element::locale::Locale::De)
+    });
+    settle().await;
+    assert!(item_text(&m, "pm_visa").contains("Gültig bis 12/30"));
+    assert_eq!(m.text("[data-saved-choice=new]"), "Neue Zahlungsmethode");
+    assert_eq!(
+        checked(&m).as_deref(),
+        Some("pm_visa"),
+        "the choice survives"
+    );
+    assert_eq!(
+        api.secrets.borrow().len(),
+        1,
+        "no reload for a language switch"
+    );
+}
