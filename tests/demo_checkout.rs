@@ -125,3 +125,46 @@ async fn pay_validates_and_names_what_is_missing() {
         "Your card number is incomplete."
     );
 }
+
+#[wasm_bindgen_test]
+async fn returning_customer_without_a_server_keeps_the_plain_form() {
+    let demo = mount_demo();
+    choose(&demo, "Locale", "en");
+    settle().await;
+    let returning: HtmlInputElement = find(&demo, ".demo-returning");
+    returning.click();
+    // The session request goes to the test runner's server, which has no merchant API.
+    for _ in 0..100 {
+        settle().await;
+        let result: HtmlElement = find(&demo, ".demo-result");
+        if !result.text_content().unwrap().is_empty() {
+            break;
+        }
+        gloo_timers_sleep(20).await;
+    }
+    let result: HtmlElement = find(&demo, ".demo-result");
+    assert!(
+        result
+            .text_content()
+            .unwrap()
+            .starts_with("Could not start a customer session: HTTP 404"),
+        "{:?}",
+        result.text_content()
+    );
+    assert!(demo.query_selector(".pe-saved").unwrap().is_none());
+    assert!(demo
+        .query_selector("[data-field=number]")
+        .unwrap()
+        .is_some());
+}
+
+/// Waits `ms` milliseconds on the browser's clock.
+async fn gloo_timers_sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}

@@ -623,3 +623,80 @@ async fn change_events_report_the_saved_method_or_the_new_one() {
     assert!(!last.complete);
     assert!(!last.value.save_payment_method);
 }
+
+#[wasm_bindgen_test]
+async fn saved_methods_follow_a_language_switch() {
+    let api = fake(vec![card("pm_visa", 20, "visa", "4242", 12, 2030)]);
+    let m = mount_fake(&session_options("en", ALL_FEATURES, ""), &api);
+    loaded().await;
+    assert!(item_text(&m, "pm_visa").contains("Expires 12/30"));
+    m.options.update(|o| {
+        o.locale =
+            payment_element::options::LocaleChoice::Fixed(payment_element::locale::Locale::De)
+    });
+    settle().await;
+    assert!(item_text(&m, "pm_visa").contains("Gültig bis 12/30"));
+    assert_eq!(m.text("[data-saved-choice=new]"), "Neue Zahlungsmethode");
+    assert_eq!(
+        checked(&m).as_deref(),
+        Some("pm_visa"),
+        "the choice survives"
+    );
+    assert_eq!(
+        api.secrets.borrow().len(),
+        1,
+        "no reload for a language switch"
+    );
+}
+
+#[wasm_bindgen_test]
+fn the_servers_json_decodes_leniently() {
+    let body = js_sys::JSON::parse(
+        r#"{"data": [
+            {"id": "pm_card", "type": "card", "created": 1790000000, "allow_redisplay": "always",
+             "card": {"brand": "visa", "last4": "4242", "exp_month": 12, "exp_year": 2034, "funding": "credit"}},
+            {"id": "pm_sepa", "type": "sepa_debit", "created": 1789000000, "allow_redisplay": "always",
+             "sepa_debit": {"country": "DE", "bank_code": "37040044", "last4": "3000"}},
+            {"id": "pm_wallet", "type": "ewallet", "created": 1788000000, "allow_redisplay": "always",
+             "ewallet": {"channel_code": "GCASH", "account_label": "+63 •••• 1234"}},
+            {"id": "pm_new", "type": "crypto", "created": 1, "allow_redisplay": "sometimes",
+             "ewallet": {"channel_code": "NEWPAY"}},
+            {"type": "card"}
+        ]}"#,
+    )
+    .unwrap();
+    let methods = payment_element::customer_api::read_saved_methods(&body);
+    assert_eq!(methods.len(), 4, "an item without an id is skipped");
+    assert_eq!(
+        methods[0],
+        card("pm_card", 1790000000, "visa", "4242", 12, 2034)
+    );
+    assert_eq!(methods[1], sepa("pm_sepa", 1789000000));
+    assert_eq!(methods[2], wallet("pm_wallet", 1788000000));
+    assert_eq!(methods[3].kind, PaymentMethodType::Unknown);
+    assert_eq!(methods[3].allow_redisplay, AllowRedisplay::Unknown);
+    assert_eq!(
+        methods[3].ewallet.as_ref().unwrap().channel_code,
+        EwalletChannel::Unknown
+    );
+    let not_a_list = js_sys::JSON::parse(r#"{"data": 3}"#).unwrap();
+    assert!(payment_element::customer_api::read_saved_methods(&not_a_list).is_empty());
+
+    let features = js_sys::JSON::parse(
+        r#"{"payment_method_redisplay": "enabled", "payment_method_redisplay_limit": 7,
+            "payment_method_save": "enabled", "payment_method_save_usage": "on_session",
+            "payment_method_remove": "beta"}"#,
+    )
+    .unwrap();
+    let features = payment_element::customer_api::read_features(&features);
+    assert!(features.payment_method_redisplay.is_enabled());
+    assert_eq!(features.redisplay_limit(), 7);
+    assert_eq!(
+        features.payment_method_save_usage,
+        Some(SetupFutureUsage::OnSession)
+    );
+    assert!(
+        !features.payment_method_remove.is_enabled(),
+        "unknown reads as disabled"
+    );
+}

@@ -197,13 +197,19 @@ pub fn PaymentElement(
             }
         >
             <SavedMethodsList />
-            <Show when=move || new_chosen.get()>
-                {move || match layout.get() {
-                    LayoutKind::Accordion => view! { <AccordionLayout /> }.into_any(),
-                    LayoutKind::Tabs => view! { <TabsLayout /> }.into_any(),
-                }}
-                <SaveConsent />
-            </Show>
+            {move || {
+                new_chosen
+                    .get()
+                    .then(|| {
+                        view! {
+                            {move || match layout.get() {
+                                LayoutKind::Accordion => view! { <AccordionLayout /> }.into_any(),
+                                LayoutKind::Tabs => view! { <TabsLayout /> }.into_any(),
+                            }}
+                            <SaveConsent />
+                        }
+                    })
+            }}
             <div class="pe-live" role="status" aria-live="polite" aria-atomic="true">
                 {move || announcement.get()}
             </div>

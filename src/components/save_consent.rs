@@ -34,7 +34,7 @@ pub fn SaveConsent() -> impl IntoView {
     };
 
     view! {
-        <Show when=move || offered.get()>
+        {move || offered.get().then(|| view! {
             <label class="pe-save-consent">
                 <input
                     type="checkbox"
@@ -45,6 +45,6 @@ pub fn SaveConsent() -> impl IntoView {
                 />
                 <span class="pe-save-consent-text Text">{text}</span>
             </label>
-        </Show>
+        })}
     }
 }

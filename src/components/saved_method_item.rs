@@ -28,11 +28,14 @@ pub fn SavedMethodItem(
     let short = saved_methods::short_label(&method);
     let brand = method.card.as_ref().map(saved_methods::brand_key);
     let kind = saved_methods::method_kind(&method).map_or("card", |k| k.as_str());
+    // Static: the list re-renders its items when the language changes.
+    let text = i18n
+        .0
+        .with_untracked(|c| saved_methods::item_text(&method, c, today));
+    let remove_label = i18n.fill(Key::SavedRemoveLabel, &[("method", &short)]);
+    let question = i18n.fill(Key::SavedRemoveConfirm, &[("method", &short)]);
+    let cvc_brand = saved_methods::cvc_brand(&method);
     let stored = StoredValue::new(method);
-    let text = Memo::new(move |_| {
-        i18n.0
-            .with(|c| stored.with_value(|m| saved_methods::item_text(m, c, today)))
-    });
     let checked = {
         let id = id.clone();
         Memo::new(move |_| {
@@ -57,14 +60,10 @@ pub fn SavedMethodItem(
     };
     let removes = move || context.options.with(|o| o.saved.removes());
     let needs_cvc = move || {
-        {
-            checked.get()
-                && context.options.with(|o| {
-                    stored.with_value(|m| {
-                        saved_methods::needs_cvc(m, o.saved.require_cvc_recollection)
-                    })
-                })
-        }
+        checked.get()
+            && context.options.with(|o| {
+                stored.with_value(|m| saved_methods::needs_cvc(m, o.saved.require_cvc_recollection))
+            })
     };
 
     let remove = move |_| {
@@ -129,9 +128,60 @@ pub fn SavedMethodItem(
             saved.confirming.set(Some(id.clone()));
         }
     };
-    let short_for_label = short.clone();
-    let short_for_question = short.clone();
-    let short_for_cvc = short;
+    // The remove control, or the question that replaces it until answered.
+    let removal = move || {
+        if !removes() {
+            None
+        } else if confirming.get() {
+            Some(
+                view! {
+                    <div class="pe-saved-confirm" role="group">
+                        <span class="pe-saved-question">{question.clone()}</span>
+                        <button
+                            type="button"
+                            class="pe-saved-remove-confirm"
+                            disabled=move || saved.removing.get()
+                            on:click=remove
+                        >
+                            {i18n.t(Key::SavedRemove)}
+                        </button>
+                        <button
+                            type="button"
+                            class="pe-saved-remove-cancel"
+                            on:click=move |_| saved.confirming.set(None)
+                        >
+                            {i18n.t(Key::SavedRemoveCancel)}
+                        </button>
+                    </div>
+                }
+                .into_any(),
+            )
+        } else {
+            Some(
+                view! {
+                    <button
+                        type="button"
+                        class="pe-saved-remove"
+                        aria-label=remove_label.clone()
+                        on:click=ask.clone()
+                    >
+                        {i18n.t(Key::SavedRemove)}
+                    </button>
+                }
+                .into_any(),
+            )
+        }
+    };
+    let badge = match brand {
+        Some(brand) => view! {
+            <span class="pe-saved-brand" data-brand=brand aria-hidden="true">
+                {brand}
+            </span>
+        }
+        .into_any(),
+        None => view! { <span class="pe-method-icon" data-method=kind aria-hidden="true"></span> }
+            .into_any(),
+    };
 
     view! {
         <div
@@ -156,74 +206,20 @@ pub fn SavedMethodItem(
                     }
                 >
                     <span class="pe-radio RadioIcon" aria-hidden="true"></span>
-                    {match brand {
-                        Some(brand) => {
-                            view! {
-                                <span class="pe-saved-brand" data-brand=brand aria-hidden="true">
-                                    {brand}
-                                </span>
-                            }
-                                .into_any()
-                        }
-                        None => {
-                            view! {
-                                <span class="pe-method-icon" data-method=kind aria-hidden="true"></span>
-                            }
-                                .into_any()
-                        }
-                    }}
-                    <span class="pe-saved-name">{move || text.with(|t| t.name.clone())}</span>
-                    <span class="pe-saved-number">{move || text.with(|t| t.number.clone())}</span>
-                    <span class="pe-saved-detail">{move || text.with(|t| t.detail.clone())}</span>
+                    {badge}
+                    <span class="pe-saved-name">{text.name}</span>
+                    <span class="pe-saved-number">{text.number}</span>
+                    <span class="pe-saved-detail">{text.detail}</span>
                 </button>
-                <Show when=move || removes() && !confirming.get()>
-                    <button
-                        type="button"
-                        class="pe-saved-remove"
-                        aria-label={
-                            let short = short_for_label.clone();
-                            move || i18n.fill(Key::SavedRemoveLabel, &[("method", &short)])
-                        }
-                        on:click=ask.clone()
-                    >
-                        {move || i18n.t(Key::SavedRemove)}
-                    </button>
-                </Show>
+                {removal}
             </div>
-            <Show when=move || confirming.get()>
-                <div class="pe-saved-confirm" role="group">
-                    <span class="pe-saved-question">
-                        {
-                            let short = short_for_question.clone();
-                            move || i18n.fill(Key::SavedRemoveConfirm, &[("method", &short)])
-                        }
-                    </span>
-                    <button
-                        type="button"
-                        class="pe-saved-remove-confirm"
-                        disabled=move || saved.removing.get()
-                        on:click=remove
-                    >
-                        {move || i18n.t(Key::SavedRemove)}
-                    </button>
-                    <button
-                        type="button"
-                        class="pe-saved-remove-cancel"
-                        on:click=move |_| saved.confirming.set(None)
-                    >
-                        {move || i18n.t(Key::SavedRemoveCancel)}
-                    </button>
-                </div>
-            </Show>
             <p class="pe-error Error pe-saved-error" role="alert">
                 {error}
             </p>
-            <Show when=needs_cvc>
-                <CvcRecollection
-                    brand=stored.with_value(saved_methods::cvc_brand)
-                    label=short_for_cvc.clone()
-                />
-            </Show>
+            {move || {
+                needs_cvc()
+                    .then(|| view! { <CvcRecollection brand=cvc_brand label=short.clone() /> })
+            }}
         </div>
     }
 }

@@ -88,9 +88,12 @@ pub fn SavedMethodsList() -> impl IntoView {
         }
     };
     let new_checked = move || saved.choice.with(|c| *c == Choice::New);
+    let any = Memo::new(move |_| listed.with(|l| !l.is_empty()));
+    let more = Memo::new(move |_| shown.with(|(_, more)| *more));
 
     view! {
-        <Show when=move || listed.with(|l| !l.is_empty())>
+        {move || {
+            any.get().then(|| view! {
             <div
                 class="pe-saved"
                 role="radiogroup"
@@ -98,8 +101,10 @@ pub fn SavedMethodsList() -> impl IntoView {
                 node_ref=group
                 on:keydown=on_keydown
             >
-                // Rebuilt only when the shown methods change, so focus survives arrow keys.
+                // Rebuilt only when the shown methods (or the language) change, so focus
+                // survives arrow keys.
                 {move || {
+                    i18n.0.track();
                     shown
                         .get()
                         .0
@@ -107,7 +112,7 @@ pub fn SavedMethodsList() -> impl IntoView {
                         .map(|method| view! { <SavedMethodItem method select /> })
                         .collect_view()
                 }}
-                <Show when=move || shown.with(|(_, more)| *more)>
+                {move || more.get().then(|| view! {
                     <button
                         type="button"
                         class="pe-saved-more"
@@ -115,7 +120,7 @@ pub fn SavedMethodsList() -> impl IntoView {
                     >
                         {move || i18n.t(Key::ShowMore)}
                     </button>
-                </Show>
+                })}
                 <div class="pe-saved-item pe-saved-new" class=("pe-saved-item--checked", new_checked)>
                     <button
                         type="button"
@@ -131,6 +136,7 @@ pub fn SavedMethodsList() -> impl IntoView {
                     </button>
                 </div>
             </div>
-        </Show>
+            })
+        }}
     }
 }
