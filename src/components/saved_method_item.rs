@@ -35,7 +35,7 @@ pub fn SavedMethodItem(
     let remove_label = i18n.fill(Key::SavedRemoveLabel, &[("method", &short)]);
     let question = i18n.fill(Key::SavedRemoveConfirm, &[("method", &short)]);
     let cvc_brand = saved_methods::cvc_brand(&method);
-    let stored = StoredValue::new(method);
+    let is_card = method.card.is_some();
     let checked = {
         let id = id.clone();
         Memo::new(move |_| {
@@ -61,9 +61,9 @@ pub fn SavedMethodItem(
     let removes = move || context.options.with(|o| o.saved.removes());
     let needs_cvc = move || {
         checked.get()
-            && context.options.with(|o| {
-                stored.with_value(|m| saved_methods::needs_cvc(m, o.saved.require_cvc_recollection))
-            })
+            && context
+                .options
+                .with(|o| is_card && o.saved.require_cvc_recollection)
     };
 
     let remove = move |_| {
@@ -79,7 +79,7 @@ pub fn SavedMethodItem(
         saved.removing.set(true);
         saved.remove_error.set(None);
         let api = saved.api.get_value();
-        let method = stored.get_value();
+        let method = method.clone();
         leptos::task::spawn_local(async move {
             let result = api.detach_payment_method(secret, method.id.clone()).await;
             // The element may have been unmounted meanwhile: then there is nothing to update.
@@ -141,7 +141,7 @@ pub fn SavedMethodItem(
                             type="button"
                             class="pe-saved-remove-confirm"
                             disabled=move || saved.removing.get()
-                            on:click=remove
+                            on:click=remove.clone()
                         >
                             {i18n.t(Key::SavedRemove)}
                         </button>

@@ -18,16 +18,14 @@ pub fn SavedMethodsList() -> impl IntoView {
     let saved = context.saved;
     let i18n = context.i18n;
     let today = context.today;
-    let listed = Memo::new(move |_| {
-        let hide = context.options.with(|o| o.saved.hide_expired);
-        saved
-            .methods
-            .with(|m| saved_methods::listed(m, hide, today))
-    });
     let limit = Memo::new(move |_| context.options.with(|o| o.saved.features.redisplay_limit()));
     let shown = Memo::new(move |_| {
         let choice = saved.choice.get();
-        listed.with(|l| saved_methods::shown(l, limit.get(), saved.expanded.get(), &choice))
+        let hide = context.options.with(|o| o.saved.hide_expired);
+        let listed = saved
+            .methods
+            .with(|m| saved_methods::listed(m, hide, today));
+        saved_methods::shown(&listed, limit.get(), saved.expanded.get(), &choice)
     });
     let select = Callback::new(move |choice: Choice| {
         if saved.choice.get_untracked() == choice {
@@ -88,7 +86,7 @@ pub fn SavedMethodsList() -> impl IntoView {
         }
     };
     let new_checked = move || saved.choice.with(|c| *c == Choice::New);
-    let any = Memo::new(move |_| listed.with(|l| !l.is_empty()));
+    let any = Memo::new(move |_| shown.with(|(l, _)| !l.is_empty()));
     let more = Memo::new(move |_| shown.with(|(_, more)| *more));
 
     view! {
