@@ -7,12 +7,18 @@
 //!                              │                    (left alone: stays requires_action)
 //!                              └─▶ processing ─settles on the clock─▶ succeeded | requires_payment_method
 //! requires_payment_method | requires_action ─confirm again with a new token─▶ (as above)
+//! requires_payment_method | requires_confirmation | requires_action ─cancel─▶ canceled
+//!                              (the merchant's call; processing, succeeded, canceled refuse it)
 //! ```
+//!
+//! `canceled` is final: no confirm, simulated page, settlement or webhook moves it, and
+//! its order is never fulfilled.
 //!
 //! Every transition is a read-modify-write in one transaction that also writes the
 //! processor's webhook events, so an event exists exactly when its transition does.
 
-use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
@@ -30,9 +36,10 @@ use subtle::ConstantTimeEq;
 
 use crate::cart::Cart;
 use crate::customers::demo_customer;
-use crate::error::{ApiResult, AppError, JsonWithBytes};
+use crate::error::{body_rejection, is_json, parse_json, ApiResult, AppError, JsonWithBytes};
 use crate::idempotency;
 use crate::ids::{new_id, new_secret};
+use crate::merchant::require_merchant;
 use crate::methods::{load_method, wire_enum, MethodRow};
 use crate::processor::{authentication_failed, ActionPage, Attempt, Behaviour, Final, Outcome};
 use crate::state::AppState;
@@ -77,6 +84,7 @@ pub struct IntentRow {
     pub next_action: Option<String>,
     pub last_payment_error: Option<String>,
     pub pending: Option<String>,
+    pub cancellation_reason: Option<String>,
 }
 
 impl std::fmt::Debug for IntentRow {
@@ -92,7 +100,7 @@ impl std::fmt::Debug for IntentRow {
 
 const INTENT_COLUMNS: &str = "id, client_secret, order_id, customer_id, amount, currency, \
     status, payment_method_id, setup_future_usage, consent, return_url, next_action, \
-    last_payment_error, pending";
+    last_payment_error, pending, cancellation_reason";
 
 impl IntentRow {
     /// The status.
@@ -162,12 +170,65 @@ pub async fn intent_wire(
     })
 }
 
+/// Why the merchant canceled an intent (Stripe's reasons a merchant may give).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CancellationReason {
+    /// The customer asked.
+    RequestedByCustomer,
+    /// The customer left without paying.
+    Abandoned,
+    /// Another intent pays for the same thing.
+    Duplicate,
+    /// The merchant suspects fraud.
+    Fraudulent,
+}
+
+impl CancellationReason {
+    /// The wire and database name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::RequestedByCustomer => "requested_by_customer",
+            Self::Abandoned => "abandoned",
+            Self::Duplicate => "duplicate",
+            Self::Fraudulent => "fraudulent",
+        }
+    }
+}
+
+/// An intent as this server answers it: payment-core's [`PaymentIntent`] and, once
+/// canceled with a reason, `cancellation_reason`.
+///
+/// The reason lives here rather than as a field of `PaymentIntent`: the widget builds
+/// that struct with a literal (`src/json.rs`), so a new field there breaks its build.
+#[derive(Clone, Debug, Serialize)]
+pub struct IntentBody {
+    /// The intent.
+    #[serde(flatten)]
+    pub intent: PaymentIntent,
+    /// Why it was canceled, when the merchant said.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cancellation_reason: Option<CancellationReason>,
+}
+
+/// [`intent_wire`] with the cancellation reason.
+pub async fn intent_body(
+    conn: &mut SqliteConnection,
+    row: &IntentRow,
+    with_secret: bool,
+) -> ApiResult<IntentBody> {
+    Ok(IntentBody {
+        intent: intent_wire(conn, row, with_secret).await?,
+        cancellation_reason: row.cancellation_reason.as_deref().and_then(wire_enum),
+    })
+}
+
 /// Emits a `payment_intent.*` event with the intent as it is now.
 async fn emit_intent(conn: &mut SqliteConnection, kind: &str, id: &str, now: i64) -> ApiResult<()> {
     let row = load_intent(&mut *conn, id)
         .await?
         .ok_or_else(AppError::internal)?;
-    let object = serde_json::to_value(intent_wire(&mut *conn, &row, false).await?)?;
+    let object = serde_json::to_value(intent_body(&mut *conn, &row, false).await?)?;
     emit(conn, kind, object, now).await?;
     Ok(())
 }
@@ -376,6 +437,11 @@ pub async fn fulfil(
     via: &str,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
+    // Only a paid intent fulfils: a `payment_intent.succeeded` webhook that arrives for
+    // an intent since canceled (or one forged with a leaked secret) changes nothing.
+    if intent.status() != PaymentIntentStatus::Succeeded {
+        return Ok(false);
+    }
     let Some(order) = &intent.order_id else {
         return Ok(false);
     };
@@ -885,7 +951,7 @@ pub async fn payment_intents_get(
     State(state): State<AppState>,
     id: Result<Path<String>, PathRejection>,
     query: Result<Query<SecretQuery>, QueryRejection>,
-) -> ApiResult<Json<PaymentIntent>> {
+) -> ApiResult<Json<IntentBody>> {
     let Path(id) = id.map_err(|_| AppError::missing("payment intent", Some("id")))?;
     let Query(query) =
         query.map_err(|_| AppError::param_invalid("client_secret", "Invalid query string."))?;
@@ -903,9 +969,138 @@ pub async fn payment_intents_get(
     if intent.status() == PaymentIntentStatus::Succeeded {
         fulfil(&mut tx, &intent, "poll", now).await?;
     }
-    let wire = intent_wire(&mut tx, &intent, false).await?;
+    let wire = intent_body(&mut tx, &intent, false).await?;
     tx.commit().await?;
     Ok(Json(wire))
+}
+
+/// `POST /api/payment_intents/{id}/cancel` body; the body itself is optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CancelIntent {
+    /// Why, if the merchant says.
+    #[serde(default)]
+    pub cancellation_reason: Option<CancellationReason>,
+}
+
+async fn cancel_intent(
+    state: &AppState,
+    id: &str,
+    request: &CancelIntent,
+) -> ApiResult<IntentBody> {
+    let now = state.now();
+    let mut tx = state.db().begin().await?;
+    let intent = load_intent(&mut tx, id)
+        .await?
+        .ok_or_else(|| AppError::missing("payment intent", Some("id")))?;
+    match intent.status() {
+        PaymentIntentStatus::RequiresPaymentMethod
+        | PaymentIntentStatus::RequiresConfirmation
+        | PaymentIntentStatus::RequiresAction => {}
+        // Money may already be moving (processing) or has moved (succeeded).
+        PaymentIntentStatus::Processing
+        | PaymentIntentStatus::RequiresCapture
+        | PaymentIntentStatus::Canceled
+        | PaymentIntentStatus::Succeeded
+        | PaymentIntentStatus::Unknown => {
+            return Err(
+                AppError::invalid(ErrorCode::PaymentIntentUnexpectedState).with_message(format!(
+                    "You cannot cancel this PaymentIntent because it has a status of {}. \
+                     Only a PaymentIntent with one of the following statuses may be canceled: \
+                     requires_payment_method, requires_confirmation, requires_action.",
+                    intent.status
+                )),
+            )
+        }
+    }
+    // The waiting action goes with the intent: its page can no longer complete it.
+    let updated = sqlx::query(
+        "UPDATE payment_intents SET status = 'canceled', cancellation_reason = ?, \
+         canceled_at = ?, next_action = NULL, pending = NULL, settle_at = NULL \
+         WHERE id = ? AND status = ?",
+    )
+    .bind(request.cancellation_reason.map(CancellationReason::as_str))
+    .bind(now)
+    .bind(id)
+    .bind(&intent.status)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if updated != 1 {
+        return Err(AppError::internal());
+    }
+    if let Some(order) = &intent.order_id {
+        sqlx::query("UPDATE orders SET status = 'canceled' WHERE id = ? AND status = 'open'")
+            .bind(order)
+            .execute(&mut *tx)
+            .await?;
+    }
+    emit_intent(&mut tx, "payment_intent.canceled", id, now).await?;
+    let intent = load_intent(&mut tx, id)
+        .await?
+        .ok_or_else(AppError::internal)?;
+    let body = intent_body(&mut tx, &intent, false).await?;
+    tx.commit().await?;
+    tracing::info!(
+        intent = %id,
+        reason = request.cancellation_reason.map(CancellationReason::as_str),
+        "payment intent canceled"
+    );
+    Ok(body)
+}
+
+/// The optional JSON body of a cancel: nothing at all, or a JSON object.
+fn cancel_body(
+    headers: &HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<(CancelIntent, serde_json::Value)> {
+    let bytes = body.map_err(body_rejection)?;
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok((CancelIntent::default(), serde_json::json!({})));
+    }
+    if !is_json(headers) {
+        return Err(AppError::invalid(ErrorCode::InvalidRequestBody)
+            .with_message("Send the request body as JSON with Content-Type: application/json."));
+    }
+    let request = parse_json(&bytes)?;
+    let raw = serde_json::from_slice(&bytes)?;
+    Ok((request, raw))
+}
+
+/// `POST /api/payment_intents/{id}/cancel`: the merchant (secret key) cancels an intent
+/// nobody has paid yet; its order is never fulfilled. `Idempotency-Key` is honoured.
+pub async fn payment_intents_cancel(
+    State(state): State<AppState>,
+    id: Result<Path<String>, PathRejection>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    use axum::response::IntoResponse;
+    if let Err(err) = require_merchant(&state, &headers) {
+        return err.into_response();
+    }
+    let Ok(Path(id)) = id else {
+        return AppError::missing("payment intent", Some("id")).into_response();
+    };
+    let (request, raw) = match cancel_body(&headers, body) {
+        Ok(parsed) => parsed,
+        Err(err) => return err.into_response(),
+    };
+    let key = match idempotency::key(&headers) {
+        Ok(key) => key,
+        Err(err) => return err.into_response(),
+    };
+    let scope = format!("payment_intents/{id}/cancel");
+    idempotency::run(&state, key, &scope, &raw, || async {
+        match cancel_intent(&state, &id, &request).await {
+            Ok(body) => (
+                StatusCode::OK,
+                serde_json::to_value(&body).unwrap_or_default(),
+            ),
+            Err(err) => (err.status, err.body()),
+        }
+    })
+    .await
 }
 
 /// The consent stored with a saved method, for tests and receipts.

@@ -73,6 +73,10 @@ fn api() -> Router<AppState> {
             "/payment_intents/{id}/confirm",
             post(intents::payment_intents_confirm),
         )
+        .route(
+            "/payment_intents/{id}/cancel",
+            post(intents::payment_intents_cancel),
+        )
         .route("/charges/off_session", post(intents::charges_off_session))
         .route("/webhooks", post(webhooks::webhooks_receive))
         .route(

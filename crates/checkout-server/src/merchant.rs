@@ -1,6 +1,7 @@
 //! The merchant's own endpoints under `/api/merchant`, authenticated by the merchant's
 //! secret key (`Authorization: Bearer sk_test_…`), never by a customer session: the
-//! audit of the save-for-future-use consents customers gave.
+//! audit of the save-for-future-use consents customers gave. The cancel of a payment
+//! intent (`intents.rs`) takes the same key through [`require_merchant`].
 
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
@@ -16,7 +17,7 @@ use crate::methods::wire_enum;
 use crate::state::AppState;
 
 /// Refuses a request without the merchant's secret key.
-fn require_merchant(state: &AppState, headers: &HeaderMap) -> ApiResult<()> {
+pub(crate) fn require_merchant(state: &AppState, headers: &HeaderMap) -> ApiResult<()> {
     let given = bearer(headers).map(|b| b.0);
     let expected = state.merchant_key().as_bytes();
     match given {

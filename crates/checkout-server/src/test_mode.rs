@@ -3,6 +3,11 @@
 //! inline style; the buttons are forms that POST, answered by a 303 to the `return_url`
 //! with `payment_intent`, `payment_intent_client_secret` and `redirect_status`.
 //! Closing the page without choosing leaves the intent `requires_action`.
+//!
+//! An intent the merchant canceled while its page was open stays canceled: as Stripe
+//! sends the customer back from a redirect whatever became of the payment, opening the
+//! page or pressing either button then answers a 303 to the `return_url` with
+//! `redirect_status=failed`, and the return page reads `status: canceled`.
 
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
@@ -68,6 +73,14 @@ fn not_waiting() -> Response {
     )
 }
 
+/// Where a page of a canceled intent sends the customer: back to the merchant.
+async fn canceled_redirect(state: &AppState, id: &str) -> Option<Response> {
+    let mut conn = state.db().acquire().await.ok()?;
+    let intent = load_intent(&mut conn, id).await.ok()??;
+    (intent.status() == PaymentIntentStatus::Canceled)
+        .then(|| Redirect::to(&intent.return_url_with_result("failed")).into_response())
+}
+
 async fn waiting_intent(state: &AppState, id: &str, page_kind: ActionPage) -> Option<IntentRow> {
     let mut conn = state.db().acquire().await.ok()?;
     let intent = load_intent(&mut conn, id).await.ok()??;
@@ -100,7 +113,10 @@ pub async fn authenticate_get(
         return not_waiting();
     };
     let Some(intent) = waiting_intent(&state, &id, ActionPage::ThreeDSecure).await else {
-        return not_waiting();
+        return match canceled_redirect(&state, &id).await {
+            Some(redirect) => redirect,
+            None => not_waiting(),
+        };
     };
     let action = format!("/test-mode/authenticate/{}", escape(&intent.id));
     page(
@@ -130,7 +146,10 @@ pub async fn ewallet_get(
         return not_waiting();
     };
     let Some(intent) = waiting_intent(&state, &id, ActionPage::Ewallet).await else {
-        return not_waiting();
+        return match canceled_redirect(&state, &id).await {
+            Some(redirect) => redirect,
+            None => not_waiting(),
+        };
     };
     let mut wallet = EwalletChannel::Unknown;
     if let (Some(method_id), Ok(mut conn)) = (&intent.payment_method_id, state.db().acquire().await)
