@@ -228,6 +228,25 @@ async fn run_every_flow() {
             "{secret} kept in a CSP report"
         );
     }
+    // A cancel by the merchant, with a reason and an idempotency key, then the canceled
+    // intent's 3-D Secure page (which redirects with the client secret in the query).
+    let waiting = h.pay("4000000000003220").await;
+    let pi = waiting.body["id"].as_str().unwrap();
+    h.call(
+        Method::POST,
+        &format!("/api/payment_intents/{pi}/cancel"),
+        &[
+            ("authorization", &format!("Bearer {}", common::MERCHANT_KEY)),
+            ("idempotency-key", "cancel-logs"),
+        ],
+        Some(r#"{"cancellation_reason": "fraudulent"}"#),
+    )
+    .await;
+    let url = waiting.body["next_action"]["redirect_to_url"]["url"]
+        .as_str()
+        .unwrap();
+    h.get(url).await;
+    deliver_due(&h.state).await.unwrap();
     // The merchant's audit, with the right and a wrong key, and sessions for other
     // customers.
     h.consents(&customer).await;
@@ -267,6 +286,7 @@ async fn logs_hold_no_card_number_cvc_iban_or_secret() {
     for expected in [
         "request",
         "payment intent succeeded",
+        "payment intent canceled",
         "order fulfilled",
         "webhook refused",
         "confirmation token created",
