@@ -27,22 +27,8 @@ pub fn options(json: &str) -> PaymentElementOptions {
     raw.validate().expect("test options are valid")
 }
 
-/// The widget's stylesheets, as trunk links them into the demo page.
-const WIDGET_CSS: &[&str] = &[
-    include_str!("../../style/payment_element.css"),
-    include_str!("../../style/accordion_layout.css"),
-    include_str!("../../style/tabs_layout.css"),
-    include_str!("../../style/input_field.css"),
-    include_str!("../../style/card_number_field.css"),
-    include_str!("../../style/card_form.css"),
-    include_str!("../../style/country_field.css"),
-    include_str!("../../style/sepa_form.css"),
-    include_str!("../../style/ewallet_form.css"),
-    include_str!("../../style/saved_methods_list.css"),
-    include_str!("../../style/saved_method_item.css"),
-    include_str!("../../style/cvc_recollection.css"),
-    include_str!("../../style/save_consent.css"),
-];
+/// The widget's stylesheet, as trunk links it into the demo page.
+const WIDGET_CSS: &str = include_str!("../../style/payment_element.css");
 
 /// Gives the test page the widget's stylesheets (once), so computed styles are real.
 fn load_widget_css() {
@@ -51,7 +37,7 @@ fn load_widget_css() {
         return;
     }
     let sheet = web_sys::CssStyleSheet::new().unwrap();
-    sheet.replace_sync(&WIDGET_CSS.concat()).unwrap();
+    sheet.replace_sync(WIDGET_CSS).unwrap();
     let adopted = document().adopted_style_sheets();
     adopted.push(&sheet);
     document().set_adopted_style_sheets(&adopted);
