@@ -352,21 +352,27 @@ impl Money {
         let exponent = usize::from(self.currency.exponent());
         if exponent > 0 {
             number.push(decimal_separator);
-            number.push_str(&format!("{:0exponent$}", magnitude % scale));
+            // Zero-padded to the exponent by hand: `format!("{:0width$}")` costs the
+            // widget's wasm the padding machinery (size budget).
+            let fraction = (magnitude % scale).to_string();
+            number.extend(std::iter::repeat_n('0', exponent - fraction.len()));
+            number.push_str(&fraction);
         }
 
         let sign = if self.is_negative() { "-" } else { "" };
         let symbol = self.currency.symbol();
         match language {
             Language::En | Language::Id => {
-                let gap = if symbol.ends_with(|c: char| c.is_alphabetic()) {
+                // Symbols are ASCII letters (`Rp`, codes) or currency signs, so the ASCII
+                // test is exact and keeps the Unicode tables out of the wasm.
+                let gap = if symbol.ends_with(|c: char| c.is_ascii_alphabetic()) {
                     NO_BREAK_SPACE
                 } else {
                     ""
                 };
-                format!("{sign}{symbol}{gap}{number}")
+                [sign, symbol, gap, &number].concat()
             }
-            Language::De => format!("{sign}{number}{NO_BREAK_SPACE}{symbol}"),
+            Language::De => [sign, &number, NO_BREAK_SPACE, symbol].concat(),
         }
     }
 }
