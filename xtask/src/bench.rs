@@ -57,15 +57,24 @@ fn target_dir() -> PathBuf {
         .unwrap_or_else(|| cmd::root().join("target"))
 }
 
-/// `trunk build --release` into dist/.
+/// `trunk build --release` into dist/. Tried twice: two trunk builds of this work tree
+/// at the same moment (another engineer's, a test run's) can collide in dist/'s staging
+/// folder, and the second try then finds it free.
 fn build_release_widget() -> Result {
     println!("\n== building the widget (trunk build --release)");
-    cmd::run(
-        Command::new("trunk")
-            .current_dir(cmd::root())
-            .args(["build", "--release"]),
-        "trunk build --release",
-    )
+    let build = || {
+        cmd::run(
+            Command::new("trunk")
+                .current_dir(cmd::root())
+                .args(["build", "--release"]),
+            "trunk build --release",
+        )
+    };
+    build().or_else(|first| {
+        println!("\n== {first}; trying once more (another build may have held dist/)");
+        std::thread::sleep(std::time::Duration::from_secs(5));
+        build()
+    })
 }
 
 /// The gzip total of the release widget against the budget, for `cargo xtask test`.
