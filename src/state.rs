@@ -150,7 +150,9 @@ pub struct ElementContext {
 impl ElementContext {
     /// The context the enclosing Payment Element provides.
     pub fn get() -> ElementContext {
-        expect_context::<ElementContext>()
+        // Not `expect_context`: its message formats the type name with `{:?}`, which
+        // links Debug escaping and its Unicode tables into the wasm (size budget).
+        use_context::<ElementContext>().expect("ElementContext is provided by PaymentElement")
     }
 
     /// The error `field` shows now, tracked.
