@@ -1,5 +1,5 @@
 //! The merchant-API client: the four calls of the submit flow and the return page, on
-//! `fetch` (gloo-net), behind the [`MerchantApi`] trait so browser tests use a fake.
+//! `fetch` (src/fetch.rs), behind the [`MerchantApi`] trait so browser tests use a fake.
 //!
 //! Retries, and why only these:
 //! - `GET /payment_intents/{id}` is safe: unanswered calls and 5xx answers are retried
@@ -15,7 +15,6 @@
 
 use crate::confirm::{retry_delay_ms, unreadable_answer, CallError};
 use crate::json;
-use gloo_net::http::{Method, RequestBuilder};
 use payment_core::api::{ConfirmationToken, CreateConfirmationToken, PaymentIntent};
 use payment_core::secret::ClientSecret;
 use std::future::Future;
@@ -122,7 +121,7 @@ enum Retry {
 
 /// One request, rebuilt for each try.
 struct Call {
-    method: Method,
+    method: &'static str,
     url: String,
     body: Option<String>,
     headers: Vec<(&'static str, String)>,
@@ -146,27 +145,28 @@ async fn send_once(call: &Call) -> Result<(u16, String), CallError> {
             CallError::Network
         }
     };
-    let mut builder = RequestBuilder::new(&call.url)
-        .method(call.method.clone())
-        .header("Accept", "application/json")
-        .abort_signal(signal.as_ref());
-    for (name, value) in &call.headers {
-        builder = builder.header(name, value);
+    let mut headers = vec![("Accept", "application/json")];
+    headers.extend(
+        call.headers
+            .iter()
+            .map(|(name, value)| (*name, value.as_str())),
+    );
+    if call.body.is_some() {
+        headers.push(("Content-Type", "application/json"));
     }
-    let request = match &call.body {
-        Some(body) => builder
-            .header("Content-Type", "application/json")
-            .body(body.as_str()),
-        None => builder.build(),
-    }
-    .map_err(|_| CallError::Network)?;
-    let result = async {
-        let response = request.send().await.map_err(|_| unanswered(&signal))?;
-        let status = response.status();
-        let text = response.text().await.map_err(|_| unanswered(&signal))?;
-        Ok((status, text))
-    }
-    .await;
+    let result = crate::fetch::fetch(
+        call.method,
+        &call.url,
+        &headers,
+        call.body.as_deref(),
+        signal.as_ref(),
+    )
+    .await
+    .map_err(|_| unanswered(&signal))
+    .and_then(|answer| match answer.text {
+        Some(text) => Ok((answer.status, text)),
+        None => Err(unanswered(&signal)),
+    });
     if let Some(timer) = timer {
         timer.clear();
     }
@@ -242,7 +242,7 @@ impl MerchantApi for HttpClient {
             headers.push(("Authorization", ["Bearer ", secret.expose()].concat()));
         }
         let call = Call {
-            method: Method::POST,
+            method: "POST",
             url: self.url("/confirmation_tokens"),
             body: json::token_request(&request),
             headers,
@@ -257,7 +257,7 @@ impl MerchantApi for HttpClient {
         idempotency_key: String,
     ) -> LocalFuture<Result<PaymentIntent, CallError>> {
         let call = Call {
-            method: Method::POST,
+            method: "POST",
             url: self.url("/create-confirm-intent"),
             body: json::strings(&[("confirmation_token_id", &token_id)]),
             headers: vec![("Idempotency-Key", idempotency_key)],
@@ -279,7 +279,7 @@ impl MerchantApi for HttpClient {
         idempotency_key: String,
     ) -> LocalFuture<Result<PaymentIntent, CallError>> {
         let call = Call {
-            method: Method::POST,
+            method: "POST",
             url: self.url(&["/payment_intents/", &encode_path(&id), "/confirm"].concat()),
             body: json::strings(&[
                 ("client_secret", client_secret.expose()),
@@ -308,7 +308,7 @@ impl MerchantApi for HttpClient {
             })
             .unwrap_or_default();
         let call = Call {
-            method: Method::GET,
+            method: "GET",
             url: self.url(&["/payment_intents/", &encode_path(&id), "?", &query].concat()),
             body: None,
             headers: Vec::new(),

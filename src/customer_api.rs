@@ -1,12 +1,11 @@
 //! The two customer-session calls the element makes (list and remove saved methods),
-//! on `fetch` (gloo-net), behind the [`CustomerApi`] trait so browser tests use a fake.
+//! on `fetch` (src/fetch.rs), behind the [`CustomerApi`] trait so browser tests use a fake.
 //!
 //! JSON is read through the browser's `JSON` object rather than serde_json (size
 //! budget), leniently: unknown kinds, brands and channels decode to their `Unknown`
 //! values, an item without an id is skipped, never a panic. The session secret travels
 //! only in the `Authorization` header, never in a URL or a log line.
 
-use gloo_net::http::Request;
 use js_sys::{Array, Reflect, JSON};
 use payment_core::api::{
     AllowRedisplay, CardPreview, EwalletChannel, EwalletPreview, PaymentElementFeatures,
@@ -87,17 +86,23 @@ fn bearer(secret: &ClientSecret) -> String {
 }
 
 async fn answer(
-    request: Result<gloo_net::http::Response, gloo_net::Error>,
+    method: &str,
+    url: &str,
+    secret: Option<&ClientSecret>,
 ) -> Result<JsValue, CustomerApiError> {
-    let response = request.map_err(|_| CustomerApiError::Network)?;
-    let body = response
-        .text()
+    let authorization = secret.map(bearer);
+    let headers: Vec<(&str, &str)> = authorization
+        .as_deref()
+        .map(|value| ("Authorization", value))
+        .into_iter()
+        .collect();
+    let response = crate::fetch::fetch(method, url, &headers, None, None)
         .await
-        .ok()
-        .and_then(|t| JSON::parse(&t).ok());
+        .map_err(|_| CustomerApiError::Network)?;
+    let body = response.text.as_deref().and_then(|t| JSON::parse(t).ok());
     if response.ok() {
         return body.ok_or(CustomerApiError::Refused {
-            status: response.status(),
+            status: response.status,
             code: ErrorCode::Unknown,
         });
     }
@@ -107,7 +112,7 @@ async fn answer(
         .and_then(|c| ErrorCode::ALL.iter().copied().find(|e| e.as_str() == c))
         .unwrap_or(ErrorCode::Unknown);
     Err(CustomerApiError::Refused {
-        status: response.status(),
+        status: response.status,
         code,
     })
 }
@@ -119,11 +124,7 @@ impl CustomerApi for HttpCustomerApi {
     ) -> LocalFuture<Result<Vec<SavedPaymentMethod>, CustomerApiError>> {
         let url = [self.base.as_str(), "/customer_sessions/payment_methods"].concat();
         Box::pin(async move {
-            let sent = Request::get(&url)
-                .header("Authorization", &bearer(&secret))
-                .send()
-                .await;
-            let body = answer(sent).await?;
+            let body = answer("GET", &url, Some(&secret)).await?;
             Ok(read_saved_methods(&body))
         })
     }
@@ -141,13 +142,7 @@ impl CustomerApi for HttpCustomerApi {
                 .unwrap_or_default(),
         ]
         .concat();
-        Box::pin(async move {
-            let sent = Request::delete(&url)
-                .header("Authorization", &bearer(&secret))
-                .send()
-                .await;
-            answer(sent).await.map(|_| ())
-        })
+        Box::pin(async move { answer("DELETE", &url, Some(&secret)).await.map(|_| ()) })
     }
 }
 
@@ -266,10 +261,7 @@ pub fn read_features(value: &JsValue) -> PaymentElementFeatures {
 pub async fn create_demo_customer_session(
     base: &str,
 ) -> Result<(ClientSecret, PaymentElementFeatures), CustomerApiError> {
-    let sent = Request::post(&[base, "/customer_sessions"].concat())
-        .send()
-        .await;
-    let body = answer(sent).await?;
+    let body = answer("POST", &[base, "/customer_sessions"].concat(), None).await?;
     let secret = string(&body, "client_secret").ok_or(CustomerApiError::Refused {
         status: 200,
         code: ErrorCode::Unknown,

@@ -9,6 +9,7 @@ pub mod components;
 pub mod confirm;
 pub mod customer_api;
 pub mod events;
+mod fetch;
 pub mod form;
 mod ids;
 pub mod json;

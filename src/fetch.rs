@@ -1,0 +1,58 @@
+//! `fetch` straight through web-sys for the merchant-API calls (src/client.rs,
+//! src/customer_api.rs): gloo-net and the `http` crate it brings cost the wasm more than
+//! these few calls need (size budget, issue 8).
+
+use leptos::prelude::window;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortSignal, Headers, RequestInit, Response};
+
+/// What came back: the HTTP status and the body text, `None` when it could not be read.
+pub struct Answer {
+    /// The HTTP status code.
+    pub status: u16,
+    /// The body, if it could be read to the end.
+    pub text: Option<String>,
+}
+
+impl Answer {
+    /// A 2xx status, as `Response.ok` says.
+    pub fn ok(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+}
+
+/// Sends one request; `Err` when no answer came (network failure, abort, bad request).
+pub async fn fetch(
+    method: &str,
+    url: &str,
+    headers: &[(&str, &str)],
+    body: Option<&str>,
+    signal: Option<&AbortSignal>,
+) -> Result<Answer, JsValue> {
+    let init = RequestInit::new();
+    init.set_method(method);
+    let request_headers = Headers::new()?;
+    for (name, value) in headers {
+        request_headers.set(name, value)?;
+    }
+    init.set_headers(&request_headers);
+    if let Some(body) = body {
+        init.set_body(&JsValue::from_str(body));
+    }
+    init.set_signal(signal);
+    let response: Response = JsFuture::from(window().fetch_with_str_and_init(url, &init))
+        .await?
+        .unchecked_into();
+    let text = match response.text() {
+        Ok(promise) => JsFuture::from(promise)
+            .await
+            .ok()
+            .and_then(|t| t.as_string()),
+        Err(_) => None,
+    };
+    Ok(Answer {
+        status: response.status(),
+        text,
+    })
+}
