@@ -455,12 +455,19 @@ pub fn return_address(return_url: &str, intent: &IntentRef, redirect_status: &st
         Some((base, fragment)) => (base, ["#", fragment].concat()),
         None => (return_url, String::new()),
     };
-    let separator = if base.contains('?') { '&' } else { '?' };
-    format!(
-        "{base}{separator}payment_intent={}&payment_intent_client_secret={}&redirect_status={redirect_status}{fragment}",
-        encode_query_value(&intent.id),
-        encode_query_value(intent.client_secret.expose()),
-    )
+    let separator = if base.contains('?') { "&" } else { "?" };
+    [
+        base,
+        separator,
+        "payment_intent=",
+        &encode_query_value(&intent.id),
+        "&payment_intent_client_secret=",
+        &encode_query_value(intent.client_secret.expose()),
+        "&redirect_status=",
+        redirect_status,
+        &fragment,
+    ]
+    .concat()
 }
 
 fn encode_query_value(value: &str) -> String {
@@ -469,7 +476,11 @@ fn encode_query_value(value: &str) -> String {
         if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
             out.push(char::from(byte));
         } else {
-            out.push_str(&format!("%{byte:02X}"));
+            // By hand, not `format!("%{byte:02X}")`: no hex formatting in the wasm.
+            const HEX: &[u8; 16] = b"0123456789ABCDEF";
+            out.push('%');
+            out.push(char::from(HEX[usize::from(byte >> 4)]));
+            out.push(char::from(HEX[usize::from(byte & 0xf)]));
         }
     }
     out
