@@ -57,18 +57,30 @@ fn target_dir() -> PathBuf {
         .unwrap_or_else(|| cmd::root().join("target"))
 }
 
-/// `trunk build --release` into dist/. Tried twice: two trunk builds of this work tree
-/// at the same moment (another engineer's, a test run's) can collide in dist/'s staging
-/// folder, and the second try then finds it free.
-fn build_release_widget() -> Result {
-    println!("\n== building the widget (trunk build --release)");
+/// Where the bench and the size layer put their own release build: `trunk build
+/// --release` into the shared dist/ collides with other builds of this work tree running
+/// at the same moment (they replace each other's files mid-read).
+fn bench_dist() -> PathBuf {
+    target_dir().join("bench/dist")
+}
+
+/// `trunk build --release --dist target/bench/dist`, the same build as dist/. Tried
+/// twice, in case another build still held a file.
+fn build_release_widget() -> Result<PathBuf> {
+    let dist = bench_dist();
+    println!(
+        "\n== building the widget (trunk build --release --dist {})",
+        dist.display()
+    );
     let build = || {
         cmd::run(
             Command::new("trunk")
                 .current_dir(cmd::root())
-                .args(["build", "--release"]),
+                .args(["build", "--release", "--dist"])
+                .arg(&dist),
             "trunk build --release",
         )
+        .map(|()| dist.clone())
     };
     build().or_else(|first| {
         println!("\n== {first}; trying once more (another build may have held dist/)");
@@ -103,8 +115,8 @@ impl SizeCheck {
 /// Builds the release widget and measures it against `size-budget.toml`.
 pub fn size_check() -> Result<SizeCheck> {
     let budget = budget::load()?;
-    build_release_widget()?;
-    let assets = size::widget_assets(&cmd::root().join("dist"))?;
+    let dist = build_release_widget()?;
+    let assets = size::widget_assets(&dist)?;
     for asset in &assets {
         println!("   {:<44} {:>10} gzip", asset.name, kb(asset.sizes.gzip));
     }
@@ -195,8 +207,7 @@ pub fn run(args: &[String]) -> Result {
     println!("== bench on {}", machine_line(&machine));
 
     // 1. Our transfer size.
-    build_release_widget()?;
-    let dist = root.join("dist");
+    let dist = build_release_widget()?;
     let ours = size::widget_assets(&dist)?;
     let ours_total = size::total(&ours);
     println!(
@@ -266,7 +277,7 @@ pub fn run(args: &[String]) -> Result {
     // 5. The server under load.
     let load = if options.server {
         println!("\n== server load (wrk)");
-        server::measure(&root, &bench_dir)
+        server::measure(&root, &bench_dir, &dist)
     } else {
         Err("skipped (--no-server)".to_owned())
     };

@@ -40,12 +40,16 @@ impl Load {
 
 /// Builds and starts the server, checks the API works, then loads it. `Err` carries the
 /// sentence the table shows when this part cannot run.
-pub fn measure(root: &Path, bench_dir: &Path) -> std::result::Result<Vec<Load>, String> {
+pub fn measure(
+    root: &Path,
+    bench_dir: &Path,
+    dist: &Path,
+) -> std::result::Result<Vec<Load>, String> {
     let binary = build(root).map_err(|e| format!("server not built: {e}"))?;
     ensure_wrk().map_err(|e| format!("no load generator: {e}"))?;
     let data = bench_dir.join("server-data");
     let _ = std::fs::remove_dir_all(&data);
-    let server = Server::start(&binary, root, &data).map_err(|e| e.to_string())?;
+    let server = Server::start(&binary, root, dist, &data).map_err(|e| e.to_string())?;
     probe(&server.addr).map_err(|e| format!("server API not available: {e}"))?;
     let script = bench_dir.join("load.lua");
     std::fs::write(&script, include_str!("load.lua")).map_err(|e| e.to_string())?;
@@ -108,7 +112,7 @@ struct Server {
 }
 
 impl Server {
-    fn start(binary: &Path, root: &Path, data: &Path) -> Result<Server> {
+    fn start(binary: &Path, root: &Path, dist: &Path, data: &Path) -> Result<Server> {
         let port = TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .map_err(|e| Failure::new(format!("no free port: {e}")))?
@@ -119,7 +123,7 @@ impl Server {
             .arg("--addr")
             .arg(&addr)
             .arg("--dist")
-            .arg(root.join("dist"))
+            .arg(dist)
             .arg("--data-dir")
             .arg(data)
             .env("RUST_LOG", "warn")
