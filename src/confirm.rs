@@ -49,7 +49,15 @@ impl CallError {
 
 /// The generic error used when an answer cannot be read.
 pub fn unreadable_answer() -> ApiError {
-    ApiError::new(ErrorType::Unknown, ErrorCode::Unknown)
+    // Spelled out rather than `ApiError::new`, which would link every code's English
+    // message into the wasm (the widget shows messages by code, from the catalogue).
+    ApiError {
+        kind: ErrorType::Unknown,
+        code: ErrorCode::Unknown,
+        decline_code: None,
+        message: "Something went wrong. Please try again or use another payment method.".to_owned(),
+        param: None,
+    }
 }
 
 /// An intent the customer can confirm again with a new token (declined, or its 3-D
