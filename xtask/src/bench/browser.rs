@@ -57,14 +57,8 @@ pub struct Runs {
 pub fn routes(dist: &Path, anchors_out: &Path, anchor_names: &[&str]) -> Result<Routes> {
     let index = std::fs::read_to_string(dist.join("index.html"))
         .map_err(|e| Failure::new(format!("{}/index.html: {e}", dist.display())))?;
-    let ours = index.replacen(
-        "<head>",
-        "<head>\n    <script src=\"/__bench/probe.js\"></script>",
-        1,
-    );
-    if ours == index {
-        return Err(Failure::new("dist/index.html has no <head>"));
-    }
+    let ours = with_probe(&index)
+        .ok_or_else(|| Failure::new("the built index.html has neither <head> nor <html>"))?;
     let mut generated =
         vec![
         ("ours.html".to_owned(), ours),
@@ -94,6 +88,20 @@ pub fn routes(dist: &Path, anchors_out: &Path, anchor_names: &[&str]) -> Result<
         anchors: anchors_out.to_path_buf(),
         generated,
     })
+}
+
+/// The page with the probe as the first script: after `<head>`, or after the `<html>`
+/// tag when the release build's HTML minifier left the optional `<head>` out.
+fn with_probe(index: &str) -> Option<String> {
+    const PROBE: &str = "<script src=\"/__bench/probe.js\"></script>";
+    let at = match index.find("<head>") {
+        Some(head) => head + "<head>".len(),
+        None => {
+            let html = index.find("<html")?;
+            html + index[html..].find('>')? + 1
+        }
+    };
+    Some(format!("{}{PROBE}{}", &index[..at], &index[at..]))
 }
 
 /// Runs each page `runs` times, interleaved (ours, anchor, anchor, ours, …) so that the
@@ -246,6 +254,20 @@ pub fn scratch_dir(bench_dir: &Path) -> PathBuf {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn the_probe_goes_first_with_or_without_head() {
+        let probe = "<script src=\"/__bench/probe.js\"></script>";
+        assert_eq!(
+            with_probe("<html><head><title>t</title>").unwrap(),
+            format!("<html><head>{probe}<title>t</title>")
+        );
+        assert_eq!(
+            with_probe("<!doctype html><html lang=en><meta charset=utf-8>").unwrap(),
+            format!("<!doctype html><html lang=en>{probe}<meta charset=utf-8>")
+        );
+        assert_eq!(with_probe("<p>no page</p>"), None);
+    }
 
     #[test]
     fn records_start_and_pools_keystrokes() {
