@@ -482,11 +482,53 @@ async fn returning_customer(h: &Harness) -> Outcome {
         stats["confirmation_tokens"] == 2 && stats["charges_succeeded"] == 2,
         "two payments, one each: {stats}"
     );
+    // Third visit: remove it, after the inline confirmation; it stays gone after a reload.
+    returning(h).await?;
+    h.find(".pe-saved-remove")
+        .await?
+        .click()
+        .await
+        .map_err(|e| e.to_string())?;
+    let question = wait_text(h, ".pe-saved-question", 5, |t| !t.is_empty()).await?;
+    ensure!(
+        question.starts_with("Remove") && question.contains("4242"),
+        "the confirmation asks {question:?}"
+    );
+    h.find(".pe-saved-remove-confirm")
+        .await?
+        .click()
+        .await
+        .map_err(|e| format!("confirming the removal: {e}"))?;
+    saved_choice_disappears(h).await?;
+    reload(h).await?;
+    returning(h).await?;
+    // The new-method form with its consent box is what a customer without saved methods sees.
+    h.find("[data-field=save_payment_method]").await?;
+    saved_choice_disappears(h).await
+}
+
+/// Waits until no saved method is offered (the list loads asynchronously).
+async fn saved_choice_disappears(h: &Harness) -> Outcome {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    // Give a freshly mounted list time to load before concluding it is empty.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    while h
+        .browser
+        .find(Locator::Css("[data-saved-choice^=pm_]"))
+        .await
+        .is_ok()
+    {
+        ensure!(
+            Instant::now() < deadline,
+            "the removed card is still offered"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
     Ok(())
 }
 
 #[tokio::test]
-async fn a_returning_customer_pays_with_the_saved_card_and_its_cvc() {
+async fn a_returning_customer_saves_pays_with_cvc_and_removes_the_card() {
     Harness::run("returning_customer", |h| async move {
         let outcome = returning_customer(&h).await;
         (h, outcome)
