@@ -126,12 +126,16 @@ impl Currency {
 
     /// The lower-case code, as the wire carries it (`"eur"`).
     pub fn code(&self) -> &str {
-        std::str::from_utf8(&self.lower).expect("currency codes are ASCII by construction")
+        // Not `expect`: it would format the `Utf8Error` with Debug in the widget's wasm.
+        std::str::from_utf8(&self.lower)
+            .unwrap_or_else(|_| unreachable!("currency codes are ASCII by construction"))
     }
 
     /// The upper-case ISO code (`"EUR"`).
     pub fn as_upper(&self) -> &str {
-        std::str::from_utf8(&self.upper).expect("currency codes are ASCII by construction")
+        // Not `expect`: it would format the `Utf8Error` with Debug in the widget's wasm.
+        std::str::from_utf8(&self.upper)
+            .unwrap_or_else(|_| unreachable!("currency codes are ASCII by construction"))
     }
 
     /// Digits after the decimal point: 0 for JPY, 2 for EUR, 3 for KWD.
