@@ -10,7 +10,6 @@
 //! server runs the same functions, so both give the same answer.
 
 use serde::{Deserialize, Serialize};
-use std::cmp::Reverse;
 use std::fmt;
 
 /// A card network, named as Stripe names it (`card.brand` in the API).
@@ -427,8 +426,16 @@ fn brands_for_digits(digits: &str) -> Vec<CardBrand> {
         });
         return best.map(|(brand, _)| brand).into_iter().collect();
     }
-    // A stable sort keeps `ALL`'s order among equally specific brands.
-    found.sort_by_key(|(_, m)| Reverse(m.matched));
+    // Most specific first; a stable insertion sort keeps `ALL`'s order among equally
+    // specific brands. By hand: the list is a few brands, and std's stable sort costs
+    // the widget's wasm ~4 KB (size budget).
+    for i in 1..found.len() {
+        let mut j = i;
+        while j > 0 && found[j - 1].1.matched < found[j].1.matched {
+            found.swap(j - 1, j);
+            j -= 1;
+        }
+    }
     found.into_iter().map(|(brand, _)| brand).collect()
 }
 
