@@ -11,6 +11,7 @@ pub mod customer_api;
 pub mod events;
 pub mod form;
 mod ids;
+pub mod js_api;
 pub mod json;
 pub mod layout;
 pub mod locale;
