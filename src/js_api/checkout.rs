@@ -3,7 +3,7 @@
 
 use super::elements::{submit, Group, JsElements};
 use super::objects::{self, set};
-use super::{absent, de, expect_object, field, navigate, type_error};
+use super::{absent, expect_object, field, navigate, read, type_error};
 use crate::client::{new_idempotency_key, Api};
 use crate::confirm::{outcome_of, return_address, CallError, Outcome, RedirectPolicy};
 use crate::locale::Catalogue;
@@ -129,18 +129,18 @@ fn params_of(options: &JsValue, call: &str, required: bool) -> Result<Params, Js
         .map_err(|_| type_error(&[call, ": params.return_url must be a URL"].concat()))?;
         Some(resolved.href())
     };
-    let read = |key: &str| {
+    let given = |key: &str| {
         let value = field(&params, key);
         (!absent(&value)).then_some(value)
     };
-    let shipping = read("shipping")
-        .map(|v| de::from_value(&v))
+    let shipping = given("shipping")
+        .map(|v| read::shipping(&v, "params.shipping"))
         .transpose()
-        .map_err(|e| type_error(&[call, ": params.shipping: ", &e.0].concat()))?;
-    let billing_details = read("billing_details")
-        .map(|v| de::from_value(&v))
+        .map_err(|e| type_error(&[call, ": ", &e.0].concat()))?;
+    let billing_details = given("billing_details")
+        .map(|v| read::billing_details(&v, "params.billing_details"))
         .transpose()
-        .map_err(|e| type_error(&[call, ": params.billing_details: ", &e.0].concat()))?;
+        .map_err(|e| type_error(&[call, ": ", &e.0].concat()))?;
     Ok(Params {
         return_url,
         shipping,

@@ -4,13 +4,13 @@
 //! reactive owner, listeners and timers go with it) and can be mounted again.
 
 use super::objects::{self, set};
-use super::{absent, de, expect_object, type_error};
+use super::{absent, expect_object, read, type_error};
 use crate::components::PaymentElement;
 use crate::confirm::Submitter;
 use crate::customer_api::HttpCustomerApi;
 use crate::events::{ChangeEvent, SavedPaymentMethodRemoveEvent};
 use crate::locale::{Catalogue, Locale};
-use crate::options::{PaymentElementOptions, RawOptions};
+use crate::options::PaymentElementOptions;
 use crate::state::PaymentElementHandle;
 use js_sys::{Function, Object, Promise};
 use leptos::prelude::*;
@@ -83,9 +83,9 @@ impl Group {
 /// Checks the merged options as `crate::options` does, naming the bad option.
 fn checked(raw: &Object, element_raw: &Object) -> Result<PaymentElementOptions, JsValue> {
     let merged = Object::assign(&Object::assign(&Object::new(), raw), element_raw);
-    let parsed: RawOptions =
-        de::from_value(&merged).map_err(|e| type_error(&["options: ", &e.0].concat()))?;
-    parsed.validate().map_err(|e| type_error(&e.0))
+    read::options(&merged)
+        .and_then(|raw| raw.validate())
+        .map_err(|e| type_error(&e.0))
 }
 
 fn copy(options: &JsValue) -> Object {

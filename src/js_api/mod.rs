@@ -15,9 +15,9 @@
 //! `Idempotency-Key` per attempt) and `crate::client`.
 
 mod checkout;
-pub mod de;
 mod elements;
 pub mod objects;
+pub mod read;
 mod types;
 
 pub use checkout::{checkout, JsCheckout};
