@@ -36,7 +36,12 @@ pub fn checkout(
             .filter(|b| !b.trim().is_empty())
             .ok_or_else(|| type_error("apiBase must be a non-empty string, such as \"/api\""))?
     };
-    for key in js_sys::Object::keys(options.unchecked_ref::<Object>()).iter() {
+    let keys = if absent(&options) {
+        js_sys::Array::new()
+    } else {
+        js_sys::Object::keys(options.unchecked_ref::<Object>())
+    };
+    for key in keys.iter() {
         if key.as_string().as_deref() != Some("apiBase") {
             return Err(type_error(
                 &[
