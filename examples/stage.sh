@@ -31,4 +31,19 @@ fi
 for css in $(grep -o 'href="/[^"]*\.css"' "$out/index.html" | sed 's|^href="/||; s|"$||' | grep -v '^demo-'); do
   cat "$out/$css" >> "$out/embed/payment_element.css"
 done
-cp "$src/examples/embed.html" "$src/examples/embed.js" "$out/examples/"
+
+# The tags a merchant page puts in its <head>, with Subresource Integrity: the glue's
+# hash is the one trunk put on its modulepreload in index.html; the stable files' are
+# computed here. An `import` cannot carry an integrity, but a module preloaded with one
+# is what the import then gets.
+sri() { printf 'sha384-%s' "$(openssl dgst -sha384 -binary "$1" | openssl base64 -A)"; }
+glue_sri=$(grep -o "href=\"/$glue\" crossorigin=\"anonymous\" integrity=\"[^\"]*\"" "$out/index.html" | sed 's/.*integrity="//; s/"$//')
+cat > "$out/embed/snippet.html" <<HTML
+<link rel="stylesheet" href="/embed/payment_element.css" integrity="$(sri "$out/embed/payment_element.css")">
+<link rel="modulepreload" href="/embed/payment_element.js" integrity="$(sri "$out/embed/payment_element.js")">
+<link rel="modulepreload" href="/$glue" integrity="$glue_sri">
+HTML
+mkdir -p "$out/examples"
+sed -e "/<!-- embed-snippet -->/r $out/embed/snippet.html" -e "/<!-- embed-snippet -->/d" \
+  "$src/examples/embed.html" > "$out/examples/embed.html"
+cp "$src/examples/embed.js" "$out/examples/"

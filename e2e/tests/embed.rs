@@ -54,6 +54,10 @@ impl AsyncCheck for Present {
 
 async fn pay_on_the_example_page(h: &Harness) -> Outcome {
     h.open("/examples/embed.html").await?;
+    // The README snippet's tags carry Subresource Integrity for every file they load.
+    h.find("link[rel=modulepreload][href='/embed/payment_element.js'][integrity^='sha384-']")
+        .await?;
+    h.find("link[rel=stylesheet][integrity^='sha384-']").await?;
     // `ready` reached the page's handler through paymentElement.on.
     wait_for(
         h,
