@@ -213,7 +213,7 @@ fn secret_arg(value: &JsValue, call: &str) -> Result<(String, ClientSecret), JsV
 }
 
 /// Makes the element's inputs unusable (or usable again) while a payment is under way.
-fn set_locked(root_id: Option<&str>, locked: bool) {
+pub(crate) fn set_locked(root_id: Option<&str>, locked: bool) {
     let Some(root) = root_id.and_then(|id| leptos::prelude::document().get_element_by_id(id))
     else {
         return;
@@ -383,9 +383,9 @@ impl JsCheckout {
                     }
                 }
                 Outcome::Redirect { url, .. } => {
-                    // The element stays locked: the page is leaving. Coming back through
-                    // the back/forward cache, the next confirm retries the same intent.
-                    group.submitter.borrow_mut().restored();
+                    // The element and the guard stay locked: the page is leaving. Coming
+                    // back through the back/forward cache, the group's `pageshow`
+                    // listener opens both, and the next confirm retries the same intent.
                     navigate(url);
                 }
                 Outcome::Failed(feedback) => {

@@ -49,6 +49,9 @@ fn fresh_id() -> u32 {
     })
 }
 
+/// The `pageshow` listener of a group.
+type PageShowListener = Closure<dyn FnMut(web_sys::PageTransitionEvent)>;
+
 /// One `elements` group: its options and, once created and mounted, its element.
 pub struct Group {
     pub(crate) api_base: String,
@@ -63,6 +66,9 @@ pub struct Group {
     element: Cell<Option<u32>>,
     /// The confirm guard: one attempt at a time, one idempotency key per attempt.
     pub(crate) submitter: RefCell<Submitter<CreateConfirmationToken>>,
+    /// Reopens the guard and the element when the page comes back from a redirect
+    /// through the back/forward cache; removed when the group goes.
+    pageshow: RefCell<Option<PageShowListener>>,
 }
 
 impl Group {
@@ -117,9 +123,23 @@ impl JsElements {
             handle: Cell::new(None),
             element: Cell::new(None),
             submitter: RefCell::new(Submitter::default()),
+            pageshow: RefCell::new(None),
         });
         let id = fresh_id();
         GROUPS.with(|g| g.borrow_mut().insert(id, group.clone()));
+        let pageshow = PageShowListener::new(move |event: web_sys::PageTransitionEvent| {
+            let Some(group) = Group::find(id).filter(|_| event.persisted()) else {
+                return;
+            };
+            group.submitter.borrow_mut().restored();
+            if !group.submitter.borrow().done() {
+                let root = group.handle.get().and_then(|h| h.root_id.try_get_value());
+                super::checkout::set_locked(root.as_deref(), false);
+            }
+        });
+        let _ = window()
+            .add_event_listener_with_callback("pageshow", pageshow.as_ref().unchecked_ref());
+        *group.pageshow.borrow_mut() = Some(pageshow);
         Ok(JsElements { id, group })
     }
 }
@@ -197,6 +217,12 @@ impl Drop for JsElements {
         // more, unless its element is still alive (its `ready` sets the group's handle).
         if self.group.element.get().is_none() {
             GROUPS.with(|g| g.borrow_mut().remove(&self.id));
+            if let Some(pageshow) = self.group.pageshow.borrow_mut().take() {
+                let _ = window().remove_event_listener_with_callback(
+                    "pageshow",
+                    pageshow.as_ref().unchecked_ref(),
+                );
+            }
         }
     }
 }
