@@ -194,8 +194,24 @@ async fn mount_unmount_remount_and_destroy_leave_nothing_behind() {
         "a destroyed element stays destroyed"
     );
     assert_eq!(ready.get(), 2);
-    // The group may create a new element once the old one is destroyed.
-    assert!(group.create("payment", JsValue::UNDEFINED).is_ok());
+    // The group may create a new element once the old one is destroyed, and the old
+    // one going away later (garbage collection) leaves the new one working.
+    let newer = group.create("payment", JsValue::UNDEFINED).unwrap();
+    newer.mount(host.clone().into()).unwrap();
+    settle().await;
+    drop(element);
+    let answer = JsFuture::from(group.submit()).await.unwrap();
+    let error = js_sys::Reflect::get(&answer, &"error".into()).unwrap();
+    // Regression: dropping a destroyed element cleared the newer element's handle.
+    assert_eq!(
+        js_sys::Reflect::get(&error, &"code".into())
+            .unwrap()
+            .as_string()
+            .as_deref(),
+        Some("incomplete"),
+        "the newer element is still the group's"
+    );
+    newer.destroy();
     host.remove();
 }
 

@@ -360,9 +360,12 @@ impl JsPaymentElement {
     /// Removes the element from the page (its listeners and timers too); `mount` may be
     /// called again, and starts from empty fields.
     pub fn unmount(&self) {
-        self.group.handle.set(None);
         // Dropping the mount handle disposes the element's owner: every `on_cleanup` runs.
-        let mounted = MOUNTS.with(|m| m.borrow_mut().remove(&self.id));
+        let Some(mounted) = MOUNTS.with(|m| m.borrow_mut().remove(&self.id)) else {
+            // Not mounted: the group's handle may be a newer element's.
+            return;
+        };
+        self.group.handle.set(None);
         drop(mounted);
     }
 
