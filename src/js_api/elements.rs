@@ -17,7 +17,6 @@ use leptos::prelude::*;
 use payment_core::api::CreateConfirmationToken;
 use std::any::Any;
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -32,13 +31,45 @@ pub const EVENTS: [&str; 5] = [
 ];
 
 thread_local! {
-    static GROUPS: RefCell<HashMap<u32, Rc<Group>>> = RefCell::new(HashMap::new());
-    static LISTENERS: RefCell<HashMap<u32, Vec<(String, Function)>>> = RefCell::new(HashMap::new());
+    static GROUPS: RefCell<Registry<Rc<Group>>> = const { RefCell::new(Registry::new()) };
+    static LISTENERS: RefCell<Registry<Vec<(String, Function)>>> =
+        const { RefCell::new(Registry::new()) };
     // What keeps a mounted element alive. Not the JS object: a page may drop its last
     // reference to `paymentElement` once mounted (the garbage collector then frees the
     // wasm-bindgen object), and the element must stay on the page, as Stripe's does.
-    static MOUNTS: RefCell<HashMap<u32, Box<dyn Any>>> = RefCell::new(HashMap::new());
+    static MOUNTS: RefCell<Registry<Box<dyn Any>>> = const { RefCell::new(Registry::new()) };
     static NEXT_ID: Cell<u32> = const { Cell::new(1) };
+}
+
+/// Values by id. A page has a handful, so a list beats a hash map (and its code size).
+struct Registry<T>(Vec<(u32, T)>);
+
+impl<T> Registry<T> {
+    const fn new() -> Self {
+        Registry(Vec::new())
+    }
+
+    fn get(&self, id: &u32) -> Option<&T> {
+        self.0.iter().find(|(k, _)| k == id).map(|(_, v)| v)
+    }
+
+    fn get_mut(&mut self, id: &u32) -> Option<&mut T> {
+        self.0.iter_mut().find(|(k, _)| k == id).map(|(_, v)| v)
+    }
+
+    fn contains_key(&self, id: &u32) -> bool {
+        self.get(id).is_some()
+    }
+
+    fn insert(&mut self, id: u32, value: T) {
+        self.remove(&id);
+        self.0.push((id, value));
+    }
+
+    fn remove(&mut self, id: &u32) -> Option<T> {
+        let at = self.0.iter().position(|(k, _)| k == id)?;
+        Some(self.0.swap_remove(at).1)
+    }
 }
 
 fn fresh_id() -> u32 {
