@@ -43,6 +43,13 @@ cat > "$out/embed/snippet.html" <<HTML
 <link rel="modulepreload" href="/embed/payment_element.js" integrity="$(sri "$out/embed/payment_element.js")">
 <link rel="modulepreload" href="/$glue" integrity="$glue_sri">
 HTML
+# The glue imports wasm-bindgen's snippets (the <payment-element> tag's class).
+if [ -d "$out/snippets" ]; then
+  (cd "$out" && find snippets -name '*.js' | sort) | while read -r snippet; do
+    printf '<link rel="modulepreload" href="/%s" integrity="%s">\n' \
+      "$snippet" "$(sri "$out/$snippet")" >> "$out/embed/snippet.html"
+  done
+fi
 mkdir -p "$out/examples"
 sed -e "/<!-- embed-snippet -->/r $out/embed/snippet.html" -e "/<!-- embed-snippet -->/d" \
   "$src/examples/embed.html" > "$out/examples/embed.html"

@@ -328,3 +328,73 @@ async fn update_changes_options_or_throws_and_keeps_the_old_ones() {
     element.destroy();
     host.remove();
 }
+
+/// Waits (up to 5 s) for the `<payment-element>`'s shadow root to hold the widget.
+async fn shadow_root_of(tag: &web_sys::Element) -> web_sys::ShadowRoot {
+    for _ in 0..100 {
+        if let Some(root) = tag.shadow_root() {
+            if root.query_selector(".pe-root").unwrap().is_some() {
+                return root;
+            }
+        }
+        payment_element::client::sleep_ms(50).await;
+    }
+    panic!("<payment-element> did not mount its widget");
+}
+
+#[wasm_bindgen_test]
+async fn the_custom_element_mounts_in_its_own_shadow_root() {
+    payment_element::js_api::define_custom_element();
+    payment_element::js_api::define_custom_element(); // a second call does nothing
+    let document = leptos::prelude::document();
+    // A page rule that would hide the widget, were it not in a shadow root.
+    let page_sheet = web_sys::CssStyleSheet::new().unwrap();
+    page_sheet
+        .replace_sync(".pe-root { display: none }")
+        .unwrap();
+    document.set_adopted_style_sheets(&js_sys::Array::of1(&page_sheet));
+
+    let tag = document.create_element("payment-element").unwrap();
+    tag.set_attribute(
+        "options",
+        r#"{"mode": "payment", "amount": 5400, "currency": "eur", "locale": "en"}"#,
+    )
+    .unwrap();
+    document.body().unwrap().append_child(&tag).unwrap();
+    let root = shadow_root_of(&tag).await;
+    assert!(
+        document.query_selector(".pe-root").unwrap().is_none(),
+        "nothing leaks into the page's tree"
+    );
+    let widget: HtmlElement = root
+        .query_selector(".pe-root")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    assert!(
+        widget.offset_height() > 0,
+        "page CSS does not reach into the element"
+    );
+
+    // Typing works inside the shadow root (events are delegated through composedPath).
+    let number: HtmlInputElement = root
+        .query_selector("[data-field=number]")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    type_text(&number, "4242424242424242");
+    settle().await;
+    assert_eq!(number.value(), "4242 4242 4242 4242");
+    assert!(!js_sys::Reflect::get(&tag, &"paymentElement".into())
+        .unwrap()
+        .is_undefined());
+
+    tag.remove();
+    settle().await;
+    assert_eq!(
+        root.child_element_count(),
+        0,
+        "removing the tag destroys the element"
+    );
+    document.set_adopted_style_sheets(&js_sys::Array::new());
+}

@@ -15,12 +15,14 @@
 //! `Idempotency-Key` per attempt) and `crate::client`.
 
 mod checkout;
+mod custom_element;
 mod elements;
 pub mod objects;
 pub mod read;
 mod types;
 
 pub use checkout::{checkout, JsCheckout};
+pub use custom_element::define_custom_element;
 pub use elements::{JsElements, JsPaymentElement};
 
 use wasm_bindgen::JsValue;
