@@ -12,6 +12,7 @@ pub mod events;
 mod fetch;
 pub mod form;
 mod ids;
+pub mod js_api;
 pub mod json;
 pub mod layout;
 pub mod locale;

@@ -1,0 +1,473 @@
+//! `Checkout({apiBase})`: the entry point, and the calls that talk to the merchant API
+//! (`createConfirmationToken`, `confirm`, `handleNextAction`, `retrievePaymentIntent`).
+
+use super::elements::{submit, Group, JsElements};
+use super::objects::{self, set};
+use super::{absent, expect_object, field, navigate, read, type_error};
+use crate::client::{new_idempotency_key, Api};
+use crate::confirm::{outcome_of, return_address, CallError, Outcome, RedirectPolicy};
+use crate::locale::Catalogue;
+use js_sys::{Object, Promise};
+use leptos::prelude::GetValue;
+use payment_core::api::{BillingDetails, CreateConfirmationToken, PaymentIntent, Shipping};
+use payment_core::secret::ClientSecret;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+/// The merchant-API handle (Stripe's `stripe` object).
+#[wasm_bindgen(js_name = CheckoutInstance)]
+pub struct JsCheckout {
+    api_base: String,
+    api: Api,
+}
+
+/// `Checkout({apiBase})`: the merchant API's base URL, `/api` when absent.
+#[wasm_bindgen(js_name = Checkout)]
+pub fn checkout(
+    #[wasm_bindgen(unchecked_param_type = "CheckoutOptions")] options: JsValue,
+) -> Result<JsCheckout, JsValue> {
+    expect_object(&options, "Checkout options", true)?;
+    let base = field(&options, "apiBase");
+    let api_base = if absent(&base) {
+        "/api".to_owned()
+    } else {
+        base.as_string()
+            .filter(|b| !b.trim().is_empty())
+            .ok_or_else(|| type_error("apiBase must be a non-empty string, such as \"/api\""))?
+    };
+    let keys = if absent(&options) {
+        js_sys::Array::new()
+    } else {
+        js_sys::Object::keys(options.unchecked_ref::<Object>())
+    };
+    for key in keys.iter() {
+        if key.as_string().as_deref() != Some("apiBase") {
+            return Err(type_error(
+                &[
+                    "Checkout: unknown option ",
+                    &key.as_string().unwrap_or_default(),
+                    "; the only option is apiBase",
+                ]
+                .concat(),
+            ));
+        }
+    }
+    Ok(JsCheckout {
+        api: Api::http(api_base.clone()),
+        api_base,
+    })
+}
+
+fn resolved(value: JsValue) -> Promise {
+    Promise::resolve(&value)
+}
+
+fn error_result(error: Object) -> JsValue {
+    objects::with("error", error)
+}
+
+/// `{error}` for a failed call (an unreadable or missing answer is a connection error).
+fn call_error(error: &CallError, catalogue: &Catalogue) -> Object {
+    match error {
+        CallError::Api { error, .. } => objects::api_error(error, catalogue),
+        CallError::Network => objects::local_error(
+            "api_connection_error",
+            "network",
+            catalogue.get(crate::locale::Key::ErrorNetwork),
+        ),
+        CallError::Timeout => objects::local_error(
+            "api_connection_error",
+            "timeout",
+            catalogue.get(crate::locale::Key::ErrorTimeout),
+        ),
+    }
+}
+
+/// The group named by `{elements}`.
+fn group_of(options: &JsValue, call: &str) -> Result<Rc<Group>, JsValue> {
+    let elements = field(options, "elements");
+    field(&elements, "_groupId")
+        .as_f64()
+        .and_then(|id| Group::find(id as u32))
+        .ok_or_else(|| {
+            type_error(
+                &[
+                    call,
+                    ": elements must be the object checkout.elements() returned",
+                ]
+                .concat(),
+            )
+        })
+}
+
+/// `params`: `return_url` (required when `required`), `shipping`, `billing_details`.
+struct Params {
+    return_url: Option<String>,
+    shipping: Option<Shipping>,
+    billing_details: Option<BillingDetails>,
+}
+
+fn params_of(options: &JsValue, call: &str, required: bool) -> Result<Params, JsValue> {
+    let params = field(options, "params");
+    expect_object(&params, &[call, ": params"].concat(), !required)?;
+    let url = field(&params, "return_url");
+    let return_url = if absent(&url) {
+        if required {
+            return Err(type_error(
+                &[call, ": params.return_url is required"].concat(),
+            ));
+        }
+        None
+    } else {
+        let url = url
+            .as_string()
+            .ok_or_else(|| type_error(&[call, ": params.return_url must be a string"].concat()))?;
+        // Resolved against the page, as the browser would follow it.
+        let resolved = web_sys::Url::new_with_base(
+            &url,
+            &leptos::prelude::window()
+                .location()
+                .href()
+                .unwrap_or_default(),
+        )
+        .map_err(|_| type_error(&[call, ": params.return_url must be a URL"].concat()))?;
+        Some(resolved.href())
+    };
+    let given = |key: &str| {
+        let value = field(&params, key);
+        (!absent(&value)).then_some(value)
+    };
+    let shipping = given("shipping")
+        .map(|v| read::shipping(&v, "params.shipping"))
+        .transpose()
+        .map_err(|e| type_error(&[call, ": ", &e.0].concat()))?;
+    let billing_details = given("billing_details")
+        .map(|v| read::billing_details(&v, "params.billing_details"))
+        .transpose()
+        .map_err(|e| type_error(&[call, ": ", &e.0].concat()))?;
+    Ok(Params {
+        return_url,
+        shipping,
+        billing_details,
+    })
+}
+
+/// The token request for what the customer chose, with the page's params: given
+/// billing details fill what the element did not collect.
+fn token_request(group: &Group, params: &Params) -> Result<CreateConfirmationToken, Object> {
+    submit(group)?;
+    let handle = group.handle.get().ok_or_else(|| {
+        objects::local_error(
+            "validation_error",
+            "element_not_mounted",
+            "The payment element is not mounted.",
+        )
+    })?;
+    let mut request = handle
+        .confirmation_token_request(params.return_url.clone())
+        .map_err(|field| {
+            let error = objects::local_error(
+                "validation_error",
+                "incomplete",
+                "Your payment details are incomplete.",
+            );
+            set(&error, "field", field.as_str());
+            error
+        })?;
+    request.shipping = params.shipping.clone();
+    if let (Some(data), Some(given)) = (&mut request.payment_method_data, &params.billing_details) {
+        let details = data
+            .billing_details
+            .get_or_insert_with(BillingDetails::default);
+        details.name = details.name.take().or_else(|| given.name.clone());
+        details.email = details.email.take().or_else(|| given.email.clone());
+        details.phone = details.phone.take().or_else(|| given.phone.clone());
+        details.address = details.address.take().or_else(|| given.address.clone());
+    }
+    Ok(request)
+}
+
+/// The intent id in a client secret (`pi_…_secret_…`).
+fn intent_id(secret: &str) -> Option<String> {
+    secret
+        .split_once("_secret_")
+        .map(|(id, _)| id.to_owned())
+        .filter(|id| id.starts_with("pi_"))
+}
+
+fn secret_arg(value: &JsValue, call: &str) -> Result<(String, ClientSecret), JsValue> {
+    let secret = value
+        .as_string()
+        .ok_or_else(|| type_error(&[call, ": clientSecret must be a string"].concat()))?;
+    let id = intent_id(&secret).ok_or_else(|| {
+        type_error(
+            &[
+                call,
+                ": clientSecret must be a payment intent's client secret (pi_…_secret_…)",
+            ]
+            .concat(),
+        )
+    })?;
+    Ok((id, ClientSecret::new(secret)))
+}
+
+/// Makes the element's inputs unusable (or usable again) while a payment is under way.
+pub(crate) fn set_locked(root_id: Option<&str>, locked: bool) {
+    let Some(root) = root_id.and_then(|id| leptos::prelude::document().get_element_by_id(id))
+    else {
+        return;
+    };
+    if locked {
+        let _ = root.set_attribute("inert", "");
+        let _ = root.set_attribute("aria-busy", "true");
+    } else {
+        let _ = root.remove_attribute("inert");
+        let _ = root.remove_attribute("aria-busy");
+    }
+}
+
+#[wasm_bindgen(js_class = CheckoutInstance)]
+impl JsCheckout {
+    /// A group of elements with shared options (`mode`, `amount`, `currency`,
+    /// `customerSessionClientSecret`, `appearance`, `locale`, …).
+    pub fn elements(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ElementsOptions")] options: JsValue,
+    ) -> Result<JsElements, JsValue> {
+        JsElements::new(self.api_base.clone(), &options)
+    }
+
+    /// Creates a ConfirmationToken from the element's details: `{confirmationToken}` or
+    /// `{error}`.
+    #[wasm_bindgen(
+        js_name = createConfirmationToken,
+        unchecked_return_type = "Promise<Result<{ confirmationToken: ConfirmationToken }>>"
+    )]
+    pub fn create_confirmation_token(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "CreateConfirmationTokenOptions")] options: JsValue,
+    ) -> Result<Promise, JsValue> {
+        expect_object(&options, "createConfirmationToken options", false)?;
+        let group = group_of(&options, "createConfirmationToken")?;
+        let params = params_of(&options, "createConfirmationToken", false)?;
+        let request = match token_request(&group, &params) {
+            Ok(request) => request,
+            Err(error) => return Ok(resolved(error_result(error))),
+        };
+        let bearer = group.handle.get().and_then(|h| h.customer_session_secret());
+        let catalogue = group.catalogue();
+        let api = self.api.clone();
+        Ok(future_to_promise(async move {
+            Ok(
+                match api.0.create_confirmation_token(request, bearer).await {
+                    Ok(token) => objects::with("confirmationToken", objects::token(&token)),
+                    Err(error) => error_result(call_error(&error, &catalogue)),
+                },
+            )
+        }))
+    }
+
+    /// The whole payment: validates, creates a token, lets the server create and confirm
+    /// the intent, and follows a redirect (3-D Secure, wallet). Resolves to
+    /// `{paymentIntent}` or `{error}`; `redirect: "always"` also goes to `return_url`
+    /// after a payment that needed no other page.
+    #[wasm_bindgen(
+        unchecked_return_type = "Promise<{ paymentIntent?: PaymentIntent; error?: CheckoutError }>"
+    )]
+    pub fn confirm(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ConfirmOptions")] options: JsValue,
+    ) -> Result<Promise, JsValue> {
+        expect_object(&options, "confirm options", false)?;
+        let group = group_of(&options, "confirm")?;
+        let params = params_of(&options, "confirm", true)?;
+        let redirect = match field(&options, "redirect").as_string().as_deref() {
+            None if absent(&field(&options, "redirect")) => RedirectPolicy::IfRequired,
+            Some("if_required") => RedirectPolicy::IfRequired,
+            Some("always") => RedirectPolicy::Always,
+            _ => {
+                return Err(type_error(
+                    "confirm: redirect must be \"always\" or \"if_required\"",
+                ))
+            }
+        };
+        let catalogue = group.catalogue();
+        // Checked synchronously, before anything else: a second call while one is out
+        // does nothing but say so.
+        if group.submitter.borrow().in_flight() || group.submitter.borrow().done() {
+            return Ok(resolved(error_result(objects::local_error(
+                "invalid_request_error",
+                "payment_in_progress",
+                "A payment is already in progress or complete.",
+            ))));
+        }
+        let request = match token_request(&group, &params) {
+            Ok(request) => request,
+            Err(error) => return Ok(resolved(error_result(error))),
+        };
+        let Some(attempt) = group
+            .submitter
+            .borrow_mut()
+            .begin(request, new_idempotency_key)
+        else {
+            return Ok(resolved(error_result(objects::local_error(
+                "invalid_request_error",
+                "payment_in_progress",
+                "A payment is already in progress or complete.",
+            ))));
+        };
+        let handle = group.handle.get();
+        let bearer = handle.and_then(|h| h.customer_session_secret());
+        let root_id = handle.and_then(|h| h.root_id.try_get_value());
+        set_locked(root_id.as_deref(), true);
+        let return_url = params.return_url.unwrap_or_default();
+        let api = self.api.clone();
+        Ok(future_to_promise(async move {
+            let token_id = match attempt.token_id.clone() {
+                Some(token_id) => token_id,
+                None => match api
+                    .0
+                    .create_confirmation_token(attempt.details.clone(), bearer)
+                    .await
+                {
+                    Ok(token) => token.id,
+                    Err(error) => {
+                        group.submitter.borrow_mut().abandon();
+                        set_locked(root_id.as_deref(), false);
+                        return Ok(error_result(call_error(&error, &catalogue)));
+                    }
+                },
+            };
+            let key = attempt.idempotency_key.clone();
+            let answer = match &attempt.intent {
+                Some(intent) => {
+                    api.0
+                        .confirm_intent(
+                            intent.id.clone(),
+                            intent.client_secret.clone(),
+                            token_id.clone(),
+                            key,
+                        )
+                        .await
+                }
+                None => api.0.create_confirm_intent(token_id.clone(), key).await,
+            };
+            let outcome = outcome_of(answer.clone());
+            group
+                .submitter
+                .borrow_mut()
+                .finish(attempt, token_id, &answer, &outcome);
+            let intent = match &answer {
+                Ok(intent) => Some(intent.clone()),
+                Err(CallError::Api { payment_intent, .. }) => payment_intent.as_deref().cloned(),
+                Err(_) => None,
+            };
+            let result = Object::new();
+            if let Some(intent) = &intent {
+                set(
+                    &result,
+                    "paymentIntent",
+                    objects::intent(intent, &catalogue),
+                );
+            }
+            match &outcome {
+                Outcome::Succeeded(reference) | Outcome::Processing(reference) => {
+                    if redirect == RedirectPolicy::Always {
+                        let status = if matches!(outcome, Outcome::Succeeded(_)) {
+                            "succeeded"
+                        } else {
+                            "processing"
+                        };
+                        navigate(&return_address(&return_url, reference, status));
+                    }
+                }
+                Outcome::Redirect { url, .. } => {
+                    // The element and the guard stay locked: the page is leaving. Coming
+                    // back through the back/forward cache, the group's `pageshow`
+                    // listener opens both, and the next confirm retries the same intent.
+                    navigate(url);
+                }
+                Outcome::Failed(feedback) => {
+                    set_locked(root_id.as_deref(), false);
+                    let error = match &answer {
+                        Err(error) => call_error(error, &catalogue),
+                        Ok(_) => objects::local_error(
+                            "api_error",
+                            "unknown",
+                            catalogue.get(feedback.message),
+                        ),
+                    };
+                    set(&result, "error", error);
+                }
+            }
+            Ok(result.into())
+        }))
+    }
+
+    /// Follows the next action of an intent (a 3-D Secure or wallet page) after the
+    /// server confirmed it: `{paymentIntent}` or `{error}`.
+    #[wasm_bindgen(
+        js_name = handleNextAction,
+        unchecked_return_type = "Promise<Result<{ paymentIntent: PaymentIntent }>>"
+    )]
+    pub fn handle_next_action(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "{ clientSecret: string }")] options: JsValue,
+    ) -> Result<Promise, JsValue> {
+        expect_object(&options, "handleNextAction options", false)?;
+        let (id, secret) = secret_arg(&field(&options, "clientSecret"), "handleNextAction")?;
+        Ok(self.fetch_intent(id, secret, true))
+    }
+
+    /// The intent's current state: `{paymentIntent}` or `{error}`.
+    #[wasm_bindgen(
+        js_name = retrievePaymentIntent,
+        unchecked_return_type = "Promise<Result<{ paymentIntent: PaymentIntent }>>"
+    )]
+    pub fn retrieve_payment_intent(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] client_secret: JsValue,
+    ) -> Result<Promise, JsValue> {
+        let (id, secret) = secret_arg(&client_secret, "retrievePaymentIntent")?;
+        Ok(self.fetch_intent(id, secret, false))
+    }
+}
+
+impl JsCheckout {
+    fn fetch_intent(&self, id: String, secret: ClientSecret, follow: bool) -> Promise {
+        let api = self.api.clone();
+        let catalogue = Catalogue::new(crate::locale::Locale::En, &[]);
+        future_to_promise(async move {
+            Ok(match api.0.payment_intent(id, secret.clone()).await {
+                Ok(mut intent) => {
+                    // The page passed the secret; hand it back as Stripe.js does.
+                    intent.client_secret.get_or_insert(secret);
+                    if follow {
+                        follow_next_action(&intent);
+                    }
+                    objects::with("paymentIntent", objects::intent(&intent, &catalogue))
+                }
+                Err(error) => error_result(call_error(&error, &catalogue)),
+            })
+        })
+    }
+}
+
+fn follow_next_action(intent: &PaymentIntent) {
+    if let Outcome::Redirect { url, .. } = outcome_of(Ok(intent.clone())) {
+        navigate(&url);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::intent_id;
+
+    #[test]
+    fn the_intent_id_is_read_from_its_client_secret() {
+        assert_eq!(intent_id("pi_123_secret_abc").as_deref(), Some("pi_123"));
+        assert_eq!(intent_id("seti_1_secret_x"), None);
+        assert_eq!(intent_id("pi_123"), None);
+    }
+}

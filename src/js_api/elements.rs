@@ -1,0 +1,471 @@
+//! `checkout.elements(options)` and `elements.create("payment", options)`: a group of
+//! options (Stripe's Elements) and the Payment Element mounted from it, with its event
+//! listeners. Several groups may live on one page; each element unmounts cleanly (its
+//! reactive owner, listeners and timers go with it) and can be mounted again.
+
+use super::objects::{self, set};
+use super::{absent, expect_object, read, type_error};
+use crate::components::PaymentElement;
+use crate::confirm::Submitter;
+use crate::customer_api::HttpCustomerApi;
+use crate::events::{ChangeEvent, SavedPaymentMethodRemoveEvent};
+use crate::locale::{Catalogue, Locale};
+use crate::options::PaymentElementOptions;
+use crate::state::PaymentElementHandle;
+use js_sys::{Function, Object, Promise};
+use leptos::prelude::*;
+use payment_core::api::CreateConfirmationToken;
+use std::any::Any;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// The events `paymentElement.on` accepts.
+pub const EVENTS: [&str; 5] = [
+    "change",
+    "ready",
+    "focus",
+    "blur",
+    "savedpaymentmethodremove",
+];
+
+thread_local! {
+    static GROUPS: RefCell<Registry<Rc<Group>>> = const { RefCell::new(Registry::new()) };
+    static LISTENERS: RefCell<Registry<Vec<(String, Function)>>> =
+        const { RefCell::new(Registry::new()) };
+    // What keeps a mounted element alive. Not the JS object: a page may drop its last
+    // reference to `paymentElement` once mounted (the garbage collector then frees the
+    // wasm-bindgen object), and the element must stay on the page, as Stripe's does.
+    static MOUNTS: RefCell<Registry<Box<dyn Any>>> = const { RefCell::new(Registry::new()) };
+    static NEXT_ID: Cell<u32> = const { Cell::new(1) };
+}
+
+/// Values by id. A page has a handful, so a list beats a hash map (and its code size).
+struct Registry<T>(Vec<(u32, T)>);
+
+impl<T> Registry<T> {
+    const fn new() -> Self {
+        Registry(Vec::new())
+    }
+
+    fn get(&self, id: &u32) -> Option<&T> {
+        self.0.iter().find(|(k, _)| k == id).map(|(_, v)| v)
+    }
+
+    fn get_mut(&mut self, id: &u32) -> Option<&mut T> {
+        self.0.iter_mut().find(|(k, _)| k == id).map(|(_, v)| v)
+    }
+
+    fn contains_key(&self, id: &u32) -> bool {
+        self.get(id).is_some()
+    }
+
+    fn insert(&mut self, id: u32, value: T) {
+        self.remove(&id);
+        self.0.push((id, value));
+    }
+
+    fn remove(&mut self, id: &u32) -> Option<T> {
+        let at = self.0.iter().position(|(k, _)| k == id)?;
+        Some(self.0.swap_remove(at).1)
+    }
+}
+
+fn fresh_id() -> u32 {
+    NEXT_ID.with(|n| {
+        let id = n.get();
+        n.set(id + 1);
+        id
+    })
+}
+
+/// The `pageshow` listener of a group.
+type PageShowListener = Closure<dyn FnMut(web_sys::PageTransitionEvent)>;
+
+/// One `elements` group: its options and, once created and mounted, its element.
+pub struct Group {
+    pub(crate) api_base: String,
+    /// The `elements()` options as given, with every `update()` merged in.
+    raw: RefCell<Object>,
+    /// The `create("payment", …)` options.
+    element_raw: RefCell<Object>,
+    options: ArcRwSignal<PaymentElementOptions>,
+    /// The mounted element's handle (set on `ready`, cleared on unmount).
+    pub(crate) handle: Cell<Option<PaymentElementHandle>>,
+    /// The created element's id, if any.
+    element: Cell<Option<u32>>,
+    /// The confirm guard: one attempt at a time, one idempotency key per attempt.
+    pub(crate) submitter: RefCell<Submitter<CreateConfirmationToken>>,
+    /// Reopens the guard and the element when the page comes back from a redirect
+    /// through the back/forward cache; removed when the group goes.
+    pageshow: RefCell<Option<PageShowListener>>,
+}
+
+impl Group {
+    /// The group registered under `id`.
+    pub fn find(id: u32) -> Option<Rc<Group>> {
+        GROUPS.with(|g| g.borrow().get(&id).cloned())
+    }
+
+    /// The mounted element's catalogue (its locale and overrides), else English.
+    pub fn catalogue(&self) -> Catalogue {
+        self.handle
+            .get()
+            .and_then(|h| h.context.i18n.0.try_get_untracked())
+            .unwrap_or_else(|| Catalogue::new(Locale::En, &[]))
+    }
+}
+
+/// Checks the merged options as `crate::options` does, naming the bad option.
+fn checked(raw: &Object, element_raw: &Object) -> Result<PaymentElementOptions, JsValue> {
+    let merged = Object::assign(&Object::assign(&Object::new(), raw), element_raw);
+    read::options(&merged)
+        .and_then(|raw| raw.validate())
+        .map_err(|e| type_error(&e.0))
+}
+
+fn copy(options: &JsValue) -> Object {
+    if absent(options) {
+        Object::new()
+    } else {
+        Object::assign(&Object::new(), options.unchecked_ref())
+    }
+}
+
+/// A group of elements sharing options (Stripe's `Elements`).
+#[wasm_bindgen(js_name = Elements)]
+pub struct JsElements {
+    id: u32,
+    group: Rc<Group>,
+}
+
+impl JsElements {
+    /// A new group for `api_base` with the `elements()` options, checked.
+    pub fn new(api_base: String, options: &JsValue) -> Result<JsElements, JsValue> {
+        expect_object(options, "elements options", true)?;
+        let raw = copy(options);
+        let checked = checked(&raw, &Object::new())?;
+        let group = Rc::new(Group {
+            api_base,
+            raw: RefCell::new(raw),
+            element_raw: RefCell::new(Object::new()),
+            options: ArcRwSignal::new(checked),
+            handle: Cell::new(None),
+            element: Cell::new(None),
+            submitter: RefCell::new(Submitter::default()),
+            pageshow: RefCell::new(None),
+        });
+        let id = fresh_id();
+        GROUPS.with(|g| g.borrow_mut().insert(id, group.clone()));
+        let pageshow = PageShowListener::new(move |event: web_sys::PageTransitionEvent| {
+            let Some(group) = Group::find(id).filter(|_| event.persisted()) else {
+                return;
+            };
+            group.submitter.borrow_mut().restored();
+            if !group.submitter.borrow().done() {
+                let root = group.handle.get().and_then(|h| h.root_id.try_get_value());
+                super::checkout::set_locked(root.as_deref(), false);
+            }
+        });
+        let _ = window()
+            .add_event_listener_with_callback("pageshow", pageshow.as_ref().unchecked_ref());
+        *group.pageshow.borrow_mut() = Some(pageshow);
+        Ok(JsElements { id, group })
+    }
+}
+
+#[wasm_bindgen(js_class = Elements)]
+impl JsElements {
+    /// Creates the Payment Element of this group (`type` must be `"payment"`).
+    pub fn create(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "\"payment\"")] kind: &str,
+        #[wasm_bindgen(unchecked_param_type = "PaymentElementOptions")] options: JsValue,
+    ) -> Result<JsPaymentElement, JsValue> {
+        if kind != "payment" {
+            return Err(type_error(
+                "elements.create: the element type must be \"payment\"",
+            ));
+        }
+        if self.group.element.get().is_some() {
+            return Err(type_error(
+                "elements.create: this group already has a payment element; destroy() it first",
+            ));
+        }
+        expect_object(&options, "payment element options", true)?;
+        let element_raw = copy(&options);
+        let checked = checked(&self.group.raw.borrow(), &element_raw)?;
+        *self.group.element_raw.borrow_mut() = element_raw;
+        self.group.options.set(checked);
+        let id = fresh_id();
+        self.group.element.set(Some(id));
+        LISTENERS.with(|l| l.borrow_mut().insert(id, Vec::new()));
+        Ok(JsPaymentElement {
+            id,
+            group_id: self.id,
+            group: self.group.clone(),
+            destroyed: Cell::new(false),
+        })
+    }
+
+    /// Changes options after creation (`amount`, `currency`, `locale`, `appearance`, …);
+    /// throws a `TypeError` and keeps the old options when the new ones are invalid.
+    pub fn update(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ElementsOptions")] options: JsValue,
+    ) -> Result<(), JsValue> {
+        expect_object(&options, "elements.update options", false)?;
+        let raw = Object::assign(
+            &Object::assign(&Object::new(), &self.group.raw.borrow()),
+            options.unchecked_ref(),
+        );
+        let checked = checked(&raw, &self.group.element_raw.borrow())?;
+        *self.group.raw.borrow_mut() = raw;
+        self.group.options.set(checked);
+        Ok(())
+    }
+
+    /// Validates the details and shows every error: resolves to `{}` or `{error}`.
+    #[wasm_bindgen(unchecked_return_type = "Promise<{ error?: CheckoutError }>")]
+    pub fn submit(&self) -> Promise {
+        Promise::resolve(&submit(&self.group).map_or_else(
+            |error| objects::with("error", error),
+            |()| Object::new().into(),
+        ))
+    }
+
+    /// The group's id, read by `checkout.confirm({elements})`.
+    #[wasm_bindgen(getter = _groupId)]
+    pub fn group_id(&self) -> u32 {
+        self.id
+    }
+}
+
+impl Drop for JsElements {
+    fn drop(&mut self) {
+        // `free()` from JS (or garbage collection): nothing can reach the group by id any
+        // more, unless its element is still alive (its `ready` sets the group's handle).
+        if self.group.element.get().is_none() {
+            GROUPS.with(|g| g.borrow_mut().remove(&self.id));
+            if let Some(pageshow) = self.group.pageshow.borrow_mut().take() {
+                let _ = window().remove_event_listener_with_callback(
+                    "pageshow",
+                    pageshow.as_ref().unchecked_ref(),
+                );
+            }
+        }
+    }
+}
+
+/// Validates the mounted element: `Err` is the `{type: "validation_error", …}` object.
+pub fn submit(group: &Group) -> Result<(), Object> {
+    let Some(handle) = group.handle.get() else {
+        return Err(objects::local_error(
+            "validation_error",
+            "element_not_mounted",
+            "The payment element is not mounted.",
+        ));
+    };
+    let Some(field) = handle.validate_all() else {
+        return Ok(());
+    };
+    let message = untrack(|| {
+        handle
+            .context
+            .error(field)
+            .map(|key| handle.context.i18n.t(key))
+    })
+    .unwrap_or_else(|| "Your payment details are incomplete.".to_owned());
+    let error = objects::local_error("validation_error", "incomplete", &message);
+    set(&error, "field", field.as_str());
+    Err(error)
+}
+
+/// The Payment Element (Stripe's `PaymentElement`).
+#[wasm_bindgen(js_name = PaymentElement)]
+pub struct JsPaymentElement {
+    id: u32,
+    group_id: u32,
+    group: Rc<Group>,
+    destroyed: Cell<bool>,
+}
+
+fn emit(element: u32, event: &str, payload: &JsValue) {
+    let listeners: Vec<Function> = LISTENERS.with(|l| {
+        l.borrow()
+            .get(&element)
+            .map(|all| {
+                all.iter()
+                    .filter(|(name, _)| name == event)
+                    .map(|(_, f)| f.clone())
+                    .collect()
+            })
+            .unwrap_or_default()
+    });
+    for listener in listeners {
+        // A throwing handler must not stop the others nor the widget; the merchant sees it.
+        if let Err(thrown) = listener.call1(&JsValue::NULL, payload) {
+            web_sys::console::error_2(&"payment-element: an event handler threw".into(), &thrown);
+        }
+    }
+}
+
+fn host_of(target: &JsValue) -> Result<web_sys::HtmlElement, JsValue> {
+    let element = if let Some(selector) = target.as_string() {
+        document()
+            .query_selector(&selector)
+            .map_err(|_| {
+                type_error(&["mount: \"", &selector, "\" is not a valid selector"].concat())
+            })?
+            .ok_or_else(|| {
+                type_error(&["mount: no element matches \"", &selector, "\""].concat())
+            })?
+    } else {
+        target
+            .clone()
+            .dyn_into::<web_sys::Element>()
+            .map_err(|_| type_error("mount: the target must be a CSS selector or an Element"))?
+    };
+    element
+        .dyn_into::<web_sys::HtmlElement>()
+        .map_err(|_| type_error("mount: the target must be an HTML element"))
+}
+
+#[wasm_bindgen(js_class = PaymentElement)]
+impl JsPaymentElement {
+    /// Renders the element into `target` (a CSS selector or an Element).
+    pub fn mount(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string | Element")] target: JsValue,
+    ) -> Result<(), JsValue> {
+        if self.destroyed.get() {
+            return Err(js_sys::Error::new("mount: this payment element was destroyed").into());
+        }
+        if MOUNTS.with(|m| m.borrow().contains_key(&self.id)) {
+            return Err(js_sys::Error::new("mount: already mounted; call unmount() first").into());
+        }
+        let host = host_of(&target)?;
+        let id = self.id;
+        let group_id = self.group_id;
+        let options = self.group.options.clone();
+        let customer_api = HttpCustomerApi::shared(self.group.api_base.clone());
+        let handle = leptos::mount::mount_to(host, move || {
+            let on_change = Callback::new(move |event: ChangeEvent| {
+                emit(id, "change", &objects::change_event(&event).into());
+            });
+            let on_ready = Callback::new(move |handle: PaymentElementHandle| {
+                if let Some(group) = Group::find(group_id) {
+                    group.handle.set(Some(handle));
+                }
+                emit(id, "ready", &objects::element_event().into());
+            });
+            let on_focus =
+                Callback::new(move |()| emit(id, "focus", &objects::element_event().into()));
+            let on_blur =
+                Callback::new(move |()| emit(id, "blur", &objects::element_event().into()));
+            let on_remove = Callback::new(move |event: SavedPaymentMethodRemoveEvent| {
+                let payload = objects::element_event();
+                let method = Object::new();
+                set(&method, "id", event.payment_method.id.as_str());
+                set(&method, "type", event.payment_method.kind.as_str());
+                set(&payload, "payment_method", method);
+                emit(id, "savedpaymentmethodremove", &payload.into());
+            });
+            view! {
+                <PaymentElement
+                    options=Signal::from(options)
+                    on_change
+                    on_ready
+                    on_focus
+                    on_blur
+                    on_saved_payment_method_remove=on_remove
+                    customer_api
+                />
+            }
+        });
+        MOUNTS.with(|m| m.borrow_mut().insert(id, Box::new(handle)));
+        Ok(())
+    }
+
+    /// Removes the element from the page (its listeners and timers too); `mount` may be
+    /// called again, and starts from empty fields.
+    pub fn unmount(&self) {
+        // Dropping the mount handle disposes the element's owner: every `on_cleanup` runs.
+        let Some(mounted) = MOUNTS.with(|m| m.borrow_mut().remove(&self.id)) else {
+            // Not mounted: the group's handle may be a newer element's.
+            return;
+        };
+        self.group.handle.set(None);
+        drop(mounted);
+    }
+
+    /// Unmounts for good and forgets the event handlers; the group may create a new element.
+    pub fn destroy(&self) {
+        self.unmount();
+        self.destroyed.set(true);
+        LISTENERS.with(|l| l.borrow_mut().remove(&self.id));
+        if self.group.element.get() == Some(self.id) {
+            self.group.element.set(None);
+        }
+    }
+
+    /// Adds a handler for `"change"`, `"ready"`, `"focus"`, `"blur"` or
+    /// `"savedpaymentmethodremove"`.
+    pub fn on(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "keyof PaymentElementEvents")] event: &str,
+        #[wasm_bindgen(unchecked_param_type = "(event: any) => void")] handler: JsValue,
+    ) -> Result<(), JsValue> {
+        let handler = checked_event(event, handler)?;
+        LISTENERS.with(|l| {
+            if let Some(list) = l.borrow_mut().get_mut(&self.id) {
+                list.push((event.to_owned(), handler));
+            }
+        });
+        Ok(())
+    }
+
+    /// Removes a handler added with `on` (every handler of `event` without one).
+    pub fn off(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "keyof PaymentElementEvents")] event: &str,
+        #[wasm_bindgen(unchecked_param_type = "((event: any) => void) | undefined")]
+        handler: JsValue,
+    ) -> Result<(), JsValue> {
+        let handler = if absent(&handler) {
+            None
+        } else {
+            Some(checked_event(event, handler)?)
+        };
+        LISTENERS.with(|l| {
+            if let Some(list) = l.borrow_mut().get_mut(&self.id) {
+                list.retain(|(name, f)| {
+                    name != event || handler.as_ref().is_some_and(|h| !js_sys::Object::is(h, f))
+                });
+            }
+        });
+        Ok(())
+    }
+}
+
+fn checked_event(event: &str, handler: JsValue) -> Result<Function, JsValue> {
+    if !EVENTS.contains(&event) {
+        return Err(type_error(
+            "on: the event must be \"change\", \"ready\", \"focus\", \"blur\" or \"savedpaymentmethodremove\"",
+        ));
+    }
+    handler
+        .dyn_into::<Function>()
+        .map_err(|_| type_error("on: the handler must be a function"))
+}
+
+impl Drop for JsPaymentElement {
+    fn drop(&mut self) {
+        // Garbage-collected (or `free()`d) by the page: a mounted element stays, with its
+        // handlers; an unmounted one can never be mounted again, so it goes.
+        if !MOUNTS.with(|m| m.borrow().contains_key(&self.id)) {
+            self.destroy();
+        }
+    }
+}

@@ -1,0 +1,69 @@
+//! The JavaScript embedding API, shaped like Stripe.js so a merchant who knows the
+//! Payment Element can use this one without Rust:
+//!
+//! ```js
+//! const checkout = Checkout({ apiBase: "/api" });
+//! const elements = checkout.elements({ mode: "payment", amount: 5400, currency: "eur" });
+//! const paymentElement = elements.create("payment", { layout: "accordion" });
+//! paymentElement.mount("#payment-element");
+//! const { error, paymentIntent } = await checkout.confirm({ elements, params: { return_url } });
+//! ```
+//!
+//! Bad options throw a `TypeError` at call time naming the option (the messages of
+//! `crate::options`); payment outcomes never reject: promises resolve to `{…}` or
+//! `{error}`. The flow reuses `crate::confirm` (one attempt at a time, one
+//! `Idempotency-Key` per attempt) and `crate::client`.
+
+mod checkout;
+mod custom_element;
+mod elements;
+pub mod objects;
+pub mod read;
+mod types;
+
+pub use checkout::{checkout, JsCheckout};
+pub use custom_element::define_custom_element;
+pub use elements::{JsElements, JsPaymentElement};
+
+use wasm_bindgen::JsValue;
+
+/// A `TypeError` with `message`, thrown for options the API cannot accept.
+pub fn type_error(message: &str) -> JsValue {
+    js_sys::TypeError::new(message).into()
+}
+
+/// Reads `key` of `value` (`undefined` when `value` is not an object).
+pub fn field(value: &JsValue, key: &str) -> JsValue {
+    if !value.is_object() {
+        return JsValue::UNDEFINED;
+    }
+    js_sys::Reflect::get(value, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// Whether `value` is `undefined` or `null`.
+pub fn absent(value: &JsValue) -> bool {
+    value.is_undefined() || value.is_null()
+}
+
+/// Checks that `value` is an object (or absent, when `optional`), naming it otherwise.
+pub fn expect_object(value: &JsValue, name: &str, optional: bool) -> Result<(), JsValue> {
+    if (optional && absent(value)) || (value.is_object() && !js_sys::Array::is_array(value)) {
+        Ok(())
+    } else {
+        Err(type_error(&[name, " must be an object"].concat()))
+    }
+}
+
+/// Sends the top window to `url` (3-D Secure pages must not open in a frame), falling
+/// back to this window.
+pub fn navigate(url: &str) {
+    let window = leptos::prelude::window();
+    let top = window
+        .top()
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| window.clone());
+    if top.location().set_href(url).is_err() {
+        let _ = window.location().set_href(url);
+    }
+}

@@ -1,0 +1,160 @@
+//! The TypeScript declarations of the embedding API, emitted by wasm-bindgen into the
+//! `.d.ts` beside the JS glue (the exported classes take and give plain objects, which
+//! wasm-bindgen alone would type as `any`).
+
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &'static str = r#"
+/** `Checkout(options)`. */
+export interface CheckoutOptions {
+  /** The merchant API's base URL; `/api` when absent. */
+  apiBase?: string;
+}
+
+export type LayoutType = "accordion" | "tabs";
+
+export interface LayoutObject {
+  type?: LayoutType;
+  defaultCollapsed?: boolean;
+  radios?: "always" | "never" | "if_multiple" | boolean;
+  spacedAccordionItems?: boolean;
+  visibleAccordionItemsCount?: number;
+  paymentMethodOrder?: PaymentMethodType[];
+}
+
+export type PaymentMethodType = "card" | "sepa_debit" | "ewallet";
+
+export interface Appearance {
+  theme?: "stripe" | "night" | "flat";
+  variables?: Record<string, string>;
+  rules?: Record<string, Record<string, string>>;
+}
+
+export type FieldVisibility = "auto" | "never" | "always";
+
+export interface CustomerSessionFeatures {
+  payment_method_redisplay?: "enabled" | "disabled";
+  payment_method_redisplay_limit?: number;
+  payment_method_save?: "enabled" | "disabled";
+  payment_method_save_usage?: "off_session" | "on_session";
+  payment_method_remove?: "enabled" | "disabled";
+  payment_method_allow_redisplay_filters?: ("always" | "limited" | "unspecified")[];
+}
+
+/** `checkout.elements(options)`; `elements.update(options)` takes any subset. */
+export interface ElementsOptions {
+  mode?: "payment" | "setup" | "subscription";
+  /** In minor units (5400 is EUR 54.00). */
+  amount?: number;
+  /** ISO 4217, e.g. "eur". */
+  currency?: string;
+  paymentMethodTypes?: PaymentMethodType[];
+  paymentMethodOrder?: PaymentMethodType[];
+  customerSessionClientSecret?: string;
+  customerSessionFeatures?: CustomerSessionFeatures;
+  appearance?: Appearance;
+  /** "auto", "en", "de", "id" or a regional tag such as "de-AT". */
+  locale?: string;
+  /** Message overrides by catalogue key. */
+  strings?: Record<string, string>;
+  paymentMethodOptions?: { card?: { require_cvc_recollection?: boolean } };
+  savedPaymentMethods?: { hideExpired?: boolean };
+}
+
+/** `elements.create("payment", options)`. */
+export interface PaymentElementOptions {
+  layout?: LayoutType | LayoutObject;
+  paymentMethodOrder?: PaymentMethodType[];
+  fields?: {
+    billingDetails?:
+      | "auto" | "never"
+      | {
+          name?: FieldVisibility;
+          email?: FieldVisibility;
+          address?: FieldVisibility | { country?: FieldVisibility; postalCode?: FieldVisibility };
+        };
+  };
+  business?: { name?: string };
+}
+
+export interface CheckoutError {
+  type: "card_error" | "invalid_request_error" | "idempotency_error" | "api_error"
+    | "api_connection_error" | "validation_error" | string;
+  code?: string;
+  decline_code?: string;
+  /** In the customer's language; fit to show. */
+  message: string;
+  param?: string;
+  /** The first invalid field, for validation errors. */
+  field?: string;
+}
+
+export interface PaymentMethodPreview {
+  type: PaymentMethodType | string;
+  card?: { brand: string; last4: string; exp_month: number; exp_year: number };
+}
+
+export interface ConfirmationToken {
+  id: string;
+  object: "confirmation_token";
+  expires_at: number;
+  payment_method_preview: PaymentMethodPreview;
+  return_url?: string;
+}
+
+export interface PaymentIntent {
+  id: string;
+  object: "payment_intent";
+  status: "requires_payment_method" | "requires_confirmation" | "requires_action"
+    | "processing" | "requires_capture" | "canceled" | "succeeded" | string;
+  amount: number;
+  currency: string;
+  client_secret?: string;
+  next_action?: { type: "redirect_to_url"; redirect_to_url: { url: string; return_url: string } };
+  last_payment_error?: CheckoutError;
+  payment_method_preview?: PaymentMethodPreview;
+}
+
+export interface Address {
+  line1?: string; line2?: string; city?: string; state?: string;
+  postal_code?: string; country?: string;
+}
+
+export interface ConfirmParams {
+  return_url: string;
+  shipping?: { name: string; address: Address; phone?: string };
+  billing_details?: { name?: string; email?: string; phone?: string; address?: Address };
+}
+
+export interface CreateConfirmationTokenOptions {
+  elements: Elements;
+  params?: Partial<ConfirmParams>;
+}
+
+export interface ConfirmOptions {
+  elements: Elements;
+  params: ConfirmParams;
+  /** "if_required" (default): stay on the page unless 3-D Secure or a wallet needs another. */
+  redirect?: "always" | "if_required";
+}
+
+export type Result<T> = ({ error?: undefined } & T) | { error: CheckoutError };
+
+export interface ElementEvent { elementType: "payment" }
+export interface ChangeEvent extends ElementEvent {
+  complete: boolean;
+  empty: boolean;
+  value: { type?: PaymentMethodType; payment_method?: { id: string }; savePaymentMethod: boolean };
+}
+export interface SavedPaymentMethodRemoveEvent extends ElementEvent {
+  payment_method: { id: string; type: string };
+}
+export interface PaymentElementEvents {
+  change: ChangeEvent;
+  ready: ElementEvent;
+  focus: ElementEvent;
+  blur: ElementEvent;
+  savedpaymentmethodremove: SavedPaymentMethodRemoveEvent;
+}
+"#;

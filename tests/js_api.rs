@@ -1,0 +1,400 @@
+//! Browser tests of the JS embedding API (`src/js_api`), called as a page would call
+//! the exports: option errors thrown as `TypeError`s naming the option, mount /
+//! unmount / remount / destroy without leftovers, several elements on one page, events,
+//! `elements.update` and `elements.submit`.
+#![cfg(target_arch = "wasm32")]
+
+mod common;
+
+use common::{settle, type_text};
+use payment_element::js_api::{checkout, JsElements, JsPaymentElement};
+use std::cell::Cell;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+use web_sys::{HtmlElement, HtmlInputElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn js(json: &str) -> JsValue {
+    js_sys::JSON::parse(json).expect("test JSON")
+}
+
+/// The message of a thrown `TypeError` (anything else fails the test).
+fn type_error(thrown: JsValue) -> String {
+    let error: js_sys::Error = thrown
+        .dyn_into::<js_sys::TypeError>()
+        .expect("a TypeError")
+        .into();
+    error.message().into()
+}
+
+fn elements(json: &str) -> JsElements {
+    checkout(js(r#"{"apiBase": "/api"}"#))
+        .unwrap()
+        .elements(js(json))
+        .unwrap()
+}
+
+const EUR: &str = r#"{"mode": "payment", "amount": 5400, "currency": "eur", "locale": "en"}"#;
+
+/// A fresh container on the page, with an id to mount by selector.
+fn container() -> HtmlElement {
+    let document = leptos::prelude::document();
+    let div: HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    div.set_id(&format!("host-{}", js_sys::Math::random().to_bits()));
+    document.body().unwrap().append_child(&div).unwrap();
+    div
+}
+
+fn counter() -> (Rc<Cell<u32>>, JsValue) {
+    let count = Rc::new(Cell::new(0));
+    let seen = count.clone();
+    let handler = Closure::<dyn Fn(JsValue)>::new(move |_: JsValue| seen.set(seen.get() + 1));
+    (count, handler.into_js_value())
+}
+
+fn card_field(host: &HtmlElement, name: &str) -> HtmlInputElement {
+    host.query_selector(&format!("[data-field={name}]"))
+        .unwrap()
+        .unwrap_or_else(|| panic!("no {name} field"))
+        .unchecked_into()
+}
+
+#[wasm_bindgen_test]
+fn bad_options_throw_type_errors_naming_the_option() {
+    let bad = |elements_json: &str, create_json: &str| {
+        let group = checkout(JsValue::UNDEFINED)
+            .unwrap()
+            .elements(js(elements_json));
+        match group {
+            Err(thrown) => type_error(thrown),
+            Ok(group) => type_error(group.create("payment", js(create_json)).err().unwrap()),
+        }
+    };
+    assert_eq!(
+        bad(EUR, r#"{"layout": {"type": "grid"}}"#),
+        "layout.type must be \"accordion\" or \"tabs\""
+    );
+    assert!(bad(EUR, r#"{"layot": "tabs"}"#).starts_with("layot is not an option"));
+    assert_eq!(
+        bad(EUR, r#"{"layout": {"radios": 3}}"#),
+        "layout.radios must be \"always\", \"never\" or \"if_multiple\""
+    );
+    assert_eq!(
+        bad(
+            r#"{"mode": "payment", "amount": "54", "currency": "eur"}"#,
+            "{}"
+        ),
+        "amount must be a whole number"
+    );
+    assert_eq!(
+        bad(r#"{"mode": "payment", "currency": "eur"}"#, "{}"),
+        "amount is required when mode is \"payment\" or \"subscription\""
+    );
+    assert!(
+        bad(r#"{"appearance": {"theme": "dark"}}"#, "{}").starts_with("appearance.theme must be")
+    );
+    assert_eq!(
+        bad(
+            r#"{"fields": {"billingDetails": {"address": {"zip": "never"}}}}"#,
+            "{}"
+        ),
+        "fields.billingDetails.address.zip is not an option; use one of country, postalCode"
+    );
+    assert!(
+        type_error(checkout(js(r#"{"apiBase": 5}"#)).err().unwrap()).starts_with("apiBase must be")
+    );
+    let group = elements(EUR);
+    assert!(
+        type_error(group.create("card", JsValue::UNDEFINED).err().unwrap())
+            .contains("must be \"payment\"")
+    );
+    let element = group.create("payment", JsValue::UNDEFINED).unwrap();
+    assert!(type_error(
+        element
+            .on("click", js_sys::Function::new_no_args("").into())
+            .err()
+            .unwrap()
+    )
+    .starts_with("on: the event must be"));
+    assert!(
+        type_error(element.mount("#no-such-host".into()).err().unwrap())
+            .contains("no element matches \"#no-such-host\"")
+    );
+}
+
+#[wasm_bindgen_test]
+fn confirm_refuses_bad_arguments_at_call_time() {
+    let api = checkout(JsValue::UNDEFINED).unwrap();
+    let group = api.elements(js(EUR)).unwrap();
+    let options = js_sys::Object::new();
+    js_sys::Reflect::set(&options, &"elements".into(), &JsValue::from(group)).unwrap();
+    let thrown = api.confirm(options.clone().into()).err().unwrap();
+    assert_eq!(type_error(thrown), "confirm: params must be an object");
+    js_sys::Reflect::set(
+        &options,
+        &"params".into(),
+        &js(r#"{"return_url": "/complete"}"#),
+    )
+    .unwrap();
+    js_sys::Reflect::set(&options, &"redirect".into(), &"sometimes".into()).unwrap();
+    assert_eq!(
+        type_error(api.confirm(options.into()).err().unwrap()),
+        "confirm: redirect must be \"always\" or \"if_required\""
+    );
+    let thrown = api
+        .confirm(js(r#"{"elements": {}, "params": {"return_url": "/c"}}"#))
+        .err()
+        .unwrap();
+    assert!(type_error(thrown).contains("elements must be the object checkout.elements() returned"));
+    assert!(type_error(
+        api.retrieve_payment_intent("not-a-secret".into())
+            .err()
+            .unwrap()
+    )
+    .contains("clientSecret must be a payment intent's client secret"));
+}
+
+#[wasm_bindgen_test]
+async fn mount_unmount_remount_and_destroy_leave_nothing_behind() {
+    let host = container();
+    let group = elements(EUR);
+    let element: JsPaymentElement = group.create("payment", JsValue::UNDEFINED).unwrap();
+    let (ready, on_ready) = counter();
+    element.on("ready", on_ready).unwrap();
+    let selector = format!("#{}", host.id());
+
+    element.mount(selector.clone().into()).unwrap();
+    settle().await;
+    assert!(host.query_selector(".pe-root").unwrap().is_some());
+    assert_eq!(ready.get(), 1);
+    assert!(
+        element.mount(selector.clone().into()).is_err(),
+        "mounted twice"
+    );
+
+    element.unmount();
+    settle().await;
+    assert_eq!(host.child_element_count(), 0, "unmount empties the host");
+
+    // Remounting by Element works too, and starts afresh.
+    element.mount(host.clone().into()).unwrap();
+    settle().await;
+    assert!(host.query_selector(".pe-root").unwrap().is_some());
+    assert_eq!(ready.get(), 2);
+
+    element.destroy();
+    settle().await;
+    assert_eq!(host.child_element_count(), 0);
+    assert!(
+        element.mount(selector.into()).is_err(),
+        "a destroyed element stays destroyed"
+    );
+    assert_eq!(ready.get(), 2);
+    // The group may create a new element once the old one is destroyed, and the old
+    // one going away later (garbage collection) leaves the new one working.
+    let newer = group.create("payment", JsValue::UNDEFINED).unwrap();
+    newer.mount(host.clone().into()).unwrap();
+    settle().await;
+    drop(element);
+    let answer = JsFuture::from(group.submit()).await.unwrap();
+    let error = js_sys::Reflect::get(&answer, &"error".into()).unwrap();
+    // Regression: dropping a destroyed element cleared the newer element's handle.
+    assert_eq!(
+        js_sys::Reflect::get(&error, &"code".into())
+            .unwrap()
+            .as_string()
+            .as_deref(),
+        Some("incomplete"),
+        "the newer element is still the group's"
+    );
+    newer.destroy();
+    host.remove();
+}
+
+#[wasm_bindgen_test]
+async fn two_elements_live_side_by_side() {
+    let (first_host, second_host) = (container(), container());
+    let first_group = elements(EUR);
+    let second_group =
+        elements(r#"{"mode": "payment", "amount": 100, "currency": "php", "locale": "de"}"#);
+    let first = first_group.create("payment", JsValue::UNDEFINED).unwrap();
+    let second = second_group
+        .create("payment", js(r#"{"layout": "tabs"}"#))
+        .unwrap();
+    first.mount(first_host.clone().into()).unwrap();
+    second.mount(second_host.clone().into()).unwrap();
+    settle().await;
+    let first_root = first_host.query_selector(".pe-root").unwrap().unwrap();
+    let second_root = second_host.query_selector(".pe-root").unwrap().unwrap();
+    assert_ne!(first_root.id(), second_root.id());
+    assert_eq!(
+        second_root.get_attribute("data-layout").as_deref(),
+        Some("tabs")
+    );
+    assert_eq!(second_root.get_attribute("lang").as_deref(), Some("de"));
+
+    first.unmount();
+    settle().await;
+    assert_eq!(first_host.child_element_count(), 0);
+    assert!(
+        second_host.query_selector(".pe-root").unwrap().is_some(),
+        "the other stays"
+    );
+    second.destroy();
+    first.destroy();
+    first_host.remove();
+    second_host.remove();
+}
+
+#[wasm_bindgen_test]
+async fn change_events_reach_the_page_and_submit_resolves_with_or_without_error() {
+    let host = container();
+    let group =
+        elements(r#"{"mode": "payment", "amount": 5400, "currency": "usd", "locale": "en"}"#);
+    let element = group
+        .create(
+            "payment",
+            js(r#"{"fields": {"billingDetails": {"address": "never"}}}"#),
+        )
+        .unwrap();
+    let (changes, on_change) = counter();
+    element.on("change", on_change).unwrap();
+    element.mount(host.clone().into()).unwrap();
+    settle().await;
+
+    let answer = JsFuture::from(group.submit())
+        .await
+        .expect("submit never rejects");
+    let error = js_sys::Reflect::get(&answer, &"error".into()).unwrap();
+    assert_eq!(
+        js_sys::Reflect::get(&error, &"type".into())
+            .unwrap()
+            .as_string()
+            .as_deref(),
+        Some("validation_error")
+    );
+    assert!(js_sys::Reflect::get(&error, &"message".into())
+        .unwrap()
+        .as_string()
+        .is_some_and(|m| !m.is_empty()));
+
+    type_text(&card_field(&host, "number"), "4242424242424242");
+    type_text(&card_field(&host, "expiry"), "1234");
+    type_text(&card_field(&host, "cvc"), "123");
+    settle().await;
+    assert!(changes.get() >= 1, "change events were sent");
+    let answer = JsFuture::from(group.submit()).await.unwrap();
+    assert!(
+        js_sys::Reflect::get(&answer, &"error".into())
+            .unwrap()
+            .is_undefined(),
+        "complete details submit"
+    );
+    element.destroy();
+    host.remove();
+}
+
+#[wasm_bindgen_test]
+async fn update_changes_options_or_throws_and_keeps_the_old_ones() {
+    let host = container();
+    let group = elements(EUR);
+    let element = group.create("payment", JsValue::UNDEFINED).unwrap();
+    element.mount(host.clone().into()).unwrap();
+    settle().await;
+    let label = || {
+        host.query_selector("[data-field=number]")
+            .unwrap()
+            .map(|input| {
+                let id = input.id();
+                host.query_selector(&format!("label[for='{id}']"))
+                    .unwrap()
+                    .unwrap()
+                    .text_content()
+                    .unwrap_or_default()
+            })
+    };
+    assert_eq!(label().as_deref(), Some("Card number"));
+    assert_eq!(
+        type_error(group.update(js(r#"{"amount": 0}"#)).err().unwrap()),
+        "amount must be a positive whole number of minor units"
+    );
+    group.update(js(r#"{"locale": "de"}"#)).unwrap();
+    settle().await;
+    assert_eq!(label().as_deref(), Some("Kartennummer"));
+    element.destroy();
+    host.remove();
+}
+
+/// Waits (up to 5 s) for the `<payment-element>`'s shadow root to hold the widget.
+async fn shadow_root_of(tag: &web_sys::Element) -> web_sys::ShadowRoot {
+    for _ in 0..100 {
+        if let Some(root) = tag.shadow_root() {
+            if root.query_selector(".pe-root").unwrap().is_some() {
+                return root;
+            }
+        }
+        payment_element::client::sleep_ms(50).await;
+    }
+    panic!("<payment-element> did not mount its widget");
+}
+
+#[wasm_bindgen_test]
+async fn the_custom_element_mounts_in_its_own_shadow_root() {
+    payment_element::js_api::define_custom_element();
+    payment_element::js_api::define_custom_element(); // a second call does nothing
+    let document = leptos::prelude::document();
+    // A page rule that would hide the widget, were it not in a shadow root.
+    let page_sheet = web_sys::CssStyleSheet::new().unwrap();
+    page_sheet
+        .replace_sync(".pe-root { display: none }")
+        .unwrap();
+    document.set_adopted_style_sheets(&js_sys::Array::of1(&page_sheet));
+
+    let tag = document.create_element("payment-element").unwrap();
+    tag.set_attribute(
+        "options",
+        r#"{"mode": "payment", "amount": 5400, "currency": "eur", "locale": "en"}"#,
+    )
+    .unwrap();
+    document.body().unwrap().append_child(&tag).unwrap();
+    let root = shadow_root_of(&tag).await;
+    assert!(
+        document.query_selector(".pe-root").unwrap().is_none(),
+        "nothing leaks into the page's tree"
+    );
+    let widget: HtmlElement = root
+        .query_selector(".pe-root")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    assert!(
+        widget.offset_height() > 0,
+        "page CSS does not reach into the element"
+    );
+
+    // Typing works inside the shadow root (events are delegated through composedPath).
+    let number: HtmlInputElement = root
+        .query_selector("[data-field=number]")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    type_text(&number, "4242424242424242");
+    settle().await;
+    assert_eq!(number.value(), "4242 4242 4242 4242");
+    assert!(!js_sys::Reflect::get(&tag, &"paymentElement".into())
+        .unwrap()
+        .is_undefined());
+
+    tag.remove();
+    settle().await;
+    assert_eq!(
+        root.child_element_count(),
+        0,
+        "removing the tag destroys the element"
+    );
+    document.set_adopted_style_sheets(&js_sys::Array::new());
+}
