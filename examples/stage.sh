@@ -28,16 +28,17 @@ export { default } from "../$name";
 TS
 fi
 : > "$out/embed/payment_element.css"
-for css in $(grep -o 'href="/[^"]*\.css"' "$out/index.html" | sed 's|^href="/||; s|"$||' | grep -v '^demo-'); do
+# Read the file names from the staging dir, not index.html: a minified page drops the
+# attribute quotes a pattern would rely on.
+for css in $(cd "$out" && ls -- *.css | grep -v '^demo-' | sort); do
   cat "$out/$css" >> "$out/embed/payment_element.css"
 done
 
-# The tags a merchant page puts in its <head>, with Subresource Integrity: the glue's
-# hash is the one trunk put on its modulepreload in index.html; the stable files' are
-# computed here. An `import` cannot carry an integrity, but a module preloaded with one
+# The tags a merchant page puts in its <head>, with Subresource Integrity computed here
+# over the final (minified) files, the same digest trunk puts in index.html. An `import` cannot carry an integrity, but a module preloaded with one
 # is what the import then gets.
 sri() { printf 'sha384-%s' "$(openssl dgst -sha384 -binary "$1" | openssl base64 -A)"; }
-glue_sri=$(grep -o "href=\"/$glue\" crossorigin=\"anonymous\" integrity=\"[^\"]*\"" "$out/index.html" | sed 's/.*integrity="//; s/"$//')
+glue_sri=$(sri "$out/$glue")
 cat > "$out/embed/snippet.html" <<HTML
 <link rel="stylesheet" href="/embed/payment_element.css" integrity="$(sri "$out/embed/payment_element.css")">
 <link rel="modulepreload" href="/embed/payment_element.js" integrity="$(sri "$out/embed/payment_element.js")">
