@@ -244,6 +244,39 @@ impl Harness {
             .map_err(|e| format!("no input labelled {label:?}: {e}"))
     }
 
+    /// Clears the input labelled `label` and types `text` into it, key by key.
+    pub async fn type_into(&self, label: &str, text: &str) -> Outcome {
+        let input = self.input_labelled(label).await?;
+        input
+            .clear()
+            .await
+            .map_err(|e| format!("clearing {label}: {e}"))?;
+        input
+            .send_keys(text)
+            .await
+            .map_err(|e| format!("typing into {label}: {e}"))
+    }
+
+    /// Types a card into the element on the current page: `number`, 12 / 34, CVC 123,
+    /// and the postal code when the country asks for one (the browser's en-US locale
+    /// preselects the US).
+    pub async fn fill_card_details(&self, number: &str) -> Outcome {
+        self.type_into("Card number", number).await?;
+        self.type_into("Expiration date", "12 / 34").await?;
+        self.type_into("Security code", "123").await?;
+        if let Ok(postal) = self
+            .browser
+            .find(Locator::Css("[data-field=postal_code]"))
+            .await
+        {
+            postal
+                .send_keys("94103")
+                .await
+                .map_err(|e| format!("typing the postal code: {e}"))?;
+        }
+        Ok(())
+    }
+
     /// Waits for the first element matching a CSS selector.
     pub async fn find(&self, css: &str) -> Outcome<Element> {
         self.browser

@@ -7,14 +7,6 @@ use e2e::{ensure, Harness, Outcome};
 use fantoccini::Locator;
 use std::time::{Duration, Instant};
 
-async fn type_into(h: &Harness, label: &str, text: &str) -> Outcome {
-    h.input_labelled(label)
-        .await?
-        .send_keys(text)
-        .await
-        .map_err(|e| format!("typing into {label}: {e}"))
-}
-
 async fn wait_for(h: &Harness, what: &str, seconds: u64, check: impl AsyncCheck) -> Outcome {
     let deadline = Instant::now() + Duration::from_secs(seconds);
     while Instant::now() < deadline {
@@ -67,19 +59,7 @@ async fn fill_and_pay(h: &Harness, number: &str) -> Outcome {
         Present("form[data-ready]"),
     )
     .await?;
-    type_into(h, "Card number", number).await?;
-    type_into(h, "Expiration date", "12 / 34").await?;
-    type_into(h, "Security code", "123").await?;
-    if let Ok(postal) = h
-        .browser
-        .find(Locator::Css("[data-field=postal_code]"))
-        .await
-    {
-        postal
-            .send_keys("94103")
-            .await
-            .map_err(|e| format!("typing the postal code: {e}"))?;
-    }
+    h.fill_card_details(number).await?;
     h.find("#submit")
         .await?
         .click()

@@ -5,36 +5,11 @@ use e2e::{ensure, property, Harness, Outcome};
 use fantoccini::Locator;
 use std::time::{Duration, Instant};
 
-async fn type_into(h: &Harness, label: &str, text: &str) -> Outcome {
-    let input = h.input_labelled(label).await?;
-    input
-        .clear()
-        .await
-        .map_err(|e| format!("clearing {label}: {e}"))?;
-    input
-        .send_keys(text)
-        .await
-        .map_err(|e| format!("typing into {label}: {e}"))
-}
-
 /// Fills the card form (the browser's en-US locale preselects the US, which asks for a
 /// postal code).
 async fn fill_card(h: &Harness, number: &str) -> Outcome {
     h.open("/").await?;
-    type_into(h, "Card number", number).await?;
-    type_into(h, "Expiration date", "12 / 34").await?;
-    type_into(h, "Security code", "123").await?;
-    if let Ok(postal) = h
-        .browser
-        .find(Locator::Css("[data-field=postal_code]"))
-        .await
-    {
-        postal
-            .send_keys("94103")
-            .await
-            .map_err(|e| format!("typing the postal code: {e}"))?;
-    }
-    Ok(())
+    h.fill_card_details(number).await
 }
 
 async fn pay(h: &Harness) -> Outcome {
@@ -241,8 +216,8 @@ async fn declines(h: &Harness) -> Outcome {
         "Pay is usable again"
     );
     // Another card with a wrong CVC: focus lands on the CVC.
-    type_into(h, "Card number", "4000000000000127").await?;
-    type_into(h, "Security code", "999").await?;
+    h.type_into("Card number", "4000000000000127").await?;
+    h.type_into("Security code", "999").await?;
     pay(h).await?;
     let error = wait_text(h, ".pe-pay-error", 15, |t| t.contains("security code")).await?;
     ensure!(
@@ -279,9 +254,9 @@ async fn sepa(h: &Harness) -> Outcome {
         .click()
         .await
         .map_err(|e| format!("choosing SEPA: {e}"))?;
-    type_into(h, "Full name", "Jenny Rosen").await?;
-    type_into(h, "Email", "jenny@example.com").await?;
-    type_into(h, "IBAN", "DE89370400440532013000").await?;
+    h.type_into("Full name", "Jenny Rosen").await?;
+    h.type_into("Email", "jenny@example.com").await?;
+    h.type_into("IBAN", "DE89370400440532013000").await?;
     pay(h).await?;
     wait_url(h, "/complete").await?;
     status_is(h, "processing", 15).await?;
@@ -447,19 +422,7 @@ async fn returning_customer(h: &Harness) -> Outcome {
     // First visit: pay with a new card and save it.
     returning(h).await?;
     let consent = h.find("[data-field=save_payment_method]").await?;
-    type_into(h, "Card number", "4242424242424242").await?;
-    type_into(h, "Expiration date", "12 / 34").await?;
-    type_into(h, "Security code", "123").await?;
-    if let Ok(postal) = h
-        .browser
-        .find(Locator::Css("[data-field=postal_code]"))
-        .await
-    {
-        postal
-            .send_keys("94103")
-            .await
-            .map_err(|e| format!("typing the postal code: {e}"))?;
-    }
+    h.fill_card_details("4242424242424242").await?;
     consent
         .click()
         .await
