@@ -13,7 +13,7 @@
 //!
 //! Every call times out (30 s by default) through an `AbortController`.
 
-use crate::confirm::{retry_delay_ms, unreadable_answer, CallError};
+use crate::confirm::{retry_delay_ms, unreadable_answer, Attempt, CallError};
 use crate::json;
 use payment_core::api::{ConfirmationToken, CreateConfirmationToken, PaymentIntent};
 use payment_core::secret::ClientSecret;
@@ -35,10 +35,13 @@ pub trait MerchantApi {
         bearer: Option<ClientSecret>,
     ) -> LocalFuture<Result<ConfirmationToken, CallError>>;
 
-    /// `POST /create-confirm-intent` with an `Idempotency-Key`.
+    /// `POST /create-confirm-intent` with an `Idempotency-Key`; `market` names which of
+    /// the reference server's carts is ordered (`eu`, `ph`, `id`), the server's default
+    /// when `None`. The server prices the order: no amount is ever sent.
     fn create_confirm_intent(
         &self,
         token_id: String,
+        market: Option<String>,
         idempotency_key: String,
     ) -> LocalFuture<Result<PaymentIntent, CallError>>;
 
@@ -69,6 +72,58 @@ impl Api {
     pub fn http(base: impl Into<String>) -> Api {
         Api(Rc::new(HttpClient::new(base)))
     }
+
+    /// Sends one attempt that got past the submit guard: makes its token (unless an
+    /// unanswered confirm's token is being sent again), then creates and confirms the
+    /// intent, or confirms the declined or abandoned intent again. Both the Leptos
+    /// `PayForm` and the JS `checkout.confirm` pay through this.
+    pub async fn send_attempt(
+        &self,
+        attempt: &Attempt<CreateConfirmationToken>,
+        bearer: Option<ClientSecret>,
+        market: Option<String>,
+    ) -> Result<Confirmed, CallError> {
+        let token_id = match &attempt.token_id {
+            Some(token_id) => token_id.clone(),
+            None => match self
+                .0
+                .create_confirmation_token(attempt.details.clone(), bearer)
+                .await
+            {
+                Ok(token) => token.id,
+                Err(error) => return Err(error),
+            },
+        };
+        let key = attempt.idempotency_key.clone();
+        let answer = match &attempt.intent {
+            Some(intent) => {
+                self.0
+                    .confirm_intent(
+                        intent.id.clone(),
+                        intent.client_secret.clone(),
+                        token_id.clone(),
+                        key,
+                    )
+                    .await
+            }
+            None => {
+                self.0
+                    .create_confirm_intent(token_id.clone(), market, key)
+                    .await
+            }
+        };
+        Ok(Confirmed { token_id, answer })
+    }
+}
+
+/// A confirm that was sent: with which token, and what came back. (`Err` of
+/// [`Api::send_attempt`] means the token could not be made: nothing was confirmed,
+/// nothing charged.)
+pub struct Confirmed {
+    /// The token the confirm carried.
+    pub token_id: String,
+    /// The intent, or why there is none.
+    pub answer: Result<PaymentIntent, CallError>,
 }
 
 /// The fetch-based client.
@@ -254,12 +309,17 @@ impl MerchantApi for HttpClient {
     fn create_confirm_intent(
         &self,
         token_id: String,
+        market: Option<String>,
         idempotency_key: String,
     ) -> LocalFuture<Result<PaymentIntent, CallError>> {
+        let mut fields = vec![("confirmation_token_id", token_id.as_str())];
+        if let Some(market) = &market {
+            fields.push(("market", market));
+        }
         let call = Call {
             method: "POST",
             url: self.url("/create-confirm-intent"),
-            body: json::strings(&[("confirmation_token_id", &token_id)]),
+            body: json::strings(&fields),
             headers: vec![("Idempotency-Key", idempotency_key)],
             timeout_ms: self.timeout_ms,
         };

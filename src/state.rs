@@ -171,7 +171,9 @@ impl ElementContext {
 #[derive(Clone, Copy)]
 pub struct PaymentElementHandle {
     pub(crate) context: ElementContext,
-    pub(crate) root_id: StoredValue<String>,
+    /// The element's root `<div>`: found through this, not by id in `document`, so the
+    /// handle works inside a shadow root too.
+    pub(crate) root: NodeRef<leptos::html::Div>,
 }
 
 impl PaymentElementHandle {
@@ -298,25 +300,36 @@ impl PaymentElementHandle {
 
     /// Moves focus to `field`'s input (for [`Field::Method`], to the method chooser).
     pub fn focus(&self, field: Field) {
-        let selector = match field {
-            Field::Method => ["#", &self.root_id.get_value(), " [data-method]"].concat(),
-            _ => [
-                "#",
-                &self.root_id.get_value(),
-                " [data-field=\"",
-                field.as_str(),
-                "\"]",
-            ]
-            .concat(),
+        let Some(root) = self.root.get_untracked() else {
+            return;
         };
-        focus_selector(&selector);
+        let selector = match field {
+            Field::Method => "[data-method]".to_owned(),
+            _ => ["[data-field=\"", field.as_str(), "\"]"].concat(),
+        };
+        focus_in(&root, &selector);
+    }
+
+    /// Makes the element's inputs unusable (`inert`, `aria-busy`) while a payment is
+    /// under way, so nothing typed mid-request is silently ignored; or usable again.
+    pub fn set_locked(&self, locked: bool) {
+        let Some(root) = self.root.try_get_untracked().flatten() else {
+            return;
+        };
+        if locked {
+            let _ = root.set_attribute("inert", "");
+            let _ = root.set_attribute("aria-busy", "true");
+        } else {
+            let _ = root.remove_attribute("inert");
+            let _ = root.remove_attribute("aria-busy");
+        }
     }
 }
 
-/// Focuses the first element matching `selector`, if there is one.
-pub fn focus_selector(selector: &str) {
+/// Focuses the first element under `root` matching `selector`, if there is one.
+pub fn focus_in(root: &web_sys::Element, selector: &str) {
     use wasm_bindgen::JsCast;
-    if let Some(el) = document()
+    if let Some(el) = root
         .query_selector(selector)
         .ok()
         .flatten()

@@ -155,7 +155,7 @@ fn the_token_request_is_what_serde_would_send() {
 async fn an_unreachable_server_is_a_network_error() {
     let client = HttpClient::new("http://127.0.0.1:9/api").with_retries(0);
     let answer = client
-        .create_confirm_intent("ctoken_1".into(), "key-1".into())
+        .create_confirm_intent("ctoken_1".into(), None, "key-1".into())
         .await;
     assert_eq!(answer.unwrap_err(), CallError::Network);
 }

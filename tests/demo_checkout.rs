@@ -1,6 +1,8 @@
-//! Browser tests of the demo checkout: its controls switch layout, theme, locale and
-//! currency at run time without losing what was typed, and its pay button validates
-//! before anything is sent.
+//! Browser tests of the demo checkout: it shows the server's cart, its controls switch
+//! layout, theme, locale and market at run time without losing what was typed, and its
+//! pay button validates before anything is sent. (The e2e suite runs it against the
+//! real server; here the test runner's server has no merchant API, so `GET /api/cart`
+//! is answered in the page.)
 #![cfg(target_arch = "wasm32")]
 
 use leptos::prelude::*;
@@ -11,11 +13,50 @@ use web_sys::{HtmlElement, HtmlInputElement, HtmlSelectElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn mount_demo() -> HtmlElement {
+/// Answers `GET /api/cart?market=…` in the page: a one-line cart of 19.99 in the
+/// market's currency, as the reference server's cart endpoint shapes it.
+fn serve_carts() {
+    js_sys::Function::new_no_args(
+        r#"
+        if (window.cartsServed) return;
+        window.cartsServed = true;
+        const real = window.fetch.bind(window);
+        const currencies = { eu: "eur", ph: "php", id: "idr" };
+        window.fetch = (input, init) => {
+          const url = new URL(typeof input === "string" ? input : input.url, location.href);
+          const currency = currencies[url.searchParams.get("market")];
+          if (url.pathname !== "/api/cart" || !currency) return real(input, init);
+          const body = {
+            items: [
+              { name: "Mechanical keyboard", quantity: 1, unit_amount: 1499 },
+              { name: "USB-C cable", quantity: 2, unit_amount: 250 },
+            ],
+            amount: 1999,
+            currency,
+          };
+          return Promise.resolve(new Response(JSON.stringify(body), {
+            headers: { "content-type": "application/json" },
+          }));
+        };
+        "#,
+    )
+    .call0(&wasm_bindgen::JsValue::NULL)
+    .unwrap();
+}
+
+/// Mounts the demo and waits (up to 5 s) for its cart and form.
+async fn mount_demo() -> HtmlElement {
+    serve_carts();
     let container: HtmlElement = document().create_element("div").unwrap().unchecked_into();
     document().body().unwrap().append_child(&container).unwrap();
     leptos::mount::mount_to(container.clone(), DemoCheckout).forget();
-    container
+    for _ in 0..250 {
+        if container.query_selector(".pe-root").unwrap().is_some() {
+            return container;
+        }
+        gloo_timers_sleep(20).await;
+    }
+    panic!("the demo never showed its form");
 }
 
 fn find<T: JsCast>(container: &HtmlElement, selector: &str) -> T {
@@ -63,10 +104,17 @@ fn type_into(field: &HtmlInputElement, text: &str) {
 }
 
 #[wasm_bindgen_test]
-async fn controls_switch_layout_theme_locale_and_currency() {
-    let demo = mount_demo();
+async fn controls_switch_layout_theme_locale_and_market() {
+    let demo = mount_demo().await;
     choose(&demo, "Locale", "en");
     settle().await;
+    // The order is the server's: its lines and total, in the element's locale.
+    let order: HtmlElement = find(&demo, ".demo-order");
+    let text = order.text_content().unwrap();
+    assert!(text.contains("1 × Mechanical keyboard€14.99"), "{text}");
+    assert!(text.contains("2 × USB-C cable€5.00"), "{text}");
+    let total: HtmlElement = find(&demo, ".demo-total");
+    assert_eq!(total.text_content().unwrap(), "Total€19.99");
     assert!(demo.query_selector("[role=radiogroup]").unwrap().is_some());
     let number: HtmlInputElement = find(&demo, "[data-field=number]");
     type_into(&number, "4242424242424242");
@@ -88,8 +136,18 @@ async fn controls_switch_layout_theme_locale_and_currency() {
     let pay: HtmlElement = find(&demo, ".pe-pay-label");
     assert_eq!(pay.text_content().unwrap(), "19,99\u{a0}€ bezahlen");
 
-    choose(&demo, "Currency", "php");
-    settle().await;
+    choose(&demo, "Market", "ph");
+    for _ in 0..100 {
+        settle().await;
+        if find::<HtmlElement>(&demo, ".pe-pay-label")
+            .text_content()
+            .unwrap()
+            .contains('₱')
+        {
+            break;
+        }
+        gloo_timers_sleep(20).await;
+    }
     let tabs = demo.query_selector_all("[role=tab]").unwrap();
     let methods: Vec<String> = (0..tabs.length())
         .filter_map(|i| tabs.item(i))
@@ -99,6 +157,8 @@ async fn controls_switch_layout_theme_locale_and_currency() {
         })
         .collect();
     assert_eq!(methods, ["card", "ewallet"]);
+    let number: HtmlInputElement = find(&demo, "[data-field=number]");
+    assert_eq!(number.value(), "4242 4242 4242 4242");
     choose(&demo, "Locale", "id");
     settle().await;
     let pay: HtmlElement = find(&demo, ".pe-pay-label");
@@ -107,7 +167,7 @@ async fn controls_switch_layout_theme_locale_and_currency() {
 
 #[wasm_bindgen_test]
 async fn pay_validates_and_names_what_is_missing() {
-    let demo = mount_demo();
+    let demo = mount_demo().await;
     choose(&demo, "Locale", "en");
     settle().await;
     let pay: HtmlElement = find(&demo, ".pe-pay-button");
@@ -128,7 +188,7 @@ async fn pay_validates_and_names_what_is_missing() {
 
 #[wasm_bindgen_test]
 async fn returning_customer_without_a_server_keeps_the_plain_form() {
-    let demo = mount_demo();
+    let demo = mount_demo().await;
     choose(&demo, "Locale", "en");
     settle().await;
     let returning: HtmlInputElement = find(&demo, ".demo-returning");

@@ -398,3 +398,95 @@ async fn the_custom_element_mounts_in_its_own_shadow_root() {
     );
     document.set_adopted_style_sheets(&js_sys::Array::new());
 }
+
+fn active_in(root: &web_sys::ShadowRoot) -> Option<String> {
+    let active = js_sys::Reflect::get(root, &"activeElement".into()).ok()?;
+    active
+        .dyn_into::<web_sys::Element>()
+        .ok()?
+        .get_attribute("data-field")
+}
+
+#[wasm_bindgen_test]
+async fn inside_the_shadow_root_rules_focus_and_the_payment_lock_work() {
+    payment_element::js_api::define_custom_element();
+    let document = leptos::prelude::document();
+    let tag = document.create_element("payment-element").unwrap();
+    tag.set_attribute(
+        "options",
+        r#"{"mode": "payment", "amount": 5400, "currency": "eur", "locale": "en",
+            "appearance": {"rules": {".Input": {"color": "rgb(1, 2, 3)"}}}}"#,
+    )
+    .unwrap();
+    document.body().unwrap().append_child(&tag).unwrap();
+    let root = shadow_root_of(&tag).await;
+    settle().await;
+    let field = |name: &str| -> HtmlInputElement {
+        root.query_selector(&format!("[data-field={name}]"))
+            .unwrap()
+            .unwrap()
+            .unchecked_into()
+    };
+
+    // appearance.rules reach the inputs: the rule sheet is adopted by the shadow root.
+    let number = field("number");
+    let color = leptos::prelude::window()
+        .get_computed_style(&number)
+        .unwrap()
+        .unwrap()
+        .get_property_value("color")
+        .unwrap();
+    assert_eq!(color, "rgb(1, 2, 3)");
+
+    // A completed number moves the focus on to the expiry, inside the shadow root.
+    number.focus().unwrap();
+    type_text(&number, "4242424242424242");
+    settle().await;
+    assert_eq!(active_in(&root).as_deref(), Some("expiry"));
+    field("expiry").blur().unwrap();
+
+    // submit() focuses the first invalid field, inside the shadow root.
+    let elements = js_sys::Reflect::get(&tag, &"elements".into()).unwrap();
+    let submit: js_sys::Function = js_sys::Reflect::get(&elements, &"submit".into())
+        .unwrap()
+        .unchecked_into();
+    let result = JsFuture::from(js_sys::Promise::from(submit.call0(&elements).unwrap()))
+        .await
+        .unwrap();
+    assert!(!js_sys::Reflect::get(&result, &"error".into())
+        .unwrap()
+        .is_undefined());
+    assert_eq!(active_in(&root).as_deref(), Some("expiry"));
+
+    // confirm() locks the element while the payment is out, and opens it again after a
+    // failure (nothing answers on port 9).
+    type_text(&field("expiry"), "1234");
+    type_text(&field("cvc"), "123");
+    let postal = root.query_selector("[data-field=postal_code]").unwrap();
+    if let Some(postal) = postal {
+        type_text(postal.unchecked_ref(), "10115");
+    }
+    settle().await;
+    let checkout = checkout(js(r#"{"apiBase": "http://127.0.0.1:9/api"}"#)).unwrap();
+    let options = js_sys::Object::new();
+    js_sys::Reflect::set(&options, &"elements".into(), &elements).unwrap();
+    js_sys::Reflect::set(
+        &options,
+        &"params".into(),
+        &js(r#"{"return_url": "https://shop.example/complete"}"#),
+    )
+    .unwrap();
+    let pending = checkout.confirm(options.into()).unwrap();
+    let widget = root.query_selector(".pe-root").unwrap().unwrap();
+    assert!(widget.has_attribute("inert"), "locked while the payment is out");
+    let result = JsFuture::from(pending).await.unwrap();
+    let error = js_sys::Reflect::get(&result, &"error".into()).unwrap();
+    assert_eq!(
+        js_sys::Reflect::get(&error, &"type".into()).unwrap(),
+        "api_connection_error"
+    );
+    assert!(!widget.has_attribute("inert"), "open again after the failure");
+    assert_eq!(field("number").value(), "4242 4242 4242 4242");
+    tag.remove();
+    settle().await;
+}

@@ -5,7 +5,7 @@
 use crate::form::{self, Field, Stage};
 use crate::ids;
 use crate::locale::Key;
-use crate::state::{focus_selector, ElementContext};
+use crate::state::{focus_in, ElementContext};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
@@ -86,9 +86,7 @@ pub fn InputField(
         if let Some(next) = next {
             if at_end && !was_complete && complete_now() {
                 if let Some(root) = input.closest(".pe-root").ok().flatten() {
-                    focus_selector(
-                        &["#", &root.id(), " [data-field=\"", next.as_str(), "\"]"].concat(),
-                    );
+                    focus_in(&root, &["[data-field=\"", next.as_str(), "\"]"].concat());
                 }
             }
         }

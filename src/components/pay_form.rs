@@ -2,7 +2,7 @@
 //! disabled with a spinner and `aria-busy` from the first press until the outcome), the
 //! submit flow of `crate::confirm` wired to the merchant API, and the error region.
 
-use crate::client::{new_idempotency_key, Api};
+use crate::client::{new_idempotency_key, Api, Confirmed};
 use crate::confirm::{
     feedback_for_error, feedback_unanswered, outcome_of, return_address, CallError, Feedback,
     Outcome, RedirectPolicy, Submitter,
@@ -51,6 +51,10 @@ pub fn PayForm(
     /// the one the element's options carry.
     #[prop(optional, into)]
     customer_session: Option<Signal<Option<ClientSecret>>>,
+    /// Which of the reference server's carts is ordered (`eu`, `ph`, `id`); the
+    /// server's default cart when absent.
+    #[prop(optional, into)]
+    market: Option<Signal<Option<String>>>,
     /// The Payment Element.
     children: Children,
 ) -> impl IntoView {
@@ -82,7 +86,7 @@ pub fn PayForm(
     let lock = move |locked: bool| {
         busy.set(locked);
         if let Some(h) = handle.get_untracked() {
-            set_element_locked(&h, locked);
+            h.set_locked(locked);
         }
     };
     let fail = move |feedback: Feedback| {
@@ -125,41 +129,22 @@ pub fn PayForm(
         error.set(None);
         status.set(Some(Key::StatusProcessing));
         let api = api.get_value();
+        let bearer = customer_session
+            .and_then(|s| s.get_untracked())
+            .or_else(|| h.customer_session_secret());
+        let market = market.and_then(|m| m.get_untracked());
         spawn_local(async move {
-            let token_id = match attempt.token_id.clone() {
-                Some(token_id) => token_id,
-                None => {
-                    let bearer = customer_session
-                        .and_then(|s| s.get_untracked())
-                        .or_else(|| h.customer_session_secret());
-                    let request = attempt.details.clone();
-                    match api.0.create_confirmation_token(request, bearer).await {
-                        Ok(token) => token.id,
-                        Err(failure) => {
-                            submitter.update_value(Submitter::abandon);
-                            status.set(None);
-                            fail(match &failure {
-                                CallError::Api { error, .. } => feedback_for_error(error),
-                                unanswered => feedback_unanswered(unanswered),
-                            });
-                            return;
-                        }
-                    }
+            let (token_id, answer) = match api.send_attempt(&attempt, bearer, market).await {
+                Ok(Confirmed { token_id, answer }) => (token_id, answer),
+                Err(failure) => {
+                    submitter.update_value(Submitter::abandon);
+                    status.set(None);
+                    fail(match &failure {
+                        CallError::Api { error, .. } => feedback_for_error(error),
+                        unanswered => feedback_unanswered(unanswered),
+                    });
+                    return;
                 }
-            };
-            let key = attempt.idempotency_key.clone();
-            let answer = match &attempt.intent {
-                Some(intent) => {
-                    api.0
-                        .confirm_intent(
-                            intent.id.clone(),
-                            intent.client_secret.clone(),
-                            token_id.clone(),
-                            key,
-                        )
-                        .await
-                }
-                None => api.0.create_confirm_intent(token_id.clone(), key).await,
             };
             let outcome = outcome_of(answer.clone());
             submitter.update_value(|s| s.finish(attempt, token_id, &answer, &outcome));
@@ -245,21 +230,6 @@ pub fn PayForm(
 /// The token request for what the customer chose in the element.
 fn element_request(handle: PaymentElementHandle) -> Result<CreateConfirmationToken, Field> {
     handle.confirmation_token_request(None)
-}
-
-/// Makes the Payment Element's inputs unusable (or usable again) while a payment is
-/// under way, so nothing typed mid-request is silently ignored.
-fn set_element_locked(handle: &PaymentElementHandle, locked: bool) {
-    let Some(root) = document().get_element_by_id(&handle.root_id.get_value()) else {
-        return;
-    };
-    if locked {
-        let _ = root.set_attribute("inert", "");
-        let _ = root.set_attribute("aria-busy", "true");
-    } else {
-        let _ = root.remove_attribute("inert");
-        let _ = root.remove_attribute("aria-busy");
-    }
 }
 
 /// Sends the top window to `url` (the widget may sit in a frame; 3-D Secure pages must

@@ -16,7 +16,7 @@ use crate::saved_state::SavedState;
 use crate::state::{this_month, ElementContext, FormState, I18n, PaymentElementHandle};
 use leptos::prelude::*;
 use std::rc::Rc;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 
 /// The payment form: methods in an accordion or tabs, each with its details form.
 #[component]
@@ -80,11 +80,8 @@ pub fn PaymentElement(
     };
     provide_context(context);
     let root_id = ids::fresh("pe-root");
-    let handle = PaymentElementHandle {
-        context,
-        root_id: StoredValue::new(root_id.clone()),
-    };
     let root = NodeRef::<leptos::html::Div>::new();
+    let handle = PaymentElementHandle { context, root };
 
     apply_appearance(root, root_id.clone(), options);
     load_saved_methods(context);
@@ -285,7 +282,8 @@ fn apply_appearance(
     root_id: String,
     options: Signal<PaymentElementOptions>,
 ) {
-    let sheet = StoredValue::new_local(None::<web_sys::CssStyleSheet>);
+    // The rule sheet and the document or shadow root that adopted it.
+    let sheet = StoredValue::new_local(None::<(web_sys::CssStyleSheet, JsValue)>);
     Effect::new(move |previous: Option<Vec<String>>| {
         let previous = previous.unwrap_or_default();
         let Some(element) = root.get() else {
@@ -303,14 +301,17 @@ fn apply_appearance(
         let css = appearance.scoped_css(&root_id);
         if sheet.with_value(Option::is_none) && !css.is_empty() {
             if let Ok(created) = web_sys::CssStyleSheet::new() {
-                let adopted = document().adopted_style_sheets();
+                // Inside `<payment-element>` the rules must be adopted by its shadow
+                // root: the document's sheets do not reach in.
+                let holder = sheet_holder(&element);
+                let adopted = adopted_sheets(&holder);
                 adopted.push(&created);
-                document().set_adopted_style_sheets(&adopted);
-                sheet.set_value(Some(created));
+                let _ = js_sys::Reflect::set(&holder, &"adoptedStyleSheets".into(), &adopted);
+                sheet.set_value(Some((created, holder)));
             }
         }
         sheet.with_value(|sheet| {
-            if let Some(sheet) = sheet {
+            if let Some((sheet, _)) = sheet {
                 let _ = sheet.replace_sync(&css);
             }
         });
@@ -320,15 +321,33 @@ fn apply_appearance(
             .collect()
     });
     on_cleanup(move || {
-        if let Some(sheet) = sheet.try_get_value().flatten() {
-            let adopted = document().adopted_style_sheets();
+        if let Some((sheet, holder)) = sheet.try_get_value().flatten() {
             let kept = js_sys::Array::new();
-            for s in adopted.iter() {
+            for s in adopted_sheets(&holder).iter() {
                 if !js_sys::Object::is(&s, &sheet) {
                     kept.push(&s);
                 }
             }
-            document().set_adopted_style_sheets(&kept);
+            let _ = js_sys::Reflect::set(&holder, &"adoptedStyleSheets".into(), &kept);
         }
     });
+}
+
+/// The shadow root the element lives in, else the document.
+fn sheet_holder(element: &web_sys::Element) -> JsValue {
+    let node: JsValue = element.get_root_node().into();
+    if node.is_instance_of::<web_sys::ShadowRoot>() {
+        node
+    } else {
+        document().into()
+    }
+}
+
+/// The `adoptedStyleSheets` of a document or shadow root, as a fresh array to assign back.
+fn adopted_sheets(holder: &JsValue) -> js_sys::Array {
+    js_sys::Reflect::get(holder, &"adoptedStyleSheets".into())
+        .ok()
+        .filter(|list| list.is_instance_of::<js_sys::Array>())
+        .map(|list| js_sys::Array::from(&list))
+        .unwrap_or_default()
 }

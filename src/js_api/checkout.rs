@@ -4,11 +4,10 @@
 use super::elements::{submit, Group, JsElements};
 use super::objects::{self, set};
 use super::{absent, expect_object, field, navigate, read, type_error};
-use crate::client::{new_idempotency_key, Api};
+use crate::client::{new_idempotency_key, Api, Confirmed};
 use crate::confirm::{outcome_of, return_address, CallError, Outcome, RedirectPolicy};
 use crate::locale::Catalogue;
 use js_sys::{Object, Promise};
-use leptos::prelude::GetValue;
 use payment_core::api::{BillingDetails, CreateConfirmationToken, PaymentIntent, Shipping};
 use payment_core::secret::ClientSecret;
 use std::rc::Rc;
@@ -212,21 +211,6 @@ fn secret_arg(value: &JsValue, call: &str) -> Result<(String, ClientSecret), JsV
     Ok((id, ClientSecret::new(secret)))
 }
 
-/// Makes the element's inputs unusable (or usable again) while a payment is under way.
-pub(crate) fn set_locked(root_id: Option<&str>, locked: bool) {
-    let Some(root) = root_id.and_then(|id| leptos::prelude::document().get_element_by_id(id))
-    else {
-        return;
-    };
-    if locked {
-        let _ = root.set_attribute("inert", "");
-        let _ = root.set_attribute("aria-busy", "true");
-    } else {
-        let _ = root.remove_attribute("inert");
-        let _ = root.remove_attribute("aria-busy");
-    }
-}
-
 #[wasm_bindgen(js_class = CheckoutInstance)]
 impl JsCheckout {
     /// A group of elements with shared options (`mode`, `amount`, `currency`,
@@ -271,7 +255,8 @@ impl JsCheckout {
     /// The whole payment: validates, creates a token, lets the server create and confirm
     /// the intent, and follows a redirect (3-D Secure, wallet). Resolves to
     /// `{paymentIntent}` or `{error}`; `redirect: "always"` also goes to `return_url`
-    /// after a payment that needed no other page.
+    /// after a payment that needed no other page. `market` names which of the reference
+    /// server's carts is ordered (`eu`, `ph`, `id`; its default cart when absent).
     #[wasm_bindgen(
         unchecked_return_type = "Promise<{ paymentIntent?: PaymentIntent; error?: CheckoutError }>"
     )]
@@ -291,6 +276,14 @@ impl JsCheckout {
                     "confirm: redirect must be \"always\" or \"if_required\"",
                 ))
             }
+        };
+        let market = field(&options, "market");
+        let market = if absent(&market) {
+            None
+        } else {
+            Some(market.as_string().filter(|m| !m.is_empty()).ok_or_else(|| {
+                type_error("confirm: market must be a string naming one of the server's carts, such as \"eu\"")
+            })?)
         };
         let catalogue = group.catalogue();
         // Checked synchronously, before anything else: a second call while one is out
@@ -319,39 +312,21 @@ impl JsCheckout {
         };
         let handle = group.handle.get();
         let bearer = handle.and_then(|h| h.customer_session_secret());
-        let root_id = handle.and_then(|h| h.root_id.try_get_value());
-        set_locked(root_id.as_deref(), true);
+        if let Some(h) = handle {
+            h.set_locked(true);
+        }
         let return_url = params.return_url.unwrap_or_default();
         let api = self.api.clone();
         Ok(future_to_promise(async move {
-            let token_id = match attempt.token_id.clone() {
-                Some(token_id) => token_id,
-                None => match api
-                    .0
-                    .create_confirmation_token(attempt.details.clone(), bearer)
-                    .await
-                {
-                    Ok(token) => token.id,
-                    Err(error) => {
-                        group.submitter.borrow_mut().abandon();
-                        set_locked(root_id.as_deref(), false);
-                        return Ok(error_result(call_error(&error, &catalogue)));
+            let (token_id, answer) = match api.send_attempt(&attempt, bearer, market).await {
+                Ok(Confirmed { token_id, answer }) => (token_id, answer),
+                Err(error) => {
+                    group.submitter.borrow_mut().abandon();
+                    if let Some(h) = handle {
+                        h.set_locked(false);
                     }
-                },
-            };
-            let key = attempt.idempotency_key.clone();
-            let answer = match &attempt.intent {
-                Some(intent) => {
-                    api.0
-                        .confirm_intent(
-                            intent.id.clone(),
-                            intent.client_secret.clone(),
-                            token_id.clone(),
-                            key,
-                        )
-                        .await
+                    return Ok(error_result(call_error(&error, &catalogue)));
                 }
-                None => api.0.create_confirm_intent(token_id.clone(), key).await,
             };
             let outcome = outcome_of(answer.clone());
             group
@@ -389,7 +364,9 @@ impl JsCheckout {
                     navigate(url);
                 }
                 Outcome::Failed(feedback) => {
-                    set_locked(root_id.as_deref(), false);
+                    if let Some(h) = handle {
+                        h.set_locked(false);
+                    }
                     let error = match &answer {
                         Err(error) => call_error(error, &catalogue),
                         Ok(_) => objects::local_error(

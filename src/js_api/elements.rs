@@ -164,8 +164,9 @@ impl JsElements {
             };
             group.submitter.borrow_mut().restored();
             if !group.submitter.borrow().done() {
-                let root = group.handle.get().and_then(|h| h.root_id.try_get_value());
-                super::checkout::set_locked(root.as_deref(), false);
+                if let Some(h) = group.handle.get() {
+                    h.set_locked(false);
+                }
             }
         });
         let _ = window()

@@ -137,6 +137,8 @@ export interface ConfirmOptions {
   params: ConfirmParams;
   /** "if_required" (default): stay on the page unless 3-D Secure or a wallet needs another. */
   redirect?: "always" | "if_required";
+  /** Which of the reference server's carts is ordered ("eu", "ph", "id"); its default cart when absent. */
+  market?: string;
 }
 
 export type Result<T> = ({ error?: undefined } & T) | { error: CheckoutError };

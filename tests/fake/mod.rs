@@ -137,6 +137,7 @@ impl MerchantApi for FakeApi {
     fn create_confirm_intent(
         &self,
         token_id: String,
+        _market: Option<String>,
         idempotency_key: String,
     ) -> LocalFuture<Result<PaymentIntent, CallError>> {
         let script = Rc::clone(&self.0);
