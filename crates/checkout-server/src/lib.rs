@@ -132,6 +132,7 @@ pub fn app(state: AppState) -> Router {
     }
     router
         .fallback_service(static_files)
+        .layer(middleware::from_fn(cache_policy))
         .layer(middleware::from_fn(log_request))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
@@ -146,6 +147,45 @@ pub fn app(state: AppState) -> Router {
             HeaderValue::from_static("no-store"),
         ))
         .with_state(state)
+}
+
+/// How long browsers may keep what they fetched. Everything is `no-store` (API answers,
+/// the return page whose address carried a client secret, the test-mode pages) except:
+/// the checkout page is `no-cache` (always revalidated, but it may stay in the
+/// back/forward cache, so the back button from a 3-D Secure or wallet page restores the
+/// form as the customer left it), so are the stable embed entry points (`/embed/…`,
+/// which change with each release), and files with a content hash in their name never
+/// change.
+async fn cache_policy(request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_owned();
+    let mut response = next.run(request).await;
+    if response.headers().contains_key(header::CACHE_CONTROL) || !response.status().is_success() {
+        return response;
+    }
+    let policy = if path == "/" || path == "/index.html" || path.starts_with("/embed/") {
+        Some("no-cache")
+    } else if is_hashed_asset(&path) {
+        Some("public, max-age=31536000, immutable")
+    } else {
+        None
+    };
+    if let Some(policy) = policy {
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
+    }
+    response
+}
+
+/// Whether the path names a file trunk fingerprinted (`name-<16 hex digits>.ext`).
+fn is_hashed_asset(path: &str) -> bool {
+    let Some(file) = path.rsplit('/').next() else {
+        return false;
+    };
+    let stem = file.split('.').next().unwrap_or_default();
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    stem.rsplit_once('-')
+        .is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// Logs method, path, status and duration. Never the query string (it carries client

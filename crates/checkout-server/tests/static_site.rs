@@ -1,5 +1,7 @@
 //! The server hosts the built widget: every page carries the strict CSP, the checkout
-//! page is never cached, and unknown paths such as the return page get index.html.
+//! page is revalidated on every load (but may stay in the back/forward cache), the
+//! return page and the API are never stored, fingerprinted files are immutable, and
+//! unknown paths such as the return page get index.html.
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
@@ -20,6 +22,14 @@ fn dist_with_index() -> std::path::PathBuf {
         "<!doctype html><title>Checkout</title>",
     )
     .unwrap();
+    std::fs::write(dir.join("boot-7647d2b738202efa.js"), "export {};").unwrap();
+    std::fs::write(
+        dir.join("payment-element-3e0ae32a6e35fb63_bg.wasm"),
+        "\0asm",
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.join("embed")).unwrap();
+    std::fs::write(dir.join("embed/payment_element.js"), "export {};").unwrap();
     dir
 }
 
@@ -48,7 +58,7 @@ async fn healthz_answers_json() {
 }
 
 #[tokio::test]
-async fn checkout_page_has_strict_csp_and_no_store() {
+async fn checkout_page_has_strict_csp_and_is_revalidated() {
     let (status, headers, body) = get("/").await;
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("<title>Checkout</title>"));
@@ -56,7 +66,9 @@ async fn checkout_page_has_strict_csp_and_no_store() {
         headers[header::CONTENT_SECURITY_POLICY],
         CONTENT_SECURITY_POLICY
     );
-    assert_eq!(headers[header::CACHE_CONTROL], "no-store");
+    // Revalidated on every load; unlike no-store, the page may be kept in the
+    // back/forward cache, so "back" from a 3-D Secure page restores the form.
+    assert_eq!(headers[header::CACHE_CONTROL], "no-cache");
     let csp = CONTENT_SECURITY_POLICY;
     assert!(!csp.contains("unsafe-inline"));
 }
@@ -69,4 +81,29 @@ async fn return_page_path_falls_back_to_the_checkout_page() {
         headers[header::CONTENT_SECURITY_POLICY],
         CONTENT_SECURITY_POLICY
     );
+}
+
+#[tokio::test]
+async fn caching_follows_what_each_response_is() {
+    // The return page's address carries the client secret: never stored.
+    let (_, headers, _) = get("/complete?payment_intent=pi_1").await;
+    assert_eq!(headers[header::CACHE_CONTROL], "no-store");
+    let (_, headers, _) = get("/api/cart").await;
+    assert_eq!(headers[header::CACHE_CONTROL], "no-store");
+    // Fingerprinted files never change.
+    for path in [
+        "/boot-7647d2b738202efa.js",
+        "/payment-element-3e0ae32a6e35fb63_bg.wasm",
+    ] {
+        let (status, headers, _) = get(path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert_eq!(
+            headers[header::CACHE_CONTROL],
+            "public, max-age=31536000, immutable",
+            "{path}"
+        );
+    }
+    // The stable embed entry point changes with each release: revalidated.
+    let (_, headers, _) = get("/embed/payment_element.js").await;
+    assert_eq!(headers[header::CACHE_CONTROL], "no-cache");
 }
