@@ -40,6 +40,10 @@ pub fn mount_demo() {
     // The demo page lives as long as the page: nothing to unmount. The server answers
     // the return path with the same page; the address decides what it shows.
     if window().location().pathname().as_deref() == Ok(RETURN_PATH) {
+        // The return page has nothing to type: no test-data panel.
+        if let Some(panel) = document().get_element_by_id("test-data") {
+            panel.remove();
+        }
         let api = client::Api::http("/api");
         leptos::mount::mount_to(host, move || view! { <PaymentStatus api /> }).forget();
     } else {

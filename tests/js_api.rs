@@ -478,14 +478,20 @@ async fn inside_the_shadow_root_rules_focus_and_the_payment_lock_work() {
     .unwrap();
     let pending = checkout.confirm(options.into()).unwrap();
     let widget = root.query_selector(".pe-root").unwrap().unwrap();
-    assert!(widget.has_attribute("inert"), "locked while the payment is out");
+    assert!(
+        widget.has_attribute("inert"),
+        "locked while the payment is out"
+    );
     let result = JsFuture::from(pending).await.unwrap();
     let error = js_sys::Reflect::get(&result, &"error".into()).unwrap();
     assert_eq!(
         js_sys::Reflect::get(&error, &"type".into()).unwrap(),
         "api_connection_error"
     );
-    assert!(!widget.has_attribute("inert"), "open again after the failure");
+    assert!(
+        !widget.has_attribute("inert"),
+        "open again after the failure"
+    );
     assert_eq!(field("number").value(), "4242 4242 4242 4242");
     tag.remove();
     settle().await;

@@ -38,6 +38,52 @@ pub struct Harness {
     dist: PathBuf,
     port: u16,
     data_dir: TempDir,
+    /// Set by a test that breaks the CSP on purpose; every other run fails on a report.
+    pub expect_csp_reports: bool,
+}
+
+/// Runs in every document before its own scripts (through the DevTools protocol, which
+/// the page's CSP does not govern) and reports each CSP violation to the server at once
+/// in the `report-uri` format: Chrome batches `report-to` reports for up to a minute,
+/// which a test would never see.
+const CSP_WATCH: &str = r#"
+document.addEventListener("securitypolicyviolation", (e) => {
+  fetch("/api/csp-reports", {
+    method: "POST",
+    headers: { "content-type": "application/csp-report" },
+    keepalive: true,
+    body: JSON.stringify({ "csp-report": {
+      "document-uri": e.documentURI, "violated-directive": e.violatedDirective,
+      "effective-directive": e.effectiveDirective, "blocked-uri": e.blockedURI,
+      "disposition": e.disposition, "source-file": e.sourceFile,
+      "line-number": e.lineNumber, "sample": e.sample } }),
+  });
+});
+"#;
+
+/// `POST /session/{id}/goog/cdp/execute`: ChromeDriver's door to the DevTools protocol.
+#[derive(Debug)]
+struct CdpCommand {
+    cmd: &'static str,
+    params: serde_json::Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for CdpCommand {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
+        let body = serde_json::json!({ "cmd": self.cmd, "params": self.params });
+        (http::Method::POST, Some(body.to_string()))
+    }
 }
 
 /// A directory removed on drop.
@@ -120,6 +166,13 @@ impl Harness {
             .connect(&format!("http://127.0.0.1:{driver_port}"))
             .await
             .expect("a WebDriver session with headless Chromium");
+        browser
+            .issue_cmd(CdpCommand {
+                cmd: "Page.addScriptToEvaluateOnNewDocument",
+                params: serde_json::json!({ "source": CSP_WATCH }),
+            })
+            .await
+            .expect("the CSP watcher is installed through the DevTools protocol");
 
         Harness {
             browser,
@@ -130,6 +183,7 @@ impl Harness {
             dist,
             port,
             data_dir: TempDir(data_dir),
+            expect_csp_reports: false,
         }
     }
 
@@ -208,7 +262,10 @@ impl Harness {
         Fut: std::future::Future<Output = (Harness, Outcome)>,
     {
         let harness = Harness::start(test).await;
-        let (mut harness, outcome) = body(harness).await;
+        let (mut harness, mut outcome) = body(harness).await;
+        if outcome.is_ok() && !harness.expect_csp_reports {
+            outcome = harness.no_csp_reports().await;
+        }
         if let Err(failure) = &outcome {
             let shot = screenshot_dir().join(format!("{test}.png"));
             if let Ok(png) = harness.browser.screenshot().await {
@@ -223,6 +280,95 @@ impl Harness {
         if let Err(failure) = outcome {
             panic!("{test}: {failure}");
         }
+    }
+
+    /// The CSP violations the server received over the whole test (every page, every
+    /// flow): none, or a failure listing them. A report in flight gets half a second.
+    pub async fn no_csp_reports(&self) -> Outcome {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let reports = self.csp_reports().await?;
+        ensure!(
+            reports["count"] == 0,
+            "the strict CSP was violated: {reports}"
+        );
+        Ok(())
+    }
+
+    /// `GET /test-mode/csp-reports`.
+    pub async fn csp_reports(&self) -> Outcome<serde_json::Value> {
+        let (status, reports) = self
+            .http("GET", "/test-mode/csp-reports", &[], None)
+            .await?;
+        ensure!(status == 200, "csp-reports answered {status}");
+        Ok(reports)
+    }
+
+    /// Waits until `condition` holds of the text at `css`, up to `seconds`; the text.
+    pub async fn wait_text(
+        &self,
+        css: &str,
+        seconds: u64,
+        condition: impl Fn(&str) -> bool,
+    ) -> Outcome<String> {
+        let deadline = Instant::now() + Duration::from_secs(seconds);
+        let mut last = String::new();
+        while Instant::now() < deadline {
+            if let Ok(element) = self.browser.find(Locator::Css(css)).await {
+                last = element.text().await.unwrap_or_default();
+                if condition(&last) {
+                    return Ok(last);
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Err(format!("{css} reads {last:?} after {seconds} s"))
+    }
+
+    /// Waits (up to 20 s) until the address contains `part`; the address.
+    pub async fn wait_url(&self, part: &str) -> Outcome<String> {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let url = self
+                .browser
+                .current_url()
+                .await
+                .map_err(|e| e.to_string())?
+                .to_string();
+            if url.contains(part) {
+                return Ok(url);
+            }
+            ensure!(Instant::now() < deadline, "still at {url}, not {part}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Presses the button whose text is `text`, once it is there.
+    pub async fn press_button(&self, text: &str) -> Outcome {
+        let xpath = format!("//button[normalize-space(.) = '{text}']");
+        self.browser
+            .wait()
+            .at_most(Duration::from_secs(15))
+            .for_element(Locator::XPath(&xpath))
+            .await
+            .map_err(|e| format!("no button {text:?}: {e}"))?
+            .click()
+            .await
+            .map_err(|e| format!("pressing {text:?}: {e}"))
+    }
+
+    /// Picks `value` in the `<select>` whose label starts with `label` (the demo's
+    /// layout, theme, locale and market switches).
+    pub async fn choose(&self, label: &str, value: &str) -> Outcome {
+        let xpath = format!("//label[starts-with(normalize-space(.), '{label}')]//select");
+        self.browser
+            .wait()
+            .at_most(Duration::from_secs(15))
+            .for_element(Locator::XPath(&xpath))
+            .await
+            .map_err(|e| format!("no control {label:?}: {e}"))?
+            .select_by_value(value)
+            .await
+            .map_err(|e| format!("choosing {value:?} for {label:?}: {e}"))
     }
 
     /// Opens a path of the server.

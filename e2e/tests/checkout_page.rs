@@ -26,3 +26,102 @@ async fn the_widget_boots_under_the_strict_csp_and_formats_typing() {
     })
     .await;
 }
+
+async fn the_order_and_labels_follow_market_and_locale(h: &Harness) -> Outcome {
+    h.open("/").await?;
+    h.choose("Locale", "en").await?;
+    // The order is the server's cart (GET /api/cart), not an amount of the page's.
+    let total = h.wait_text(".demo-total", 15, |t| !t.is_empty()).await?;
+    ensure!(total == "Total\n€108.00", "the total reads {total:?}");
+    let pay = h.wait_text(".pe-pay-label", 5, |t| !t.is_empty()).await?;
+    ensure!(pay == "Pay €108.00", "Pay reads {pay:?}");
+
+    h.choose("Locale", "de").await?;
+    for label in ["Kartennummer", "Ablaufdatum", "Sicherheitscode"] {
+        h.input_labelled(label).await?;
+    }
+    let pay = h
+        .wait_text(".pe-pay-label", 5, |t| t.ends_with("bezahlen"))
+        .await?;
+    // WebDriver reads the no-break space before "€" as a space.
+    ensure!(
+        pay.replace('\u{a0}', " ") == "108,00 € bezahlen",
+        "Pay reads {pay:?}"
+    );
+    let total = h.wait_text(".demo-total", 5, |t| t.contains(',')).await?;
+    ensure!(
+        total.replace('\u{a0}', " ") == "Total\n108,00 €",
+        "the total reads {total:?}"
+    );
+
+    h.choose("Locale", "id").await?;
+    for label in ["Nomor kartu", "Tanggal kedaluwarsa", "Kode keamanan"] {
+        h.input_labelled(label).await?;
+    }
+    h.choose("Market", "id").await?;
+    let pay = h
+        .wait_text(".pe-pay-label", 15, |t| t.contains("Rp"))
+        .await?;
+    ensure!(pay.starts_with("Bayar Rp"), "Pay reads {pay:?}");
+    ensure!(pay.contains("1.400.000"), "Pay reads {pay:?}");
+    // Rupiah offer the Indonesian e-wallets, named in Indonesian.
+    h.find("[data-method=ewallet]")
+        .await?
+        .click()
+        .await
+        .map_err(|e| format!("choosing the e-wallet: {e}"))?;
+    let legend = h
+        .wait_text(".pe-ewallets legend", 5, |t| !t.is_empty())
+        .await?;
+    ensure!(
+        legend == "Pilih e-wallet Anda",
+        "the legend reads {legend:?}"
+    );
+    for channel in ["OVO", "DANA", "SHOPEEPAY"] {
+        h.find(&format!("[data-channel={channel}]")).await?;
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_order_and_labels_follow_the_market_and_the_locale() {
+    Harness::run("market_and_locale", |h| async move {
+        let outcome = the_order_and_labels_follow_market_and_locale(&h).await;
+        (h, outcome)
+    })
+    .await;
+}
+
+async fn a_violation_is_reported(h: &mut Harness) -> Outcome {
+    h.open("/").await?;
+    h.input_labelled("Card number").await?;
+    ensure!(
+        h.csp_reports().await?["count"] == 0,
+        "the page reported violations before the test broke the CSP"
+    );
+    // What a careless change would do: an inline style attribute, which the strict CSP
+    // refuses. The suite's "no reports" check must see it.
+    h.browser
+        .execute(
+            "document.querySelector('main').setAttribute('style', 'color: red')",
+            vec![],
+        )
+        .await
+        .map_err(|e| format!("setting a style attribute: {e}"))?;
+    h.expect_csp_reports = true;
+    let failure = h.no_csp_reports().await.err().unwrap_or_default();
+    ensure!(
+        failure.contains("style-src"),
+        "the violation was not reported: {failure:?}"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_csp_violation_on_the_page_is_reported_to_the_suite() {
+    Harness::run("csp_violation_caught", |mut h| async move {
+        let outcome = a_violation_is_reported(&mut h).await;
+        (h, outcome)
+    })
+    .await;
+}

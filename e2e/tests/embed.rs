@@ -89,16 +89,6 @@ async fn return_page_says_received(h: &Harness) -> Outcome {
     Ok(())
 }
 
-async fn no_csp_reports(h: &Harness) -> Outcome {
-    let (status, reports) = h.http("GET", "/test-mode/csp-reports", &[], None).await?;
-    ensure!(status == 200, "csp-reports answered {status}");
-    ensure!(
-        reports["count"] == 0,
-        "the example page broke the CSP: {reports}"
-    );
-    Ok(())
-}
-
 async fn pay_on_the_example_page(h: &Harness) -> Outcome {
     fill_and_pay(h, "4242424242424242").await?;
     return_page_says_received(h).await?;
@@ -107,7 +97,7 @@ async fn pay_on_the_example_page(h: &Harness) -> Outcome {
         stats["confirms"] == 1 && stats["charges_succeeded"] == 1,
         "one confirm, one charge: {stats}"
     );
-    no_csp_reports(h).await
+    h.no_csp_reports().await
 }
 
 async fn three_d_secure_on_the_example_page(h: &Harness) -> Outcome {
@@ -131,7 +121,7 @@ async fn three_d_secure_on_the_example_page(h: &Harness) -> Outcome {
         .await
         .map_err(|e| format!("pressing Complete authentication: {e}"))?;
     return_page_says_received(h).await?;
-    no_csp_reports(h).await
+    h.no_csp_reports().await
 }
 
 async fn a_decline_resolves_with_an_error_on_the_page(h: &Harness) -> Outcome {
@@ -163,7 +153,7 @@ async fn a_decline_resolves_with_an_error_on_the_page(h: &Harness) -> Outcome {
         disabled.as_deref() == Some("false"),
         "Pay is usable again: {disabled:?}"
     );
-    no_csp_reports(h).await
+    h.no_csp_reports().await
 }
 
 #[tokio::test]

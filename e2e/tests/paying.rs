@@ -20,57 +20,6 @@ async fn pay(h: &Harness) -> Outcome {
         .map_err(|e| format!("clicking Pay: {e}"))
 }
 
-/// Waits until `condition` on the page's text at `css` holds, up to `seconds`.
-async fn wait_text(
-    h: &Harness,
-    css: &str,
-    seconds: u64,
-    condition: impl Fn(&str) -> bool,
-) -> Outcome<String> {
-    let deadline = Instant::now() + Duration::from_secs(seconds);
-    let mut last = String::new();
-    while Instant::now() < deadline {
-        if let Ok(element) = h.browser.find(Locator::Css(css)).await {
-            last = element.text().await.unwrap_or_default();
-            if condition(&last) {
-                return Ok(last);
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    Err(format!("{css} reads {last:?} after {seconds} s"))
-}
-
-async fn wait_url(h: &Harness, part: &str) -> Outcome<String> {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let url = h
-            .browser
-            .current_url()
-            .await
-            .map_err(|e| e.to_string())?
-            .to_string();
-        if url.contains(part) {
-            return Ok(url);
-        }
-        ensure!(Instant::now() < deadline, "still at {url}, not {part}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-async fn press_button(h: &Harness, text: &str) -> Outcome {
-    let xpath = format!("//button[normalize-space(.) = '{text}']");
-    h.browser
-        .wait()
-        .at_most(Duration::from_secs(15))
-        .for_element(Locator::XPath(&xpath))
-        .await
-        .map_err(|e| format!("no button {text:?}: {e}"))?
-        .click()
-        .await
-        .map_err(|e| format!("pressing {text:?}: {e}"))
-}
-
 async fn status_is(h: &Harness, status: &str, seconds: u64) -> Outcome {
     let css = format!(".pe-status[data-status={status}]");
     let deadline = Instant::now() + Duration::from_secs(seconds);
@@ -80,7 +29,8 @@ async fn status_is(h: &Harness, status: &str, seconds: u64) -> Outcome {
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    let shown = wait_text(h, ".pe-status", 1, |_| true)
+    let shown = h
+        .wait_text(".pe-status", 1, |_| true)
         .await
         .unwrap_or_default();
     Err(format!(
@@ -107,9 +57,11 @@ async fn reload(h: &Harness) -> Outcome {
 async fn success_card(h: &Harness) -> Outcome {
     fill_card(h, "4242424242424242").await?;
     pay(h).await?;
-    wait_url(h, "/complete").await?;
+    h.wait_url("/complete").await?;
     status_is(h, "succeeded", 15).await?;
-    let message = wait_text(h, ".pe-status-message", 5, |t| !t.is_empty()).await?;
+    let message = h
+        .wait_text(".pe-status-message", 5, |t| !t.is_empty())
+        .await?;
     ensure!(
         message == "Payment received. Thank you!",
         "says {message:?}"
@@ -138,9 +90,9 @@ async fn card_4242_pays_and_the_return_page_says_received() {
 async fn three_d_secure(h: &Harness, number: &str, button: &str, expected: &str) -> Outcome {
     fill_card(h, number).await?;
     pay(h).await?;
-    wait_url(h, "/test-mode/authenticate/").await?;
-    press_button(h, button).await?;
-    wait_url(h, "/complete").await?;
+    h.wait_url("/test-mode/authenticate/").await?;
+    h.press_button(button).await?;
+    h.wait_url("/complete").await?;
     status_is(h, expected, 15).await?;
     address_has_no_secret(h).await
 }
@@ -162,7 +114,9 @@ async fn three_d_secure_completed_pays() {
 
 async fn three_d_secure_declined(h: &Harness) -> Outcome {
     three_d_secure(h, "4000008400001629", "Complete authentication", "failed").await?;
-    let reason = wait_text(h, ".pe-status-reason", 5, |t| !t.is_empty()).await?;
+    let reason = h
+        .wait_text(".pe-status-reason", 5, |t| !t.is_empty())
+        .await?;
     ensure!(reason == "Your card was declined.", "reason {reason:?}");
     let link = h.find(".pe-status-retry").await?;
     let label = link.text().await.map_err(|e| e.to_string())?;
@@ -191,7 +145,7 @@ async fn failed_authentication_is_a_failed_payment() {
 async fn declines(h: &Harness) -> Outcome {
     fill_card(h, "4000000000009995").await?;
     pay(h).await?;
-    let error = wait_text(h, ".pe-pay-error", 15, |t| !t.is_empty()).await?;
+    let error = h.wait_text(".pe-pay-error", 15, |t| !t.is_empty()).await?;
     ensure!(
         error == "Your card has insufficient funds.",
         "says {error:?}"
@@ -219,7 +173,9 @@ async fn declines(h: &Harness) -> Outcome {
     h.type_into("Card number", "4000000000000127").await?;
     h.type_into("Security code", "999").await?;
     pay(h).await?;
-    let error = wait_text(h, ".pe-pay-error", 15, |t| t.contains("security code")).await?;
+    let error = h
+        .wait_text(".pe-pay-error", 15, |t| t.contains("security code"))
+        .await?;
     ensure!(
         error == "Your card's security code is incorrect.",
         "says {error:?}"
@@ -258,7 +214,7 @@ async fn sepa(h: &Harness) -> Outcome {
     h.type_into("Email", "jenny@example.com").await?;
     h.type_into("IBAN", "DE89370400440532013000").await?;
     pay(h).await?;
-    wait_url(h, "/complete").await?;
+    h.wait_url("/complete").await?;
     status_is(h, "processing", 15).await?;
     address_has_no_secret(h).await?;
     // Settles after about 10 s on the server's clock; the page polls until then.
@@ -288,7 +244,7 @@ async fn double_click(h: &Harness) -> Outcome {
         )
         .await
         .map_err(|e| format!("clicking: {e}"))?;
-    wait_url(h, "/complete").await?;
+    h.wait_url("/complete").await?;
     status_is(h, "succeeded", 15).await?;
     let stats = h.stats().await?;
     ensure!(
@@ -368,7 +324,7 @@ async fn server_down(h: &mut Harness) -> Outcome {
     fill_card(h, "4242424242424242").await?;
     h.stop_server().await;
     pay(h).await?;
-    let error = wait_text(h, ".pe-pay-error", 20, |t| !t.is_empty()).await?;
+    let error = h.wait_text(".pe-pay-error", 20, |t| !t.is_empty()).await?;
     ensure!(
         error.starts_with("We could not reach the payment server"),
         "says {error:?}"
@@ -393,7 +349,7 @@ async fn server_down(h: &mut Harness) -> Outcome {
     // The server is back: the same form pays, once.
     h.restart_server().await;
     pay(h).await?;
-    wait_url(h, "/complete").await?;
+    h.wait_url("/complete").await?;
     status_is(h, "succeeded", 15).await?;
     let stats = h.stats().await?;
     ensure!(stats["charges_succeeded"] == 1, "{stats}");
@@ -428,7 +384,7 @@ async fn returning_customer(h: &Harness) -> Outcome {
         .await
         .map_err(|e| format!("ticking the consent: {e}"))?;
     pay(h).await?;
-    wait_url(h, "/complete").await?;
+    h.wait_url("/complete").await?;
     status_is(h, "succeeded", 15).await?;
     // Second visit: the saved card is offered; only its CVC is asked again.
     returning(h).await?;
@@ -438,7 +394,7 @@ async fn returning_customer(h: &Harness) -> Outcome {
         .await
         .map_err(|e| format!("typing the CVC: {e}"))?;
     pay(h).await?;
-    wait_url(h, "/complete").await?;
+    h.wait_url("/complete").await?;
     status_is(h, "succeeded", 15).await?;
     let stats = h.stats().await?;
     ensure!(
@@ -452,7 +408,9 @@ async fn returning_customer(h: &Harness) -> Outcome {
         .click()
         .await
         .map_err(|e| e.to_string())?;
-    let question = wait_text(h, ".pe-saved-question", 5, |t| !t.is_empty()).await?;
+    let question = h
+        .wait_text(".pe-saved-question", 5, |t| !t.is_empty())
+        .await?;
     ensure!(
         question.starts_with("Remove") && question.contains("4242"),
         "the confirmation asks {question:?}"
@@ -494,6 +452,146 @@ async fn saved_choice_disappears(h: &Harness) -> Outcome {
 async fn a_returning_customer_saves_pays_with_cvc_and_removes_the_card() {
     Harness::run("returning_customer", |h| async move {
         let outcome = returning_customer(&h).await;
+        (h, outcome)
+    })
+    .await;
+}
+
+async fn ewallet(h: &Harness, button: &str, expected: &str) -> Outcome {
+    h.open("/").await?;
+    h.choose("Market", "ph").await?;
+    h.wait_text(".pe-pay-label", 15, |t| t.contains('₱'))
+        .await?;
+    h.find("[data-method=ewallet]")
+        .await?
+        .click()
+        .await
+        .map_err(|e| format!("choosing the e-wallet: {e}"))?;
+    h.find("[data-channel=GCASH]")
+        .await?
+        .click()
+        .await
+        .map_err(|e| format!("choosing GCash: {e}"))?;
+    pay(h).await?;
+    h.wait_url("/test-mode/ewallet/").await?;
+    h.press_button(button).await?;
+    h.wait_url("/complete").await?;
+    status_is(h, expected, 15).await?;
+    address_has_no_secret(h).await
+}
+
+async fn ewallet_authorized(h: &Harness) -> Outcome {
+    ewallet(h, "Authorize", "succeeded").await?;
+    let message = h
+        .wait_text(".pe-status-message", 5, |t| !t.is_empty())
+        .await?;
+    ensure!(
+        message == "Payment received. Thank you!",
+        "says {message:?}"
+    );
+    let stats = h.stats().await?;
+    ensure!(
+        stats["charges"] == 1 && stats["charges_succeeded"] == 1,
+        "{stats}"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_ewallet_payment_authorized_on_the_wallet_page_succeeds() {
+    Harness::run("ewallet_authorize", |h| async move {
+        let outcome = ewallet_authorized(&h).await;
+        (h, outcome)
+    })
+    .await;
+}
+
+async fn ewallet_declined(h: &Harness) -> Outcome {
+    ewallet(h, "Decline", "failed").await?;
+    let link = h.find(".pe-status-retry").await?;
+    let label = link.text().await.map_err(|e| e.to_string())?;
+    ensure!(label == "Try another payment method", "link {label:?}");
+    let stats = h.stats().await?;
+    ensure!(stats["charges_succeeded"] == 0, "{stats}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_ewallet_payment_declined_on_the_wallet_page_fails_with_a_way_back() {
+    Harness::run("ewallet_decline", |h| async move {
+        let outcome = ewallet_declined(&h).await;
+        (h, outcome)
+    })
+    .await;
+}
+
+async fn back_from_3ds(h: &Harness) -> Outcome {
+    fill_card(h, "4000000000003220").await?;
+    pay(h).await?;
+    h.wait_url("/test-mode/authenticate/").await?;
+    // The customer changes their mind on the bank's page and goes back.
+    h.browser
+        .back()
+        .await
+        .map_err(|e| format!("going back: {e}"))?;
+    // The form is usable again: back on the checkout, Pay enabled.
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let url = h.browser.current_url().await.map_err(|e| e.to_string())?;
+        let on_checkout = !url.as_str().contains("/test-mode/");
+        let enabled = match h.browser.find(Locator::Css(".pe-pay-button")).await {
+            Ok(button) if on_checkout => button
+                .attr("disabled")
+                .await
+                .map_err(|e| e.to_string())?
+                .is_none(),
+            _ => false,
+        };
+        if enabled {
+            break;
+        }
+        ensure!(
+            Instant::now() < deadline,
+            "15 s after going back: at {url}, Pay not usable"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // The checkout page is bfcache-eligible (served no-cache, not no-store): it comes
+    // back as the customer left it, and `pageshow` (persisted) reopened the form.
+    let number = h.input_labelled("Card number").await?;
+    let kept = property(&number, "value").await?;
+    ensure!(
+        kept == "4000 0000 0000 3220",
+        "the page was not restored from the back/forward cache (number {kept:?})"
+    );
+    let busy = h
+        .find(".pe-pay-button")
+        .await?
+        .attr("aria-busy")
+        .await
+        .map_err(|e| e.to_string())?;
+    ensure!(
+        busy.as_deref() == Some("false"),
+        "Pay is aria-busy={busy:?}"
+    );
+    // Paying again confirms the same order through 3-D Secure and charges once.
+    pay(h).await?;
+    h.wait_url("/test-mode/authenticate/").await?;
+    h.press_button("Complete authentication").await?;
+    h.wait_url("/complete").await?;
+    status_is(h, "succeeded", 15).await?;
+    let stats = h.stats().await?;
+    ensure!(
+        stats["charges_succeeded"] == 1,
+        "going back and paying again made {stats}"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn back_from_the_3d_secure_page_leaves_a_usable_form_and_one_charge() {
+    Harness::run("back_after_3ds", |h| async move {
+        let outcome = back_from_3ds(&h).await;
         (h, outcome)
     })
     .await;
