@@ -1,6 +1,7 @@
 //! Browser tests of the merchant-API client's edges: answers decoded leniently through
 //! the browser's JSON (unknown codes and statuses degrade, nothing panics), request
-//! bodies exactly as serde would write them, and an unreachable server reported as such.
+//! bodies exactly as serde would write them, an unreachable server reported as such, and
+//! a server that never answers timed out, with only the idempotent confirm sent again.
 #![cfg(target_arch = "wasm32")]
 
 use payment_core::api::{
@@ -158,4 +159,72 @@ async fn an_unreachable_server_is_a_network_error() {
         .create_confirm_intent("ctoken_1".into(), None, "key-1".into())
         .await;
     assert_eq!(answer.unwrap_err(), CallError::Network);
+}
+
+/// Makes `fetch` hang for URLs under `/hang/` until the request is aborted, as a server
+/// that accepted the connection and never answered; records each such request's
+/// `Idempotency-Key` and body in `window.hungRequests`.
+fn hang_under_hang_path() {
+    js_sys::Function::new_no_args(
+        r#"
+        if (window.hungRequests) return;
+        window.hungRequests = [];
+        const real = window.fetch.bind(window);
+        window.fetch = (input, init) => {
+          const url = typeof input === "string" ? input : input.url;
+          if (!url.includes("/hang/")) return real(input, init);
+          window.hungRequests.push({
+            key: new Headers(init.headers).get("Idempotency-Key"),
+            body: init.body,
+          });
+          return new Promise((_, reject) => {
+            init.signal?.addEventListener("abort", () =>
+              reject(new DOMException("The request was aborted.", "AbortError")));
+          });
+        };
+        "#,
+    )
+    .call0(&wasm_bindgen::JsValue::NULL)
+    .unwrap();
+}
+
+fn hung_requests() -> Vec<(Option<String>, Option<String>)> {
+    let list = js_sys::Reflect::get(&js_sys::global(), &"hungRequests".into()).unwrap();
+    js_sys::Array::from(&list)
+        .iter()
+        .map(|r| {
+            let get = |k: &str| js_sys::Reflect::get(&r, &k.into()).unwrap().as_string();
+            (get("key"), get("body"))
+        })
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn a_server_that_never_answers_times_out_and_only_the_confirm_is_resent() {
+    hang_under_hang_path();
+    let client = HttpClient::new("/hang/api")
+        .with_timeout_ms(200)
+        .with_retries(1);
+    let answer = client
+        .create_confirm_intent("ctoken_1".into(), Some("ph".into()), "key-1".into())
+        .await;
+    assert_eq!(answer.unwrap_err(), CallError::Timeout);
+    let sent = hung_requests();
+    assert_eq!(sent.len(), 2, "the unanswered confirm is sent once more");
+    let body = r#"{"confirmation_token_id":"ctoken_1","market":"ph"}"#;
+    for (key, request) in &sent {
+        assert_eq!(
+            key.as_deref(),
+            Some("key-1"),
+            "with the same Idempotency-Key"
+        );
+        assert_eq!(request.as_deref(), Some(body), "with the same body");
+    }
+
+    // Token creation has no key: a lost answer is never retried blindly.
+    let token = client
+        .create_confirmation_token(CreateConfirmationToken::default(), None)
+        .await;
+    assert_eq!(token.unwrap_err(), CallError::Timeout);
+    assert_eq!(hung_requests().len(), 3);
 }

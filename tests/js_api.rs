@@ -107,6 +107,15 @@ fn bad_options_throw_type_errors_naming_the_option() {
     assert!(
         type_error(checkout(js(r#"{"apiBase": 5}"#)).err().unwrap()).starts_with("apiBase must be")
     );
+    assert_eq!(
+        type_error(checkout(js(r#"{"timeout": 50}"#)).err().unwrap()),
+        "timeout must be a whole number of milliseconds from 1000 to 120000"
+    );
+    assert_eq!(
+        type_error(checkout(js(r#"{"apiBse": "/api"}"#)).err().unwrap()),
+        "Checkout: unknown option apiBse; the options are apiBase and timeout"
+    );
+    assert!(checkout(js(r#"{"apiBase": "/api", "timeout": 5000}"#)).is_ok());
     let group = elements(EUR);
     assert!(
         type_error(group.create("card", JsValue::UNDEFINED).err().unwrap())

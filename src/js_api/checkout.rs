@@ -4,7 +4,7 @@
 use super::elements::{submit, Group, JsElements};
 use super::objects::{self, set};
 use super::{absent, expect_object, field, navigate, read, type_error};
-use crate::client::{new_idempotency_key, Api, Confirmed};
+use crate::client::{new_idempotency_key, Api, Confirmed, HttpClient};
 use crate::confirm::{outcome_of, return_address, CallError, Outcome, RedirectPolicy};
 use crate::locale::Catalogue;
 use js_sys::{Object, Promise};
@@ -21,7 +21,8 @@ pub struct JsCheckout {
     api: Api,
 }
 
-/// `Checkout({apiBase})`: the merchant API's base URL, `/api` when absent.
+/// `Checkout({apiBase, timeout})`: the merchant API's base URL (`/api` when absent) and
+/// how long each call may take (30 s when absent).
 #[wasm_bindgen(js_name = Checkout)]
 pub fn checkout(
     #[wasm_bindgen(unchecked_param_type = "CheckoutOptions")] options: JsValue,
@@ -35,25 +36,43 @@ pub fn checkout(
             .filter(|b| !b.trim().is_empty())
             .ok_or_else(|| type_error("apiBase must be a non-empty string, such as \"/api\""))?
     };
+    let timeout = field(&options, "timeout");
+    let timeout_ms = if absent(&timeout) {
+        None
+    } else {
+        Some(
+            timeout
+                .as_f64()
+                .filter(|t| t.fract() == 0.0 && (1_000.0..=120_000.0).contains(t))
+                .ok_or_else(|| {
+                    type_error("timeout must be a whole number of milliseconds from 1000 to 120000")
+                })? as u32,
+        )
+    };
     let keys = if absent(&options) {
         js_sys::Array::new()
     } else {
         js_sys::Object::keys(options.unchecked_ref::<Object>())
     };
     for key in keys.iter() {
-        if key.as_string().as_deref() != Some("apiBase") {
+        let key = key.as_string().unwrap_or_default();
+        if key != "apiBase" && key != "timeout" {
             return Err(type_error(
                 &[
                     "Checkout: unknown option ",
-                    &key.as_string().unwrap_or_default(),
-                    "; the only option is apiBase",
+                    &key,
+                    "; the options are apiBase and timeout",
                 ]
                 .concat(),
             ));
         }
     }
+    let mut client = HttpClient::new(api_base.clone());
+    if let Some(timeout_ms) = timeout_ms {
+        client = client.with_timeout_ms(timeout_ms);
+    }
     Ok(JsCheckout {
-        api: Api::http(api_base.clone()),
+        api: Api(Rc::new(client)),
         api_base,
     })
 }

@@ -10,6 +10,8 @@ const TYPES: &'static str = r#"
 export interface CheckoutOptions {
   /** The merchant API's base URL; `/api` when absent. */
   apiBase?: string;
+  /** How long each call to the merchant API may take, in milliseconds (1000–120000); 30000 when absent. */
+  timeout?: number;
 }
 
 export type LayoutType = "accordion" | "tabs";
