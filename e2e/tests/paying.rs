@@ -87,6 +87,33 @@ async fn card_4242_pays_and_the_return_page_says_received() {
     .await;
 }
 
+async fn success_in_tabs(h: &Harness) -> Outcome {
+    h.open("/").await?;
+    h.choose("Layout", "tabs").await?;
+    let tab = h.find("[role=tab][data-method=card]").await?;
+    let selected = tab.attr("aria-selected").await.map_err(|e| e.to_string())?;
+    ensure!(
+        selected.as_deref() == Some("true"),
+        "the card tab is {selected:?}"
+    );
+    h.fill_card_details("5555555555554444").await?;
+    pay(h).await?;
+    h.wait_url("/complete").await?;
+    status_is(h, "succeeded", 15).await?;
+    let stats = h.stats().await?;
+    ensure!(stats["charges_succeeded"] == 1, "{stats}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_card_pays_in_the_tabs_layout_too() {
+    Harness::run("pay_tabs", |h| async move {
+        let outcome = success_in_tabs(&h).await;
+        (h, outcome)
+    })
+    .await;
+}
+
 async fn three_d_secure(h: &Harness, number: &str, button: &str, expected: &str) -> Outcome {
     fill_card(h, number).await?;
     pay(h).await?;
