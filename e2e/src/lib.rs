@@ -26,6 +26,32 @@ macro_rules! ensure {
     };
 }
 
+/// A `#[tokio::test]` named `$name` that runs `$body(&harness)` (or `&mut harness`
+/// after `mut`) in a fresh [`Harness`], with its screenshot and CSP check.
+#[macro_export]
+macro_rules! e2e_test {
+    ($name:ident, mut $body:path) => {
+        #[tokio::test]
+        async fn $name() {
+            $crate::Harness::run(stringify!($name), |mut h| async move {
+                let outcome = $body(&mut h).await;
+                (h, outcome)
+            })
+            .await;
+        }
+    };
+    ($name:ident, $body:path) => {
+        #[tokio::test]
+        async fn $name() {
+            $crate::Harness::run(stringify!($name), |h| async move {
+                let outcome = $body(&h).await;
+                (h, outcome)
+            })
+            .await;
+        }
+    };
+}
+
 /// A running server and browser for one test; both stop when it drops.
 pub struct Harness {
     /// The browser session.

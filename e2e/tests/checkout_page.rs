@@ -1,7 +1,7 @@
 //! The demo checkout page as a shopper meets it: served by the real server under the
 //! strict CSP, the widget boots without inline script and formats what they type.
 
-use e2e::{ensure, property, Harness, Outcome};
+use e2e::{e2e_test, ensure, property, Harness, Outcome};
 
 async fn typing_a_card_number(h: &Harness) -> Outcome {
     h.open("/").await?;
@@ -18,14 +18,10 @@ async fn typing_a_card_number(h: &Harness) -> Outcome {
     Ok(())
 }
 
-#[tokio::test]
-async fn the_widget_boots_under_the_strict_csp_and_formats_typing() {
-    Harness::run("boots_and_formats", |h| async move {
-        let outcome = typing_a_card_number(&h).await;
-        (h, outcome)
-    })
-    .await;
-}
+e2e_test!(
+    the_widget_boots_under_the_strict_csp_and_formats_typing,
+    typing_a_card_number
+);
 
 async fn the_order_and_labels_follow_market_and_locale(h: &Harness) -> Outcome {
     h.open("/").await?;
@@ -83,14 +79,10 @@ async fn the_order_and_labels_follow_market_and_locale(h: &Harness) -> Outcome {
     Ok(())
 }
 
-#[tokio::test]
-async fn the_order_and_labels_follow_the_market_and_the_locale() {
-    Harness::run("market_and_locale", |h| async move {
-        let outcome = the_order_and_labels_follow_market_and_locale(&h).await;
-        (h, outcome)
-    })
-    .await;
-}
+e2e_test!(
+    the_order_and_labels_follow_the_market_and_the_locale,
+    the_order_and_labels_follow_market_and_locale
+);
 
 async fn a_violation_is_reported(h: &mut Harness) -> Outcome {
     h.open("/").await?;
@@ -117,11 +109,7 @@ async fn a_violation_is_reported(h: &mut Harness) -> Outcome {
     Ok(())
 }
 
-#[tokio::test]
-async fn a_csp_violation_on_the_page_is_reported_to_the_suite() {
-    Harness::run("csp_violation_caught", |mut h| async move {
-        let outcome = a_violation_is_reported(&mut h).await;
-        (h, outcome)
-    })
-    .await;
-}
+e2e_test!(
+    a_csp_violation_on_the_page_is_reported_to_the_suite,
+    mut a_violation_is_reported
+);

@@ -3,7 +3,7 @@
 //! server's strict CSP, pays with the success card through `checkout.confirm` and
 //! lands on the return page.
 
-use e2e::{ensure, Harness, Outcome};
+use e2e::{e2e_test, ensure, Harness, Outcome};
 use fantoccini::Locator;
 use std::time::{Duration, Instant};
 
@@ -156,29 +156,17 @@ async fn a_decline_resolves_with_an_error_on_the_page(h: &Harness) -> Outcome {
     h.no_csp_reports().await
 }
 
-#[tokio::test]
-async fn the_embed_only_example_pays_through_checkout_confirm() {
-    Harness::run("embed_example_pays", |h| async move {
-        let outcome = pay_on_the_example_page(&h).await;
-        (h, outcome)
-    })
-    .await;
-}
+e2e_test!(
+    the_embed_only_example_pays_through_checkout_confirm,
+    pay_on_the_example_page
+);
 
-#[tokio::test]
-async fn the_embed_only_example_follows_3d_secure() {
-    Harness::run("embed_example_3ds", |h| async move {
-        let outcome = three_d_secure_on_the_example_page(&h).await;
-        (h, outcome)
-    })
-    .await;
-}
+e2e_test!(
+    the_embed_only_example_follows_3d_secure,
+    three_d_secure_on_the_example_page
+);
 
-#[tokio::test]
-async fn the_embed_only_example_shows_a_decline_from_confirm() {
-    Harness::run("embed_example_decline", |h| async move {
-        let outcome = a_decline_resolves_with_an_error_on_the_page(&h).await;
-        (h, outcome)
-    })
-    .await;
-}
+e2e_test!(
+    the_embed_only_example_shows_a_decline_from_confirm,
+    a_decline_resolves_with_an_error_on_the_page
+);

@@ -1,7 +1,7 @@
 //! Paying in the demo against the real server, as DESIGN.md lists the test cards: from
 //! Pay through any 3-D Secure page to the return page, exactly once.
 
-use e2e::{ensure, property, Harness, Outcome};
+use e2e::{e2e_test, ensure, property, Harness, Outcome};
 use fantoccini::Locator;
 use std::time::{Duration, Instant};
 
@@ -38,6 +38,26 @@ async fn status_is(h: &Harness, status: &str, seconds: u64) -> Outcome {
     ))
 }
 
+/// The return page says the payment went through.
+async fn says_received(h: &Harness) -> Outcome {
+    let message = h
+        .wait_text(".pe-status-message", 5, |t| !t.is_empty())
+        .await?;
+    ensure!(
+        message == "Payment received. Thank you!",
+        "says {message:?}"
+    );
+    Ok(())
+}
+
+/// The return page of a failed payment links back to try another method.
+async fn offers_another_method(h: &Harness) -> Outcome {
+    let link = h.find(".pe-status-retry").await?;
+    let label = link.text().await.map_err(|e| e.to_string())?;
+    ensure!(label == "Try another payment method", "link {label:?}");
+    Ok(())
+}
+
 async fn address_has_no_secret(h: &Harness) -> Outcome {
     let url = h.browser.current_url().await.map_err(|e| e.to_string())?;
     ensure!(
@@ -59,13 +79,7 @@ async fn success_card(h: &Harness) -> Outcome {
     pay(h).await?;
     h.wait_url("/complete").await?;
     status_is(h, "succeeded", 15).await?;
-    let message = h
-        .wait_text(".pe-status-message", 5, |t| !t.is_empty())
-        .await?;
-    ensure!(
-        message == "Payment received. Thank you!",
-        "says {message:?}"
-    );
+    says_received(h).await?;
     address_has_no_secret(h).await?;
     reload(h).await?;
     status_is(h, "succeeded", 15).await?;
@@ -78,14 +92,10 @@ async fn success_card(h: &Harness) -> Outcome {
     Ok(())
 }
 
-#[tokio::test]
-async fn card_4242_pays_and_the_return_page_says_received() {
-    Harness::run("pay_4242", |h| async move {
-        let outcome = success_card(&h).await;
-        (h, outcome)
-    })
-    .await;
-}
+e2e_test!(
+    card_4242_pays_and_the_return_page_says_received,
+    success_card
+);
 
 async fn success_in_tabs(h: &Harness) -> Outcome {
     h.open("/").await?;
@@ -105,14 +115,7 @@ async fn success_in_tabs(h: &Harness) -> Outcome {
     Ok(())
 }
 
-#[tokio::test]
-async fn a_card_pays_in_the_tabs_layout_too() {
-    Harness::run("pay_tabs", |h| async move {
-        let outcome = success_in_tabs(&h).await;
-        (h, outcome)
-    })
-    .await;
-}
+e2e_test!(a_card_pays_in_the_tabs_layout_too, success_in_tabs);
 
 async fn three_d_secure(h: &Harness, number: &str, button: &str, expected: &str) -> Outcome {
     fill_card(h, number).await?;
@@ -124,20 +127,17 @@ async fn three_d_secure(h: &Harness, number: &str, button: &str, expected: &str)
     address_has_no_secret(h).await
 }
 
-#[tokio::test]
-async fn three_d_secure_completed_pays() {
-    Harness::run("3ds_complete", |h| async move {
-        let outcome = three_d_secure(
-            &h,
-            "4000000000003220",
-            "Complete authentication",
-            "succeeded",
-        )
-        .await;
-        (h, outcome)
-    })
-    .await;
+async fn three_d_secure_completed(h: &Harness) -> Outcome {
+    three_d_secure(
+        h,
+        "4000000000003220",
+        "Complete authentication",
+        "succeeded",
+    )
+    .await
 }
+
+e2e_test!(three_d_secure_completed_pays, three_d_secure_completed);
 
 async fn three_d_secure_declined(h: &Harness) -> Outcome {
     three_d_secure(h, "4000008400001629", "Complete authentication", "failed").await?;
@@ -145,29 +145,23 @@ async fn three_d_secure_declined(h: &Harness) -> Outcome {
         .wait_text(".pe-status-reason", 5, |t| !t.is_empty())
         .await?;
     ensure!(reason == "Your card was declined.", "reason {reason:?}");
-    let link = h.find(".pe-status-retry").await?;
-    let label = link.text().await.map_err(|e| e.to_string())?;
-    ensure!(label == "Try another payment method", "link {label:?}");
+    offers_another_method(h).await?;
     Ok(())
 }
 
-#[tokio::test]
-async fn three_d_secure_then_declined_says_so_with_a_way_back() {
-    Harness::run("3ds_declined", |h| async move {
-        let outcome = three_d_secure_declined(&h).await;
-        (h, outcome)
-    })
-    .await;
+e2e_test!(
+    three_d_secure_then_declined_says_so_with_a_way_back,
+    three_d_secure_declined
+);
+
+async fn authentication_failed(h: &Harness) -> Outcome {
+    three_d_secure(h, "4000000000003220", "Fail authentication", "failed").await
 }
 
-#[tokio::test]
-async fn failed_authentication_is_a_failed_payment() {
-    Harness::run("3ds_fail", |h| async move {
-        let outcome = three_d_secure(&h, "4000000000003220", "Fail authentication", "failed").await;
-        (h, outcome)
-    })
-    .await;
-}
+e2e_test!(
+    failed_authentication_is_a_failed_payment,
+    authentication_failed
+);
 
 async fn declines(h: &Harness) -> Outcome {
     fill_card(h, "4000000000009995").await?;
@@ -221,14 +215,7 @@ async fn declines(h: &Harness) -> Outcome {
     Ok(())
 }
 
-#[tokio::test]
-async fn a_decline_says_why_and_keeps_the_card() {
-    Harness::run("declines", |h| async move {
-        let outcome = declines(&h).await;
-        (h, outcome)
-    })
-    .await;
-}
+e2e_test!(a_decline_says_why_and_keeps_the_card, declines);
 
 async fn sepa(h: &Harness) -> Outcome {
     h.open("/").await?;
@@ -250,14 +237,7 @@ async fn sepa(h: &Harness) -> Outcome {
     status_is(h, "succeeded", 15).await
 }
 
-#[tokio::test]
-async fn sepa_processes_then_succeeds() {
-    Harness::run("sepa", |h| async move {
-        let outcome = sepa(&h).await;
-        (h, outcome)
-    })
-    .await;
-}
+e2e_test!(sepa_processes_then_succeeds, sepa);
 
 async fn double_click(h: &Harness) -> Outcome {
     fill_card(h, "4242424242424242").await?;
@@ -284,14 +264,7 @@ async fn double_click(h: &Harness) -> Outcome {
     Ok(())
 }
 
-#[tokio::test]
-async fn ten_presses_of_pay_charge_once() {
-    Harness::run("double_click", |h| async move {
-        let outcome = double_click(&h).await;
-        (h, outcome)
-    })
-    .await;
-}
+e2e_test!(ten_presses_of_pay_charge_once, double_click);
 
 async fn fresh_profile(h: &Harness) -> Outcome {
     // Pay without the browser, then open the return address in this browser, which has
@@ -338,14 +311,10 @@ async fn fresh_profile(h: &Harness) -> Outcome {
     Ok(())
 }
 
-#[tokio::test]
-async fn the_return_page_works_in_a_fresh_profile_and_after_a_reload() {
-    Harness::run("fresh_profile", |h| async move {
-        let outcome = fresh_profile(&h).await;
-        (h, outcome)
-    })
-    .await;
-}
+e2e_test!(
+    the_return_page_works_in_a_fresh_profile_and_after_a_reload,
+    fresh_profile
+);
 
 async fn server_down(h: &mut Harness) -> Outcome {
     fill_card(h, "4242424242424242").await?;
@@ -383,14 +352,10 @@ async fn server_down(h: &mut Harness) -> Outcome {
     Ok(())
 }
 
-#[tokio::test]
-async fn a_server_down_mid_flow_keeps_the_form_and_pays_once_it_is_back() {
-    Harness::run("server_down", |mut h| async move {
-        let outcome = server_down(&mut h).await;
-        (h, outcome)
-    })
-    .await;
-}
+e2e_test!(
+    a_server_down_mid_flow_keeps_the_form_and_pays_once_it_is_back,
+    mut server_down
+);
 
 async fn returning(h: &Harness) -> Outcome {
     h.open("/").await?;
@@ -475,14 +440,10 @@ async fn saved_choice_disappears(h: &Harness) -> Outcome {
     Ok(())
 }
 
-#[tokio::test]
-async fn a_returning_customer_saves_pays_with_cvc_and_removes_the_card() {
-    Harness::run("returning_customer", |h| async move {
-        let outcome = returning_customer(&h).await;
-        (h, outcome)
-    })
-    .await;
-}
+e2e_test!(
+    a_returning_customer_saves_pays_with_cvc_and_removes_the_card,
+    returning_customer
+);
 
 async fn ewallet(h: &Harness, button: &str, expected: &str) -> Outcome {
     h.open("/").await?;
@@ -509,13 +470,7 @@ async fn ewallet(h: &Harness, button: &str, expected: &str) -> Outcome {
 
 async fn ewallet_authorized(h: &Harness) -> Outcome {
     ewallet(h, "Authorize", "succeeded").await?;
-    let message = h
-        .wait_text(".pe-status-message", 5, |t| !t.is_empty())
-        .await?;
-    ensure!(
-        message == "Payment received. Thank you!",
-        "says {message:?}"
-    );
+    says_received(h).await?;
     let stats = h.stats().await?;
     ensure!(
         stats["charges"] == 1 && stats["charges_succeeded"] == 1,
@@ -524,33 +479,23 @@ async fn ewallet_authorized(h: &Harness) -> Outcome {
     Ok(())
 }
 
-#[tokio::test]
-async fn an_ewallet_payment_authorized_on_the_wallet_page_succeeds() {
-    Harness::run("ewallet_authorize", |h| async move {
-        let outcome = ewallet_authorized(&h).await;
-        (h, outcome)
-    })
-    .await;
-}
+e2e_test!(
+    an_ewallet_payment_authorized_on_the_wallet_page_succeeds,
+    ewallet_authorized
+);
 
 async fn ewallet_declined(h: &Harness) -> Outcome {
     ewallet(h, "Decline", "failed").await?;
-    let link = h.find(".pe-status-retry").await?;
-    let label = link.text().await.map_err(|e| e.to_string())?;
-    ensure!(label == "Try another payment method", "link {label:?}");
+    offers_another_method(h).await?;
     let stats = h.stats().await?;
     ensure!(stats["charges_succeeded"] == 0, "{stats}");
     Ok(())
 }
 
-#[tokio::test]
-async fn an_ewallet_payment_declined_on_the_wallet_page_fails_with_a_way_back() {
-    Harness::run("ewallet_decline", |h| async move {
-        let outcome = ewallet_declined(&h).await;
-        (h, outcome)
-    })
-    .await;
-}
+e2e_test!(
+    an_ewallet_payment_declined_on_the_wallet_page_fails_with_a_way_back,
+    ewallet_declined
+);
 
 async fn back_from_3ds(h: &Harness) -> Outcome {
     fill_card(h, "4000000000003220").await?;
@@ -615,11 +560,7 @@ async fn back_from_3ds(h: &Harness) -> Outcome {
     Ok(())
 }
 
-#[tokio::test]
-async fn back_from_the_3d_secure_page_leaves_a_usable_form_and_one_charge() {
-    Harness::run("back_after_3ds", |h| async move {
-        let outcome = back_from_3ds(&h).await;
-        (h, outcome)
-    })
-    .await;
-}
+e2e_test!(
+    back_from_the_3d_secure_page_leaves_a_usable_form_and_one_charge,
+    back_from_3ds
+);
