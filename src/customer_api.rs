@@ -12,12 +12,11 @@ use payment_core::api::{
     PaymentMethodType, SavedPaymentMethod, SepaPreview, SetupFutureUsage, Toggle,
 };
 use payment_core::error::ErrorCode;
-use payment_core::money::{Currency, MinorUnit};
 use payment_core::secret::ClientSecret;
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 
 /// A future on the browser's single thread.
 pub type LocalFuture<T> = Pin<Box<dyn Future<Output = T>>>;
@@ -254,73 +253,4 @@ pub fn read_features(value: &JsValue) -> PaymentElementFeatures {
         payment_method_remove: toggle("payment_method_remove"),
         ..PaymentElementFeatures::default()
     }
-}
-
-/// `POST /customer_sessions` without a body: a session for the demo's returning
-/// customer, as the secret and the features to pass to the element. A demo helper: a
-/// real merchant creates the session on its server for the customer who is logged in.
-pub async fn create_demo_customer_session(
-    base: &str,
-) -> Result<(ClientSecret, PaymentElementFeatures), CustomerApiError> {
-    let body = answer("POST", &[base, "/customer_sessions"].concat(), None).await?;
-    let secret = string(&body, "client_secret").ok_or(CustomerApiError::Refused {
-        status: 200,
-        code: ErrorCode::Unknown,
-    })?;
-    let element = get(&get(&body, "components"), "payment_element");
-    Ok((
-        ClientSecret::new(secret),
-        read_features(&get(&element, "features")),
-    ))
-}
-
-/// One line of the demo order.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CartLine {
-    /// What it is.
-    pub name: String,
-    /// How many.
-    pub quantity: i64,
-    /// Price of one, in minor units.
-    pub unit_amount: MinorUnit,
-}
-
-/// The demo order as the reference server prices it (`GET /api/cart`).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DemoCart {
-    /// The lines.
-    pub items: Vec<CartLine>,
-    /// The total to charge.
-    pub amount: MinorUnit,
-    /// The currency of every amount.
-    pub currency: Currency,
-}
-
-/// `GET /cart?market=…`: the order the demo page shows and the server charges. A demo
-/// helper: a real merchant renders its own order.
-pub async fn demo_cart(base: &str, market: &str) -> Result<DemoCart, CustomerApiError> {
-    let body = answer("GET", &[base, "/cart?market=", market].concat(), None).await?;
-    let unreadable = CustomerApiError::Refused {
-        status: 200,
-        code: ErrorCode::Unknown,
-    };
-    let items = get(&body, "items")
-        .dyn_into::<Array>()
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|item| {
-            Some(CartLine {
-                name: string(&item, "name")?,
-                quantity: integer(&item, "quantity")?,
-                unit_amount: MinorUnit::new(integer(&item, "unit_amount")?),
-            })
-        })
-        .collect();
-    Ok(DemoCart {
-        items,
-        amount: MinorUnit::new(integer(&body, "amount").ok_or(unreadable)?),
-        currency: string(&body, "currency")
-            .and_then(|c| Currency::new(&c).ok())
-            .ok_or(unreadable)?,
-    })
 }

@@ -310,6 +310,18 @@ impl PaymentElementHandle {
         focus_in(&root, &selector);
     }
 
+    /// What a failed payment does to the form: the CVC emptied after a card error (as
+    /// card forms do; everything else is kept) and the focus on the field to fix.
+    pub fn apply_feedback(&self, feedback: &crate::confirm::Feedback) {
+        if feedback.clear_cvc {
+            self.context.state.text(Field::Cvc).set(String::new());
+            self.context.saved.cvc.set(String::new());
+        }
+        if let Some(field) = feedback.focus {
+            self.focus(field);
+        }
+    }
+
     /// Makes the element's inputs unusable (`inert`, `aria-busy`) while a payment is
     /// under way, so nothing typed mid-request is silently ignored; or usable again.
     pub fn set_locked(&self, locked: bool) {

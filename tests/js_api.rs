@@ -334,6 +334,27 @@ async fn update_changes_options_or_throws_and_keeps_the_old_ones() {
     group.update(js(r#"{"locale": "de"}"#)).unwrap();
     settle().await;
     assert_eq!(label().as_deref(), Some("Kartennummer"));
+
+    // The element's own options change in place too; what was typed stays.
+    type_text(&card_field(&host, "number"), "4242424242424242");
+    settle().await;
+    assert!(host.query_selector("[role=tablist]").unwrap().is_none());
+    element
+        .update(js(r#"{"layout": {"type": "tabs"}}"#))
+        .unwrap();
+    settle().await;
+    assert!(host.query_selector("[role=tablist]").unwrap().is_some());
+    assert_eq!(card_field(&host, "number").value(), "4242 4242 4242 4242");
+    assert_eq!(
+        type_error(
+            element
+                .update(js(r#"{"layout": {"type": "grid"}}"#))
+                .err()
+                .unwrap()
+        ),
+        "layout.type must be \"accordion\" or \"tabs\""
+    );
+    assert!(host.query_selector("[role=tablist]").unwrap().is_some());
     element.destroy();
     host.remove();
 }

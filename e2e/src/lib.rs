@@ -385,7 +385,10 @@ impl Harness {
     /// Picks `value` in the `<select>` whose label starts with `label` (the demo's
     /// layout, theme, locale and market switches).
     pub async fn choose(&self, label: &str, value: &str) -> Outcome {
-        let xpath = format!("//label[starts-with(normalize-space(.), '{label}')]//select");
+        // Not inside anything hidden: the demo shows its switches once the order loaded.
+        let xpath = format!(
+            "//label[starts-with(normalize-space(.), '{label}')][not(ancestor::*[@hidden])]//select"
+        );
         self.browser
             .wait()
             .at_most(Duration::from_secs(15))

@@ -359,7 +359,8 @@ e2e_test!(
 
 async fn returning(h: &Harness) -> Outcome {
     h.open("/").await?;
-    h.find(".demo-returning")
+    // The switches show once the order has loaded.
+    h.find(".demo-controls:not([hidden]) .demo-returning")
         .await?
         .click()
         .await

@@ -93,13 +93,7 @@ pub fn PayForm(
         lock(false);
         error.set(Some(feedback.message));
         if let Some(h) = handle.get_untracked() {
-            if feedback.clear_cvc {
-                h.context.state.text(Field::Cvc).set(String::new());
-                h.context.saved.cvc.set(String::new());
-            }
-            if let Some(field) = feedback.focus {
-                h.focus(field);
-            }
+            h.apply_feedback(&feedback);
         }
     };
 

@@ -5,7 +5,10 @@ use super::elements::{submit, Group, JsElements};
 use super::objects::{self, set};
 use super::{absent, expect_object, field, navigate, read, type_error};
 use crate::client::{new_idempotency_key, Api, Confirmed, HttpClient};
-use crate::confirm::{outcome_of, return_address, CallError, Outcome, RedirectPolicy};
+use crate::confirm::{
+    feedback_for_error, feedback_unanswered, outcome_of, return_address, CallError, Outcome,
+    RedirectPolicy,
+};
 use crate::locale::Catalogue;
 use js_sys::{Object, Promise};
 use payment_core::api::{BillingDetails, CreateConfirmationToken, PaymentIntent, Shipping};
@@ -343,6 +346,10 @@ impl JsCheckout {
                     group.submitter.borrow_mut().abandon();
                     if let Some(h) = handle {
                         h.set_locked(false);
+                        h.apply_feedback(&match &error {
+                            CallError::Api { error, .. } => feedback_for_error(error),
+                            unanswered => feedback_unanswered(unanswered),
+                        });
                     }
                     return Ok(error_result(call_error(&error, &catalogue)));
                 }
@@ -385,6 +392,7 @@ impl JsCheckout {
                 Outcome::Failed(feedback) => {
                     if let Some(h) = handle {
                         h.set_locked(false);
+                        h.apply_feedback(feedback);
                     }
                     let error = match &answer {
                         Err(error) => call_error(error, &catalogue),

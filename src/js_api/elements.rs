@@ -389,6 +389,24 @@ impl JsPaymentElement {
         Ok(())
     }
 
+    /// Changes the element's own options (`layout`, …) after creation; what the customer
+    /// typed stays. Throws a `TypeError` and keeps the old options when the new ones are
+    /// invalid.
+    pub fn update(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "PaymentElementOptions")] options: JsValue,
+    ) -> Result<(), JsValue> {
+        expect_object(&options, "paymentElement.update options", false)?;
+        let element_raw = Object::assign(
+            &Object::assign(&Object::new(), &self.group.element_raw.borrow()),
+            options.unchecked_ref(),
+        );
+        let checked = checked(&self.group.raw.borrow(), &element_raw)?;
+        *self.group.element_raw.borrow_mut() = element_raw;
+        self.group.options.set(checked);
+        Ok(())
+    }
+
     /// Removes the element from the page (its listeners and timers too); `mount` may be
     /// called again, and starts from empty fields.
     pub fn unmount(&self) {

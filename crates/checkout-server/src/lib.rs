@@ -177,7 +177,8 @@ async fn cache_policy(request: Request, next: Next) -> Response {
     response
 }
 
-/// Whether the path names a file trunk fingerprinted (`name-<16 hex digits>.ext`).
+/// Whether the path names a file trunk fingerprinted (`name-<hash>.ext`, the hash a
+/// 64-bit number in hex without leading zeros).
 fn is_hashed_asset(path: &str) -> bool {
     let Some(file) = path.rsplit('/').next() else {
         return false;

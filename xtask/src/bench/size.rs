@@ -81,15 +81,17 @@ pub fn brotli_len(bytes: &[u8]) -> u64 {
 }
 
 /// Which widget part a dist file is, or `None` for what a merchant does not ship with
-/// the widget: the demo page itself (`index.html`) and its own `style/demo.css`, which
-/// trunk writes as `demo-<hash>.css`.
+/// the widget: the demo page itself (`index.html`), its script `demo.js` and its own
+/// `style/demo.css`, which trunk writes as `demo-<hash>.js` and `demo-<hash>.css`.
 pub fn classify(file_name: &str) -> Option<Part> {
     let (stem, extension) = file_name.rsplit_once('.')?;
     let unhashed = stem.rsplit_once('-').map_or(stem, |(name, _hash)| name);
     match extension {
+        // The demo page's own script and stylesheet are not the widget.
+        _ if unhashed == "demo" => None,
         "wasm" => Some(Part::Wasm),
         "js" => Some(Part::Js),
-        "css" if unhashed != "demo" => Some(Part::Css),
+        "css" => Some(Part::Css),
         _ => None,
     }
 }
@@ -196,6 +198,7 @@ mod tests {
         assert_eq!(classify("payment_element-8724b65.css"), Some(Part::Css));
         assert_eq!(classify("demo-a6db44a4.css"), None);
         assert_eq!(classify("demo.css"), None);
+        assert_eq!(classify("demo-9f0e1d2c3b4a5968.js"), None);
         assert_eq!(classify("index.html"), None);
         assert_eq!(classify("README"), None);
     }

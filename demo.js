@@ -1,0 +1,196 @@
+// The demo checkout page, written as a merchant writes one: with the widget's JS API
+// only (the module boot.js loaded), so the wasm merchants ship carries no demo code.
+//
+// The order comes from the reference server's cart (GET /api/cart?market=…): the page
+// shows it and names the market when it pays; the server prices the order. Switches
+// change layout, theme, locale and market in place (what was typed stays); "Returning
+// customer" starts a customer session for the demo customer. /complete is the return
+// page.
+
+const { Checkout, mountPaymentStatus } = await globalThis.paymentElementReady;
+const $ = (selector) => document.querySelector(selector);
+
+// What the page itself says (the widget localizes everything inside it).
+const PAY = {
+  en: (amount) => `Pay ${amount}`,
+  de: (amount) => `${amount} bezahlen`,
+  id: (amount) => `Bayar ${amount}`,
+};
+
+/** The locale the element shows for the "Locale" switch ("auto": the browser's). */
+function shownLocale(choice) {
+  if (choice !== "auto") return choice;
+  const tags = navigator.languages?.length ? navigator.languages : [navigator.language];
+  for (const tag of tags) {
+    const language = String(tag).slice(0, 2).toLowerCase();
+    if (language in PAY) return language;
+  }
+  return "en";
+}
+
+/** Minor units → "€108.00" in the locale, with the currency's decimals as Stripe counts them. */
+function money(minor, currency, locale) {
+  const format = new Intl.NumberFormat(locale, { style: "currency", currency });
+  const digits = format.resolvedOptions().maximumFractionDigits;
+  // IDR has two decimals for Stripe (and the server) although Intl shows none.
+  const exponent = currency.toLowerCase() === "idr" ? 2 : digits;
+  return new Intl.NumberFormat(locale, {
+    style: "currency",
+    currency,
+    minimumFractionDigits: exponent,
+    maximumFractionDigits: exponent,
+  }).format(minor / 10 ** exponent);
+}
+
+if (location.pathname === "/complete") {
+  // The return page: 3-D Secure and wallet pages send the customer back here.
+  $("#test-data")?.remove();
+  mountPaymentStatus("#payment-status", "/api");
+} else {
+  await checkoutPage();
+}
+
+async function checkoutPage() {
+  const controls = $(".demo-controls");
+  const order = $(".demo-order");
+  const form = $("#payment-form");
+  const button = $(".pe-pay-button");
+  const label = $(".pe-pay-label");
+  const spinner = $(".pe-spinner");
+  const error = $(".pe-pay-error");
+  const result = $(".demo-result");
+  const choice = (name) => controls.elements[name].value;
+
+  const checkout = Checkout({ apiBase: "/api" });
+  let cart = null; // { market, items, amount, currency } as the server priced it
+  let elements = null;
+  let paying = false;
+
+  async function loadCart(market) {
+    const response = await fetch(`/api/cart?market=${encodeURIComponent(market)}`);
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    return { market, ...(await response.json()) };
+  }
+
+  function render() {
+    const locale = shownLocale(choice("locale"));
+    const list = order.querySelector("ul");
+    list.replaceChildren(
+      ...cart.items.map((item) => {
+        const line = document.createElement("li");
+        const what = document.createElement("span");
+        what.textContent = `${item.quantity} × ${item.name}`;
+        const price = document.createElement("span");
+        price.textContent = money(item.unit_amount * item.quantity, cart.currency, locale);
+        line.append(what, price);
+        return line;
+      }),
+    );
+    order.querySelector(".demo-total span:last-child").textContent = money(
+      cart.amount,
+      cart.currency,
+      locale,
+    );
+    label.textContent = PAY[locale](money(cart.amount, cart.currency, locale));
+  }
+
+  function setBusy(busy) {
+    button.disabled = busy;
+    button.setAttribute("aria-busy", String(busy));
+    spinner.hidden = !busy;
+  }
+
+  try {
+    cart = await loadCart(choice("market"));
+  } catch (failure) {
+    result.textContent = `Could not load the order: ${failure.message}`;
+    return;
+  }
+  elements = checkout.elements({
+    mode: "payment",
+    amount: cart.amount,
+    currency: cart.currency,
+    locale: choice("locale"),
+    appearance: { theme: choice("theme") },
+    business: { name: "Rocket Rides" },
+    paymentMethodOptions: { card: { require_cvc_recollection: true } },
+  });
+  const paymentElement = elements.create("payment", { layout: { type: choice("layout") } });
+  paymentElement.mount("#payment-element");
+  controls.hidden = false;
+  order.hidden = false;
+  form.hidden = false;
+  render();
+
+  controls.addEventListener("change", async (event) => {
+    const name = event.target.name;
+    if (name === "layout") paymentElement.update({ layout: { type: choice("layout") } });
+    if (name === "theme") elements.update({ appearance: { theme: choice("theme") } });
+    if (name === "locale") elements.update({ locale: choice("locale") });
+    if (name === "market") {
+      const market = choice("market");
+      try {
+        const loaded = await loadCart(market);
+        if (choice("market") !== market) return; // a newer choice won
+        cart = loaded;
+        elements.update({ amount: cart.amount, currency: cart.currency });
+        result.textContent = "";
+      } catch (failure) {
+        result.textContent = `Could not load the order: ${failure.message}`;
+      }
+    }
+    if (name === "returning") await returningCustomer(event.target.checked);
+    render();
+  });
+
+  // A real merchant creates the session on its server for the customer who is logged
+  // in; the reference server's POST /api/customer_sessions does it for its demo customer.
+  async function returningCustomer(returning) {
+    if (!returning) {
+      elements.update({ customerSessionClientSecret: undefined, customerSessionFeatures: undefined });
+      return;
+    }
+    try {
+      const response = await fetch("/api/customer_sessions", { method: "POST" });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const session = await response.json();
+      if (!controls.elements.returning.checked) return;
+      elements.update({
+        customerSessionClientSecret: session.client_secret,
+        customerSessionFeatures: session.components.payment_element.features,
+      });
+      result.textContent = "";
+    } catch (failure) {
+      result.textContent = `Could not start a customer session: ${failure.message}`;
+    }
+  }
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (paying) return;
+    paying = true;
+    setBusy(true);
+    error.textContent = "";
+    const { error: failure } = await checkout.confirm({
+      elements,
+      params: { return_url: new URL("/complete", location.href).href },
+      redirect: "always",
+      market: cart.market,
+    });
+    if (failure) {
+      error.textContent = failure.message;
+      paying = false;
+      setBusy(false);
+    }
+    // Otherwise the page is leaving for a 3-D Secure, wallet or return page.
+  });
+
+  // Back from a 3-D Secure or wallet page through the back/forward cache: the widget
+  // reopens the element; the page reopens its button.
+  addEventListener("pageshow", (event) => {
+    if (event.persisted) {
+      paying = false;
+      setBusy(false);
+    }
+  });
+}
