@@ -105,6 +105,16 @@ fn answer(stream: TcpStream, routes: &Routes, results: &Sender<String>) -> std::
     if method != "GET" {
         return respond(&mut out, "405 Method Not Allowed", "text/plain", b"");
     }
+    if path == "/api/cart" {
+        // The demo page asks the merchant server for its order before it mounts the
+        // widget; the bench answers as the reference server does for the euro market.
+        return respond(
+            &mut out,
+            "200 OK",
+            "application/json",
+            BENCH_CART.as_bytes(),
+        );
+    }
     if let Some(name) = path.strip_prefix("/__bench/") {
         if let Some((_, body)) = routes.generated.iter().find(|(n, _)| n == name) {
             return respond(&mut out, "200 OK", content_type(name), body.as_bytes());
@@ -123,9 +133,16 @@ fn answer(stream: TcpStream, routes: &Routes, results: &Sender<String>) -> std::
     }
 }
 
-/// `dir/name` for a plain file name only (no `..`, no subfolders).
+/// The reference server's euro cart, as `GET /api/cart?market=eu` answers it.
+const BENCH_CART: &str = r#"{"items":[{"name":"Mechanical keyboard","quantity":1,"unit_amount":8900},{"name":"USB-C cable","quantity":2,"unit_amount":950}],"amount":10800,"currency":"eur","market":"eu"}"#;
+
+/// `dir/name` for a relative path inside `dir` (subfolders such as wasm-bindgen's
+/// `snippets/` allowed; no `..`, no absolute or empty parts).
 fn safe_join(dir: &Path, name: &str) -> Option<PathBuf> {
-    let plain = !name.is_empty() && !name.contains('/') && !name.contains("..");
+    let plain = !name.is_empty()
+        && name
+            .split('/')
+            .all(|part| !part.is_empty() && part != ".." && part != ".");
     plain.then(|| dir.join(name))
 }
 
@@ -165,6 +182,8 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("xtask-http-test-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("a.wasm"), b"\0asm").unwrap();
+        std::fs::create_dir_all(dir.join("snippets/x")).unwrap();
+        std::fs::write(dir.join("snippets/x/inline0.js"), b"export {};").unwrap();
         let routes = Routes {
             dist: dir.clone(),
             anchors: dir.clone(),
@@ -183,6 +202,11 @@ mod tests {
         assert!(wasm.contains("application/wasm") && wasm.contains("no-store"));
         assert!(get("/__bench/page.html?run=1").ends_with("<p>hi</p>"));
         assert!(get("/../etc/passwd").starts_with("HTTP/1.1 404"));
+        assert!(get("/snippets/../../etc/passwd").starts_with("HTTP/1.1 404"));
+        // wasm-bindgen's snippets live in a subfolder the glue imports.
+        assert!(get("/snippets/x/inline0.js").ends_with("export {};"));
+        // The demo page's order request.
+        assert!(get("/api/cart?market=eu").contains("\"amount\":10800"));
         let mut s = TcpStream::connect(server.addr).unwrap();
         write!(
             s,
