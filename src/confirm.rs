@@ -93,6 +93,8 @@ pub struct Attempt<D> {
     /// Confirm this intent again (`/payment_intents/{id}/confirm`) instead of creating
     /// one: the same order after a decline or an abandoned redirect.
     pub intent: Option<IntentRef>,
+    /// Which order (see [`Submitter::order_changed`]) the attempt pays.
+    order: u32,
 }
 
 /// What a finished attempt means for the customer.
@@ -248,6 +250,9 @@ pub struct Submitter<D> {
     phase: Phase,
     unanswered: Option<Unanswered<D>>,
     retry_intent: Option<IntentRef>,
+    /// Counts changes of the order (amount, currency, cart): an intent or an unanswered
+    /// confirm of an earlier order is never carried over to this one.
+    order: u32,
 }
 
 impl<D> Default for Submitter<D> {
@@ -256,6 +261,7 @@ impl<D> Default for Submitter<D> {
             phase: Phase::Idle,
             unanswered: None,
             retry_intent: None,
+            order: 0,
         }
     }
 }
@@ -279,7 +285,21 @@ impl<D: Clone + PartialEq> Submitter<D> {
             idempotency_key,
             token_id,
             intent: self.retry_intent.clone(),
+            order: self.order,
         })
+    }
+
+    /// The page changed what is being bought (amount, currency or cart): the next Pay
+    /// starts a new payment. A declined or abandoned intent is for the old order and is
+    /// not confirmed again, and an unanswered confirm is not resent (its key would now
+    /// come with another order, which the server refuses as a key conflict).
+    pub fn order_changed(&mut self) {
+        self.order = self.order.wrapping_add(1);
+        self.unanswered = None;
+        self.retry_intent = None;
+        if let Phase::Away(intent) = &mut self.phase {
+            *intent = None;
+        }
     }
 
     /// Whether a submit is under way.
@@ -309,6 +329,7 @@ impl<D: Clone + PartialEq> Submitter<D> {
         outcome: &Outcome,
     ) {
         self.phase = Phase::Idle;
+        let same_order = attempt.order == self.order;
         match outcome {
             Outcome::Succeeded(_) | Outcome::Processing(_) => {
                 self.phase = Phase::Done;
@@ -316,9 +337,11 @@ impl<D: Clone + PartialEq> Submitter<D> {
                 self.retry_intent = None;
             }
             Outcome::Redirect { intent, .. } => {
-                self.phase = Phase::Away(intent.clone());
+                self.phase = Phase::Away(intent.clone().filter(|_| same_order));
                 self.unanswered = None;
             }
+            // The order changed while this attempt was out: nothing of it is reused.
+            Outcome::Failed(_) if !same_order => {}
             Outcome::Failed(_) => match answer {
                 Err(error) if error.is_unanswered() => {
                     self.unanswered = Some(Unanswered {
@@ -650,6 +673,54 @@ mod tests {
         let again = submitter.begin("card", &mut next).unwrap();
         assert_eq!(again.intent.map(|i| i.id), Some("pi_3ds".to_owned()));
         assert_eq!(again.idempotency_key, "key-2");
+    }
+
+    #[test]
+    fn a_new_order_is_a_new_payment() {
+        let mut submitter = Submitter::default();
+        let mut next = keys();
+        // A decline, then the cart changes: the declined intent (old amount) is not
+        // confirmed again.
+        let attempt = submitter.begin("card", &mut next).unwrap();
+        let answer = declined_answer(DeclineCode::GenericDecline);
+        submitter.finish(attempt, "t1".into(), &answer, &outcome_of(answer.clone()));
+        submitter.order_changed();
+        assert_eq!(submitter.begin("card", &mut next).unwrap().intent, None);
+
+        // An unanswered confirm is not resent with its key for another order (the
+        // server would refuse the key with another body).
+        let mut submitter = Submitter::default();
+        let attempt = submitter.begin("card", &mut next).unwrap();
+        let answer = Err(CallError::Network);
+        submitter.finish(attempt, "t2".into(), &answer, &outcome_of(answer.clone()));
+        submitter.order_changed();
+        let fresh = submitter.begin("card", &mut next).unwrap();
+        assert_eq!(
+            (fresh.token_id, fresh.idempotency_key.as_str()),
+            (None, "key-4")
+        );
+
+        // The order changes while an attempt is out: its decline is not carried over.
+        let mut submitter = Submitter::default();
+        let attempt = submitter.begin("card", &mut next).unwrap();
+        submitter.order_changed();
+        let answer = declined_answer(DeclineCode::GenericDecline);
+        submitter.finish(attempt, "t3".into(), &answer, &outcome_of(answer.clone()));
+        assert_eq!(submitter.begin("card", &mut next).unwrap().intent, None);
+
+        // Nor an abandoned 3-D Secure intent after the customer comes back.
+        let mut submitter = Submitter::default();
+        let attempt = submitter.begin("card", &mut next).unwrap();
+        let answer = Ok(intent(serde_json::json!({
+            "id": "pi_3ds", "client_secret": "pi_3ds_secret_y", "status": "requires_action",
+            "amount": 1999, "currency": "eur",
+            "next_action": {"type": "redirect_to_url", "redirect_to_url":
+                {"url": "/test-mode/authenticate/pi_3ds", "return_url": "/complete"}}
+        })));
+        submitter.finish(attempt, "t4".into(), &answer, &outcome_of(answer.clone()));
+        submitter.restored();
+        submitter.order_changed();
+        assert_eq!(submitter.begin("card", &mut next).unwrap().intent, None);
     }
 
     #[test]

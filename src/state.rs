@@ -300,7 +300,8 @@ impl PaymentElementHandle {
 
     /// Moves focus to `field`'s input (for [`Field::Method`], to the method chooser).
     pub fn focus(&self, field: Field) {
-        let Some(root) = self.root.get_untracked() else {
+        // `try_`: the element may have been unmounted while a payment was out.
+        let Some(root) = self.root.try_get_untracked().flatten() else {
             return;
         };
         let selector = match field {

@@ -526,3 +526,55 @@ async fn inside_the_shadow_root_rules_focus_and_the_payment_lock_work() {
     tag.remove();
     settle().await;
 }
+
+#[wasm_bindgen_test]
+async fn confirm_calls_in_one_tick_make_one_attempt() {
+    let host = container();
+    let group = elements(EUR);
+    let element = group.create("payment", JsValue::UNDEFINED).unwrap();
+    element.mount(host.clone().into()).unwrap();
+    settle().await;
+    type_text(&card_field(&host, "number"), "4242424242424242");
+    type_text(&card_field(&host, "expiry"), "1234");
+    type_text(&card_field(&host, "cvc"), "123");
+    if let Some(postal) = host.query_selector("[data-field=postal_code]").unwrap() {
+        type_text(postal.unchecked_ref(), "10115");
+    }
+    settle().await;
+    let options = js_sys::Object::new();
+    js_sys::Reflect::set(&options, &"elements".into(), &group.into()).unwrap();
+    js_sys::Reflect::set(
+        &options,
+        &"params".into(),
+        &js(r#"{"return_url": "https://shop.example/complete"}"#),
+    )
+    .unwrap();
+    // Nothing answers on port 9: the first call fails on the network, after the
+    // second was refused at once by the guard.
+    let checkout = checkout(js(r#"{"apiBase": "http://127.0.0.1:9/api"}"#)).unwrap();
+    let first = checkout.confirm(options.clone().into()).unwrap();
+    let second = checkout.confirm(options.clone().into()).unwrap();
+    let error_of = |result: JsValue| {
+        let error = js_sys::Reflect::get(&result, &"error".into()).unwrap();
+        let get = |k: &str| js_sys::Reflect::get(&error, &k.into()).unwrap().as_string();
+        (get("type"), get("code"))
+    };
+    assert_eq!(
+        error_of(JsFuture::from(second).await.unwrap()),
+        (
+            Some("invalid_request_error".into()),
+            Some("payment_in_progress".into())
+        )
+    );
+    assert_eq!(
+        error_of(JsFuture::from(first).await.unwrap()).0.as_deref(),
+        Some("api_connection_error")
+    );
+    // The form is open again and a new call is an attempt of its own.
+    let third = JsFuture::from(checkout.confirm(options.into()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(error_of(third).0.as_deref(), Some("api_connection_error"));
+    element.destroy();
+    host.remove();
+}

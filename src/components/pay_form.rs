@@ -178,6 +178,16 @@ pub fn PayForm(
         });
     };
 
+    // Another amount or cart is another order: nothing of the last one's attempts (a
+    // declined intent, an unanswered confirm) carries over to it.
+    Effect::new(move |previous: Option<(Money, Option<String>)>| {
+        let order = (amount.get(), market.and_then(|m| m.get()));
+        if previous.is_some_and(|p| p != order) {
+            submitter.update_value(Submitter::order_changed);
+        }
+        order
+    });
+
     // Back from a 3-D Secure or wallet page through the back/forward cache: the page is
     // as it was left (locked), so open it again; the next Pay confirms the same intent.
     let pageshow = window_event_listener(leptos::ev::pageshow, move |ev| {

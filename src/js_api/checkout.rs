@@ -321,6 +321,11 @@ impl JsCheckout {
             Ok(request) => request,
             Err(error) => return Ok(resolved(error_result(error))),
         };
+        // Another cart is another order: nothing of the last one's attempts carries over.
+        if *group.market.borrow() != market {
+            group.submitter.borrow_mut().order_changed();
+            group.market.replace(market.clone());
+        }
         let Some(attempt) = group
             .submitter
             .borrow_mut()

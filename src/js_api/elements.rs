@@ -97,6 +97,8 @@ pub struct Group {
     element: Cell<Option<u32>>,
     /// The confirm guard: one attempt at a time, one idempotency key per attempt.
     pub(crate) submitter: RefCell<Submitter<CreateConfirmationToken>>,
+    /// The reference server's cart the last `confirm` ordered (`market`).
+    pub(crate) market: RefCell<Option<String>>,
     /// Reopens the guard and the element when the page comes back from a redirect
     /// through the back/forward cache; removed when the group goes.
     pageshow: RefCell<Option<PageShowListener>>,
@@ -154,6 +156,7 @@ impl JsElements {
             handle: Cell::new(None),
             element: Cell::new(None),
             submitter: RefCell::new(Submitter::default()),
+            market: RefCell::new(None),
             pageshow: RefCell::new(None),
         });
         let id = fresh_id();
@@ -222,6 +225,10 @@ impl JsElements {
             options.unchecked_ref(),
         );
         let checked = checked(&raw, &self.group.element_raw.borrow())?;
+        let order = |o: &PaymentElementOptions| (o.amount, o.currency);
+        if self.group.options.with_untracked(order) != order(&checked) {
+            self.group.submitter.borrow_mut().order_changed();
+        }
         *self.group.raw.borrow_mut() = raw;
         self.group.options.set(checked);
         Ok(())
