@@ -158,8 +158,13 @@ pub fn app(state: AppState) -> Router {
 /// change.
 async fn cache_policy(request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();
+    // A query may carry a client secret (a return_url on the checkout page itself).
+    let has_query = request.uri().query().is_some();
     let mut response = next.run(request).await;
-    if response.headers().contains_key(header::CACHE_CONTROL) || !response.status().is_success() {
+    let status = response.status();
+    // A 304's headers replace the cached copy's: it gets the same policy as the 200.
+    let cacheable = status.is_success() || status == axum::http::StatusCode::NOT_MODIFIED;
+    if response.headers().contains_key(header::CACHE_CONTROL) || !cacheable || has_query {
         return response;
     }
     let policy = if path == "/" || path == "/index.html" || path.starts_with("/embed/") {

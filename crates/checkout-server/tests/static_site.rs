@@ -103,7 +103,40 @@ async fn caching_follows_what_each_response_is() {
             "{path}"
         );
     }
+    // The checkout page with a query (a return_url pointing at it gets the secret
+    // there) is never stored.
+    let (_, headers, _) = get("/?payment_intent_client_secret=pi_1_secret_x").await;
+    assert_eq!(headers[header::CACHE_CONTROL], "no-store");
     // The stable embed entry point changes with each release: revalidated.
     let (_, headers, _) = get("/embed/payment_element.js").await;
     assert_eq!(headers[header::CACHE_CONTROL], "no-cache");
+}
+
+#[tokio::test]
+async fn a_revalidated_checkout_page_keeps_its_policy() {
+    let state = AppState::for_tests(
+        Settings::new(dist_with_index()),
+        Arc::new(ManualClock::new(1_795_000_000)),
+    )
+    .await;
+    let app = app(state);
+    let first = app
+        .clone()
+        .oneshot(Request::get("/").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let modified = first.headers()[header::LAST_MODIFIED].clone();
+    let again = app
+        .oneshot(
+            Request::get("/")
+                .header(header::IF_MODIFIED_SINCE, modified)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    // A 304's headers update the cached copy: no-store here would drop the page from
+    // the back/forward cache after its first revalidation.
+    assert_eq!(again.headers()[header::CACHE_CONTROL], "no-cache");
 }
