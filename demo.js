@@ -7,8 +7,11 @@
 // customer" starts a customer session for the demo customer. /complete is the return
 // page.
 
-const { Checkout, mountPaymentStatus } = await globalThis.paymentElementReady;
 const $ = (selector) => document.querySelector(selector);
+const returnPage = location.pathname === "/complete";
+// The return page has nothing to type: no test-data panel (gone before anything loads).
+if (returnPage) $("#test-data")?.remove();
+const { Checkout, mountPaymentStatus } = await globalThis.paymentElementReady;
 
 // What the page itself says (the widget localizes everything inside it).
 const PAY = {
@@ -24,6 +27,7 @@ function shownLocale(choice) {
   for (const tag of tags) {
     const language = String(tag).slice(0, 2).toLowerCase();
     if (language in PAY) return language;
+    if (language === "in") return "id"; // Indonesian's old code, as the widget reads it
   }
   return "en";
 }
@@ -42,9 +46,8 @@ function money(minor, currency, locale) {
   }).format(minor / 10 ** exponent);
 }
 
-if (location.pathname === "/complete") {
+if (returnPage) {
   // The return page: 3-D Secure and wallet pages send the customer back here.
-  $("#test-data")?.remove();
   mountPaymentStatus("#payment-status", "/api");
 } else {
   await checkoutPage();
@@ -64,7 +67,9 @@ async function checkoutPage() {
   const checkout = Checkout({ apiBase: "/api" });
   let cart = null; // { market, items, amount, currency } as the server priced it
   let elements = null;
-  let paying = false;
+  let paying = false; // from Pay until the outcome
+  let loading = false; // a cart is being fetched: Pay waits for it
+  let paid = false; // the order went through: nothing to pay any more
 
   async function loadCart(market) {
     const response = await fetch(`/api/cart?market=${encodeURIComponent(market)}`);
@@ -74,6 +79,7 @@ async function checkoutPage() {
 
   function render() {
     const locale = shownLocale(choice("locale"));
+    document.documentElement.lang = locale;
     const list = order.querySelector("ul");
     list.replaceChildren(
       ...cart.items.map((item) => {
@@ -94,10 +100,13 @@ async function checkoutPage() {
     label.textContent = PAY[locale](money(cart.amount, cart.currency, locale));
   }
 
-  function setBusy(busy) {
-    button.disabled = busy;
-    button.setAttribute("aria-busy", String(busy));
-    spinner.hidden = !busy;
+  // While a payment is out nothing about the order may change; while a cart loads,
+  // Pay waits, so the page never pays for another cart than the one it shows.
+  function update() {
+    button.disabled = paying || loading || paid;
+    button.setAttribute("aria-busy", String(paying));
+    spinner.hidden = !paying;
+    for (const control of controls.elements) control.disabled = paying;
   }
 
   try {
@@ -121,7 +130,10 @@ async function checkoutPage() {
   order.hidden = false;
   form.hidden = false;
   render();
+  update();
 
+  // Enter on a switch would submit the switches' form and reload the page.
+  controls.addEventListener("submit", (event) => event.preventDefault());
   controls.addEventListener("change", async (event) => {
     const name = event.target.name;
     if (name === "layout") paymentElement.update({ layout: { type: choice("layout") } });
@@ -129,6 +141,8 @@ async function checkoutPage() {
     if (name === "locale") elements.update({ locale: choice("locale") });
     if (name === "market") {
       const market = choice("market");
+      loading = true;
+      update();
       try {
         const loaded = await loadCart(market);
         if (choice("market") !== market) return; // a newer choice won
@@ -136,8 +150,13 @@ async function checkoutPage() {
         elements.update({ amount: cart.amount, currency: cart.currency });
         result.textContent = "";
       } catch (failure) {
+        if (choice("market") !== market) return;
+        // Back to the cart that is shown and will be paid.
+        controls.elements.market.value = cart.market;
         result.textContent = `Could not load the order: ${failure.message}`;
       }
+      loading = false;
+      update();
     }
     if (name === "returning") await returningCustomer(event.target.checked);
     render();
@@ -161,36 +180,45 @@ async function checkoutPage() {
       });
       result.textContent = "";
     } catch (failure) {
+      controls.elements.returning.checked = false;
       result.textContent = `Could not start a customer session: ${failure.message}`;
     }
   }
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    if (paying) return;
+    if (paying || loading || paid) return;
     paying = true;
-    setBusy(true);
+    update();
     error.textContent = "";
-    const { error: failure } = await checkout.confirm({
-      elements,
-      params: { return_url: new URL("/complete", location.href).href },
-      redirect: "always",
-      market: cart.market,
-    });
-    if (failure) {
-      error.textContent = failure.message;
+    try {
+      const { error: failure, paymentIntent } = await checkout.confirm({
+        elements,
+        params: { return_url: new URL("/complete", location.href).href },
+        redirect: "always",
+        market: cart.market,
+      });
+      if (failure) {
+        error.textContent = failure.message;
+      } else if (["succeeded", "processing"].includes(paymentIntent?.status)) {
+        paid = true; // on its way to the return page
+      }
+      // Otherwise the page is leaving for a 3-D Secure or wallet page.
+      if (failure) paying = false;
+    } catch (thrown) {
+      // A bug, not a payment outcome: say so and let the customer try again.
+      error.textContent = String(thrown?.message ?? thrown);
       paying = false;
-      setBusy(false);
     }
-    // Otherwise the page is leaving for a 3-D Secure, wallet or return page.
+    update();
   });
 
   // Back from a 3-D Secure or wallet page through the back/forward cache: the widget
   // reopens the element; the page reopens its button.
   addEventListener("pageshow", (event) => {
-    if (event.persisted) {
+    if (event.persisted && !paid) {
       paying = false;
-      setBusy(false);
+      update();
     }
   });
 }

@@ -501,7 +501,7 @@ e2e_test!(
 async fn back_from_3ds(h: &Harness) -> Outcome {
     fill_card(h, "4000000000003220").await?;
     pay(h).await?;
-    h.wait_url("/test-mode/authenticate/").await?;
+    let first = h.wait_url("/test-mode/authenticate/").await?;
     // The customer changes their mind on the bank's page and goes back.
     h.browser
         .back()
@@ -549,7 +549,11 @@ async fn back_from_3ds(h: &Harness) -> Outcome {
     );
     // Paying again confirms the same order through 3-D Secure and charges once.
     pay(h).await?;
-    h.wait_url("/test-mode/authenticate/").await?;
+    let second = h.wait_url("/test-mode/authenticate/").await?;
+    ensure!(
+        second == first,
+        "paying again authenticates another intent: {second} after {first}"
+    );
     h.press_button("Complete authentication").await?;
     h.wait_url("/complete").await?;
     status_is(h, "succeeded", 15).await?;
