@@ -35,16 +35,19 @@ export interface Appearance {
 
 export type FieldVisibility = "auto" | "never" | "always";
 
+/** As the customer session's `components.payment_element.features` gives them; anything
+ * missing or unknown reads as disabled. Which saved methods are listed is the server's
+ * filter. */
 export interface CustomerSessionFeatures {
   payment_method_redisplay?: "enabled" | "disabled";
   payment_method_redisplay_limit?: number;
   payment_method_save?: "enabled" | "disabled";
   payment_method_save_usage?: "off_session" | "on_session";
   payment_method_remove?: "enabled" | "disabled";
-  payment_method_allow_redisplay_filters?: ("always" | "limited" | "unspecified")[];
 }
 
-/** `checkout.elements(options)`; `elements.update(options)` takes any subset. */
+/** `checkout.elements(options)`; `elements.update(options)` takes any subset. The
+ * element's own options (`layout`, `fields`, `business`) may be given here too. */
 export interface ElementsOptions {
   mode?: "payment" | "setup" | "subscription";
   /** In minor units (5400 is EUR 54.00). */
@@ -62,15 +65,10 @@ export interface ElementsOptions {
   strings?: Record<string, string>;
   paymentMethodOptions?: { card?: { require_cvc_recollection?: boolean } };
   savedPaymentMethods?: { hideExpired?: boolean };
-}
-
-/** `elements.create("payment", options)`. */
-export interface PaymentElementOptions {
   layout?: LayoutType | LayoutObject;
-  paymentMethodOrder?: PaymentMethodType[];
   fields?: {
     billingDetails?:
-      | "auto" | "never"
+      | FieldVisibility
       | {
           name?: FieldVisibility;
           email?: FieldVisibility;
@@ -79,6 +77,10 @@ export interface PaymentElementOptions {
   };
   business?: { name?: string };
 }
+
+/** `elements.create("payment", options)` and `paymentElement.update(options)`: any
+ * option may be given to either `elements()` or `create()`; the element's win. */
+export type PaymentElementOptions = ElementsOptions;
 
 export interface CheckoutError {
   type: "card_error" | "invalid_request_error" | "idempotency_error" | "api_error"

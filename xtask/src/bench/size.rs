@@ -97,26 +97,36 @@ pub fn classify(file_name: &str) -> Option<Part> {
 }
 
 /// The widget files of a release dist (`trunk build --release`): wasm, JS glue and the
-/// `boot.js` loader, and the widget's CSS; sorted by name.
+/// `boot.js` loader, the JS snippets the glue imports (`snippets/…`, wasm-bindgen's
+/// `<payment-element>` class), and the widget's CSS; sorted by name. (`embed/` and
+/// `examples/` only re-export or copy these, so they are not counted twice.)
 pub fn widget_assets(dist: &Path) -> Result<Vec<Asset>> {
-    let entries = std::fs::read_dir(dist).map_err(|e| {
+    let mut paths = files_in(dist).map_err(|e| {
         Failure::new(format!(
             "{} cannot be read ({e}); build it with `trunk build --release`",
             dist.display()
         ))
     })?;
-    let mut paths: Vec<PathBuf> = entries
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|path| path.is_file())
-        .collect();
+    let snippets = dist.join("snippets");
+    if snippets.is_dir() {
+        paths
+            .extend(all_files_below(&snippets).map_err(|e| {
+                Failure::new(format!("{} cannot be read: {e}", snippets.display()))
+            })?);
+    }
     paths.sort();
     let mut assets = Vec::new();
     for path in paths {
         let name = path
+            .strip_prefix(dist)
+            .unwrap_or(&path)
+            .to_string_lossy()
+            .into_owned();
+        let file = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        if let Some(part) = classify(&name) {
+        if let Some(part) = classify(&file) {
             assets.push(asset(&path, name, part)?);
         }
     }
@@ -127,6 +137,28 @@ pub fn widget_assets(dist: &Path) -> Result<Vec<Asset>> {
         )));
     }
     Ok(assets)
+}
+
+/// The files directly in `dir`.
+fn files_in(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    Ok(std::fs::read_dir(dir)?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.is_file())
+        .collect())
+}
+
+/// Every file below `dir`, at any depth.
+fn all_files_below(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            found.extend(all_files_below(&path)?);
+        } else if path.is_file() {
+            found.push(path);
+        }
+    }
+    Ok(found)
 }
 
 /// Reads one file and measures it.
@@ -201,6 +233,46 @@ mod tests {
         assert_eq!(classify("demo-9f0e1d2c3b4a5968.js"), None);
         assert_eq!(classify("index.html"), None);
         assert_eq!(classify("README"), None);
+    }
+
+    #[test]
+    fn widget_files_include_the_snippets_and_leave_out_the_demo() {
+        let dist = std::env::temp_dir().join(format!("xtask-size-test-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dist);
+        let write = |name: &str| {
+            let path = dist.join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, b"export {};").unwrap();
+        };
+        for name in [
+            "payment-element-eb0883f43cbc7bf_bg.wasm",
+            "payment-element-eb0883f43cbc7bf.js",
+            "boot-16154a83ecb3280b.js",
+            "demo-2ef2bfe697ef4b71.js",
+            "demo-a33781f218bd7951.css",
+            "payment_element-5c083cac6139ebb8.css",
+            "index.html",
+            "snippets/payment-element-1a2b/src/js_api/custom_element.js",
+            "embed/payment_element.js",
+        ] {
+            write(name);
+        }
+        let names: Vec<String> = widget_assets(&dist)
+            .unwrap()
+            .into_iter()
+            .map(|a| a.name)
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "boot-16154a83ecb3280b.js",
+                "payment-element-eb0883f43cbc7bf.js",
+                "payment-element-eb0883f43cbc7bf_bg.wasm",
+                "payment_element-5c083cac6139ebb8.css",
+                "snippets/payment-element-1a2b/src/js_api/custom_element.js",
+            ]
+        );
+        std::fs::remove_dir_all(&dist).unwrap();
     }
 
     #[test]
