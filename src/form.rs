@@ -904,6 +904,15 @@ mod tests {
             payment_method_data(MethodKind::Ewallet, &Fields::default(), &values, TODAY).unwrap();
         assert_eq!(wallet.ewallet.unwrap().channel_code, EwalletChannel::Gcash);
         assert_eq!(wallet.billing_details, None);
+        let none_chosen = FormValues {
+            ewallet: None,
+            ..values
+        };
+        assert_eq!(
+            payment_method_data(MethodKind::Ewallet, &Fields::default(), &none_chosen, TODAY)
+                .unwrap_err(),
+            Field::Ewallet
+        );
     }
 
     #[test]
