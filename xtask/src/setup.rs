@@ -12,6 +12,10 @@ use std::process::Command;
 pub const TRUNK_VERSION: &str = "0.21.14";
 /// The binaryen release installed from npm; Debian's 108 miscompiles Leptos 0.8 at -Oz.
 pub const BINARYEN_VERSION: &str = "132";
+/// The esbuild release from npm that minifies wasm-bindgen's JS glue in the trunk hook
+/// (`examples/stage.sh`; trunk's own minifier cannot parse the glue) and the anchors
+/// in the bench.
+pub const ESBUILD_VERSION: &str = "0.28.2";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
@@ -21,6 +25,7 @@ pub fn run() -> Result {
     wasm_bindgen_cli()?;
     trunk()?;
     wasm_opt()?;
+    esbuild()?;
     chromium()?;
     Ok(())
 }
@@ -147,6 +152,25 @@ fn wasm_opt() -> Result {
         "wasm-opt",
         &format!("binaryen {BINARYEN_VERSION} installed"),
     );
+    Ok(())
+}
+
+fn esbuild() -> Result {
+    let have = cmd::version_of("esbuild", &["--version"]).unwrap_or_default();
+    if have.trim() == ESBUILD_VERSION {
+        report("esbuild", &format!("{ESBUILD_VERSION} already installed"));
+        return Ok(());
+    }
+    if !cmd::exists("npm") {
+        return Err(Failure::new(
+            "npm is needed to install esbuild — install Node.js and npm, then run setup again",
+        ));
+    }
+    cmd::run(
+        Command::new("npm").args(["install", "-g", &format!("esbuild@{ESBUILD_VERSION}")]),
+        "npm install -g esbuild",
+    )?;
+    report("esbuild", &format!("{ESBUILD_VERSION} installed"));
     Ok(())
 }
 

@@ -17,7 +17,7 @@ use std::process::Command;
 
 pub const ADYEN_VERSION: &str = "6.45.2";
 pub const BRAINTREE_VERSION: &str = "1.48.0";
-pub const ESBUILD_VERSION: &str = "0.28.2";
+pub use crate::setup::ESBUILD_VERSION;
 
 /// One anchor's built files.
 pub struct Anchor {
