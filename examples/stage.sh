@@ -14,21 +14,23 @@ glue=$(cd "$out" && ls payment-element-*.js | grep -v '_bg' | head -n 1)
 name=${glue%.js}
 sri() { printf 'sha384-%s' "$(openssl dgst -sha384 -binary "$1" | openssl base64 -A)"; }
 
-# Trunk's minifier cannot parse wasm-bindgen's glue and leaves it as written (63 KB);
-# esbuild (installed by `cargo xtask setup`) minifies it to well under half, and the
-# integrity trunk already wrote into index.html is swapped for the new digest. In
-# release builds only (trunk serve's debug builds keep the readable glue).
+# Trunk's minifier cannot parse wasm-bindgen's glue, boot.js or demo.js and leaves
+# them as written (the glue is 63 KB); esbuild (installed by `cargo xtask setup`)
+# minifies each, and the integrity trunk already wrote into index.html is swapped for
+# the new digest. Release builds only (trunk serve's debug builds stay readable).
 if [ "${TRUNK_PROFILE:-}" = "release" ]; then
   if command -v esbuild >/dev/null 2>&1; then
-    before=$(sri "$out/$glue")
-    esbuild "$out/$glue" --minify --format=esm --log-level=warning --outfile="$out/$glue.min"
-    mv "$out/$glue.min" "$out/$glue"
-    after=$(sri "$out/$glue")
-    for page in "$out"/*.html; do
-      sed -i "s|$before|$after|g" "$page"
+    for js in $(cd "$out" && { ls -- *.js; find snippets -name '*.js' 2>/dev/null; } | sort); do
+      before=$(sri "$out/$js")
+      esbuild "$out/$js" --minify --format=esm --log-level=warning --outfile="$out/$js.min"
+      mv "$out/$js.min" "$out/$js"
+      after=$(sri "$out/$js")
+      for page in "$out"/*.html; do
+        sed -i "s|$before|$after|g" "$page"
+      done
     done
   else
-    echo "stage.sh: esbuild not found (run cargo xtask setup); the JS glue stays unminified" >&2
+    echo "stage.sh: esbuild not found (run cargo xtask setup); the JS stays unminified" >&2
   fi
 fi
 
