@@ -250,8 +250,8 @@ pub struct Submitter<D> {
     phase: Phase,
     unanswered: Option<Unanswered<D>>,
     retry_intent: Option<IntentRef>,
-    /// Counts changes of the order (amount, currency, cart): an intent or an unanswered
-    /// confirm of an earlier order is never carried over to this one.
+    /// Counts changes of the order (the cart): an intent or an unanswered confirm of an
+    /// earlier order is never carried over to this one.
     order: u32,
 }
 
@@ -289,8 +289,8 @@ impl<D: Clone + PartialEq> Submitter<D> {
         })
     }
 
-    /// The page changed what is being bought (amount, currency or cart): the next Pay
-    /// starts a new payment. A declined or abandoned intent is for the old order and is
+    /// The page changed what is being bought (the server's cart, which prices the
+    /// order): the next Pay starts a new payment. A declined or abandoned intent is for the old order and is
     /// not confirmed again, and an unanswered confirm is not resent (its key would now
     /// come with another order, which the server refuses as a key conflict).
     pub fn order_changed(&mut self) {

@@ -178,10 +178,11 @@ pub fn PayForm(
         });
     };
 
-    // Another amount or cart is another order: nothing of the last one's attempts (a
-    // declined intent, an unanswered confirm) carries over to it.
-    Effect::new(move |previous: Option<(Money, Option<String>)>| {
-        let order = (amount.get(), market.and_then(|m| m.get()));
+    // Another cart is another order: nothing of the last one's attempts (a declined
+    // intent, an unanswered confirm) carries over to it. (The amount shown is not the
+    // order: the server prices the cart, so a new label alone changes nothing.)
+    Effect::new(move |previous: Option<Option<String>>| {
+        let order = market.and_then(|m| m.get());
         if previous.is_some_and(|p| p != order) {
             submitter.update_value(Submitter::order_changed);
         }

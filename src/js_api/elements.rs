@@ -225,10 +225,6 @@ impl JsElements {
             options.unchecked_ref(),
         );
         let checked = checked(&raw, &self.group.element_raw.borrow())?;
-        let order = |o: &PaymentElementOptions| (o.amount, o.currency);
-        if self.group.options.with_untracked(order) != order(&checked) {
-            self.group.submitter.borrow_mut().order_changed();
-        }
         *self.group.raw.borrow_mut() = raw;
         self.group.options.set(checked);
         Ok(())

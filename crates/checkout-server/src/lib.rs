@@ -158,8 +158,12 @@ pub fn app(state: AppState) -> Router {
 /// change.
 async fn cache_policy(request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();
-    // A query may carry a client secret (a return_url on the checkout page itself).
-    let has_query = request.uri().query().is_some();
+    // A return_url pointing at a page puts the intent and its client secret in the
+    // query: such a response is never stored (other queries, e.g. utm_…, change nothing).
+    let has_query = request
+        .uri()
+        .query()
+        .is_some_and(|q| q.contains("secret") || q.contains("payment_intent"));
     let mut response = next.run(request).await;
     let status = response.status();
     // A 304's headers replace the cached copy's: it gets the same policy as the 200.

@@ -107,6 +107,9 @@ async fn caching_follows_what_each_response_is() {
     // there) is never stored.
     let (_, headers, _) = get("/?payment_intent_client_secret=pi_1_secret_x").await;
     assert_eq!(headers[header::CACHE_CONTROL], "no-store");
+    // Other queries (campaign tags) keep the page's policy, bfcache included.
+    let (_, headers, _) = get("/?utm_source=newsletter").await;
+    assert_eq!(headers[header::CACHE_CONTROL], "no-cache");
     // The stable embed entry point changes with each release: revalidated.
     let (_, headers, _) = get("/embed/payment_element.js").await;
     assert_eq!(headers[header::CACHE_CONTROL], "no-cache");
