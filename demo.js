@@ -11,7 +11,14 @@ const $ = (selector) => document.querySelector(selector);
 const returnPage = location.pathname === "/complete";
 // The return page has nothing to type: no test-data panel (gone before anything loads).
 if (returnPage) $("#test-data")?.remove();
-const { Checkout, mountPaymentStatus } = await globalThis.paymentElementReady;
+let bindings;
+try {
+  bindings = await globalThis.paymentElementReady;
+} catch (failure) {
+  $(".demo-result").textContent = `The payment form could not load: ${failure.message}`;
+  throw failure;
+}
+const { Checkout, mountPaymentStatus } = bindings;
 
 // What the page itself says (the widget localizes everything inside it).
 const PAY = {
@@ -70,6 +77,9 @@ async function checkoutPage() {
   let paying = false; // from Pay until the outcome
   let loading = false; // a cart is being fetched: Pay waits for it
   let paid = false; // the order went through: nothing to pay any more
+  // The last confirm got no answer (network): it may have gone through, and it will
+  // be sent again as it was, so the cart stays as it is until an answer comes.
+  let unanswered = false;
 
   async function loadCart(market) {
     const response = await fetch(`/api/cart?market=${encodeURIComponent(market)}`);
@@ -106,7 +116,8 @@ async function checkoutPage() {
     button.disabled = paying || loading || paid;
     button.setAttribute("aria-busy", String(paying));
     spinner.hidden = !paying;
-    for (const control of controls.elements) control.disabled = paying;
+    for (const control of controls.elements) control.disabled = paying || paid;
+    controls.elements.market.disabled = paying || paid || unanswered;
   }
 
   try {
@@ -134,7 +145,12 @@ async function checkoutPage() {
 
   // Enter on a switch would submit the switches' form and reload the page.
   controls.addEventListener("submit", (event) => event.preventDefault());
-  controls.addEventListener("change", async (event) => {
+  controls.addEventListener("change", (event) => {
+    switched(event).catch((failure) => {
+      result.textContent = `That did not work: ${failure.message}`;
+    });
+  });
+  async function switched(event) {
     const name = event.target.name;
     if (name === "layout") paymentElement.update({ layout: { type: choice("layout") } });
     if (name === "theme") elements.update({ appearance: { theme: choice("theme") } });
@@ -146,21 +162,25 @@ async function checkoutPage() {
       try {
         const loaded = await loadCart(market);
         if (choice("market") !== market) return; // a newer choice won
+        // The widget first: if it refused the cart, the page keeps showing the old one.
+        elements.update({ amount: loaded.amount, currency: loaded.currency });
         cart = loaded;
-        elements.update({ amount: cart.amount, currency: cart.currency });
         result.textContent = "";
       } catch (failure) {
         if (choice("market") !== market) return;
         // Back to the cart that is shown and will be paid.
         controls.elements.market.value = cart.market;
         result.textContent = `Could not load the order: ${failure.message}`;
+      } finally {
+        if (choice("market") === market || controls.elements.market.value === cart.market) {
+          loading = false;
+          update();
+        }
       }
-      loading = false;
-      update();
     }
     if (name === "returning") await returningCustomer(event.target.checked);
     render();
-  });
+  }
 
   // A real merchant creates the session on its server for the customer who is logged
   // in; the reference server's POST /api/customer_sessions does it for its demo customer.
@@ -200,11 +220,14 @@ async function checkoutPage() {
       });
       if (failure) {
         error.textContent = failure.message;
-      } else if (["succeeded", "processing"].includes(paymentIntent?.status)) {
+        unanswered = failure.type === "api_connection_error";
+        paying = false;
+      } else if (["succeeded", "processing", "requires_capture"].includes(paymentIntent?.status)) {
         paid = true; // on its way to the return page
+        unanswered = false;
+      } else {
+        unanswered = false; // leaving for a 3-D Secure or wallet page
       }
-      // Otherwise the page is leaving for a 3-D Secure or wallet page.
-      if (failure) paying = false;
     } catch (thrown) {
       // A bug, not a payment outcome: say so and let the customer try again.
       error.textContent = String(thrown?.message ?? thrown);
@@ -216,9 +239,9 @@ async function checkoutPage() {
   // Back from a 3-D Secure or wallet page through the back/forward cache: the widget
   // reopens the element; the page reopens its button.
   addEventListener("pageshow", (event) => {
-    if (event.persisted && !paid) {
-      paying = false;
-      update();
-    }
+    if (!event.persisted) return;
+    paying = false;
+    if (paid) error.textContent = "This order is paid.";
+    update();
   });
 }

@@ -12,26 +12,34 @@ out="$TRUNK_STAGING_DIR"
 src="${TRUNK_SOURCE_DIR:-.}"
 glue=$(cd "$out" && ls payment-element-*.js | grep -v '_bg' | head -n 1)
 name=${glue%.js}
-sri() { printf 'sha384-%s' "$(openssl dgst -sha384 -binary "$1" | openssl base64 -A)"; }
+sri() {
+  digest=$(openssl dgst -sha384 -binary "$1" | openssl base64 -A)
+  [ -n "$digest" ] || { echo "stage.sh: cannot digest $1" >&2; exit 1; }
+  printf 'sha384-%s' "$digest"
+}
 
 # Trunk's minifier cannot parse wasm-bindgen's glue, boot.js or demo.js and leaves
-# them as written (the glue is 63 KB); esbuild (installed by `cargo xtask setup`)
-# minifies each, and the integrity trunk already wrote into index.html is swapped for
-# the new digest. Release builds only (trunk serve's debug builds stay readable).
+# them as written (the glue is 63 KB); esbuild minifies each, and the integrity trunk
+# already wrote into index.html is swapped for the new digest. Release builds need the
+# esbuild `cargo xtask setup` pins: trunk names files by their content before this
+# runs, and those names are served as immutable, so the same build must always give
+# the same bytes. (trunk serve's debug builds stay readable.)
+esbuild_version=0.28.2
 if [ "${TRUNK_PROFILE:-}" = "release" ]; then
-  if command -v esbuild >/dev/null 2>&1; then
-    for js in $(cd "$out" && { ls -- *.js; find snippets -name '*.js' 2>/dev/null; } | sort); do
-      before=$(sri "$out/$js")
-      esbuild "$out/$js" --minify --format=esm --log-level=warning --outfile="$out/$js.min"
-      mv "$out/$js.min" "$out/$js"
-      after=$(sri "$out/$js")
-      for page in "$out"/*.html; do
-        sed -i "s|$before|$after|g" "$page"
-      done
-    done
-  else
-    echo "stage.sh: esbuild not found (run cargo xtask setup); the JS stays unminified" >&2
+  have=$(esbuild --version 2>/dev/null || true)
+  if [ "$have" != "$esbuild_version" ]; then
+    echo "stage.sh: release builds need esbuild $esbuild_version (found: ${have:-none}); run cargo xtask setup" >&2
+    exit 1
   fi
+  for js in $(cd "$out" && { ls -- *.js; find snippets -name '*.js' 2>/dev/null; } | sort); do
+    before=$(sri "$out/$js")
+    esbuild "$out/$js" --minify --format=esm --log-level=warning --outfile="$out/$js.min"
+    mv "$out/$js.min" "$out/$js"
+    after=$(sri "$out/$js")
+    for page in "$out"/*.html; do
+      sed -i "s|$before|$after|g" "$page"
+    done
+  done
 fi
 
 mkdir -p "$out/embed" "$out/examples"

@@ -342,6 +342,16 @@ async fn server_down(h: &mut Harness) -> Outcome {
             .is_none(),
         "Pay is usable again"
     );
+    // What was sent may have gone through: the cart stays as it is until an answer.
+    let market = h.find("select[name=market]").await?;
+    ensure!(
+        market
+            .attr("disabled")
+            .await
+            .map_err(|e| e.to_string())?
+            .is_some(),
+        "the market can be switched while the last payment is unanswered"
+    );
     // The server is back: the same form pays, once.
     h.restart_server().await;
     pay(h).await?;

@@ -13,8 +13,8 @@ pub const TRUNK_VERSION: &str = "0.21.14";
 /// The binaryen release installed from npm; Debian's 108 miscompiles Leptos 0.8 at -Oz.
 pub const BINARYEN_VERSION: &str = "132";
 /// The esbuild release from npm that minifies wasm-bindgen's JS glue in the trunk hook
-/// (`examples/stage.sh`; trunk's own minifier cannot parse the glue) and the anchors
-/// in the bench.
+/// (`examples/stage.sh`, which insists on this exact version; trunk's own minifier
+/// cannot parse the glue) and the anchors in the bench.
 pub const ESBUILD_VERSION: &str = "0.28.2";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -170,6 +170,13 @@ fn esbuild() -> Result {
         Command::new("npm").args(["install", "-g", &format!("esbuild@{ESBUILD_VERSION}")]),
         "npm install -g esbuild",
     )?;
+    let now = cmd::version_of("esbuild", &["--version"]).unwrap_or_default();
+    if now.trim() != ESBUILD_VERSION {
+        return Err(Failure::new(format!(
+            "installed esbuild {ESBUILD_VERSION}, but `esbuild` on PATH is {now:?}: \
+             remove the other one so that release builds minify the same way"
+        )));
+    }
     report("esbuild", &format!("{ESBUILD_VERSION} installed"));
     Ok(())
 }
@@ -212,7 +219,17 @@ fn chromium() -> Result {
 
 #[cfg(test)]
 mod tests {
-    use super::locked_version;
+    use super::{locked_version, ESBUILD_VERSION};
+
+    #[test]
+    fn the_trunk_hook_insists_on_the_esbuild_setup_installs() {
+        let hook = std::fs::read_to_string(crate::cmd::root().join("examples/stage.sh"))
+            .expect("examples/stage.sh");
+        assert!(
+            hook.contains(&format!("esbuild_version={ESBUILD_VERSION}\n")),
+            "examples/stage.sh must pin esbuild {ESBUILD_VERSION}"
+        );
+    }
 
     #[test]
     fn finds_the_exact_package_in_a_lock_file() {
