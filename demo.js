@@ -11,6 +11,9 @@ const $ = (selector) => document.querySelector(selector);
 const returnPage = location.pathname === "/complete";
 // The return page has nothing to type: no test-data panel (gone before anything loads).
 if (returnPage) $("#test-data")?.remove();
+// The order is asked for while the widget loads, not after.
+const firstCart = returnPage ? null : loadCart($(".demo-controls").elements.market.value);
+firstCart?.catch(() => {}); // reported where it is awaited
 let bindings;
 try {
   bindings = await globalThis.paymentElementReady;
@@ -60,6 +63,13 @@ if (returnPage) {
   await checkoutPage();
 }
 
+/** The reference server's cart for a market, as it prices it. */
+async function loadCart(market) {
+  const response = await fetch(`/api/cart?market=${encodeURIComponent(market)}`);
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  return { market, ...(await response.json()) };
+}
+
 async function checkoutPage() {
   const controls = $(".demo-controls");
   const order = $(".demo-order");
@@ -80,12 +90,6 @@ async function checkoutPage() {
   // The last confirm got no answer (network): it may have gone through, and it will
   // be sent again as it was, so the cart stays as it is until an answer comes.
   let unanswered = false;
-
-  async function loadCart(market) {
-    const response = await fetch(`/api/cart?market=${encodeURIComponent(market)}`);
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    return { market, ...(await response.json()) };
-  }
 
   function render() {
     const locale = shownLocale(choice("locale"));
@@ -121,7 +125,7 @@ async function checkoutPage() {
   }
 
   try {
-    cart = await loadCart(choice("market"));
+    cart = await firstCart;
   } catch (failure) {
     result.textContent = `Could not load the order: ${failure.message}`;
     return;
