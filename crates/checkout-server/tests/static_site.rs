@@ -143,3 +143,51 @@ async fn a_revalidated_checkout_page_keeps_its_policy() {
     // the back/forward cache after its first revalidation.
     assert_eq!(again.headers()[header::CACHE_CONTROL], "no-cache");
 }
+
+#[tokio::test]
+async fn the_widget_travels_compressed_when_the_browser_accepts_it() {
+    let dist = dist_with_index();
+    let wasm = vec![0u8; 64 * 1024];
+    std::fs::write(dist.join("payment-element-3e0ae32a6e35fb63_bg.wasm"), &wasm).unwrap();
+    let state = AppState::for_tests(
+        Settings::new(dist),
+        Arc::new(ManualClock::new(1_795_000_000)),
+    )
+    .await;
+    let app = app(state);
+    for (accepted, encoding) in [
+        ("br", Some("br")),
+        ("gzip", Some("gzip")),
+        ("identity", None),
+    ] {
+        let response = app
+            .clone()
+            .oneshot(
+                Request::get("/payment-element-3e0ae32a6e35fb63_bg.wasm")
+                    .header(header::ACCEPT_ENCODING, accepted)
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(
+            response
+                .headers()
+                .get(header::CONTENT_ENCODING)
+                .map(|v| v.to_str().unwrap()),
+            encoding,
+            "{accepted}"
+        );
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        if encoding.is_some() {
+            assert!(
+                body.len() < wasm.len() / 10,
+                "{accepted}: {} bytes",
+                body.len()
+            );
+        } else {
+            assert_eq!(body.len(), wasm.len());
+        }
+    }
+}
