@@ -29,6 +29,11 @@ const PAY = {
   de: (amount) => `${amount} bezahlen`,
   id: (amount) => `Bayar ${amount}`,
 };
+const PROCESSING = {
+  en: "Processing your payment…",
+  de: "Ihre Zahlung wird verarbeitet …",
+  id: "Pembayaran Anda sedang diproses…",
+};
 
 /** The locale the element shows for the "Locale" switch ("auto": the browser's). */
 function shownLocale(choice) {
@@ -78,6 +83,7 @@ async function checkoutPage() {
   const label = $(".pe-pay-label");
   const spinner = $(".pe-spinner");
   const error = $(".pe-pay-error");
+  const status = $(".pe-pay-status");
   const result = $(".demo-result");
   const choice = (name) => controls.elements[name].value;
 
@@ -120,6 +126,8 @@ async function checkoutPage() {
     button.disabled = paying || loading || paid;
     button.setAttribute("aria-busy", String(paying));
     spinner.hidden = !paying;
+    // Said once by screen readers (the button's label stays the amount).
+    status.textContent = paying ? PROCESSING[shownLocale(choice("locale"))] : "";
     for (const control of controls.elements) control.disabled = paying || paid;
     controls.elements.market.disabled = paying || paid || unanswered;
   }
