@@ -552,6 +552,16 @@ mod tests {
         })
     }
 
+    /// A confirm answered with a 3-D Secure page to visit.
+    fn redirect_answer() -> Result<PaymentIntent, CallError> {
+        Ok(intent(serde_json::json!({
+            "id": "pi_3ds", "client_secret": "pi_3ds_secret_y", "status": "requires_action",
+            "amount": 1999, "currency": "eur",
+            "next_action": {"type": "redirect_to_url", "redirect_to_url":
+                {"url": "/test-mode/authenticate/pi_3ds", "return_url": "/complete"}}
+        })))
+    }
+
     fn keys() -> impl FnMut() -> String {
         let mut n = 0;
         move || {
@@ -654,12 +664,7 @@ mod tests {
         let mut submitter = Submitter::default();
         let mut next = keys();
         let attempt = submitter.begin("card", &mut next).unwrap();
-        let answer = Ok(intent(serde_json::json!({
-            "id": "pi_3ds", "client_secret": "pi_3ds_secret_y", "status": "requires_action",
-            "amount": 1999, "currency": "eur",
-            "next_action": {"type": "redirect_to_url", "redirect_to_url":
-                {"url": "/test-mode/authenticate/pi_3ds", "return_url": "/complete"}}
-        })));
+        let answer = redirect_answer();
         let outcome = outcome_of(answer.clone());
         assert!(
             matches!(&outcome, Outcome::Redirect { url, .. } if url == "/test-mode/authenticate/pi_3ds")
@@ -711,12 +716,7 @@ mod tests {
         // Nor an abandoned 3-D Secure intent after the customer comes back.
         let mut submitter = Submitter::default();
         let attempt = submitter.begin("card", &mut next).unwrap();
-        let answer = Ok(intent(serde_json::json!({
-            "id": "pi_3ds", "client_secret": "pi_3ds_secret_y", "status": "requires_action",
-            "amount": 1999, "currency": "eur",
-            "next_action": {"type": "redirect_to_url", "redirect_to_url":
-                {"url": "/test-mode/authenticate/pi_3ds", "return_url": "/complete"}}
-        })));
+        let answer = redirect_answer();
         submitter.finish(attempt, "t4".into(), &answer, &outcome_of(answer.clone()));
         submitter.restored();
         submitter.order_changed();

@@ -33,13 +33,19 @@ fn dist_with_index() -> std::path::PathBuf {
     dir
 }
 
-async fn get(uri: &str) -> (StatusCode, axum::http::HeaderMap, String) {
+/// The app serving `dist`, on a test clock.
+async fn app_serving(dist: std::path::PathBuf) -> axum::Router {
     let state = AppState::for_tests(
-        Settings::new(dist_with_index()),
+        Settings::new(dist),
         Arc::new(ManualClock::new(1_795_000_000)),
     )
     .await;
-    let response = app(state)
+    app(state)
+}
+
+async fn get(uri: &str) -> (StatusCode, axum::http::HeaderMap, String) {
+    let response = app_serving(dist_with_index())
+        .await
         .oneshot(Request::get(uri).body(Body::empty()).unwrap())
         .await
         .unwrap();
@@ -117,12 +123,7 @@ async fn caching_follows_what_each_response_is() {
 
 #[tokio::test]
 async fn a_revalidated_checkout_page_keeps_its_policy() {
-    let state = AppState::for_tests(
-        Settings::new(dist_with_index()),
-        Arc::new(ManualClock::new(1_795_000_000)),
-    )
-    .await;
-    let app = app(state);
+    let app = app_serving(dist_with_index()).await;
     let first = app
         .clone()
         .oneshot(Request::get("/").body(Body::empty()).unwrap())
@@ -149,12 +150,7 @@ async fn the_widget_travels_compressed_when_the_browser_accepts_it() {
     let dist = dist_with_index();
     let wasm = vec![0u8; 64 * 1024];
     std::fs::write(dist.join("payment-element-3e0ae32a6e35fb63_bg.wasm"), &wasm).unwrap();
-    let state = AppState::for_tests(
-        Settings::new(dist),
-        Arc::new(ManualClock::new(1_795_000_000)),
-    )
-    .await;
-    let app = app(state);
+    let app = app_serving(dist).await;
     for (accepted, encoding) in [
         ("br", Some("br")),
         ("gzip", Some("gzip")),
