@@ -54,7 +54,9 @@ impl Locale {
             .unwrap_or_default()
     }
 
-    fn table(self) -> &'static [&'static str] {
+    /// The locale's messages, one after another, each ended by a NUL: one string per
+    /// locale instead of a table of pointers (size budget).
+    fn table(self) -> &'static str {
         match self {
             Locale::En => EN,
             Locale::De => DE,
@@ -77,14 +79,14 @@ macro_rules! catalogue {
 
             /// The name merchants use in the `strings` option.
             pub fn as_str(self) -> &'static str {
-                NAMES[self as usize]
+                nth(NAMES, self as usize)
             }
         }
 
-        static NAMES: &[&str] = &[$($name,)*];
-        static EN: &[&str] = &[$($en,)*];
-        static DE: &[&str] = &[$($de,)*];
-        static ID: &[&str] = &[$($id,)*];
+        static NAMES: &str = concat!($($name, "\0",)*);
+        static EN: &str = concat!($($en, "\0",)*);
+        static DE: &str = concat!($($de, "\0",)*);
+        static ID: &str = concat!($($id, "\0",)*);
     };
 }
 
@@ -220,7 +222,10 @@ catalogue! {
 impl Key {
     /// The key a merchant names in `strings`, or `None` for an unknown name.
     pub fn from_name(name: &str) -> Option<Key> {
-        NAMES.iter().position(|n| *n == name).map(|i| Key::ALL[i])
+        NAMES
+            .split('\0')
+            .position(|n| n == name)
+            .map(|i| Key::ALL[i])
     }
 
     /// The message for an error code from the merchant API.
@@ -285,7 +290,12 @@ impl Key {
 
 /// The English, German or Indonesian text of `key`, without overrides.
 pub fn text(locale: Locale, key: Key) -> &'static str {
-    locale.table()[key as usize]
+    nth(locale.table(), key as usize)
+}
+
+/// Entry `index` of NUL-ended entries.
+fn nth(entries: &'static str, index: usize) -> &'static str {
+    entries.split('\0').nth(index).unwrap_or_default()
 }
 
 /// The messages in one locale with the merchant's overrides: what components read.
@@ -350,7 +360,11 @@ mod tests {
     #[test]
     fn every_key_has_a_message_in_every_locale() {
         for locale in Locale::ALL {
-            assert_eq!(locale.table().len(), Key::ALL.len(), "{locale:?}");
+            assert_eq!(
+                locale.table().split('\0').count(),
+                Key::ALL.len() + 1,
+                "{locale:?}: one entry per key, then the end"
+            );
             for &key in Key::ALL {
                 let message = text(locale, key);
                 assert!(!message.trim().is_empty(), "{locale:?} {key:?}");
