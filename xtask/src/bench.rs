@@ -51,7 +51,7 @@ fn options(args: &[String]) -> Result<Options> {
     Ok(options)
 }
 
-fn target_dir() -> PathBuf {
+pub(crate) fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| cmd::root().join("target"))

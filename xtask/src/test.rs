@@ -18,6 +18,28 @@ struct Layer {
     ok: bool,
 }
 
+/// A fresh temporary directory for one test layer, removed when dropped. The layer's
+/// browsers get it as `TMPDIR`: ChromeDriver and Chromium leave a ~100 MB profile
+/// (`org.chromium.Chromium.scoped_dir.*`) in the temporary directory for every browser
+/// wasm-bindgen-test-runner stops, which filled /tmp by gigabytes per run.
+struct ScratchTmp(std::path::PathBuf);
+
+impl ScratchTmp {
+    fn new(layer: &str) -> Result<ScratchTmp> {
+        let dir = crate::bench::target_dir().join(format!("tmp-{layer}"));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| Failure::new(format!("{}: {e}", dir.display())))?;
+        Ok(ScratchTmp(dir))
+    }
+}
+
+impl Drop for ScratchTmp {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
 pub fn run() -> Result {
     let root = cmd::root();
     let mut layers = Vec::new();
@@ -48,7 +70,10 @@ pub fn run() -> Result {
         .env_remove("GECKODRIVER")
         .env_remove("SAFARIDRIVER")
         .env("WASM_BINDGEN_TEST_TIMEOUT", "180");
+    let scratch = ScratchTmp::new("browser")?;
+    browser.env("TMPDIR", &scratch.0);
     layers.push(cargo_test("browser", &mut browser)?);
+    drop(scratch);
 
     println!("\n== end-to-end tests (real server + release widget in headless Chromium)");
     crate::demo::build_widget()?;
@@ -59,7 +84,10 @@ pub fn run() -> Result {
         .env("E2E_DIST", root.join("dist"))
         .env("E2E_SERVER_BIN", crate::demo::server_binary())
         .env("CHROMEDRIVER", CHROMEDRIVER);
+    let scratch = ScratchTmp::new("e2e")?;
+    e2e.env("TMPDIR", &scratch.0);
     layers.push(cargo_test("e2e", &mut e2e)?);
+    drop(scratch);
 
     println!(
         "\n== size (gzip -9 of the release widget against {})",

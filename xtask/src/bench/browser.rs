@@ -215,6 +215,9 @@ impl Browser {
             .args(FLAGS)
             .arg(format!("--user-data-dir={}", profile.display()))
             .arg(url)
+            // Whatever Chromium leaves in its temporary directory stays in the bench's
+            // scratch folder, not in /tmp.
+            .env("TMPDIR", profile.parent().unwrap_or(profile))
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
