@@ -295,22 +295,12 @@ async fn session_endpoints_need_a_live_bearer_secret() {
     let (secret, _) = h.session().await;
     let auth = format!("Bearer {secret}");
     let fresh = h
-        .call(
-            Method::GET,
-            "/api/customer_sessions/payment_methods",
-            &[("authorization", &auth)],
-            None,
-        )
+        .get_authorized("/api/customer_sessions/payment_methods", &auth)
         .await;
     assert_eq!(fresh.body, json!({"data": []}));
     h.clock.advance(30 * 60);
     let expired = h
-        .call(
-            Method::GET,
-            "/api/customer_sessions/payment_methods",
-            &[("authorization", &auth)],
-            None,
-        )
+        .get_authorized("/api/customer_sessions/payment_methods", &auth)
         .await;
     assert_json_error(&expired, StatusCode::UNAUTHORIZED, "session_expired");
 }
@@ -332,12 +322,7 @@ async fn saved_methods_list_newest_first_and_can_be_removed() {
         h.clock.advance(10);
     }
     let list = h
-        .call(
-            Method::GET,
-            "/api/customer_sessions/payment_methods",
-            &[("authorization", &auth)],
-            None,
-        )
+        .get_authorized("/api/customer_sessions/payment_methods", &auth)
         .await;
     let data = list.body["data"].as_array().unwrap();
     assert_eq!(data.len(), 2);
@@ -368,12 +353,7 @@ async fn saved_methods_list_newest_first_and_can_be_removed() {
         .await;
     assert_json_error(&again, StatusCode::NOT_FOUND, "resource_missing");
     let list = h
-        .call(
-            Method::GET,
-            "/api/customer_sessions/payment_methods",
-            &[("authorization", &auth)],
-            None,
-        )
+        .get_authorized("/api/customer_sessions/payment_methods", &auth)
         .await;
     assert_eq!(list.body["data"].as_array().unwrap().len(), 1);
     let unauthenticated = h

@@ -374,12 +374,7 @@ async fn save_card(h: &Harness, secret: &str, number: &str, with_consent: bool) 
 async fn list(h: &Harness, secret: &str) -> serde_json::Value {
     let auth = format!("Bearer {secret}");
     let reply = h
-        .call(
-            Method::GET,
-            "/api/customer_sessions/payment_methods",
-            &[("authorization", &auth)],
-            None,
-        )
+        .get_authorized("/api/customer_sessions/payment_methods", &auth)
         .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
     reply.body
@@ -454,11 +449,10 @@ async fn saved_3184_fails_off_session_with_authentication_required() {
     // On session it asks for 3-D Secure every time.
     let auth = format!("Bearer {secret}");
     let token = h
-        .call(
-            Method::POST,
+        .post_authorized(
             "/api/confirmation_tokens",
-            &[("authorization", &auth)],
-            Some(&json!({"payment_method": pm}).to_string()),
+            &json!({"payment_method": pm}),
+            &auth,
         )
         .await;
     let reply = h.confirm(token.body["id"].as_str().unwrap(), None).await;
@@ -489,11 +483,10 @@ async fn without_consent_a_method_is_limited_and_never_listed() {
     // The customer cannot pick it.
     let auth = format!("Bearer {secret}");
     let token = h
-        .call(
-            Method::POST,
+        .post_authorized(
             "/api/confirmation_tokens",
-            &[("authorization", &auth)],
-            Some(&json!({"payment_method": pm}).to_string()),
+            &json!({"payment_method": pm}),
+            &auth,
         )
         .await;
     assert_eq!(token.status, StatusCode::NOT_FOUND);

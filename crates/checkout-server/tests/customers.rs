@@ -152,11 +152,10 @@ async fn a_session_never_reveals_or_removes_another_customers_methods() {
 
     // Nor pay with it.
     let token = h
-        .call(
-            Method::POST,
+        .post_authorized(
             "/api/confirmation_tokens",
-            &[("authorization", &auth_b)],
-            Some(&json!({"payment_method": pm_a}).to_string()),
+            &json!({"payment_method": pm_a}),
+            &auth_b,
         )
         .await;
     assert_eq!(token.status, StatusCode::NOT_FOUND);
@@ -198,11 +197,10 @@ async fn an_expired_session_is_refused_everywhere_with_a_clear_error() {
             None,
         )
         .await,
-        h.call(
-            Method::POST,
+        h.post_authorized(
             "/api/confirmation_tokens",
-            &[("authorization", &auth)],
-            Some(&json!({"payment_method": pm}).to_string()),
+            &json!({"payment_method": pm}),
+            &auth,
         )
         .await,
         h.call(

@@ -123,12 +123,7 @@ async fn run_every_flow() {
     }
     // Saved cards, on and off session.
     let methods = h
-        .call(
-            Method::GET,
-            "/api/customer_sessions/payment_methods",
-            &[("authorization", &auth)],
-            None,
-        )
+        .get_authorized("/api/customer_sessions/payment_methods", &auth)
         .await;
     for method in methods.body["data"].as_array().unwrap() {
         h.post(
@@ -136,13 +131,7 @@ async fn run_every_flow() {
             &json!({"payment_method": method["id"], "customer": customer}),
         )
         .await;
-        h.call(
-            Method::POST,
-            "/api/confirmation_tokens",
-            &[("authorization", &auth)],
-            Some(&json!({"payment_method": method["id"], "payment_method_options": {"card": {"cvc": CVC}}}).to_string()),
-        )
-        .await;
+        h.post_authorized("/api/confirmation_tokens", &json!({"payment_method": method["id"], "payment_method_options": {"card": {"cvc": CVC}}}), &auth).await;
     }
     // SEPA.
     for iban in IBANS {
@@ -259,13 +248,8 @@ async fn run_every_flow() {
     h.session_of(&other).await;
     // Expired session secret.
     h.clock.advance(3_600);
-    h.call(
-        Method::GET,
-        "/api/customer_sessions/payment_methods",
-        &[("authorization", &auth)],
-        None,
-    )
-    .await;
+    h.get_authorized("/api/customer_sessions/payment_methods", &auth)
+        .await;
 }
 
 #[tokio::test]

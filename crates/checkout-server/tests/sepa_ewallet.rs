@@ -272,12 +272,7 @@ async fn an_authorized_wallet_with_consent_is_saved_as_a_reusable_token() {
         .await;
     let auth = format!("Bearer {secret}");
     let list = h
-        .call(
-            Method::GET,
-            "/api/customer_sessions/payment_methods",
-            &[("authorization", &auth)],
-            None,
-        )
+        .get_authorized("/api/customer_sessions/payment_methods", &auth)
         .await;
     let saved = &list.body["data"][0];
     assert_eq!(saved["type"], "ewallet");

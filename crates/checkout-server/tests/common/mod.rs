@@ -105,19 +105,14 @@ impl Harness {
 
     /// Creates a token; panics unless it succeeds.
     pub async fn token_from(&self, request: Value, bearer: Option<&str>) -> Value {
-        let auth = bearer.map(|s| format!("Bearer {s}"));
-        let headers: Vec<(&str, &str)> = auth
-            .as_deref()
-            .map(|a| vec![("authorization", a)])
-            .unwrap_or_default();
-        let reply = self
-            .call(
-                Method::POST,
-                "/api/confirmation_tokens",
-                &headers,
-                Some(&request.to_string()),
-            )
-            .await;
+        let uri = "/api/confirmation_tokens";
+        let reply = match bearer {
+            Some(secret) => {
+                self.post_authorized(uri, &request, &format!("Bearer {secret}"))
+                    .await
+            }
+            None => self.post(uri, &request).await,
+        };
         assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
         reply.body
     }
@@ -172,9 +167,24 @@ impl Harness {
 
     /// A GET with a bearer secret.
     pub async fn get_with(&self, uri: &str, bearer: &str) -> Reply {
-        let auth = format!("Bearer {bearer}");
-        self.call(Method::GET, uri, &[("authorization", &auth)], None)
+        self.get_authorized(uri, &format!("Bearer {bearer}")).await
+    }
+
+    /// A GET with this `Authorization` header (e.g. a malformed one).
+    pub async fn get_authorized(&self, uri: &str, authorization: &str) -> Reply {
+        self.call(Method::GET, uri, &[("authorization", authorization)], None)
             .await
+    }
+
+    /// A JSON POST with this `Authorization` header.
+    pub async fn post_authorized(&self, uri: &str, body: &Value, authorization: &str) -> Reply {
+        self.call(
+            Method::POST,
+            uri,
+            &[("authorization", authorization)],
+            Some(&body.to_string()),
+        )
+        .await
     }
 
     /// The merchant's consent audit of a customer.
