@@ -1,7 +1,7 @@
 //! The card form: number, expiry and CVC, then the billing details the options and the
 //! country ask for.
 
-use super::{CardNumberField, CountryField, InputField};
+use super::{CardNumberField, CountryField, InputField, OptionalInputField};
 use crate::components::types::MethodKind;
 use crate::form::{self, format_cvc, format_expiry, Field};
 use crate::locale::Key;
@@ -79,36 +79,24 @@ pub fn CardForm() -> impl IntoView {
                     }
                 }}
             </div>
-            {move || {
-                shows(Field::Name)
-                    .then(|| {
-                        view! {
-                            <InputField
-                                field=Field::Name
-                                label=Key::CardholderName
-                                placeholder=Key::NamePlaceholder
-                                autocomplete="cc-name"
-                                inputmode="text"
-                            />
-                        }
-                    })
-            }}
+            <OptionalInputField
+                visible
+                field=Field::Name
+                label=Key::CardholderName
+                placeholder=Key::NamePlaceholder
+                autocomplete="cc-name"
+                inputmode="text"
+            />
             <div class="pe-row">
                 {move || shows(Field::Country).then(|| view! { <CountryField /> })}
-                {move || {
-                    shows(Field::PostalCode)
-                        .then(|| {
-                            view! {
-                                <InputField
-                                    field=Field::PostalCode
-                                    label=Key::PostalCode
-                                    placeholder=Key::PostalCodePlaceholder
-                                    autocomplete="postal-code"
-                                    inputmode=postal_keyboard
-                                />
-                            }
-                        })
-                }}
+                <OptionalInputField
+                    visible
+                    field=Field::PostalCode
+                    label=Key::PostalCode
+                    placeholder=Key::PostalCodePlaceholder
+                    autocomplete="postal-code"
+                    inputmode=postal_keyboard
+                />
             </div>
         </div>
     }

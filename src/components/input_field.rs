@@ -123,3 +123,40 @@ pub fn InputField(
         </div>
     }
 }
+
+/// An [`InputField`] that is there only while `visible` lists its field (fields that
+/// follow the `fields` option or the billing country).
+#[component]
+pub fn OptionalInputField(
+    /// The form's fields shown now.
+    visible: Memo<Vec<Field>>,
+    /// Which field of the form this is.
+    field: Field,
+    /// The label's message.
+    label: Key,
+    /// The placeholder's message.
+    placeholder: Key,
+    /// The `autocomplete` token.
+    autocomplete: &'static str,
+    /// The `inputmode`; may follow other fields.
+    #[prop(into)]
+    inputmode: Signal<&'static str>,
+    /// The input `type`; `text` unless given.
+    #[prop(optional)]
+    input_type: Option<&'static str>,
+) -> impl IntoView {
+    move || {
+        visible.with(|v| v.contains(&field)).then(|| {
+            view! {
+                <InputField
+                    field
+                    label
+                    placeholder
+                    autocomplete
+                    inputmode
+                    input_type=input_type.unwrap_or("text")
+                />
+            }
+        })
+    }
+}

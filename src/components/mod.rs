@@ -24,7 +24,7 @@ pub use card_number_field::CardNumberField;
 pub use country_field::CountryField;
 pub use cvc_recollection::CvcRecollection;
 pub use ewallet_form::EwalletForm;
-pub use input_field::InputField;
+pub use input_field::{InputField, OptionalInputField};
 pub use method_form::MethodForm;
 pub use pay_form::PayForm;
 pub use payment_element::PaymentElement;

@@ -1,7 +1,7 @@
 //! The SEPA Direct Debit form: account holder, email, IBAN, and the mandate the
 //! customer accepts by paying.
 
-use super::InputField;
+use super::{InputField, OptionalInputField};
 use crate::components::types::MethodKind;
 use crate::form::{self, format_iban, Field};
 use crate::locale::Key;
@@ -17,7 +17,6 @@ pub fn SepaForm() -> impl IntoView {
         let fields = context.options.with(|o| o.fields);
         form::visible_fields(MethodKind::SepaDebit, &fields, "")
     });
-    let shows = move |field: Field| visible.with(|v| v.contains(&field));
     let iban_format = Callback::new(|(typed, caret, _deleting): (String, usize, bool)| {
         format_iban(&typed, caret)
     });
@@ -31,35 +30,23 @@ pub fn SepaForm() -> impl IntoView {
 
     view! {
         <div class="pe-form pe-sepa-form">
-            {move || {
-                shows(Field::Name)
-                    .then(|| {
-                        view! {
-                            <InputField
-                                field=Field::Name
-                                label=Key::AccountHolderName
-                                placeholder=Key::NamePlaceholder
-                                autocomplete="name"
-                                inputmode="text"
-                            />
-                        }
-                    })
-            }}
-            {move || {
-                shows(Field::Email)
-                    .then(|| {
-                        view! {
-                            <InputField
-                                field=Field::Email
-                                label=Key::Email
-                                placeholder=Key::EmailPlaceholder
-                                autocomplete="email"
-                                inputmode="email"
-                                input_type="email"
-                            />
-                        }
-                    })
-            }}
+            <OptionalInputField
+                visible
+                field=Field::Name
+                label=Key::AccountHolderName
+                placeholder=Key::NamePlaceholder
+                autocomplete="name"
+                inputmode="text"
+            />
+            <OptionalInputField
+                visible
+                field=Field::Email
+                label=Key::Email
+                placeholder=Key::EmailPlaceholder
+                autocomplete="email"
+                inputmode="email"
+                input_type="email"
+            />
             <InputField
                 field=Field::Iban
                 label=Key::Iban
