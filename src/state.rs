@@ -155,6 +155,19 @@ impl ElementContext {
         use_context::<ElementContext>().expect("ElementContext is provided by PaymentElement")
     }
 
+    /// Shows `method`'s form and announces it in the live region, unless it is shown
+    /// already (the accordion's radios and the tabs both pick a method this way).
+    pub fn choose_method(&self, method: MethodKind) {
+        if self.current.get_untracked() != Some(method) {
+            self.state.selected.set(Some(method));
+            let name = self.i18n.t(Key::for_method(method));
+            self.status.set(Some(
+                self.i18n
+                    .fill(Key::StatusMethodSelected, &[("method", &name)]),
+            ));
+        }
+    }
+
     /// The error `field` shows now, tracked.
     pub fn error(&self, field: Field) -> Option<Key> {
         form::field_error(

@@ -6,9 +6,8 @@ use super::MethodForm;
 use crate::components::types::MethodKind;
 use crate::layout::{accordion_items, shows_radios, step};
 use crate::locale::Key;
-use crate::state::ElementContext;
+use crate::state::{focus_in, ElementContext};
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
 /// Payment methods as an accordion.
 #[component]
@@ -28,15 +27,7 @@ pub fn AccordionLayout() -> impl IntoView {
     let radios =
         Memo::new(move |_| shows_radios(layout.with(|l| l.radios), context.methods.with(Vec::len)));
     let group = NodeRef::<leptos::html::Div>::new();
-    let select = move |method: MethodKind| {
-        if current.get_untracked() != Some(method) {
-            context.state.selected.set(Some(method));
-            let name = i18n.t(Key::for_method(method));
-            context.status.set(Some(
-                i18n.fill(Key::StatusMethodSelected, &[("method", &name)]),
-            ));
-        }
-    };
+    let select = move |method: MethodKind| context.choose_method(method);
     let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
         let shown = items.with_untracked(|(shown, _)| shown.clone());
         let Some(next) = step(&shown, current.get_untracked(), &ev.key()) else {
@@ -44,13 +35,11 @@ pub fn AccordionLayout() -> impl IntoView {
         };
         ev.prevent_default();
         select(next);
-        let header = group.get_untracked().and_then(|g| {
-            g.query_selector(&["[role=radio][data-method=\"", next.as_str(), "\"]"].concat())
-                .ok()
-                .flatten()
-        });
-        if let Some(header) = header.and_then(|h| h.dyn_into::<web_sys::HtmlElement>().ok()) {
-            let _ = header.focus();
+        if let Some(group) = group.get_untracked() {
+            focus_in(
+                &group,
+                &["[role=radio][data-method=\"", next.as_str(), "\"]"].concat(),
+            );
         }
     };
     // One radio is in the tab order: the checked one, or the first.

@@ -6,9 +6,8 @@ use crate::components::types::MethodKind;
 use crate::ids;
 use crate::layout::step;
 use crate::locale::Key;
-use crate::state::ElementContext;
+use crate::state::{focus_in, ElementContext};
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
 /// Payment methods as tabs.
 #[component]
@@ -23,15 +22,7 @@ pub fn TabsLayout() -> impl IntoView {
         move |method: MethodKind| [base.as_str(), "-", method.as_str()].concat()
     };
     let list = NodeRef::<leptos::html::Div>::new();
-    let select = move |method: MethodKind| {
-        if current.get_untracked() != Some(method) {
-            context.state.selected.set(Some(method));
-            let name = i18n.t(Key::for_method(method));
-            context.status.set(Some(
-                i18n.fill(Key::StatusMethodSelected, &[("method", &name)]),
-            ));
-        }
-    };
+    let select = move |method: MethodKind| context.choose_method(method);
     let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
         let methods = context.methods.get_untracked();
         let Some(next) = step(&methods, current.get_untracked(), &ev.key()) else {
@@ -39,13 +30,11 @@ pub fn TabsLayout() -> impl IntoView {
         };
         ev.prevent_default();
         select(next);
-        let tab = list.get_untracked().and_then(|l| {
-            l.query_selector(&["[role=tab][data-method=\"", next.as_str(), "\"]"].concat())
-                .ok()
-                .flatten()
-        });
-        if let Some(tab) = tab.and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()) {
-            let _ = tab.focus();
+        if let Some(list) = list.get_untracked() {
+            focus_in(
+                &list,
+                &["[role=tab][data-method=\"", next.as_str(), "\"]"].concat(),
+            );
         }
     };
     let labelled_by = {
