@@ -6,10 +6,11 @@
 //! values, an item without an id is skipped, never a panic. The session secret travels
 //! only in the `Authorization` header, never in a URL or a log line.
 
-use js_sys::{Array, Reflect, JSON};
+use crate::json::{get, integer, method_type, string};
+use js_sys::{Array, JSON};
 use payment_core::api::{
     AllowRedisplay, CardPreview, EwalletChannel, EwalletPreview, PaymentElementFeatures,
-    PaymentMethodType, SavedPaymentMethod, SepaPreview, SetupFutureUsage, Toggle,
+    SavedPaymentMethod, SepaPreview, SetupFutureUsage, Toggle,
 };
 use payment_core::error::ErrorCode;
 use payment_core::secret::ClientSecret;
@@ -144,32 +145,6 @@ impl CustomerApi for HttpCustomerApi {
         .concat();
         Box::pin(async move { answer("DELETE", &url, Some(&secret)).await.map(|_| ()) })
     }
-}
-
-fn get(value: &JsValue, key: &str) -> JsValue {
-    if !value.is_object() {
-        return JsValue::UNDEFINED;
-    }
-    Reflect::get(value, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
-}
-
-fn string(value: &JsValue, key: &str) -> Option<String> {
-    get(value, key).as_string()
-}
-
-fn integer(value: &JsValue, key: &str) -> Option<i64> {
-    get(value, key)
-        .as_f64()
-        .filter(|n| n.fract() == 0.0 && n.abs() < 9.0e15)
-        .map(|n| n as i64)
-}
-
-fn method_type(name: &str) -> PaymentMethodType {
-    use PaymentMethodType::*;
-    [Card, SepaDebit, Ewallet]
-        .into_iter()
-        .find(|t| t.as_str() == name)
-        .unwrap_or(Unknown)
 }
 
 fn channel(name: &str) -> EwalletChannel {

@@ -23,18 +23,21 @@ pub fn parse(text: &str) -> Option<JsValue> {
     JSON::parse(text).ok()
 }
 
-fn get(value: &JsValue, key: &str) -> JsValue {
+/// Shared with `crate::customer_api`.
+pub(crate) fn get(value: &JsValue, key: &str) -> JsValue {
     if !value.is_object() {
         return JsValue::UNDEFINED;
     }
     Reflect::get(value, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
-fn string(value: &JsValue, key: &str) -> Option<String> {
+/// Shared with `crate::customer_api`.
+pub(crate) fn string(value: &JsValue, key: &str) -> Option<String> {
     get(value, key).as_string()
 }
 
-fn integer(value: &JsValue, key: &str) -> Option<i64> {
+/// Shared with `crate::customer_api`.
+pub(crate) fn integer(value: &JsValue, key: &str) -> Option<i64> {
     get(value, key)
         .as_f64()
         .filter(|n| n.fract() == 0.0 && n.abs() < 9.0e15)
@@ -66,7 +69,8 @@ fn error_type(name: &str) -> ErrorType {
         .unwrap_or(Unknown)
 }
 
-fn method_type(name: &str) -> PaymentMethodType {
+/// Shared with `crate::customer_api`.
+pub(crate) fn method_type(name: &str) -> PaymentMethodType {
     use PaymentMethodType::*;
     [Card, SepaDebit, Ewallet]
         .into_iter()
