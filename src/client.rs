@@ -161,6 +161,29 @@ impl HttpClient {
     fn url(&self, path: &str) -> String {
         [self.base.as_str(), path].concat()
     }
+
+    /// A confirm call: POSTed with its `Idempotency-Key`, and sent again unchanged
+    /// (same key, same body) when no answer came, so the server replays its answer.
+    fn idempotent_confirm(
+        &self,
+        url: String,
+        body: Option<String>,
+        idempotency_key: String,
+    ) -> LocalFuture<Result<PaymentIntent, CallError>> {
+        let call = Call {
+            method: "POST",
+            url,
+            body,
+            headers: vec![("Idempotency-Key", idempotency_key)],
+            timeout_ms: self.timeout_ms,
+        };
+        Box::pin(send(
+            call,
+            Retry::Unanswered,
+            self.retries,
+            json::read_intent,
+        ))
+    }
 }
 
 /// Which failures a call may retry.
@@ -316,19 +339,11 @@ impl MerchantApi for HttpClient {
         if let Some(market) = &market {
             fields.push(("market", market));
         }
-        let call = Call {
-            method: "POST",
-            url: self.url("/create-confirm-intent"),
-            body: json::strings(&fields),
-            headers: vec![("Idempotency-Key", idempotency_key)],
-            timeout_ms: self.timeout_ms,
-        };
-        Box::pin(send(
-            call,
-            Retry::Unanswered,
-            self.retries,
-            json::read_intent,
-        ))
+        self.idempotent_confirm(
+            self.url("/create-confirm-intent"),
+            json::strings(&fields),
+            idempotency_key,
+        )
     }
 
     fn confirm_intent(
@@ -338,22 +353,14 @@ impl MerchantApi for HttpClient {
         token_id: String,
         idempotency_key: String,
     ) -> LocalFuture<Result<PaymentIntent, CallError>> {
-        let call = Call {
-            method: "POST",
-            url: self.url(&["/payment_intents/", &encode_path(&id), "/confirm"].concat()),
-            body: json::strings(&[
+        self.idempotent_confirm(
+            self.url(&["/payment_intents/", &encode_path(&id), "/confirm"].concat()),
+            json::strings(&[
                 ("client_secret", client_secret.expose()),
                 ("confirmation_token_id", &token_id),
             ]),
-            headers: vec![("Idempotency-Key", idempotency_key)],
-            timeout_ms: self.timeout_ms,
-        };
-        Box::pin(send(
-            call,
-            Retry::Unanswered,
-            self.retries,
-            json::read_intent,
-        ))
+            idempotency_key,
+        )
     }
 
     fn payment_intent(
