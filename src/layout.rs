@@ -38,16 +38,22 @@ pub fn shows_radios(radios: Radios, method_count: usize) -> bool {
 /// keys that do not move. Both orientations move, as in the WAI-ARIA radio group and
 /// tabs patterns.
 pub fn step(items: &[MethodKind], from: Option<MethodKind>, key: &str) -> Option<MethodKind> {
-    let last = items.len().checked_sub(1)?;
     let at = from.and_then(|m| items.iter().position(|i| *i == m));
-    let index = match key {
+    items.get(step_index(items.len(), at, key)?).copied()
+}
+
+/// The index an arrow, Home or End key moves to in a list of `len` items from `at`
+/// (nothing focused yet: the first or the last), wrapping around; `None` for other
+/// keys or an empty list. Radio groups, tabs and the saved methods all move this way.
+pub fn step_index(len: usize, at: Option<usize>, key: &str) -> Option<usize> {
+    let last = len.checked_sub(1)?;
+    Some(match key {
         "ArrowDown" | "ArrowRight" => at.map_or(0, |i| if i == last { 0 } else { i + 1 }),
         "ArrowUp" | "ArrowLeft" => at.map_or(last, |i| if i == 0 { last } else { i - 1 }),
         "Home" => 0,
         "End" => last,
         _ => return None,
-    };
-    items.get(index).copied()
+    })
 }
 
 #[cfg(test)]

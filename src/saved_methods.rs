@@ -227,15 +227,8 @@ pub fn default_choice(listed: &[SavedPaymentMethod], today: YearMonth) -> Choice
 /// The choice an arrow key moves to among the usable shown methods and the
 /// new-method form (last), wrapping around; `None` for other keys.
 pub fn step(choices: &[Choice], from: &Choice, key: &str) -> Option<Choice> {
-    let last = choices.len().checked_sub(1)?;
     let at = choices.iter().position(|c| c == from);
-    let index = match key {
-        "ArrowDown" | "ArrowRight" => at.map_or(0, |i| if i == last { 0 } else { i + 1 }),
-        "ArrowUp" | "ArrowLeft" => at.map_or(last, |i| if i == 0 { last } else { i - 1 }),
-        "Home" => 0,
-        "End" => last,
-        _ => return None,
-    };
+    let index = crate::layout::step_index(choices.len(), at, key)?;
     choices.get(index).cloned()
 }
 
