@@ -92,6 +92,7 @@ async function checkoutPage() {
   let elements = null;
   let paying = false; // from Pay until the outcome
   let loading = false; // a cart is being fetched: Pay waits for it
+  let cartRequests = 0;
   let paid = false; // the order went through: nothing to pay any more
   // The last confirm got no answer (network): it may have gone through, and it will
   // be sent again as it was, so the cart stays as it is until an answer comes.
@@ -168,23 +169,24 @@ async function checkoutPage() {
     if (name === "theme") elements.update({ appearance: { theme: choice("theme") } });
     if (name === "locale") elements.update({ locale: choice("locale") });
     if (name === "market") {
+      const request = ++cartRequests; // only the latest choice counts
       const market = choice("market");
       loading = true;
       update();
       try {
         const loaded = await loadCart(market);
-        if (choice("market") !== market) return; // a newer choice won
+        if (request !== cartRequests) return;
         // The widget first: if it refused the cart, the page keeps showing the old one.
         elements.update({ amount: loaded.amount, currency: loaded.currency });
         cart = loaded;
         result.textContent = "";
       } catch (failure) {
-        if (choice("market") !== market) return;
+        if (request !== cartRequests) return;
         // Back to the cart that is shown and will be paid.
         controls.elements.market.value = cart.market;
         result.textContent = `Could not load the order: ${failure.message}`;
       } finally {
-        if (choice("market") === market || controls.elements.market.value === cart.market) {
+        if (request === cartRequests) {
           loading = false;
           update();
         }
