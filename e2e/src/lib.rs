@@ -159,18 +159,9 @@ impl Harness {
             std::env::temp_dir().join(format!("payment-element-e2e-{}-{test}", std::process::id()));
         std::fs::create_dir_all(&data_dir).expect("a temporary data directory");
 
-        let port = free_port();
-        let server = spawn_server(&server_bin, &dist, &data_dir, port).await;
-
-        let driver_port = free_port();
-        let driver = Command::new(chromedriver())
-            .arg(format!("--port={driver_port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("chromedriver starts");
-        wait_for_port(driver_port, "chromedriver").await;
+        // Port 0: the server binds a free port itself and says which, so no other
+        // process can take it between a probe and the bind.
+        let (server, port) = spawn_server(&server_bin, &dist, &data_dir, 0).await;
 
         let profile = data_dir.join("chromium-profile");
         let capabilities = serde_json::json!({
@@ -187,11 +178,7 @@ impl Harness {
         let serde_json::Value::Object(capabilities) = capabilities else {
             unreachable!("a JSON object literal")
         };
-        let browser = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-            .capabilities(capabilities)
-            .connect(&format!("http://127.0.0.1:{driver_port}"))
-            .await
-            .expect("a WebDriver session with headless Chromium");
+        let (driver, browser) = start_browser(capabilities).await;
         browser
             .issue_cmd(CdpCommand {
                 cmd: "Page.addScriptToEvaluateOnNewDocument",
@@ -223,8 +210,9 @@ impl Harness {
     /// Starts the server again on the same port and database.
     pub async fn restart_server(&mut self) {
         self.stop_server().await;
-        self.server =
-            Some(spawn_server(&self.server_bin, &self.dist, &self.data_dir.0, self.port).await);
+        let (server, _) =
+            spawn_server(&self.server_bin, &self.dist, &self.data_dir.0, self.port).await;
+        self.server = Some(server);
     }
 
     /// Sends a request to the server without the browser; returns status and body.
@@ -463,18 +451,66 @@ impl Harness {
     }
 }
 
-async fn spawn_server(server_bin: &Path, dist: &Path, data_dir: &Path, port: u16) -> Child {
-    let server = Command::new(server_bin)
+/// Starts checkout-server on `port` (0: any free port) and returns it with the port it
+/// listens on, read from the line it prints once bound.
+async fn spawn_server(server_bin: &Path, dist: &Path, data_dir: &Path, port: u16) -> (Child, u16) {
+    use tokio::io::{AsyncBufReadExt, BufReader};
+    let mut server = Command::new(server_bin)
         .args(["--addr", &format!("127.0.0.1:{port}")])
         .arg("--dist")
         .arg(dist)
         .env("CHECKOUT_DATA_DIR", data_dir)
-        .stdout(Stdio::null())
+        .stdout(Stdio::piped())
         .kill_on_drop(true)
         .spawn()
         .expect("the checkout-server binary starts");
-    wait_for_port(port, "checkout-server").await;
-    server
+    let mut lines = BufReader::new(server.stdout.take().expect("stdout is piped")).lines();
+    let read = tokio::time::timeout(Duration::from_secs(30), async {
+        while let Ok(Some(line)) = lines.next_line().await {
+            if let Some(addr) = line.strip_prefix("listening on http://") {
+                return addr.rsplit(':').next().and_then(|p| p.parse::<u16>().ok());
+            }
+        }
+        None
+    })
+    .await;
+    let Ok(Some(bound)) = read else {
+        panic!("checkout-server did not listen on 127.0.0.1:{port} within 30 s (see its log above)")
+    };
+    // Keep reading, so that a later line on stdout never meets a closed pipe.
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    (server, bound)
+}
+
+/// Starts chromedriver and a headless Chromium session. chromedriver cannot report the
+/// port it bound, so a port taken between the probe and its bind is retried.
+async fn start_browser(
+    capabilities: serde_json::Map<String, serde_json::Value>,
+) -> (Child, Client) {
+    let mut last_error = String::new();
+    for _ in 0..3 {
+        let driver_port = free_port();
+        let mut driver = Command::new(chromedriver())
+            .arg(format!("--port={driver_port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("chromedriver starts");
+        wait_for_port(driver_port, "chromedriver").await;
+        match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(capabilities.clone())
+            .connect(&format!("http://127.0.0.1:{driver_port}"))
+            .await
+        {
+            Ok(browser) => return (driver, browser),
+            Err(e) => {
+                last_error = e.to_string();
+                let _ = driver.kill().await;
+            }
+        }
+    }
+    panic!("no WebDriver session with headless Chromium: {last_error}")
 }
 
 fn chromedriver() -> PathBuf {

@@ -104,6 +104,14 @@ async fn a_violation_is_reported(h: &mut Harness) -> Outcome {
         .await
         .map_err(|e| format!("setting a style attribute: {e}"))?;
     h.expect_csp_reports = true;
+    // The report travels page → fetch → server; on a busy machine that can take longer
+    // than the half second the end-of-test check gives it.
+    for _ in 0..100 {
+        if h.csp_reports().await?["count"] != 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     let failure = h.no_csp_reports().await.err().unwrap_or_default();
     ensure!(
         failure.contains("style-src"),

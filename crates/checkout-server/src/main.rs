@@ -5,6 +5,7 @@ use checkout_server::state::MERCHANT_KEY_PREFIX;
 use checkout_server::{app, idempotency, intents, webhooks, AppState, Cart, Settings};
 use clap::Parser;
 use payment_core::money::Currency;
+use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -56,6 +57,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
         )
+        .with_writer(std::io::stderr)
         .init();
     let args = Args::parse();
     let currency = Currency::new(&args.currency).map_err(|e| e.message())?;
@@ -99,7 +101,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     tokio::spawn(background(state.clone()));
     let listener = tokio::net::TcpListener::bind(args.addr).await?;
-    tracing::info!("listening on http://{}", listener.local_addr()?);
+    let bound = listener.local_addr()?;
+    // On stdout too, so that a supervisor that asked for port 0 learns the port; one
+    // that stopped reading (a closed pipe) must not stop the server.
+    let _ = writeln!(std::io::stdout(), "listening on http://{bound}");
+    tracing::info!("listening on http://{bound}");
     axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown())
         .await?;

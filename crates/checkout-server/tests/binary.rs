@@ -1,8 +1,9 @@
 //! The real binary: `--help` documents every flag, and a started server prints its
-//! merchant key, answers on loopback with an in-memory database and stops on SIGTERM.
+//! merchant key and the address it bound, answers on loopback with an in-memory database
+//! and stops on SIGTERM.
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -52,15 +53,9 @@ fn request(addr: &str, raw: &str) -> String {
 
 #[test]
 fn the_server_answers_on_loopback_and_stops_on_sigterm() {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let addr = format!("127.0.0.1:{port}");
     let mut server = Server(
         Command::new(BINARY)
-            .args(["--addr", &addr, "--database-url", "sqlite::memory:"])
+            .args(["--addr", "127.0.0.1:0", "--database-url", "sqlite::memory:"])
             .env("RUST_LOG", "warn")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -68,22 +63,26 @@ fn the_server_answers_on_loopback_and_stops_on_sigterm() {
             .spawn()
             .unwrap(),
     );
-    // The generated merchant key is printed on stdout, once, before serving.
+    // On stdout, once each: the generated merchant key before serving, then the address
+    // bound (port 0 asked for any free port).
+    let mut stdout = BufReader::new(server.0.stdout.take().unwrap());
     let mut line = String::new();
-    BufReader::new(server.0.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    stdout.read_line(&mut line).unwrap();
     let key = line
         .trim_end()
         .strip_prefix("merchant secret key: ")
         .unwrap_or_else(|| panic!("no merchant key line: {line:?}"))
         .to_owned();
     assert!(key.starts_with("sk_test_"), "{key}");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while TcpStream::connect(&addr).is_err() {
-        assert!(Instant::now() < deadline, "the server did not start");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    line.clear();
+    stdout.read_line(&mut line).unwrap();
+    let addr = line
+        .trim_end()
+        .strip_prefix("listening on http://")
+        .unwrap_or_else(|| panic!("no listening line: {line:?}"))
+        .to_owned();
+    assert!(addr.starts_with("127.0.0.1:"), "{addr}");
+    assert!(!addr.ends_with(":0"), "{addr}");
     let health = request(
         &addr,
         &format!("GET /healthz HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"),

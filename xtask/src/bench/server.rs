@@ -4,8 +4,8 @@
 
 use crate::cmd::{self, Failure, Result};
 use serde_json::Value;
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -113,36 +113,35 @@ struct Server {
 
 impl Server {
     fn start(binary: &Path, root: &Path, dist: &Path, data: &Path) -> Result<Server> {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .map_err(|e| Failure::new(format!("no free port: {e}")))?
-            .port();
-        let addr = format!("127.0.0.1:{port}");
-        let child = Command::new(binary)
+        let mut child = Command::new(binary)
             .current_dir(root)
-            .arg("--addr")
-            .arg(&addr)
-            .arg("--dist")
+            .args(["--addr", "127.0.0.1:0", "--dist"])
             .arg(dist)
             .arg("--data-dir")
             .arg(data)
             .env("RUST_LOG", "warn")
             .stdin(Stdio::null())
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .map_err(|e| Failure::new(format!("cannot start {}: {e}", binary.display())))?;
-        let server = Server { child, addr };
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while Instant::now() < deadline {
-            if get(&server.addr, "/healthz").is_ok() {
-                return Ok(server);
-            }
-            std::thread::sleep(Duration::from_millis(100));
+        // The server binds a free port itself and prints it once listening.
+        let stdout = child.stdout.take().expect("stdout is piped");
+        let mut lines = BufReader::new(stdout).lines();
+        let addr = lines
+            .by_ref()
+            .map_while(|line| line.ok())
+            .find_map(|line| line.strip_prefix("listening on http://").map(str::to_owned));
+        // Keep draining stdout so a later line never meets a closed pipe.
+        std::thread::spawn(move || lines.for_each(drop));
+        let server = Server {
+            child,
+            addr: addr.unwrap_or_default(),
+        };
+        if server.addr.is_empty() {
+            return Err(Failure::new("the server exited before listening"));
         }
-        Err(Failure::new(
-            "the server did not answer /healthz within 30 s",
-        ))
+        Ok(server)
     }
 }
 
@@ -176,13 +175,6 @@ fn exchange(addr: &str, request: &str) -> Result<(u16, String)> {
         .map_or("", |(_, b)| b)
         .to_owned();
     Ok((status, body))
-}
-
-fn get(addr: &str, path: &str) -> Result<(u16, String)> {
-    exchange(
-        addr,
-        &format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"),
-    )
 }
 
 fn post(addr: &str, path: &str, extra: &str, body: &str) -> Result<(u16, String)> {
