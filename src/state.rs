@@ -352,6 +352,15 @@ impl PaymentElementHandle {
     }
 }
 
+/// Whether a key went to an element matching `selector` (a group's own radios), rather
+/// than to a field inside the group, whose arrows, Home and End move its caret.
+pub fn key_on(ev: &web_sys::KeyboardEvent, selector: &str) -> bool {
+    use wasm_bindgen::JsCast;
+    ev.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|t| t.matches(selector).unwrap_or(false))
+}
+
 /// Focuses the first element under `root` matching `selector`, if there is one.
 pub fn focus_in(root: &web_sys::Element, selector: &str) {
     use wasm_bindgen::JsCast;

@@ -79,6 +79,38 @@ async fn arrow_keys_move_the_selection_and_focus_in_the_accordion() {
 }
 
 #[wasm_bindgen_test]
+async fn arrow_keys_in_a_field_move_its_caret_not_the_method() {
+    let m = mount_json(EUR_PHP_OPTIONS);
+    settle().await;
+    let number = m.field("number");
+    type_text(&number, "424242");
+    number.focus().unwrap();
+    for key in [
+        "ArrowLeft",
+        "ArrowDown",
+        "ArrowUp",
+        "ArrowRight",
+        "Home",
+        "End",
+    ] {
+        let event = keydown(key);
+        number.dispatch_event(&event).unwrap();
+        assert!(!event.default_prevented(), "{key} was taken from the field");
+        settle().await;
+    }
+    assert_eq!(
+        m.all("[role=radio]")[0]
+            .get_attribute("aria-checked")
+            .as_deref(),
+        Some("true"),
+        "the card stays chosen"
+    );
+    assert!(m.has_field("number") && !m.has_field("iban"));
+    assert_eq!(m.field("number").value(), "4242 42");
+    assert_eq!(focused(), Some(m.field("number").into()));
+}
+
+#[wasm_bindgen_test]
 async fn radios_option_and_spaced_items() {
     let m = mount_json(
         r#"{"locale": "en", "currency": "eur", "amount": 1999, "mode": "payment",

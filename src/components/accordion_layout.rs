@@ -6,7 +6,7 @@ use super::MethodForm;
 use crate::components::types::MethodKind;
 use crate::layout::{accordion_items, shows_radios, step};
 use crate::locale::Key;
-use crate::state::{focus_in, ElementContext};
+use crate::state::{focus_in, key_on, ElementContext};
 use leptos::prelude::*;
 
 /// Payment methods as an accordion.
@@ -29,6 +29,11 @@ pub fn AccordionLayout() -> impl IntoView {
     let group = NodeRef::<leptos::html::Div>::new();
     let select = move |method: MethodKind| context.choose_method(method);
     let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
+        // The open form sits inside the group: arrows, Home and End typed in its fields
+        // (moving the caret, choosing a country or an e-wallet) are theirs, not ours.
+        if !key_on(&ev, ".pe-accordion-header") {
+            return;
+        }
         let shown = items.with_untracked(|(shown, _)| shown.clone());
         let Some(next) = step(&shown, current.get_untracked(), &ev.key()) else {
             return;

@@ -7,7 +7,7 @@ use super::SavedMethodItem;
 use crate::form::Stage;
 use crate::locale::Key;
 use crate::saved_methods::{self, Choice};
-use crate::state::ElementContext;
+use crate::state::{key_on, ElementContext};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -51,11 +51,7 @@ pub fn SavedMethodsList() -> impl IntoView {
     let group = NodeRef::<leptos::html::Div>::new();
     let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
         // Only the radios move the choice: keys typed in the CVC field stay there.
-        let on_radio = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .is_some_and(|t| t.get_attribute("role").as_deref() == Some("radio"));
-        if !on_radio {
+        if !key_on(&ev, ".pe-saved-choice") {
             return;
         }
         let mut choices: Vec<Choice> = shown.with_untracked(|(methods, _)| {

@@ -222,15 +222,16 @@ pub fn blur(field: &HtmlElement) {
 
 /// Presses `key` on `target` (the event bubbles like a real one).
 pub fn press(target: &HtmlElement, key: &str) {
+    target.dispatch_event(&keydown(key)).unwrap();
+}
+
+/// A bubbling, cancelable `keydown` of `key`.
+pub fn keydown(key: &str) -> web_sys::KeyboardEvent {
     let init = web_sys::KeyboardEventInit::new();
     init.set_key(key);
     init.set_bubbles(true);
     init.set_cancelable(true);
-    target
-        .dispatch_event(
-            &web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap(),
-        )
-        .unwrap();
+    web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap()
 }
 
 /// The focused element, if any.
