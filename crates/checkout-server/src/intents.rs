@@ -926,13 +926,17 @@ async fn charge_off_session(
     Ok(intent)
 }
 
-/// `POST /api/charges/off_session`: the merchant charges a saved method without the
-/// customer (a subscription renewal, a later instalment).
+/// `POST /api/charges/off_session`: the merchant (secret key) charges a saved method
+/// without the customer (a subscription renewal, a later instalment).
 pub async fn charges_off_session(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: JsonWithBytes<OffSessionCharge>,
 ) -> Response {
+    use axum::response::IntoResponse;
+    if let Err(err) = require_merchant(&state, &headers) {
+        return err.into_response();
+    }
     run_idempotent(&state, &headers, "charges/off_session", &body.bytes, || {
         charge_off_session(&state, &body.value)
     })

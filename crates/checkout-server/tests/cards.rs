@@ -399,10 +399,7 @@ async fn saved_3155_skips_authentication_and_charges_off_session() {
     assert!(stored.text.starts_with("Save my payment details"));
 
     let charge = h
-        .post(
-            "/api/charges/off_session",
-            &json!({"payment_method": pm, "customer": customer}),
-        )
+        .charge_off_session(&json!({"payment_method": pm, "customer": customer}))
         .await;
     assert_eq!(charge.status, StatusCode::OK, "{}", charge.text);
     assert_eq!(charge.body["status"], "succeeded");
@@ -435,10 +432,7 @@ async fn saved_3184_fails_off_session_with_authentication_required() {
     let (secret, customer) = h.session().await;
     let pm = save_card(&h, &secret, "4000002760003184", true).await;
     let charge = h
-        .post(
-            "/api/charges/off_session",
-            &json!({"payment_method": pm, "customer": customer}),
-        )
+        .charge_off_session(&json!({"payment_method": pm, "customer": customer}))
         .await;
     assert_eq!(charge.status, StatusCode::PAYMENT_REQUIRED);
     assert_eq!(charge.code(), "authentication_required");
@@ -474,10 +468,7 @@ async fn without_consent_a_method_is_limited_and_never_listed() {
     assert_eq!(list(&h, &secret).await["data"], json!([]));
     // The merchant may still charge it.
     let charge = h
-        .post(
-            "/api/charges/off_session",
-            &json!({"payment_method": pm, "customer": customer}),
-        )
+        .charge_off_session(&json!({"payment_method": pm, "customer": customer}))
         .await;
     assert_eq!(charge.body["status"], "succeeded");
     // The customer cannot pick it.
@@ -498,13 +489,39 @@ async fn off_session_refuses_a_method_of_another_customer() {
     let (secret, _) = h.session().await;
     let pm = save_card(&h, &secret, "4242424242424242", true).await;
     let charge = h
-        .post(
-            "/api/charges/off_session",
-            &json!({"payment_method": pm, "customer": "cus_someone_else"}),
-        )
+        .charge_off_session(&json!({"payment_method": pm, "customer": "cus_someone_else"}))
         .await;
     assert_eq!(charge.status, StatusCode::NOT_FOUND);
     assert_eq!(charge.code(), "resource_missing");
+}
+
+#[tokio::test]
+async fn only_the_merchant_charges_off_session() {
+    let h = Harness::new().await;
+    let (secret, customer) = h.session().await;
+    let pm = save_card(&h, &secret, "4242424242424242", true).await;
+    let body = json!({"payment_method": pm, "customer": customer});
+    let intents = "SELECT COUNT(*) FROM payment_intents";
+    let before = h.count(intents).await;
+    // What a shopper's browser could send: no key, the customer session's secret, a
+    // wrong merchant key. None charges.
+    for authorization in [
+        None,
+        Some(format!("Bearer {secret}")),
+        Some("Bearer sk_test_wrong0123456789".to_owned()),
+    ] {
+        let reply = match &authorization {
+            None => h.post("/api/charges/off_session", &body).await,
+            Some(a) => {
+                h.post_authorized("/api/charges/off_session", &body, a)
+                    .await
+            }
+        };
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{authorization:?}");
+    }
+    assert_eq!(h.count(intents).await, before, "nothing was charged");
+    let charge = h.charge_off_session(&body).await;
+    assert_eq!(charge.body["status"], "succeeded", "{}", charge.text);
 }
 
 #[tokio::test]

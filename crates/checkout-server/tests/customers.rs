@@ -161,10 +161,7 @@ async fn a_session_never_reveals_or_removes_another_customers_methods() {
     assert_eq!(token.status, StatusCode::NOT_FOUND);
     assert_eq!(token.code(), "resource_missing");
     let charge = h
-        .post(
-            "/api/charges/off_session",
-            &json!({"payment_method": pm_a, "customer": b}),
-        )
+        .charge_off_session(&json!({"payment_method": pm_a, "customer": b}))
         .await;
     assert_eq!(charge.status, StatusCode::NOT_FOUND);
 

@@ -126,11 +126,8 @@ async fn run_every_flow() {
         .get_authorized("/api/customer_sessions/payment_methods", &auth)
         .await;
     for method in methods.body["data"].as_array().unwrap() {
-        h.post(
-            "/api/charges/off_session",
-            &json!({"payment_method": method["id"], "customer": customer}),
-        )
-        .await;
+        h.charge_off_session(&json!({"payment_method": method["id"], "customer": customer}))
+            .await;
         h.post_authorized("/api/confirmation_tokens", &json!({"payment_method": method["id"], "payment_method_options": {"card": {"cvc": CVC}}}), &auth).await;
     }
     // SEPA.

@@ -290,10 +290,7 @@ async fn an_authorized_wallet_with_consent_is_saved_as_a_reusable_token() {
     assert_eq!(audit.body["data"][0]["consent"], request_consent);
     // The token charges without another redirect.
     let charge = h
-        .post(
-            "/api/charges/off_session",
-            &json!({"payment_method": saved["id"], "customer": customer}),
-        )
+        .charge_off_session(&json!({"payment_method": saved["id"], "customer": customer}))
         .await;
     assert_eq!(charge.body["status"], "succeeded", "{}", charge.text);
 }

@@ -128,10 +128,7 @@ async fn declines_challenges_and_off_session_charges_are_attempts() {
             .unwrap();
     assert_eq!(stats(&h).await, counts(4, 4, 4, 3));
     let charge = h
-        .post(
-            "/api/charges/off_session",
-            &json!({"payment_method": pm, "customer": customer}),
-        )
+        .charge_off_session(&json!({"payment_method": pm, "customer": customer}))
         .await;
     assert_eq!(charge.body["status"], "succeeded", "{}", charge.text);
     assert_eq!(stats(&h).await, counts(4, 4, 5, 4));

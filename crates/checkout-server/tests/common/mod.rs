@@ -187,6 +187,16 @@ impl Harness {
         .await
     }
 
+    /// `POST /api/charges/off_session` as the merchant (with its secret key).
+    pub async fn charge_off_session(&self, body: &Value) -> Reply {
+        self.post_authorized(
+            "/api/charges/off_session",
+            body,
+            &format!("Bearer {MERCHANT_KEY}"),
+        )
+        .await
+    }
+
     /// The merchant's consent audit of a customer.
     pub async fn consents(&self, customer: &str) -> Reply {
         self.get_with(
