@@ -13,7 +13,7 @@
 //!
 //! Every call times out (30 s by default) through an `AbortController`.
 
-use crate::confirm::{retry_delay_ms, unreadable_answer, Attempt, CallError};
+use crate::confirm::{retry_delay_ms, unreadable_answer, Attempt, CallError, IntentRef};
 use crate::json;
 use payment_core::api::{ConfirmationToken, CreateConfirmationToken, PaymentIntent};
 use payment_core::secret::ClientSecret;
@@ -77,12 +77,30 @@ impl Api {
     /// unanswered confirm's token is being sent again), then creates and confirms the
     /// intent, or confirms the declined or abandoned intent again. Both the Leptos
     /// `PayForm` and the JS `checkout.confirm` pay through this.
+    ///
+    /// After a confirm that got no answer, a Pay with other details first sends that
+    /// confirm again unchanged: if it had charged (or now does), that is the payment,
+    /// and the new details are never charged a second time.
     pub async fn send_attempt(
         &self,
-        attempt: &Attempt<CreateConfirmationToken>,
+        attempt: &mut Attempt<CreateConfirmationToken>,
         bearer: Option<ClientSecret>,
         market: Option<String>,
     ) -> Result<Confirmed, CallError> {
+        if let Some((token_id, key)) = attempt.earlier_confirm() {
+            let (token_id, key) = (token_id.to_owned(), key.to_owned());
+            let answer = self
+                .confirm(
+                    attempt.intent.clone(),
+                    token_id.clone(),
+                    key,
+                    market.clone(),
+                )
+                .await;
+            if let Some(answer) = attempt.settle_earlier(answer) {
+                return Ok(Confirmed { token_id, answer });
+            }
+        }
         let token_id = match &attempt.token_id {
             Some(token_id) => token_id.clone(),
             None => match self
@@ -94,25 +112,33 @@ impl Api {
                 Err(error) => return Err(error),
             },
         };
-        let key = attempt.idempotency_key.clone();
-        let answer = match &attempt.intent {
+        let answer = self
+            .confirm(
+                attempt.intent.clone(),
+                token_id.clone(),
+                attempt.idempotency_key.clone(),
+                market,
+            )
+            .await;
+        Ok(Confirmed { token_id, answer })
+    }
+
+    /// Confirms `intent` again with the token, or creates and confirms a new one.
+    async fn confirm(
+        &self,
+        intent: Option<IntentRef>,
+        token_id: String,
+        key: String,
+        market: Option<String>,
+    ) -> Result<PaymentIntent, CallError> {
+        match intent {
             Some(intent) => {
                 self.0
-                    .confirm_intent(
-                        intent.id.clone(),
-                        intent.client_secret.clone(),
-                        token_id.clone(),
-                        key,
-                    )
+                    .confirm_intent(intent.id, intent.client_secret, token_id, key)
                     .await
             }
-            None => {
-                self.0
-                    .create_confirm_intent(token_id.clone(), market, key)
-                    .await
-            }
-        };
-        Ok(Confirmed { token_id, answer })
+            None => self.0.create_confirm_intent(token_id, market, key).await,
+        }
     }
 }
 

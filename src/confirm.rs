@@ -45,6 +45,16 @@ impl CallError {
             CallError::Api { .. } => false,
         }
     }
+
+    /// Whether the confirm may have charged without saying so: no answer, or the
+    /// server still running the request with this key (409 `idempotency_error`).
+    /// Only the same request, sent again, can settle it.
+    pub fn outcome_unknown(&self) -> bool {
+        match self {
+            CallError::Api { error, .. } => error.kind == ErrorType::IdempotencyError,
+            unanswered => unanswered.is_unanswered(),
+        }
+    }
 }
 
 /// The generic error used when an answer cannot be read.
@@ -93,8 +103,57 @@ pub struct Attempt<D> {
     /// Confirm this intent again (`/payment_intents/{id}/confirm`) instead of creating
     /// one: the same order after a decline or an abandoned redirect.
     pub intent: Option<IntentRef>,
+    /// A confirm of other details that got no answer. It may have charged, so it is sent
+    /// again first, unchanged ([`Attempt::settle_earlier`]); these details pay only if it
+    /// did not go through.
+    earlier: Option<Unanswered<D>>,
     /// Which order (see [`Submitter::order_changed`]) the attempt pays.
     order: u32,
+}
+
+impl<D> Attempt<D> {
+    /// The earlier confirm to send again first: its token and key.
+    pub fn earlier_confirm(&self) -> Option<(&str, &str)> {
+        self.earlier
+            .as_ref()
+            .map(|e| (e.token_id.as_str(), e.idempotency_key.as_str()))
+    }
+
+    /// Takes in the answer to the earlier confirm. If it paid, is under way (a redirect)
+    /// or is still unknown, the attempt becomes that confirm again (its details, key and
+    /// token, for [`Submitter::finish`]) and the answer is handed back as the attempt's.
+    /// Otherwise (`None`) these details pay: confirming the intent if it was declined,
+    /// anew if it was refused before any charge.
+    pub fn settle_earlier(
+        &mut self,
+        answer: Result<PaymentIntent, CallError>,
+    ) -> Option<Result<PaymentIntent, CallError>> {
+        let earlier = self.earlier.take()?;
+        let declined = match &answer {
+            Ok(intent) if intent.status == PaymentIntentStatus::RequiresPaymentMethod => {
+                Some(IntentRef::of(intent))
+            }
+            Err(error) if error.outcome_unknown() => None,
+            Err(CallError::Api { payment_intent, .. }) => {
+                Some(payment_intent.as_deref().and_then(IntentRef::of))
+            }
+            Ok(_) | Err(_) => None,
+        };
+        match declined {
+            Some(intent) => {
+                if intent.is_some() {
+                    self.intent = intent;
+                }
+                None
+            }
+            None => {
+                self.details = earlier.details;
+                self.idempotency_key = earlier.idempotency_key;
+                self.token_id = Some(earlier.token_id.clone());
+                Some(answer)
+            }
+        }
+    }
 }
 
 /// What a finished attempt means for the customer.
@@ -275,16 +334,21 @@ impl<D: Clone + PartialEq> Submitter<D> {
             return None;
         }
         self.phase = Phase::InFlight;
-        let (idempotency_key, token_id) = match self.unanswered.take() {
-            Some(same) if same.details == details => (same.idempotency_key, Some(same.token_id)),
-            // Other details: a new payment attempt, whatever became of the old one.
-            Some(_) | None => (new_key(), None),
+        let (idempotency_key, token_id, earlier) = match self.unanswered.take() {
+            Some(same) if same.details == details => {
+                (same.idempotency_key, Some(same.token_id), None)
+            }
+            // Other details after a confirm that got no answer: that one may have
+            // charged, so it is settled first (see `Attempt::settle_earlier`).
+            Some(other) => (new_key(), None, Some(other)),
+            None => (new_key(), None, None),
         };
         Some(Attempt {
             details,
             idempotency_key,
             token_id,
             intent: self.retry_intent.clone(),
+            earlier,
             order: self.order,
         })
     }
@@ -343,7 +407,7 @@ impl<D: Clone + PartialEq> Submitter<D> {
             // The order changed while this attempt was out: nothing of it is reused.
             Outcome::Failed(_) if !same_order => {}
             Outcome::Failed(_) => match answer {
-                Err(error) if error.is_unanswered() => {
+                Err(error) if error.outcome_unknown() => {
                     self.unanswered = Some(Unanswered {
                         details: attempt.details,
                         idempotency_key: attempt.idempotency_key,
@@ -618,21 +682,109 @@ mod tests {
         assert_eq!(again.token_id.as_deref(), Some("ctoken_1"));
     }
 
-    #[test]
-    fn changed_details_after_a_network_failure_start_a_new_attempt() {
+    /// A submitter whose first confirm ("card 4242", key-1, ctoken_1) got no answer.
+    fn after_a_lost_answer(next: &mut impl FnMut() -> String) -> Submitter<&'static str> {
         let mut submitter = Submitter::default();
-        let mut next = keys();
-        let attempt = submitter.begin("card 4242", &mut next).unwrap();
+        let attempt = submitter.begin("card 4242", &mut *next).unwrap();
         let answer = Err(CallError::Network);
-        submitter.finish(
-            attempt,
-            "ctoken_1".into(),
-            &answer,
-            &outcome_of(answer.clone()),
-        );
+        let outcome = outcome_of(answer.clone());
+        submitter.finish(attempt, "ctoken_1".into(), &answer, &outcome);
+        submitter
+    }
+
+    #[test]
+    fn changed_details_after_a_lost_answer_settle_the_earlier_confirm_first() {
+        let mut next = keys();
+        let mut submitter = after_a_lost_answer(&mut next);
         let again = submitter.begin("card 5555", &mut next).unwrap();
         assert_eq!(again.idempotency_key, "key-2");
         assert_eq!(again.token_id, None);
+        assert_eq!(again.earlier_confirm(), Some(("ctoken_1", "key-1")));
+    }
+
+    #[test]
+    fn an_earlier_confirm_that_charged_is_the_payment() {
+        let mut next = keys();
+        let mut submitter = after_a_lost_answer(&mut next);
+        let mut attempt = submitter.begin("card 5555", &mut next).unwrap();
+        // The lost confirm had gone through: the replay says so.
+        let replay = Ok(with_status("succeeded"));
+        let Some(answer) = attempt.settle_earlier(replay) else {
+            panic!("a paid earlier confirm must answer the attempt")
+        };
+        assert_eq!(attempt.details, "card 4242", "what was paid");
+        let outcome = outcome_of(answer.clone());
+        assert!(matches!(outcome, Outcome::Succeeded(_)));
+        submitter.finish(attempt, "ctoken_1".into(), &answer, &outcome);
+        assert!(submitter.done());
+        assert!(
+            submitter.begin("card 5555", &mut next).is_none(),
+            "never a second charge"
+        );
+    }
+
+    #[test]
+    fn an_earlier_confirm_still_unanswered_stays_the_one_to_resend() {
+        let mut next = keys();
+        let mut submitter = after_a_lost_answer(&mut next);
+        for unknown in [
+            Err(CallError::Timeout),
+            // The server is still running the first request with that key.
+            Err(CallError::api(ApiError {
+                kind: ErrorType::IdempotencyError,
+                code: ErrorCode::IdempotencyKeyInUse,
+                decline_code: None,
+                message: String::new(),
+                param: None,
+            })),
+        ] {
+            let mut attempt = submitter.begin("card 5555", &mut next).unwrap();
+            let Some(answer) = attempt.settle_earlier(unknown) else {
+                panic!("an unknown outcome must not let other details pay")
+            };
+            submitter.finish(
+                attempt,
+                "ctoken_1".into(),
+                &answer,
+                &outcome_of(answer.clone()),
+            );
+            let resent = submitter.begin("card 4242", &mut next).unwrap();
+            assert_eq!(resent.idempotency_key, "key-1");
+            assert_eq!(resent.token_id.as_deref(), Some("ctoken_1"));
+            assert_eq!(resent.earlier_confirm(), None);
+            submitter.abandon();
+            // Put the lost confirm back as it was for the next round.
+            submitter = after_a_lost_answer(&mut keys());
+        }
+    }
+
+    #[test]
+    fn after_an_earlier_decline_the_new_details_pay_the_same_intent() {
+        let mut next = keys();
+        let mut submitter = after_a_lost_answer(&mut next);
+        let mut attempt = submitter.begin("card 5555", &mut next).unwrap();
+        let declined = declined_answer(DeclineCode::InsufficientFunds);
+        assert_eq!(attempt.settle_earlier(declined), None);
+        assert_eq!(attempt.details, "card 5555");
+        assert_eq!(attempt.idempotency_key, "key-2");
+        assert_eq!(attempt.intent.map(|i| i.id), Some("pi_1".to_owned()));
+    }
+
+    #[test]
+    fn an_earlier_confirm_refused_before_charging_lets_the_new_details_start_anew() {
+        let mut next = keys();
+        let mut submitter = after_a_lost_answer(&mut next);
+        let mut attempt = submitter.begin("card 5555", &mut next).unwrap();
+        let expired = Err(CallError::api(ApiError {
+            kind: ErrorType::InvalidRequestError,
+            code: ErrorCode::ExpiredToken,
+            decline_code: None,
+            message: String::new(),
+            param: None,
+        }));
+        assert_eq!(attempt.settle_earlier(expired), None);
+        assert_eq!(attempt.details, "card 5555");
+        assert_eq!(attempt.intent, None);
     }
 
     #[test]

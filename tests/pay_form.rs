@@ -294,6 +294,45 @@ async fn a_network_failure_keeps_everything_and_the_retry_reuses_the_key() {
 }
 
 #[wasm_bindgen_test]
+async fn after_a_lost_answer_other_details_never_pay_a_second_time() {
+    let (script, api) = fake();
+    // The first confirm charged, but its answer was lost on the way back.
+    script
+        .confirm_answers
+        .borrow_mut()
+        .push_back(Err(CallError::Network));
+    let c = mount_checkout(api);
+    c.fill_card("4242424242424242").await;
+    c.button().click();
+    until("the outcome", || !c.outcomes.get_untracked().is_empty()).await;
+    settle().await;
+    // The customer retypes the CVC (another card's details would do the same) and
+    // pays again: the earlier confirm goes first and turns out to have succeeded.
+    let cvc = c.m.field("cvc");
+    cvc.set_value("");
+    type_text(&cvc, "999");
+    settle().await;
+    c.button().click();
+    until("the second outcome", || {
+        c.outcomes.get_untracked().len() == 2
+    })
+    .await;
+    settle().await;
+    assert!(matches!(
+        c.outcomes.get_untracked()[1],
+        Outcome::Succeeded(_)
+    ));
+    assert_eq!(script.token_count(), 1, "no token for the new details");
+    let confirms = script.confirms.borrow();
+    assert_eq!(confirms.len(), 2);
+    assert_eq!(
+        confirms[0], confirms[1],
+        "the earlier confirm, resent as it was"
+    );
+    assert!(c.button().disabled(), "paid: the form stays locked");
+}
+
+#[wasm_bindgen_test]
 async fn a_token_that_could_not_be_made_reopens_the_form() {
     let (script, api) = fake();
     script

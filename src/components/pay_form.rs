@@ -113,7 +113,7 @@ pub fn PayForm(
             return;
         };
         details.return_url = Some(return_url.get_value());
-        let Some(attempt) = submitter
+        let Some(mut attempt) = submitter
             .try_update_value(|s| s.begin(details, new_idempotency_key))
             .flatten()
         else {
@@ -128,7 +128,7 @@ pub fn PayForm(
             .or_else(|| h.customer_session_secret());
         let market = market.and_then(|m| m.get_untracked());
         spawn_local(async move {
-            let (token_id, answer) = match api.send_attempt(&attempt, bearer, market).await {
+            let (token_id, answer) = match api.send_attempt(&mut attempt, bearer, market).await {
                 Ok(Confirmed { token_id, answer }) => (token_id, answer),
                 Err(failure) => {
                     submitter.update_value(Submitter::abandon);

@@ -326,7 +326,7 @@ impl JsCheckout {
             group.submitter.borrow_mut().order_changed();
             group.market.replace(market.clone());
         }
-        let Some(attempt) = group
+        let Some(mut attempt) = group
             .submitter
             .borrow_mut()
             .begin(request, new_idempotency_key)
@@ -345,7 +345,7 @@ impl JsCheckout {
         let return_url = params.return_url.unwrap_or_default();
         let api = self.api.clone();
         Ok(future_to_promise(async move {
-            let (token_id, answer) = match api.send_attempt(&attempt, bearer, market).await {
+            let (token_id, answer) = match api.send_attempt(&mut attempt, bearer, market).await {
                 Ok(Confirmed { token_id, answer }) => (token_id, answer),
                 Err(error) => {
                     group.submitter.borrow_mut().abandon();
