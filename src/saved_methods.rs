@@ -20,6 +20,7 @@ use payment_core::api::{
     SetupFutureUsage, Timestamp,
 };
 use payment_core::card::{CardBrand, YearMonth};
+use payment_core::money::Currency;
 use payment_core::secret::{ClientSecret, Cvc};
 use serde::Deserialize;
 
@@ -168,17 +169,45 @@ pub fn is_usable(method: &SavedPaymentMethod, today: YearMonth) -> bool {
     complete && !is_expired(method, today)
 }
 
+/// What the element takes now, which decides the saved methods it lists.
+pub struct Listing<'a> {
+    /// The methods offered (they follow the currency and `paymentMethodTypes`).
+    pub kinds: &'a [MethodKind],
+    /// The currency, which an e-wallet's channel must take.
+    pub currency: Option<Currency>,
+    /// `savedPaymentMethods.hideExpired`.
+    pub hide_expired: bool,
+    /// This month.
+    pub today: YearMonth,
+}
+
+/// Whether `method` can pay here: its kind is offered and, for an e-wallet, its channel
+/// takes the currency (a GCash account cannot pay an IDR cart, nor SEPA a PHP one).
+pub fn payable(
+    method: &SavedPaymentMethod,
+    kinds: &[MethodKind],
+    currency: Option<Currency>,
+) -> bool {
+    let offered = method_kind(method).is_some_and(|kind| kinds.contains(&kind));
+    let channel_ok = match &method.ewallet {
+        Some(wallet) if method.kind == PaymentMethodType::Ewallet => {
+            currency.is_some_and(|c| wallet.channel_code.supports(&c))
+        }
+        _ => true,
+    };
+    offered && channel_ok
+}
+
 /// The methods to list, most recent first (the server already sorts; a stable sort
-/// keeps its order for equal times), without unknown kinds and, with `hide_expired`,
-/// without expired cards.
-pub fn listed(
-    methods: &[SavedPaymentMethod],
-    hide_expired: bool,
-    today: YearMonth,
-) -> Vec<SavedPaymentMethod> {
+/// keeps its order for equal times): those that can pay here and, with
+/// `hide_expired`, not expired.
+pub fn listed(methods: &[SavedPaymentMethod], listing: &Listing) -> Vec<SavedPaymentMethod> {
     let mut out: Vec<SavedPaymentMethod> = methods
         .iter()
-        .filter(|m| method_kind(m).is_some() && !(hide_expired && is_expired(m, today)))
+        .filter(|m| {
+            payable(m, listing.kinds, listing.currency)
+                && !(listing.hide_expired && is_expired(m, listing.today))
+        })
         .cloned()
         .collect();
     // Insertion sort: stable, and far smaller in wasm than the standard library's sort
@@ -498,7 +527,49 @@ mod tests {
             unknown,
             wallet("pm_c", 20),
         ];
-        assert_eq!(ids(&listed(&all, false, TODAY)), ["pm_b", "pm_c", "pm_a"]);
+        let php = Currency::new("php").unwrap();
+        assert_eq!(
+            ids(&listed(&all, &everything(Some(php), false))),
+            ["pm_b", "pm_c", "pm_a"]
+        );
+    }
+
+    /// Every kind offered, in `currency`.
+    fn everything(currency: Option<Currency>, hide_expired: bool) -> Listing<'static> {
+        Listing {
+            kinds: &[MethodKind::Card, MethodKind::SepaDebit, MethodKind::Ewallet],
+            currency,
+            hide_expired,
+            today: TODAY,
+        }
+    }
+
+    #[test]
+    fn only_methods_that_can_pay_here_are_listed() {
+        let all = [
+            card("pm_card", 10, "visa", "4242", (12, 2030)),
+            sepa("pm_sepa", 30),
+            wallet("pm_gcash", 20),
+        ];
+        let listing = |kinds, code: &str| Listing {
+            kinds,
+            currency: Some(Currency::new(code).unwrap()),
+            hide_expired: false,
+            today: TODAY,
+        };
+        // What each market offers (options::available_methods).
+        let eur = listing(&[MethodKind::Card, MethodKind::SepaDebit], "eur");
+        let php = listing(&[MethodKind::Card, MethodKind::Ewallet], "php");
+        let idr = listing(&[MethodKind::Card, MethodKind::Ewallet], "idr");
+        let cards_only = listing(&[MethodKind::Card], "eur");
+        assert_eq!(ids(&listed(&all, &eur)), ["pm_sepa", "pm_card"]);
+        assert_eq!(ids(&listed(&all, &php)), ["pm_gcash", "pm_card"]);
+        assert_eq!(ids(&listed(&all, &idr)), ["pm_card"], "GCash takes no IDR");
+        assert_eq!(ids(&listed(&all, &cards_only)), ["pm_card"]);
+        assert_eq!(
+            default_choice(&listed(&all, &idr), TODAY),
+            Choice::Saved("pm_card".into())
+        );
     }
 
     #[test]
@@ -512,8 +583,9 @@ mod tests {
         assert!(!is_usable(&last_month, TODAY));
         assert!(is_usable(&sepa("pm_s", 1), TODAY));
         let all = [this_month, last_month, last_year];
-        assert_eq!(ids(&listed(&all, true, TODAY)), ["pm_now"]);
-        assert_eq!(listed(&all, false, TODAY).len(), 3);
+        let eur = Some(Currency::EUR);
+        assert_eq!(ids(&listed(&all, &everything(eur, true))), ["pm_now"]);
+        assert_eq!(listed(&all, &everything(eur, false)).len(), 3);
     }
 
     #[test]

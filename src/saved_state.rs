@@ -8,7 +8,6 @@ use crate::locale::Key;
 use crate::saved_methods::{self, Choice};
 use leptos::prelude::*;
 use payment_core::api::SavedPaymentMethod;
-use payment_core::card::YearMonth;
 use std::rc::Rc;
 
 /// Saved methods, the customer's choice among them and the consent box.
@@ -67,20 +66,6 @@ impl SavedState {
         };
         self.methods
             .with(|methods| methods.iter().find(|m| m.id == id).cloned())
-    }
-
-    /// Puts the loaded methods in and checks the default choice.
-    pub fn loaded(&self, methods: Vec<SavedPaymentMethod>, hide_expired: bool, today: YearMonth) {
-        self.methods.set(methods);
-        self.choose_default(hide_expired, today);
-    }
-
-    /// Checks the most recent usable method listed, else the new-method form.
-    pub fn choose_default(&self, hide_expired: bool, today: YearMonth) {
-        let choice = self.methods.with_untracked(|m| {
-            saved_methods::default_choice(&saved_methods::listed(m, hide_expired, today), today)
-        });
-        self.choice.set(choice);
     }
 
     /// The chosen saved method, untracked.

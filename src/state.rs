@@ -6,9 +6,11 @@ use crate::components::types::MethodKind;
 use crate::form::{self, Field, FormValues, Stage};
 use crate::locale::{Catalogue, Key};
 use crate::options::PaymentElementOptions;
-use crate::saved_methods::{self, PaymentChoice};
+use crate::saved_methods::{self, Listing, PaymentChoice};
 use leptos::prelude::*;
-use payment_core::api::{CreateConfirmationToken, EwalletChannel, PaymentMethodData};
+use payment_core::api::{
+    CreateConfirmationToken, EwalletChannel, PaymentMethodData, SavedPaymentMethod,
+};
 use payment_core::card::YearMonth;
 use payment_core::secret::{ClientSecret, Cvc};
 
@@ -166,6 +168,30 @@ impl ElementContext {
                     .fill(Key::StatusMethodSelected, &[("method", &name)]),
             ));
         }
+    }
+
+    /// The saved methods listed now, tracked: those that can pay with the methods
+    /// offered and in the currency, newest first.
+    pub fn listed_saved(&self) -> Vec<SavedPaymentMethod> {
+        let kinds = self.methods.get();
+        let (currency, hide_expired) = self.options.with(|o| (o.currency, o.saved.hide_expired));
+        let listing = Listing {
+            kinds: &kinds,
+            currency,
+            hide_expired,
+            today: self.today,
+        };
+        self.saved
+            .methods
+            .with(|m| saved_methods::listed(m, &listing))
+    }
+
+    /// Checks the most recent usable method listed, else the new-method form.
+    pub fn choose_default_saved(&self) {
+        let listed = untrack(|| self.listed_saved());
+        self.saved
+            .choice
+            .set(saved_methods::default_choice(&listed, self.today));
     }
 
     /// The error `field` shows now, tracked.

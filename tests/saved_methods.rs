@@ -176,7 +176,7 @@ async fn saved_methods_show_newest_first_up_to_the_limit_and_the_rest_under_show
         card("pm_old_visa", 10, "visa", "4242", 12, 2030),
         sepa("pm_sepa", 40),
         card("pm_expired", 50, "mastercard", "4444", 1, 2020),
-        wallet("pm_gcash", 30),
+        card("pm_mc", 30, "mastercard", "5555", 3, 2032),
         card("pm_amex", 20, "amex", "0005", 6, 2031),
     ]);
     let m = mount_fake(&session_options("en", ALL_FEATURES, ""), &api);
@@ -189,7 +189,7 @@ async fn saved_methods_show_newest_first_up_to_the_limit_and_the_rest_under_show
         group.get_attribute("aria-label").as_deref(),
         Some("Saved payment methods")
     );
-    assert_eq!(saved_ids(&m), ["pm_expired", "pm_sepa", "pm_gcash", "new"]);
+    assert_eq!(saved_ids(&m), ["pm_expired", "pm_sepa", "pm_mc", "new"]);
     assert_eq!(m.text(".pe-saved-more"), "Show more");
 
     // The expired card is disabled and says so; the newest usable one is chosen.
@@ -207,11 +207,6 @@ async fn saved_methods_show_newest_first_up_to_the_limit_and_the_rest_under_show
     );
     assert!(item_text(&m, "pm_sepa").contains("37040044"));
     assert!(item_text(&m, "pm_sepa").contains("•••• 3000"));
-    let gcash = item_text(&m, "pm_gcash");
-    assert!(
-        gcash.contains("GCash") && gcash.contains("+63 •••• 1234"),
-        "{gcash}"
-    );
 
     m.find(".pe-saved-more").unwrap().click();
     settle().await;
@@ -220,7 +215,7 @@ async fn saved_methods_show_newest_first_up_to_the_limit_and_the_rest_under_show
         [
             "pm_expired",
             "pm_sepa",
-            "pm_gcash",
+            "pm_mc",
             "pm_amex",
             "pm_old_visa",
             "new"
@@ -646,6 +641,52 @@ async fn saved_methods_follow_a_language_switch() {
         api.secrets.borrow().len(),
         1,
         "no reload for a language switch"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn saved_methods_follow_the_currency_and_the_choice_stays_payable() {
+    let api = fake(vec![
+        sepa("pm_sepa", 30),
+        wallet("pm_gcash", 20),
+        card("pm_visa", 10, "visa", "4242", 12, 2030),
+    ]);
+    let m = mount_fake(&session_options("en", ALL_FEATURES, ""), &api);
+    loaded().await;
+    // EUR: SEPA and cards pay; a GCash account does not.
+    assert_eq!(saved_ids(&m), ["pm_sepa", "pm_visa", "new"]);
+    assert_eq!(checked(&m).as_deref(), Some("pm_sepa"));
+    let currency = |code: &str| payment_core::money::Currency::new(code).unwrap();
+    m.options.update(|o| o.currency = Some(currency("php")));
+    settle().await;
+    assert_eq!(saved_ids(&m), ["pm_gcash", "pm_visa", "new"]);
+    assert_eq!(
+        checked(&m).as_deref(),
+        Some("pm_gcash"),
+        "SEPA cannot pay in PHP: the newest method that can is chosen"
+    );
+    let gcash = item_text(&m, "pm_gcash");
+    assert!(
+        gcash.contains("GCash") && gcash.contains("+63 •••• 1234"),
+        "{gcash}"
+    );
+    m.options.update(|o| o.currency = Some(currency("idr")));
+    settle().await;
+    assert_eq!(saved_ids(&m), ["pm_visa", "new"], "GCash takes no IDR");
+    assert_eq!(checked(&m).as_deref(), Some("pm_visa"));
+    // paymentMethodTypes leaves cards out: only the new-method form remains.
+    m.options.update(|o| {
+        o.currency = Some(currency("eur"));
+        o.payment_method_types = Some(vec![
+            payment_element::components::types::MethodKind::SepaDebit,
+        ]);
+    });
+    settle().await;
+    assert_eq!(saved_ids(&m), ["pm_sepa", "new"]);
+    assert_eq!(
+        api.secrets.borrow().len(),
+        1,
+        "no reload for a currency switch"
     );
 }
 

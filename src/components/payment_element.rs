@@ -85,6 +85,7 @@ pub fn PaymentElement(
 
     apply_appearance(root, root_id.clone(), options);
     load_saved_methods(context);
+    keep_saved_choice_payable(context);
     // The new-method form shows unless a saved method is chosen.
     let new_chosen = Memo::new(move |_| saved.chosen().is_none());
     let require_cvc = move || options.with(|o| o.saved.require_cvc_recollection);
@@ -243,8 +244,8 @@ fn load_saved_methods(context: ElementContext) {
             }
             match result {
                 Ok(methods) => {
-                    let hide = options.with_untracked(|o| o.saved.hide_expired);
-                    saved.loaded(methods, hide, context.today);
+                    saved.methods.set(methods);
+                    context.choose_default_saved();
                 }
                 Err(error) => web_sys::console::warn_1(
                     &[
@@ -257,6 +258,20 @@ fn load_saved_methods(context: ElementContext) {
                 ),
             }
         });
+    });
+}
+
+/// Keeps the saved-method choice payable: when the currency or the methods offered
+/// change (another market, `paymentMethodTypes`), a chosen method that can no longer
+/// pay (a GCash account in an IDR cart, SEPA in a PHP one) gives way to the default.
+fn keep_saved_choice_payable(context: ElementContext) {
+    Effect::new(move |_| {
+        let listed = context.listed_saved();
+        if let Choice::Saved(id) = context.saved.choice.get() {
+            if !listed.iter().any(|m| m.id == id) {
+                context.choose_default_saved();
+            }
+        }
     });
 }
 

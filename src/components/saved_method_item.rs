@@ -92,8 +92,7 @@ pub fn SavedMethodItem(
                     let id = method.id.clone();
                     saved.methods.update(|m| m.retain(|m| m.id != id));
                     if saved.choice.get_untracked() == Choice::Saved(id) {
-                        let hide = context.options.with_untracked(|o| o.saved.hide_expired);
-                        saved.choose_default(hide, today);
+                        context.choose_default_saved();
                     }
                     let label = saved_methods::short_label(&method);
                     context

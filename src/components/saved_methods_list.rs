@@ -21,10 +21,7 @@ pub fn SavedMethodsList() -> impl IntoView {
     let limit = Memo::new(move |_| context.options.with(|o| o.saved.features.redisplay_limit()));
     let shown = Memo::new(move |_| {
         let choice = saved.choice.get();
-        let hide = context.options.with(|o| o.saved.hide_expired);
-        let listed = saved
-            .methods
-            .with(|m| saved_methods::listed(m, hide, today));
+        let listed = context.listed_saved();
         saved_methods::shown(&listed, limit.get(), saved.expanded.get(), &choice)
     });
     let select = Callback::new(move |choice: Choice| {
