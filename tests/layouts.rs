@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use payment_element::components::types::LayoutKind;
 use payment_element::locale::Locale;
 use payment_element::options::LocaleChoice;
+use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -314,6 +315,31 @@ async fn wallets_follow_the_currency_and_say_where_they_redirect() {
     );
     let data = m.handle().payment_method_data().unwrap();
     assert_eq!(data.ewallet.unwrap().channel_code.as_str(), "GCASH");
+    // The cart becomes IDR: GCash cannot take it, so it is no longer chosen.
+    m.options
+        .update(|o| o.currency = Some(payment_core::money::Currency::new("idr").unwrap()));
+    settle().await;
+    assert!(m
+        .all(".pe-ewallet-radio")
+        .iter()
+        .all(|r| { !r.unchecked_ref::<web_sys::HtmlInputElement>().checked() }));
+    assert!(
+        m.text(".pe-note").contains("redirected to E-wallet"),
+        "{}",
+        m.text(".pe-note")
+    );
+    assert!(m.handle().payment_method_data().is_err());
+    // ShopeePay takes both: chosen in PHP, it stays chosen in IDR.
+    m.options
+        .update(|o| o.currency = Some(payment_core::money::Currency::new("php").unwrap()));
+    settle().await;
+    m.find("[data-channel=SHOPEEPAY] input").unwrap().click();
+    settle().await;
+    m.options
+        .update(|o| o.currency = Some(payment_core::money::Currency::new("idr").unwrap()));
+    settle().await;
+    let data = m.handle().payment_method_data().unwrap();
+    assert_eq!(data.ewallet.unwrap().channel_code.as_str(), "SHOPEEPAY");
 
     let m = mount_json(
         r#"{"locale": "id", "currency": "idr", "amount": 5400000, "mode": "payment",

@@ -85,7 +85,7 @@ pub fn PaymentElement(
 
     apply_appearance(root, root_id.clone(), options);
     load_saved_methods(context);
-    keep_saved_choice_payable(context);
+    keep_choices_payable(context);
     // The new-method form shows unless a saved method is chosen.
     let new_chosen = Memo::new(move |_| saved.chosen().is_none());
     let require_cvc = move || options.with(|o| o.saved.require_cvc_recollection);
@@ -261,10 +261,21 @@ fn load_saved_methods(context: ElementContext) {
     });
 }
 
-/// Keeps the saved-method choice payable: when the currency or the methods offered
-/// change (another market, `paymentMethodTypes`), a chosen method that can no longer
-/// pay (a GCash account in an IDR cart, SEPA in a PHP one) gives way to the default.
-fn keep_saved_choice_payable(context: ElementContext) {
+/// Keeps the choices payable when the currency or the methods offered change (another
+/// market, `paymentMethodTypes`): a chosen saved method that can no longer pay (a GCash
+/// account in an IDR cart, SEPA in a PHP one) gives way to the default, and a wallet
+/// picked in the new-method form that does not take the new currency is unpicked, so
+/// the form asks again instead of sending it.
+fn keep_choices_payable(context: ElementContext) {
+    Effect::new(move |_| {
+        let currency = context.options.with(|o| o.currency);
+        let wallet = context.state.ewallet;
+        if let Some(channel) = wallet.get() {
+            if !currency.is_some_and(|c| channel.supports(&c)) {
+                wallet.set(None);
+            }
+        }
+    });
     Effect::new(move |_| {
         let listed = context.listed_saved();
         if let Choice::Saved(id) = context.saved.choice.get() {
