@@ -460,6 +460,21 @@ pub fn field_error(
     }
 }
 
+/// Whether `field` is finished, so that focus may move on from it: valid, and for the
+/// card number also as long as its brand's numbers usually are (a valid 14-digit
+/// prefix of a 16-digit UnionPay number is not finished).
+pub fn is_settled(field: Field, values: &FormValues, today: YearMonth) -> bool {
+    if field_error(field, values, today, Stage::Submitted).is_some() {
+        return false;
+    }
+    match field {
+        Field::CardNumber => check_number(&values.number).brand.is_some_and(|brand| {
+            digits(&values.number).len() >= usize::from(brand.settled_length())
+        }),
+        _ => true,
+    }
+}
+
 /// Whether every shown field of `method` is filled in and valid.
 pub fn is_complete(
     method: MethodKind,
@@ -635,6 +650,23 @@ mod tests {
     use super::*;
 
     const TODAY: YearMonth = YearMonth::new(2026, 11);
+
+    #[test]
+    fn a_number_is_settled_at_its_brands_usual_length() {
+        let settled = |number: &str| {
+            let values = FormValues {
+                number: number.into(),
+                ..FormValues::default()
+            };
+            is_settled(Field::CardNumber, &values, TODAY)
+        };
+        assert!(settled("4242 4242 4242 4242"));
+        assert!(settled("3782 822463 10005"), "Amex has 15");
+        assert!(!settled("6200 0000 0000 00"), "a valid UnionPay prefix");
+        assert!(settled("6200 0000 0000 0005"));
+        assert!(!settled("3622 720627 1667"), "Diners of 14: 16 exist too");
+        assert!(!settled("4242 4242 4242 4241"), "invalid");
+    }
 
     #[test]
     fn expiry_gets_its_separator_and_leading_zero() {

@@ -124,6 +124,37 @@ async fn focus_moves_on_when_a_field_is_complete() {
     assert_eq!(focused(), Some(m.field("postal_code").into()));
 }
 
+/// Types `text` key by key into whichever field has focus, as a customer does.
+async fn type_where_focused(text: &str) {
+    for c in text.chars() {
+        let field: web_sys::HtmlInputElement = focused().expect("a focused field").unchecked_into();
+        type_text(&field, &c.to_string());
+        settle().await;
+    }
+}
+
+#[wasm_bindgen_test]
+async fn focus_waits_for_the_usual_length_of_brands_with_several() {
+    // UnionPay (16–19 digits, no Luhn check): its 14- and 15-digit prefixes are valid
+    // numbers too, but the customer is still typing.
+    let m = mount_json(USD);
+    settle().await;
+    m.field("number").focus().unwrap();
+    type_where_focused("62000000000000051234").await;
+    assert_eq!(m.field("number").value(), "6200 0000 0000 0005");
+    assert_eq!(m.field("expiry").value(), "12 / 34");
+    // Diners of 14 digits: valid, but 16-digit Diners exist, so focus stays; the
+    // customer moves on.
+    let m = mount_json(USD);
+    settle().await;
+    let number = m.field("number");
+    number.focus().unwrap();
+    type_where_focused("36227206271667").await;
+    assert_eq!(focused(), Some(number.clone().into()));
+    assert_eq!(m.error_of("number"), "");
+    assert!(m.handle().validate_all() != Some(payment_element::form::Field::CardNumber));
+}
+
 #[wasm_bindgen_test]
 async fn postal_code_shows_only_where_the_country_needs_it() {
     let m = mount_json(USD);

@@ -2,7 +2,7 @@
 //! shares (reformat while typing with the caret kept, error after blur, focus moving
 //! on once the field is complete).
 
-use crate::form::{self, Field, Stage};
+use crate::form::{self, Field};
 use crate::ids;
 use crate::locale::Key;
 use crate::state::{focus_in, ElementContext};
@@ -48,15 +48,7 @@ pub fn InputField(
     let error_id = [id.as_str(), "-error"].concat();
 
     let error = Memo::new(move |_| context.error(field));
-    let complete_now = move || {
-        form::field_error(
-            field,
-            &state.values_untracked(),
-            context.today,
-            Stage::Submitted,
-        )
-        .is_none()
-    };
+    let complete_now = move || form::is_settled(field, &state.values_untracked(), context.today);
 
     let on_input = move |ev: leptos::ev::Event| {
         let input: HtmlInputElement = event_target(&ev);

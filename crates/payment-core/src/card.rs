@@ -131,6 +131,28 @@ impl CardBrand {
         lengths[lengths.len() - 1]
     }
 
+    /// From how many digits a valid number is taken as finished, so that focus may move
+    /// on to the expiry: the length nearly every card of the brand has (16), or the
+    /// longest for brands whose lengths are spread out (Maestro). A shorter valid
+    /// number (a 14-digit Diners, a 12-digit Maestro) stays put for the customer to go
+    /// on or Tab away: moving early would send the rest of the digits to the expiry.
+    pub const fn settled_length(self) -> u8 {
+        match self {
+            CardBrand::Amex => 15,
+            CardBrand::Maestro => 19,
+            CardBrand::Visa
+            | CardBrand::Mastercard
+            | CardBrand::Discover
+            | CardBrand::Diners
+            | CardBrand::Jcb
+            | CardBrand::UnionPay
+            | CardBrand::Mir
+            | CardBrand::Elo
+            | CardBrand::Hiper
+            | CardBrand::Hipercard => 16,
+        }
+    }
+
     /// After how many digits the formatted number has a space: `[4, 8, 12]` gives
     /// `4242 4242 4242 4242`, Amex's `[4, 10]` gives `3782 822463 10005`.
     pub const fn gaps(self) -> &'static [u8] {
