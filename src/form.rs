@@ -73,8 +73,9 @@ pub enum Stage {
     Submitted,
 }
 
-/// What the customer typed, as plain values.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// What the customer typed, as plain values. `Debug` redacts the card number, CVC and
+/// IBAN, as their own types do.
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct FormValues {
     /// Card number as displayed.
     pub number: String,
@@ -94,6 +95,22 @@ pub struct FormValues {
     pub email: String,
     /// Chosen wallet.
     pub ewallet: Option<EwalletChannel>,
+}
+
+impl std::fmt::Debug for FormValues {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FormValues")
+            .field("number", &CardNumber::new(self.number.as_str()))
+            .field("expiry", &self.expiry)
+            .field("cvc", &Cvc::new(self.cvc.as_str()))
+            .field("name", &self.name)
+            .field("country", &self.country)
+            .field("postal_code", &self.postal_code)
+            .field("iban", &IbanNumber::new(self.iban.as_str()))
+            .field("email", &self.email)
+            .field("ewallet", &self.ewallet)
+            .finish()
+    }
 }
 
 /// The shared verdict: invalid at once, incomplete from `Left`, required at `Submitted`.
@@ -650,6 +667,24 @@ mod tests {
     use super::*;
 
     const TODAY: YearMonth = YearMonth::new(2026, 11);
+
+    #[test]
+    fn debug_output_hides_the_card_number_cvc_and_iban() {
+        let values = FormValues {
+            number: "4242 4242 4242 4242".into(),
+            cvc: "918".into(),
+            iban: "DE89 3704 0044 0532 0130 00".into(),
+            ..FormValues::default()
+        };
+        let debug = format!("{values:?}");
+        assert!(
+            !debug.contains("4242 4242") && !debug.contains("424242"),
+            "{debug}"
+        );
+        assert!(!debug.contains("918"), "{debug}");
+        assert!(!debug.contains("3704"), "{debug}");
+        assert!(debug.contains("…4242"), "{debug}");
+    }
 
     #[test]
     fn a_number_is_settled_at_its_brands_usual_length() {

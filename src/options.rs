@@ -43,8 +43,9 @@ pub struct RawOptions {
     pub fields: Option<RawFields>,
     /// The merchant, named in the SEPA mandate.
     pub business: Option<RawBusiness>,
-    /// The customer session's secret: show the customer's saved methods.
-    pub customer_session_client_secret: Option<String>,
+    /// The customer session's secret: show the customer's saved methods (redacted in
+    /// `Debug`).
+    pub customer_session_client_secret: Option<payment_core::secret::ClientSecret>,
     /// The session's `components.payment_element.features`, as the server sent them.
     pub customer_session_features: Option<payment_core::api::PaymentElementFeatures>,
     /// `{card: {require_cvc_recollection}}`.
@@ -608,6 +609,18 @@ mod tests {
 
     fn error(json: &str) -> String {
         parse(json).unwrap_err().0
+    }
+
+    #[test]
+    fn debug_output_never_shows_the_session_secret() {
+        let raw: RawOptions = serde_json::from_str(
+            r#"{"customerSessionClientSecret": "cuss_1_secret_Abcdef123456"}"#,
+        )
+        .unwrap();
+        let debug = format!("{raw:?}");
+        assert!(!debug.contains("Abcdef123456"), "{debug}");
+        let options = raw.validate().unwrap();
+        assert!(!format!("{options:?}").contains("Abcdef123456"));
     }
 
     #[test]

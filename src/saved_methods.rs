@@ -64,20 +64,20 @@ pub struct RawSavedPaymentMethods {
 impl SavedMethodsOptions {
     /// Checks the options about saved methods.
     pub fn from_raw(
-        secret: Option<String>,
+        secret: Option<ClientSecret>,
         features: Option<PaymentElementFeatures>,
         method_options: Option<RawPaymentMethodOptions>,
         saved: Option<RawSavedPaymentMethods>,
     ) -> Result<SavedMethodsOptions, OptionsError> {
         let client_secret = match secret {
-            Some(s) if s.trim().is_empty() || s.contains(char::is_whitespace) => {
+            Some(s) if s.is_empty() || s.expose().contains(char::is_whitespace) => {
                 return Err(OptionsError(
                     "customerSessionClientSecret must be the client_secret of a customer \
                      session, without spaces"
                         .to_owned(),
                 ))
             }
-            other => other.map(ClientSecret::new),
+            other => other,
         };
         if features.is_some() && client_secret.is_none() {
             return Err(OptionsError(

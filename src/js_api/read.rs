@@ -203,7 +203,9 @@ pub fn options(value: &JsValue) -> Read<RawOptions> {
                 })
             })
             .transpose()?,
-        customer_session_client_secret: o.string("customerSessionClientSecret")?,
+        customer_session_client_secret: o
+            .string("customerSessionClientSecret")?
+            .map(payment_core::secret::ClientSecret::new),
         customer_session_features: o
             .object("customerSessionFeatures")
             .map(|(v, p)| {

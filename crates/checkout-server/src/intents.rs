@@ -813,8 +813,8 @@ where
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ConfirmAgain {
-    /// The intent's client secret, from the first confirm.
-    pub client_secret: String,
+    /// The intent's client secret, from the first confirm (redacted in `Debug`).
+    pub client_secret: ClientSecret,
     /// A new token.
     pub confirmation_token_id: String,
 }
@@ -833,7 +833,7 @@ async fn confirm_again(
             bool::from(
                 i.client_secret
                     .as_bytes()
-                    .ct_eq(request.client_secret.as_bytes()),
+                    .ct_eq(request.client_secret.expose().as_bytes()),
             )
         })
         .ok_or_else(|| AppError::missing("payment intent", Some("id")))?;
@@ -946,7 +946,7 @@ pub async fn charges_off_session(
 /// `?client_secret=` of the status endpoint.
 #[derive(Debug, Deserialize)]
 pub struct SecretQuery {
-    client_secret: Option<String>,
+    client_secret: Option<ClientSecret>,
 }
 
 /// `GET /api/payment_intents/{id}?client_secret=…`: the status for the return page and
@@ -968,7 +968,7 @@ pub async fn payment_intents_get(
     let intent = load_intent(&mut tx, &id)
         .await?
         // A wrong secret looks exactly like a missing intent.
-        .filter(|i| bool::from(i.client_secret.as_bytes().ct_eq(secret.as_bytes())))
+        .filter(|i| bool::from(i.client_secret.as_bytes().ct_eq(secret.expose().as_bytes())))
         .ok_or_else(|| AppError::missing("payment intent", Some("id")))?;
     if intent.status() == PaymentIntentStatus::Succeeded {
         fulfil(&mut tx, &intent, "poll", now).await?;
