@@ -27,7 +27,7 @@ use payment_core::api::{
     ConsentRecord, CreateConfirmIntent, EwalletChannel, NextAction, PaymentIntent,
     PaymentIntentStatus, PaymentMethodType, RedirectToUrl,
 };
-use payment_core::error::{ApiError, ErrorCode};
+use payment_core::error::{ApiError, DeclineCode, ErrorCode};
 use payment_core::money::{Currency, MinorUnit};
 use payment_core::secret::ClientSecret;
 use serde::{Deserialize, Serialize};
@@ -545,9 +545,20 @@ pub async fn complete_action(
     Ok(intent)
 }
 
-/// A confirm's result: the HTTP status and body to answer (and to store for replays).
+/// The intent as the shopper's browser may see it: a lost or stolen card reads as a
+/// generic decline (DESIGN.md), so that whoever holds the card learns nothing. The
+/// database and the merchant's webhooks keep the real reason.
+fn for_customer(mut intent: PaymentIntent) -> PaymentIntent {
+    if let Some(error) = &mut intent.last_payment_error {
+        error.decline_code = error.decline_code.map(DeclineCode::customer_facing);
+    }
+    intent
+}
+
+/// A confirm's result: the HTTP status and body to answer the browser (and to store for
+/// replays).
 fn respond(result: ApiResult<PaymentIntent>) -> (StatusCode, serde_json::Value) {
-    match result {
+    match result.map(for_customer) {
         Ok(intent) => match &intent.last_payment_error {
             // A failed confirm answers with the error and the intent, as Stripe does.
             Some(error) if intent.status == PaymentIntentStatus::RequiresPaymentMethod => {
@@ -973,7 +984,8 @@ pub async fn payment_intents_get(
     if intent.status() == PaymentIntentStatus::Succeeded {
         fulfil(&mut tx, &intent, "poll", now).await?;
     }
-    let wire = intent_body(&mut tx, &intent, false).await?;
+    let mut wire = intent_body(&mut tx, &intent, false).await?;
+    wire.intent = for_customer(wire.intent);
     tx.commit().await?;
     Ok(Json(wire))
 }

@@ -171,18 +171,18 @@ const DECLINES: [(&str, DeclineCode); 8] = [
     ("4000000000006975", DeclineCode::CardVelocityExceeded),
 ];
 
-/// The error a decline code is reported with. Expired card, incorrect CVC and processing
-/// error have their own top-level codes in Stripe's API; the rest are `card_declined`.
+/// The error a decline code is reported with: `card_declined` with the decline code
+/// (DESIGN.md), except a charge that needed the customer, `authentication_required`.
 pub fn decline_error(decline: DeclineCode) -> ApiError {
     let code = match decline {
-        DeclineCode::ExpiredCard => ErrorCode::ExpiredCard,
-        DeclineCode::IncorrectCvc => ErrorCode::IncorrectCvc,
-        DeclineCode::ProcessingError => ErrorCode::ProcessingError,
         DeclineCode::AuthenticationRequired => ErrorCode::AuthenticationRequired,
         DeclineCode::GenericDecline
         | DeclineCode::InsufficientFunds
         | DeclineCode::LostCard
         | DeclineCode::StolenCard
+        | DeclineCode::ExpiredCard
+        | DeclineCode::IncorrectCvc
+        | DeclineCode::ProcessingError
         | DeclineCode::CardVelocityExceeded
         | DeclineCode::Unknown => ErrorCode::CardDeclined,
     };

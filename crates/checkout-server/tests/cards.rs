@@ -55,38 +55,58 @@ async fn success_numbers_succeed_and_fulfil_the_order_once() {
 #[tokio::test]
 async fn decline_numbers_answer_402_with_their_decline_code() {
     let h = Harness::new().await;
+    // (number, the real decline code, what the shopper's browser is told)
     let cases = [
-        ("4000000000000002", "card_declined", "generic_decline"),
-        ("4000000000009995", "card_declined", "insufficient_funds"),
-        ("4000000000009987", "card_declined", "lost_card"),
-        ("4000000000009979", "card_declined", "stolen_card"),
+        ("4000000000000002", "generic_decline", "generic_decline"),
+        (
+            "4000000000009995",
+            "insufficient_funds",
+            "insufficient_funds",
+        ),
+        ("4000000000009987", "lost_card", "generic_decline"),
+        ("4000000000009979", "stolen_card", "generic_decline"),
         ("4000000000000069", "expired_card", "expired_card"),
         ("4000000000000127", "incorrect_cvc", "incorrect_cvc"),
         ("4000000000000119", "processing_error", "processing_error"),
         (
             "4000000000006975",
-            "card_declined",
+            "card_velocity_exceeded",
             "card_velocity_exceeded",
         ),
     ];
-    for (number, code, decline) in cases {
+    for (number, decline, shown) in cases {
         let reply = h.pay(number).await;
         assert_eq!(reply.status, StatusCode::PAYMENT_REQUIRED, "{number}");
         let error = &reply.body["error"];
         assert_eq!(error["type"], "card_error");
-        assert_eq!(error["code"], code, "{number}");
-        assert_eq!(error["decline_code"], decline, "{number}");
-        assert_eq!(
-            error["payment_intent"]["status"], "requires_payment_method",
-            "{number}"
-        );
-        assert_eq!(
-            error["payment_intent"]["last_payment_error"]["decline_code"],
-            decline
-        );
-        if decline == "lost_card" || decline == "stolen_card" {
-            // Shown to the customer as a generic decline.
+        assert_eq!(error["code"], "card_declined", "{number}");
+        assert_eq!(error["decline_code"], shown, "{number}");
+        let intent = &error["payment_intent"];
+        assert_eq!(intent["status"], "requires_payment_method", "{number}");
+        assert_eq!(intent["last_payment_error"]["decline_code"], shown);
+        // The return page's status call says no more.
+        let status = h.status_of(intent).await;
+        assert_eq!(status.body["last_payment_error"]["decline_code"], shown);
+        if shown != decline {
             assert_eq!(error["message"], "Your card was declined.");
+            // The merchant's records and webhook keep the real reason.
+            let id = intent["id"].as_str().unwrap();
+            let stored: String =
+                sqlx::query_scalar("SELECT last_payment_error FROM payment_intents WHERE id = ?")
+                    .bind(id)
+                    .fetch_one(h.state.db())
+                    .await
+                    .unwrap();
+            assert!(stored.contains(decline), "{stored}");
+            let event: String = sqlx::query_scalar(
+                "SELECT payload FROM processor_events WHERE type = 'payment_intent.payment_failed' \
+                 AND payload LIKE '%' || ? || '%'",
+            )
+            .bind(id)
+            .fetch_one(h.state.db())
+            .await
+            .unwrap();
+            assert!(event.contains(decline), "{event}");
         }
     }
     assert_eq!(h.count("SELECT COUNT(*) FROM charges").await, 0);
