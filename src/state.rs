@@ -354,6 +354,11 @@ impl PaymentElementHandle {
     /// card forms do; everything else is kept) and the focus on the field to fix.
     pub fn apply_feedback(&self, feedback: &crate::confirm::Feedback) {
         if feedback.clear_cvc {
+            // The attempt had passed validation, and the CVC is emptied on purpose: until
+            // the next submit it reads as not typed yet, so the decline, not "incomplete",
+            // is what the customer sees and hears.
+            self.context.state.submitted.set(false);
+            self.context.saved.cvc_stage.set(Stage::Typing);
             self.context.state.text(Field::Cvc).set(String::new());
             self.context.saved.cvc.set(String::new());
         }

@@ -219,6 +219,18 @@ async fn a_decline_says_why_focuses_the_cvc_and_keeps_the_rest() {
     );
     assert_eq!(focused(), Some(c.m.field("cvc").into()));
     assert_eq!(c.m.field("cvc").value(), "", "the CVC is asked again");
+    // Emptied on purpose: not an "incomplete" error, so the decline is what shows and
+    // what the live region says.
+    assert_eq!(c.m.error_of("cvc"), "");
+    assert_eq!(
+        c.m.field("cvc").get_attribute("aria-invalid").as_deref(),
+        Some("false")
+    );
+    assert!(
+        !c.m.text(".pe-live").contains("incomplete"),
+        "{}",
+        c.m.text(".pe-live")
+    );
     assert_eq!(c.m.field("number").value(), "4000 0000 0000 0127");
     assert_eq!(c.m.field("expiry").value(), "12 / 34");
     assert!(!c.button().disabled());
