@@ -354,6 +354,9 @@ pub fn format_iban(typed: &str, caret: usize) -> (String, usize) {
 
 /// The IBAN's error.
 pub fn iban_error(typed: &str, stage: Stage) -> Option<Key> {
+    if iban::is_outside_sepa(typed) {
+        return Some(Key::IbanNotSepa);
+    }
     verdict(
         typed.trim().is_empty(),
         iban::is_potentially_valid(typed),
@@ -846,6 +849,13 @@ mod tests {
         );
         assert_eq!(iban_error("XX", Stage::Typing), Some(Key::IbanInvalid));
         assert_eq!(iban_error("DE89 3704 0044 0532 0130 00", Stage::Left), None);
+        // A valid Turkish IBAN, refused from its country code on.
+        assert_eq!(
+            iban_error("TR33 0006 1005 1978 6457 8413 26", Stage::Left),
+            Some(Key::IbanNotSepa)
+        );
+        assert_eq!(iban_error("TR", Stage::Typing), Some(Key::IbanNotSepa));
+        assert_eq!(iban_error("CH93 0076 2011 6238 5295 7", Stage::Left), None);
     }
 
     #[test]

@@ -12,7 +12,7 @@ use payment_core::api::{
 };
 use payment_core::card::{check_cvc, check_number, digits, parse_expiry, YearMonth};
 use payment_core::error::ErrorCode;
-use payment_core::iban::validate_iban;
+use payment_core::iban::{is_sepa_country, validate_iban};
 use sha2::Sha256;
 
 use crate::clock::year_month;
@@ -139,6 +139,11 @@ fn new_method(state: &AppState, data: &PaymentMethodData) -> ApiResult<NewMethod
                     .with_param("payment_method_data.sepa_debit.iban")
                     .with_message(err.message())
             })?;
+            if !is_sepa_country(iban.country()) {
+                return Err(AppError::invalid(ErrorCode::InvalidIban)
+                    .with_param("payment_method_data.sepa_debit.iban")
+                    .with_message("SEPA Direct Debit takes IBANs from SEPA countries only."));
+            }
             let billing = data.billing_details.as_ref();
             let email = billing
                 .and_then(|b| b.email.as_deref())

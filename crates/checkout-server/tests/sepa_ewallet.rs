@@ -132,6 +132,19 @@ async fn sepa_input_is_validated() {
     );
     assert!(!bad.text.contains("0532013001"));
 
+    // A valid IBAN from outside SEPA (Turkey) cannot be debited.
+    let turkish = h
+        .post(
+            "/api/confirmation_tokens",
+            &sepa_request("TR330006100519786457841326", "jenny@example.com"),
+        )
+        .await;
+    assert_eq!(turkish.code(), "invalid_iban", "{}", turkish.text);
+    assert_eq!(
+        turkish.body["error"]["message"],
+        "SEPA Direct Debit takes IBANs from SEPA countries only."
+    );
+
     let mut no_email = sepa_request("DE89370400440532013000", "");
     no_email["payment_method_data"]["billing_details"]
         .as_object_mut()

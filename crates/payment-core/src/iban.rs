@@ -461,6 +461,28 @@ impl<'de> Deserialize<'de> for Iban {
     }
 }
 
+/// The countries of the SEPA scheme (the EU, the EEA, Switzerland, the United Kingdom,
+/// Andorra, Gibraltar, Monaco, San Marino and Vatican City): only their IBANs can be
+/// debited by SEPA Direct Debit. A valid Turkish or Brazilian IBAN is still refused.
+pub const SEPA_COUNTRIES: [&str; 37] = [
+    "AD", "AT", "BE", "BG", "CH", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GB", "GI", "GR",
+    "HR", "HU", "IE", "IS", "IT", "LI", "LT", "LU", "LV", "MC", "MT", "NL", "NO", "PL", "PT", "RO",
+    "SE", "SI", "SK", "SM", "VA",
+];
+
+/// Whether an IBAN of `country` (its first two letters) can be debited by SEPA.
+pub fn is_sepa_country(country: &str) -> bool {
+    SEPA_COUNTRIES.contains(&country)
+}
+
+/// Whether what was typed is (the start of) an IBAN of a country that has IBANs but is
+/// outside SEPA, such as `TR33 0006…`: known as soon as the country code is typed.
+pub fn is_outside_sepa(input: &str) -> bool {
+    normalize(input).is_some_and(|typed| {
+        typed.len() >= 2 && lookup(&typed[..2]).is_some() && !is_sepa_country(&typed[..2])
+    })
+}
+
 /// Validates an IBAN typed or pasted by a customer: spaces anywhere and lower case are
 /// accepted. Rules are checked in this order, and the first failure is returned:
 /// characters, minimum length, country, length for that country, BBAN structure, mod 97.
