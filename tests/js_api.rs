@@ -154,6 +154,15 @@ fn confirm_refuses_bad_arguments_at_call_time() {
         type_error(api.confirm(options.into()).err().unwrap()),
         "confirm: redirect must be \"always\" or \"if_required\""
     );
+    // Setup mode saves a method without paying: confirm, which charges the cart, refuses.
+    let setup = api
+        .elements(js(r#"{"mode": "setup", "currency": "eur"}"#))
+        .unwrap();
+    let options = js_sys::Object::new();
+    js_sys::Reflect::set(&options, &"elements".into(), &JsValue::from(setup)).unwrap();
+    js_sys::Reflect::set(&options, &"params".into(), &js(r#"{"return_url": "/c"}"#)).unwrap();
+    let thrown = type_error(api.confirm(options.into()).err().unwrap());
+    assert!(thrown.contains("needs mode \"payment\""), "{thrown}");
     let thrown = api
         .confirm(js(r#"{"elements": {}, "params": {"return_url": "/c"}}"#))
         .err()

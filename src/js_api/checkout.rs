@@ -5,6 +5,7 @@ use super::elements::{submit, Group, JsElements};
 use super::objects::{self, set};
 use super::{absent, expect_object, field, navigate, read, type_error};
 use crate::client::{new_idempotency_key, Api, Confirmed, HttpClient};
+use crate::components::types::Mode;
 use crate::confirm::{
     feedback_for_error, feedback_unanswered, outcome_of, return_address, CallError, Outcome,
     RedirectPolicy,
@@ -278,7 +279,8 @@ impl JsCheckout {
     /// the intent, and follows a redirect (3-D Secure, wallet). Resolves to
     /// `{paymentIntent}` or `{error}`; `redirect: "always"` also goes to `return_url`
     /// after a payment that needed no other page. `market` names which of the reference
-    /// server's carts is ordered (`eu`, `ph`, `id`; its default cart when absent).
+    /// server's carts is ordered (`eu`, `ph`, `id`; its default cart when absent). Only
+    /// for `mode: "payment"`: it charges, so setup and subscription modes are refused.
     #[wasm_bindgen(
         unchecked_return_type = "Promise<{ paymentIntent?: PaymentIntent; error?: CheckoutError }>"
     )]
@@ -307,6 +309,15 @@ impl JsCheckout {
                 type_error("confirm: market must be a string naming one of the server's carts, such as \"eu\"")
             })?)
         };
+        if matches!(group.mode(), Some(Mode::Setup | Mode::Subscription)) {
+            // The reference server's create-confirm-intent charges its cart now: it would
+            // take money where the merchant meant to save a method or start a plan.
+            return Err(type_error(
+                "confirm: pays the server's cart and needs mode \"payment\"; in \"setup\" \
+                 or \"subscription\" mode call createConfirmationToken and let your server \
+                 set up the method or the subscription",
+            ));
+        }
         let catalogue = group.catalogue();
         // Checked synchronously, before anything else: a second call while one is out
         // does nothing but say so.

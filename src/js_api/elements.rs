@@ -110,6 +110,11 @@ impl Group {
         GROUPS.with(|g| g.borrow().get(&id).cloned())
     }
 
+    /// The group's `mode`, `None` when not given.
+    pub fn mode(&self) -> Option<crate::components::types::Mode> {
+        self.options.with_untracked(|o| o.mode)
+    }
+
     /// The mounted element's catalogue (its locale and overrides), else English.
     pub fn catalogue(&self) -> Catalogue {
         self.handle
