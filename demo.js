@@ -61,9 +61,20 @@ function money(minor, currency, locale) {
   }).format(minor / 10 ** exponent);
 }
 
+/** The return page's address, carrying the language the customer chose at checkout. */
+function returnUrl(locale) {
+  const url = new URL("/complete", location.href);
+  if (locale !== "auto") url.searchParams.set("lang", locale);
+  return url.href;
+}
+
 if (returnPage) {
-  // The return page: 3-D Secure and wallet pages send the customer back here.
-  mountPaymentStatus("#payment-status", "/api");
+  // The return page: 3-D Secure and wallet pages send the customer back here, in the
+  // language of the checkout (`lang`, when one was chosen), else the browser's.
+  const lang = new URLSearchParams(location.search).get("lang");
+  const locale = lang in PAY ? lang : "auto";
+  document.documentElement.lang = shownLocale(locale);
+  mountPaymentStatus("#payment-status", "/api", { locale, retryHref: "/" });
 } else {
   await checkoutPage();
 }
@@ -228,7 +239,7 @@ async function checkoutPage() {
     try {
       const { error: failure, paymentIntent } = await checkout.confirm({
         elements,
-        params: { return_url: new URL("/complete", location.href).href },
+        params: { return_url: returnUrl(choice("locale")) },
         redirect: "always",
         market: cart.market,
       });

@@ -50,10 +50,19 @@ fn leave(original: &str) {
 }
 
 fn mount_status(api: Api, locale: Locale) -> HtmlElement {
+    mount_status_with(api, locale, Vec::new())
+}
+
+fn mount_status_with(
+    api: Api,
+    locale: Locale,
+    strings: Vec<(payment_element::locale::Key, String)>,
+) -> HtmlElement {
     let container: HtmlElement = document().create_element("div").unwrap().unchecked_into();
     document().body().unwrap().append_child(&container).unwrap();
+    let locale = Some(locale);
     leptos::mount::mount_to(container.clone(), move || {
-        view! { <PaymentStatus api locale poll=FAST retry_href="/checkout" /> }
+        view! { <PaymentStatus api locale strings poll=FAST retry_href="/checkout" /> }
     })
     .forget();
     container
@@ -222,4 +231,48 @@ async fn no_return_parameters_show_the_generic_message_and_fetch_nothing() {
     assert_eq!(status_of(&page), "unknown");
     assert!(script.reads.borrow().is_empty());
     leave(&original);
+}
+
+#[wasm_bindgen_test]
+async fn the_return_page_takes_the_checkouts_language_and_wording() {
+    // What a page passes to mountPaymentStatus, read as the element reads its own.
+    let options = js_sys::JSON::parse(
+        r#"{"locale": "de", "strings": {"return_received": "Danke, bis bald!"}, "retryHref": "/kasse"}"#,
+    )
+    .unwrap();
+    let read = payment_element::js_api::status_options(&options).unwrap();
+    assert_eq!(read.locale, Some(Locale::De));
+    assert_eq!(read.retry_href, "/kasse");
+    let strings = read.strings;
+    let original = arrive(QUERY);
+    let (script, api) = fake();
+    let page = mount_status_with(api, Locale::De, strings);
+    shown(&script, &page, "succeeded").await;
+    assert_eq!(text(&page, ".pe-status-message"), "Danke, bis bald!");
+    leave(&original);
+    // "auto" (or nothing) follows the browser; bad options are named.
+    let auto = js_sys::JSON::parse(r#"{"locale": "auto"}"#).unwrap();
+    assert_eq!(
+        payment_element::js_api::status_options(&auto)
+            .unwrap()
+            .locale,
+        None
+    );
+    assert_eq!(
+        payment_element::js_api::status_options(&wasm_bindgen::JsValue::UNDEFINED)
+            .unwrap()
+            .retry_href,
+        "/"
+    );
+    for (bad, says) in [
+        (r#"{"language": "de"}"#, "language is not an option"),
+        (r#"{"strings": {"no_such_key": "x"}}"#, "no_such_key"),
+        (r#"{"retryHref": ""}"#, "retryHref must be"),
+    ] {
+        let error = payment_element::js_api::status_options(&js_sys::JSON::parse(bad).unwrap())
+            .err()
+            .unwrap();
+        let message: String = error.unchecked_into::<js_sys::Error>().message().into();
+        assert!(message.contains(says), "{bad}: {message}");
+    }
 }

@@ -117,6 +117,32 @@ async fn success_in_tabs(h: &Harness) -> Outcome {
 
 e2e_test!(a_card_pays_in_the_tabs_layout_too, success_in_tabs);
 
+async fn return_page_in_german(h: &Harness) -> Outcome {
+    fill_card(h, "4000000000003220").await?;
+    // Switched after typing: what was typed stays, and the return page follows.
+    h.choose("Locale", "de").await?;
+    h.wait_text(".pe-pay-label", 5, |t| t.ends_with("bezahlen"))
+        .await?;
+    pay(h).await?;
+    h.wait_url("/test-mode/authenticate/").await?;
+    h.press_button("Complete authentication").await?;
+    h.wait_url("/complete").await?;
+    status_is(h, "succeeded", 15).await?;
+    let message = h
+        .wait_text(".pe-status-message", 5, |t| !t.is_empty())
+        .await?;
+    ensure!(
+        message == "Zahlung erhalten. Vielen Dank!",
+        "says {message:?}"
+    );
+    address_has_no_secret(h).await
+}
+
+e2e_test!(
+    the_return_page_speaks_the_checkouts_language,
+    return_page_in_german
+);
+
 async fn three_d_secure(h: &Harness, number: &str, button: &str, expected: &str) -> Outcome {
     fill_card(h, number).await?;
     pay(h).await?;

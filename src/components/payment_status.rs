@@ -15,9 +15,12 @@ use std::sync::Arc;
 pub fn PaymentStatus(
     /// The merchant API.
     api: Api,
-    /// The language; the browser's preference when not given.
-    #[prop(optional)]
+    /// The language; the browser's preference when `None`.
+    #[prop(optional_no_strip)]
     locale: Option<Locale>,
+    /// The merchant's wording for any message (the element's `strings`).
+    #[prop(optional)]
+    strings: Vec<(Key, String)>,
     /// How to poll a processing payment.
     #[prop(optional)]
     poll: Option<PollPolicy>,
@@ -35,7 +38,7 @@ pub fn PaymentStatus(
             .collect();
         Locale::negotiate(languages.iter().map(String::as_str))
     });
-    let catalogue = Catalogue::new(locale, &[]);
+    let catalogue = Catalogue::new(locale, &strings);
     let poll = poll.unwrap_or_default();
     let retry_href = retry_href.unwrap_or_else(|| "/".to_owned());
     // `None` while the first answer is awaited.

@@ -25,7 +25,7 @@ pub use checkout::{checkout, JsCheckout};
 pub use custom_element::define_custom_element;
 pub use elements::{JsElements, JsPaymentElement};
 
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 /// A `TypeError` with `message`, thrown for options the API cannot accept.
 pub fn type_error(message: &str) -> JsValue {
@@ -52,6 +52,65 @@ pub fn expect_object(value: &JsValue, name: &str, optional: bool) -> Result<(), 
     } else {
         Err(type_error(&[name, " must be an object"].concat()))
     }
+}
+
+/// The options of `mountPaymentStatus`, read and checked as the element's own.
+pub struct StatusOptions {
+    /// `None` for `"auto"` (the browser's languages).
+    pub locale: Option<crate::locale::Locale>,
+    /// The message overrides.
+    pub strings: Vec<(crate::locale::Key, String)>,
+    /// Where "Try another payment method" leads.
+    pub retry_href: String,
+}
+
+/// Reads the options of `mountPaymentStatus`: `locale` and `strings` exactly as the
+/// element reads its own, and `retryHref`.
+pub fn status_options(value: &JsValue) -> Result<StatusOptions, JsValue> {
+    use crate::options::LocaleChoice;
+    expect_object(value, "mountPaymentStatus options", true)?;
+    let retry = field(value, "retryHref");
+    let retry_href = if absent(&retry) {
+        "/".to_owned()
+    } else {
+        retry
+            .as_string()
+            .filter(|h| !h.trim().is_empty())
+            .ok_or_else(|| type_error("retryHref must be a non-empty string (a URL)"))?
+    };
+    let shared = js_sys::Object::new();
+    for key in ["locale", "strings"] {
+        let given = field(value, key);
+        if !absent(&given) {
+            let _ = js_sys::Reflect::set(&shared, &key.into(), &given);
+        }
+    }
+    if value.is_object() {
+        for key in js_sys::Object::keys(value.unchecked_ref::<js_sys::Object>()).iter() {
+            let key = key.as_string().unwrap_or_default();
+            if !["locale", "strings", "retryHref"].contains(&key.as_str()) {
+                return Err(type_error(
+                    &[
+                        &key,
+                        " is not an option; use one of locale, strings, retryHref",
+                    ]
+                    .concat(),
+                ));
+            }
+        }
+    }
+    let options = read::options(&shared)
+        .and_then(|raw| raw.validate())
+        .map_err(|e| type_error(&e.0))?;
+    let locale = match options.locale {
+        LocaleChoice::Auto => None,
+        LocaleChoice::Fixed(locale) => Some(locale),
+    };
+    Ok(StatusOptions {
+        locale,
+        strings: options.strings,
+        retry_href,
+    })
 }
 
 /// Sends the top window to `url` (3-D Secure pages must not open in a frame), falling

@@ -145,6 +145,16 @@ export interface ConfirmOptions {
   market?: string;
 }
 
+/** `mountPaymentStatus(selector, apiBase, options?)`: the return page. */
+export interface PaymentStatusOptions {
+  /** As the element takes it: "auto" (default, the browser's languages), "en", "de", "id" or a regional tag. */
+  locale?: string;
+  /** The element's message overrides, by key. */
+  strings?: Record<string, string>;
+  /** Where "Try another payment method" leads; "/" by default. */
+  retryHref?: string;
+}
+
 export type Result<T> = ({ error?: undefined } & T) | { error: CheckoutError };
 
 export interface ElementEvent { elementType: "payment" }
