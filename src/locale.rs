@@ -149,6 +149,9 @@ catalogue! {
     EmailInvalid "email_invalid" { "Your email address is invalid.", "Ihre E-Mail-Adresse ist ungültig.", "Alamat email Anda tidak valid." }
     EwalletRequired "ewallet_required" { "Choose an e-wallet.", "Wählen Sie eine E-Wallet.", "Pilih e-wallet." }
     MethodRequired "method_required" { "Choose a payment method.", "Wählen Sie eine Zahlungsmethode.", "Pilih metode pembayaran." }
+    DetailsIncomplete "details_incomplete" { "Your payment details are incomplete.", "Ihre Zahlungsdaten sind unvollständig.", "Detail pembayaran Anda tidak lengkap." }
+    PaymentInProgress "payment_in_progress" { "A payment is already in progress or complete.", "Eine Zahlung läuft bereits oder ist abgeschlossen.", "Pembayaran sedang diproses atau sudah selesai." }
+    ElementNotReady "element_not_ready" { "The payment form is not ready yet.", "Das Zahlungsformular ist noch nicht bereit.", "Formulir pembayaran belum siap." }
     // Texts.
     SepaMandate "sepa_mandate" {
         "By providing your payment information and confirming this payment, you authorise (A) {business} and its payment service provider to send instructions to your bank to debit your account and (B) your bank to debit your account in accordance with those instructions. As part of your rights, you are entitled to a refund from your bank under the terms and conditions of your agreement with your bank. A refund must be claimed within 8 weeks starting from the date on which your account was debited.",

@@ -248,6 +248,24 @@ impl PaymentElementHandle {
         invalid
     }
 
+    /// What is wrong with `field` now, in the element's language, for `submit()`'s
+    /// `{error}`: the error it shows (a saved card's CVC when one is chosen), "Choose a
+    /// payment method." when none is, else a generic "incomplete".
+    pub fn error_message(&self, field: Field) -> String {
+        let context = self.context;
+        untrack(|| {
+            let key = if field == Field::Method {
+                Some(Key::MethodRequired)
+            } else if context.saved.chosen().is_some() {
+                let require = context.options.with(|o| o.saved.require_cvc_recollection);
+                context.saved.cvc_error(require, Some(Stage::Submitted))
+            } else {
+                context.error(field)
+            };
+            context.i18n.t(key.unwrap_or(Key::DetailsIncomplete))
+        })
+    }
+
     /// The payment details when they are complete, else the first invalid field.
     pub fn payment_method_data(&self) -> Result<PaymentMethodData, Field> {
         let method = self.method().ok_or(Field::Method)?;

@@ -316,6 +316,53 @@ async fn change_events_reach_the_page_and_submit_resolves_with_or_without_error(
     host.remove();
 }
 
+/// `error.code` and `error.message` of a `{error}` answer.
+fn error_of(answer: &JsValue) -> (String, String) {
+    let error = js_sys::Reflect::get(answer, &"error".into()).unwrap();
+    let read = |key: &str| {
+        js_sys::Reflect::get(&error, &key.into())
+            .unwrap()
+            .as_string()
+            .unwrap_or_default()
+    };
+    (read("code"), read("message"))
+}
+
+#[wasm_bindgen_test]
+async fn submit_says_what_is_missing_in_the_elements_language() {
+    let group = elements(
+        r#"{"mode": "payment", "amount": 5400, "currency": "eur", "locale": "de",
+            "strings": {"element_not_ready": "Bitte kurz warten."}}"#,
+    );
+    // Before mounting: the group's own language and wording.
+    let answer = JsFuture::from(group.submit()).await.unwrap();
+    assert_eq!(
+        error_of(&answer),
+        ("element_not_mounted".into(), "Bitte kurz warten.".into())
+    );
+    // A collapsed accordion with nothing chosen: "choose a method", not an English
+    // fallback.
+    let host = container();
+    let element = group
+        .create(
+            "payment",
+            js(r#"{"layout": {"type": "accordion", "defaultCollapsed": true}}"#),
+        )
+        .unwrap();
+    element.mount(host.clone().into()).unwrap();
+    settle().await;
+    let answer = JsFuture::from(group.submit()).await.unwrap();
+    assert_eq!(
+        error_of(&answer),
+        (
+            "incomplete".into(),
+            "Wählen Sie eine Zahlungsmethode.".into()
+        )
+    );
+    element.destroy();
+    host.remove();
+}
+
 #[wasm_bindgen_test]
 async fn update_changes_options_or_throws_and_keeps_the_old_ones() {
     let host = container();

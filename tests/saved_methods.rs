@@ -311,6 +311,11 @@ async fn a_saved_card_asks_for_its_cvc_again_by_brand() {
         m.error_of("cvc"),
         "Your card's security code is incomplete."
     );
+    // What submit() answers: the saved card's CVC error, not the new-card form's.
+    assert_eq!(
+        handle.error_message(Field::Cvc),
+        "Your card's security code is incomplete."
+    );
     assert_eq!(focused(), Some(m.field("cvc").into()));
     assert_eq!(
         handle.confirmation_token_request(None).unwrap_err(),

@@ -27,6 +27,7 @@ pub use ewallet_form::EwalletForm;
 pub use input_field::{InputField, OptionalInputField};
 pub use method_form::MethodForm;
 pub use pay_form::PayForm;
+pub(crate) use payment_element::resolve_locale;
 pub use payment_element::PaymentElement;
 pub use payment_status::PaymentStatus;
 pub use save_consent::SaveConsent;

@@ -286,6 +286,17 @@ fn keep_choices_payable(context: ElementContext) {
     });
 }
 
+/// The language `choice` means here: the browser's preference for `Auto`.
+pub fn resolve_locale(choice: LocaleChoice) -> Locale {
+    match choice {
+        LocaleChoice::Fixed(locale) => locale,
+        LocaleChoice::Auto => {
+            let languages = browser_languages();
+            Locale::negotiate(languages.iter().map(String::as_str))
+        }
+    }
+}
+
 /// The browser's preferred languages, most preferred first.
 fn browser_languages() -> Vec<String> {
     let navigator = window().navigator();

@@ -1,7 +1,7 @@
 //! `Checkout({apiBase})`: the entry point, and the calls that talk to the merchant API
 //! (`createConfirmationToken`, `confirm`, `handleNextAction`, `retrievePaymentIntent`).
 
-use super::elements::{submit, Group, JsElements};
+use super::elements::{not_mounted, submit, Group, JsElements};
 use super::objects::{self, set};
 use super::{absent, expect_object, field, navigate, read, type_error};
 use crate::client::{new_idempotency_key, Api, Confirmed, HttpClient};
@@ -10,7 +10,7 @@ use crate::confirm::{
     feedback_for_error, feedback_unanswered, outcome_of, return_address, CallError, Outcome,
     RedirectPolicy,
 };
-use crate::locale::Catalogue;
+use crate::locale::{Catalogue, Key};
 use js_sys::{Object, Promise};
 use payment_core::api::{BillingDetails, CreateConfirmationToken, PaymentIntent, Shipping};
 use payment_core::secret::ClientSecret;
@@ -179,21 +179,12 @@ fn params_of(options: &JsValue, call: &str, required: bool) -> Result<Params, Js
 /// billing details fill what the element did not collect.
 fn token_request(group: &Group, params: &Params) -> Result<CreateConfirmationToken, Object> {
     submit(group)?;
-    let handle = group.handle.get().ok_or_else(|| {
-        objects::local_error(
-            "validation_error",
-            "element_not_mounted",
-            "The payment element is not mounted.",
-        )
-    })?;
+    let handle = group.handle.get().ok_or_else(|| not_mounted(group))?;
     let mut request = handle
         .confirmation_token_request(params.return_url.clone())
         .map_err(|field| {
-            let error = objects::local_error(
-                "validation_error",
-                "incomplete",
-                "Your payment details are incomplete.",
-            );
+            let message = handle.error_message(field);
+            let error = objects::local_error("validation_error", "incomplete", &message);
             set(&error, "field", field.as_str());
             error
         })?;
@@ -325,7 +316,7 @@ impl JsCheckout {
             return Ok(resolved(error_result(objects::local_error(
                 "invalid_request_error",
                 "payment_in_progress",
-                "A payment is already in progress or complete.",
+                catalogue.get(Key::PaymentInProgress),
             ))));
         }
         let request = match token_request(&group, &params) {
@@ -345,7 +336,7 @@ impl JsCheckout {
             return Ok(resolved(error_result(objects::local_error(
                 "invalid_request_error",
                 "payment_in_progress",
-                "A payment is already in progress or complete.",
+                catalogue.get(Key::PaymentInProgress),
             ))));
         };
         let handle = group.handle.get();
@@ -457,7 +448,11 @@ impl JsCheckout {
 impl JsCheckout {
     fn fetch_intent(&self, id: String, secret: ClientSecret, follow: bool) -> Promise {
         let api = self.api.clone();
-        let catalogue = Catalogue::new(crate::locale::Locale::En, &[]);
+        // Not tied to an element: the customer's browser languages.
+        let catalogue = Catalogue::new(
+            crate::components::resolve_locale(crate::options::LocaleChoice::Auto),
+            &[],
+        );
         future_to_promise(async move {
             Ok(match api.0.payment_intent(id, secret.clone()).await {
                 Ok(mut intent) => {

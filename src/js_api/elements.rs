@@ -9,7 +9,7 @@ use crate::components::PaymentElement;
 use crate::confirm::Submitter;
 use crate::customer_api::HttpCustomerApi;
 use crate::events::{ChangeEvent, SavedPaymentMethodRemoveEvent};
-use crate::locale::{Catalogue, Locale};
+use crate::locale::{Catalogue, Key};
 use crate::options::PaymentElementOptions;
 use crate::state::PaymentElementHandle;
 use js_sys::{Function, Object, Promise};
@@ -115,12 +115,17 @@ impl Group {
         self.options.with_untracked(|o| o.mode)
     }
 
-    /// The mounted element's catalogue (its locale and overrides), else English.
+    /// The mounted element's catalogue (its locale and overrides), else the one the
+    /// group's options give (before mounting).
     pub fn catalogue(&self) -> Catalogue {
         self.handle
             .get()
             .and_then(|h| h.context.i18n.0.try_get_untracked())
-            .unwrap_or_else(|| Catalogue::new(Locale::En, &[]))
+            .unwrap_or_else(|| {
+                self.options.with_untracked(|o| {
+                    Catalogue::new(crate::components::resolve_locale(o.locale), &o.strings)
+                })
+            })
     }
 }
 
@@ -267,25 +272,24 @@ impl Drop for JsElements {
     }
 }
 
+/// `{error}` for a call that needs the element mounted (`element_not_mounted`).
+pub fn not_mounted(group: &Group) -> Object {
+    objects::local_error(
+        "validation_error",
+        "element_not_mounted",
+        group.catalogue().get(Key::ElementNotReady),
+    )
+}
+
 /// Validates the mounted element: `Err` is the `{type: "validation_error", …}` object.
 pub fn submit(group: &Group) -> Result<(), Object> {
     let Some(handle) = group.handle.get() else {
-        return Err(objects::local_error(
-            "validation_error",
-            "element_not_mounted",
-            "The payment element is not mounted.",
-        ));
+        return Err(not_mounted(group));
     };
     let Some(field) = handle.validate_all() else {
         return Ok(());
     };
-    let message = untrack(|| {
-        handle
-            .context
-            .error(field)
-            .map(|key| handle.context.i18n.t(key))
-    })
-    .unwrap_or_else(|| "Your payment details are incomplete.".to_owned());
+    let message = handle.error_message(field);
     let error = objects::local_error("validation_error", "incomplete", &message);
     set(&error, "field", field.as_str());
     Err(error)
