@@ -7,7 +7,7 @@
 
 use crate::form::Field;
 use crate::locale::Key;
-use payment_core::api::{NextAction, PaymentIntent, PaymentIntentStatus};
+use payment_core::api::{NextAction, PaymentIntent, PaymentIntentStatus, PaymentMethodType};
 use payment_core::error::{ApiError, DeclineCode, ErrorCode, ErrorType};
 use payment_core::secret::ClientSecret;
 
@@ -533,6 +533,15 @@ pub fn return_message(intent: &PaymentIntent, polls_exhausted: bool) -> ReturnMe
                 .last_payment_error
                 .as_ref()
                 .map_or(Key::StatusFailed, |error| feedback_for_error(error).message);
+            // A bank or a wallet that says no is not "your card was declined".
+            let reason = match intent.payment_method_preview.as_ref().map(|p| p.kind) {
+                Some(PaymentMethodType::SepaDebit) if reason == Key::DeclineGeneric => {
+                    Key::SepaDebitFailed
+                }
+                // Declined on the wallet's page, or by the wallet: the customer saw which.
+                Some(PaymentMethodType::Ewallet) => Key::EwalletFailed,
+                _ => reason,
+            };
             ReturnMessage::Failed(reason)
         }
         PaymentIntentStatus::Canceled => ReturnMessage::Canceled,
@@ -1006,6 +1015,21 @@ mod tests {
             return_message(&stolen, false),
             ReturnMessage::Failed(Key::DeclineGeneric)
         );
+        for (kind, key) in [
+            ("sepa_debit", Key::SepaDebitFailed),
+            ("ewallet", Key::EwalletFailed),
+            ("card", Key::DeclineGeneric),
+        ] {
+            let mut failed = with_status("requires_payment_method");
+            failed.last_payment_error = Some(ApiError::declined(DeclineCode::GenericDecline));
+            failed.payment_method_preview =
+                Some(serde_json::from_value(serde_json::json!({ "type": kind })).unwrap());
+            assert_eq!(
+                return_message(&failed, false),
+                ReturnMessage::Failed(key),
+                "{kind}"
+            );
+        }
         let mut funds = with_status("requires_payment_method");
         funds.last_payment_error = Some(ApiError::declined(DeclineCode::InsufficientFunds));
         assert_eq!(

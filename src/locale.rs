@@ -149,6 +149,8 @@ catalogue! {
     EmailInvalid "email_invalid" { "Your email address is invalid.", "Ihre E-Mail-Adresse ist ungültig.", "Alamat email Anda tidak valid." }
     EwalletRequired "ewallet_required" { "Choose an e-wallet.", "Wählen Sie eine E-Wallet.", "Pilih e-wallet." }
     MethodRequired "method_required" { "Choose a payment method.", "Wählen Sie eine Zahlungsmethode.", "Pilih metode pembayaran." }
+    SepaDebitFailed "sepa_debit_failed" { "Your bank did not accept the direct debit.", "Ihre Bank hat die Lastschrift nicht angenommen.", "Bank Anda tidak menerima debit langsung ini." }
+    EwalletFailed "ewallet_failed" { "The e-wallet payment was declined.", "Die E-Wallet-Zahlung wurde abgelehnt.", "Pembayaran e-wallet ditolak." }
     DetailsIncomplete "details_incomplete" { "Your payment details are incomplete.", "Ihre Zahlungsdaten sind unvollständig.", "Detail pembayaran Anda tidak lengkap." }
     PaymentInProgress "payment_in_progress" { "A payment is already in progress or complete.", "Eine Zahlung läuft bereits oder ist abgeschlossen.", "Pembayaran sedang diproses atau sudah selesai." }
     ElementNotReady "element_not_ready" { "The payment form is not ready yet.", "Das Zahlungsformular ist noch nicht bereit.", "Formulir pembayaran belum siap." }

@@ -460,6 +460,8 @@ async fn spawn_server(server_bin: &Path, dist: &Path, data_dir: &Path, port: u16
         .arg("--dist")
         .arg(dist)
         .env("CHECKOUT_DATA_DIR", data_dir)
+        // Its log (stderr, inherited) shows warnings and errors only.
+        .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
         .kill_on_drop(true)
         .spawn()

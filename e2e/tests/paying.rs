@@ -243,7 +243,8 @@ async fn declines(h: &Harness) -> Outcome {
 
 e2e_test!(a_decline_says_why_and_keeps_the_card, declines);
 
-async fn sepa(h: &Harness) -> Outcome {
+/// Pays by SEPA Direct Debit with `iban`; the return page says "processing".
+async fn pay_by_sepa(h: &Harness, iban: &str) -> Outcome {
     h.open("/").await?;
     h.find("[data-method=sepa_debit][role=radio], [data-method=sepa_debit][role=tab]")
         .await?
@@ -252,11 +253,34 @@ async fn sepa(h: &Harness) -> Outcome {
         .map_err(|e| format!("choosing SEPA: {e}"))?;
     h.type_into("Full name", "Jenny Rosen").await?;
     h.type_into("Email", "jenny@example.com").await?;
-    h.type_into("IBAN", "DE89370400440532013000").await?;
+    h.type_into("IBAN", iban).await?;
     pay(h).await?;
     h.wait_url("/complete").await?;
     status_is(h, "processing", 15).await?;
-    address_has_no_secret(h).await?;
+    address_has_no_secret(h).await
+}
+
+async fn sepa_fails(h: &Harness) -> Outcome {
+    pay_by_sepa(h, "DE62370400440532013001").await?;
+    // The bank refuses about 10 s later; the page polls until then.
+    status_is(h, "failed", 40).await?;
+    let reason = h
+        .wait_text(".pe-status-reason", 5, |t| !t.is_empty())
+        .await?;
+    ensure!(
+        reason == "Your bank did not accept the direct debit.",
+        "reason {reason:?}"
+    );
+    offers_another_method(h).await?;
+    let stats = h.stats().await?;
+    ensure!(stats["charges_succeeded"] == 0, "{stats}");
+    Ok(())
+}
+
+e2e_test!(sepa_processes_then_fails_with_the_banks_answer, sepa_fails);
+
+async fn sepa(h: &Harness) -> Outcome {
+    pay_by_sepa(h, "DE89370400440532013000").await?;
     // Settles after about 10 s on the server's clock; the page polls until then.
     status_is(h, "succeeded", 40).await?;
     reload(h).await?;
@@ -523,6 +547,13 @@ e2e_test!(
 
 async fn ewallet_declined(h: &Harness) -> Outcome {
     ewallet(h, "Decline", "failed").await?;
+    let reason = h
+        .wait_text(".pe-status-reason", 5, |t| !t.is_empty())
+        .await?;
+    ensure!(
+        reason == "The e-wallet payment was declined.",
+        "reason {reason:?}"
+    );
     offers_another_method(h).await?;
     let stats = h.stats().await?;
     ensure!(stats["charges_succeeded"] == 0, "{stats}");
