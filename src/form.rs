@@ -155,22 +155,82 @@ pub fn card_number_error(typed: &str, stage: Stage) -> Option<Key> {
     })
 }
 
-/// The expiry as `MM / YY` while typing: a first digit 2–9 can only be a month, so
-/// it becomes `0d / `; two month digits get the separator; `13` reads as `01 / 3`; a
-/// pasted `12/2030` keeps `12 / 30`. While deleting, a trailing separator is dropped
-/// instead of being put back, so backspace works.
-pub fn format_expiry(typed: &str, deleting: bool) -> String {
+/// The expiry as `MM / YY` while typing, and where the caret goes (`caret` and the
+/// answer count UTF-16 units; the text is ASCII): a first digit 2–9 can only be a
+/// month, so it becomes `0d / `; two month digits get the separator; `13` reads as
+/// `01 / 3`; a pasted `12/2030` keeps `12 / 30`, `5/2029` becomes `05 / 29`. Once
+/// there is a separator, month and year are read on each side of it, so an edit in
+/// the middle (`12 / 30`, month selected, `0` typed) changes that part only and keeps
+/// the caret there. While deleting, a trailing separator is dropped instead of being
+/// put back, so backspace works.
+pub fn format_expiry(typed: &str, caret: usize, deleting: bool) -> (String, usize) {
+    // The caret as a byte offset: whatever was typed (letters, accents) is measured in
+    // UTF-16 units by the browser.
+    let caret = typed
+        .char_indices()
+        .scan(0, |units, (i, c)| {
+            let at = (*units, i);
+            *units += c.len_utf16();
+            Some(at)
+        })
+        .find(|&(units, _)| units >= caret)
+        .map_or(typed.len(), |(_, i)| i);
+    let at_end = typed[caret..].trim().is_empty();
+    let formatted = match typed.split_once('/') {
+        Some((month_part, year_part)) => {
+            let in_month = caret <= month_part.len();
+            let mut month = digits(month_part);
+            let mut year = digits(year_part);
+            // A four-digit year (pasted `MM/YYYY`) keeps its last two digits.
+            if year.len() == 4 && year.starts_with("20") {
+                year.replace_range(..2, "");
+            }
+            if month.len() > 2 {
+                year.insert_str(0, &month.split_off(2));
+            }
+            // `1/` or a pasted `5/2029`: a single month digit before the separator. Not
+            // while the customer is editing the month itself.
+            if month.len() == 1 && month != "0" && !in_month && !deleting {
+                month.insert(0, '0');
+            }
+            year.truncate(2);
+            if month.is_empty() && year.is_empty() {
+                String::new()
+            } else if year.is_empty() && deleting {
+                month
+            } else {
+                [month.as_str(), " / ", year.as_str()].concat()
+            }
+        }
+        None => format_stream(typed, deleting),
+    };
+    let caret = if at_end {
+        formatted.len()
+    } else {
+        // After as many digits as were before the caret.
+        let before = typed[..caret].bytes().filter(u8::is_ascii_digit).count();
+        formatted
+            .bytes()
+            .enumerate()
+            .filter(|(_, b)| b.is_ascii_digit())
+            .nth(before.saturating_sub(1))
+            .map_or(0, |(i, _)| if before == 0 { 0 } else { i + 1 })
+    };
+    (formatted, caret)
+}
+
+/// The expiry typed as a stream of digits, without a separator yet.
+fn format_stream(typed: &str, deleting: bool) -> String {
     let mut all = digits(typed);
-    // A four-digit year (pasted `MM/YYYY`) keeps its last two digits.
+    // A pasted `MMYYYY` keeps the last two digits of its year.
     if all.len() == 6 && all[2..4] == *"20" {
         all.replace_range(2..4, "");
     }
-    let typed_separator = typed.contains(['/', ' ', '-']);
     let mut month = String::new();
     let mut rest = all.as_str();
     if let Some(first) = rest.chars().next() {
-        if ('2'..='9').contains(&first) || (first == '1' && typed_separator && rest.len() == 1) {
-            // `4` → `04`; `1/` → `01`.
+        if ('2'..='9').contains(&first) {
+            // `4` → `04`.
             month.push('0');
             month.push(first);
             rest = &rest[1..];
@@ -704,6 +764,41 @@ mod tests {
         assert!(settled("6200 0000 0000 0005"));
         assert!(!settled("3622 720627 1667"), "Diners of 14: 16 exist too");
         assert!(!settled("4242 4242 4242 4241"), "invalid");
+    }
+
+    /// The expiry formatted with the caret at the end, as when typing on.
+    fn format_expiry(typed: &str, deleting: bool) -> String {
+        super::format_expiry(typed, typed.len(), deleting).0
+    }
+
+    #[test]
+    fn expiry_edits_in_the_middle_change_that_part_only() {
+        // "12 / 30", the month selected and "0" typed: the caret stays in the month.
+        assert_eq!(
+            super::format_expiry("0 / 30", 1, false),
+            ("0 / 30".into(), 1)
+        );
+        assert_eq!(
+            super::format_expiry("01 / 30", 2, false),
+            ("01 / 30".into(), 2)
+        );
+        // Backspace after "12": the month is "1" while it is being fixed.
+        assert_eq!(
+            super::format_expiry("1 / 30", 1, true),
+            ("1 / 30".into(), 1)
+        );
+        // Pastes with a separator and a four-digit year.
+        assert_eq!(format_expiry("5/2029", false), "05 / 29");
+        assert_eq!(format_expiry("1/2028", false), "01 / 28");
+        assert_eq!(format_expiry("12/2030", false), "12 / 30");
+        // Letters never break it, whatever the caret says.
+        assert_eq!(super::format_expiry("é1", 1, false), ("1".into(), 0));
+        assert_eq!(super::format_expiry("ü/ö2", 3, false).0, " / 2");
+        // A year digit typed in the middle of the year.
+        assert_eq!(
+            super::format_expiry("12 / 320", 6, false),
+            ("12 / 32".into(), 6)
+        );
     }
 
     #[test]

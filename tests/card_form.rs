@@ -59,6 +59,38 @@ async fn expiry_typed_digit_by_digit_and_backspace_over_the_separator() {
     );
 }
 
+/// Puts `value` in the field with the caret at `caret`, as an edit there would.
+fn edit(field: &web_sys::HtmlInputElement, value: &str, caret: u32) {
+    field.set_value(value);
+    field.set_selection_range(caret, caret).unwrap();
+    input_event(field);
+}
+
+#[wasm_bindgen_test]
+async fn expiry_edits_in_the_middle_keep_the_year_and_the_caret() {
+    let m = mount_json(USD);
+    settle().await;
+    let expiry = m.field("expiry");
+    type_text(&expiry, "1230");
+    settle().await;
+    assert_eq!(expiry.value(), "12 / 30");
+    // The month selected and "0", then "1", typed over it.
+    edit(&expiry, "0 / 30", 1);
+    settle().await;
+    assert_eq!(expiry.value(), "0 / 30");
+    assert_eq!(expiry.selection_start().unwrap(), Some(1));
+    edit(&expiry, "01 / 30", 2);
+    settle().await;
+    assert_eq!(expiry.value(), "01 / 30");
+    assert_eq!(expiry.selection_start().unwrap(), Some(2));
+    // A pasted MM/YYYY.
+    let m = mount_json(USD);
+    settle().await;
+    paste(&m.field("expiry"), "5/2029");
+    settle().await;
+    assert_eq!(m.field("expiry").value(), "05 / 29");
+}
+
 #[wasm_bindgen_test]
 async fn a_past_expiry_errors_at_once_and_an_incomplete_one_on_blur() {
     let m = mount_json(USD);

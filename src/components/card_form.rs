@@ -22,10 +22,8 @@ pub fn CardForm() -> impl IntoView {
     });
     let shows = move |field: Field| visible.with(|v| v.contains(&field));
 
-    let expiry_format = Callback::new(|(typed, _caret, deleting): (String, usize, bool)| {
-        let formatted = format_expiry(&typed, deleting);
-        let end = formatted.len();
-        (formatted, end)
+    let expiry_format = Callback::new(|(typed, caret, deleting): (String, usize, bool)| {
+        format_expiry(&typed, caret, deleting)
     });
     let number = state.text(Field::CardNumber);
     let cvc_format = Callback::new(move |(typed, _caret, _deleting): (String, usize, bool)| {
