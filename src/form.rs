@@ -155,6 +155,43 @@ pub fn card_number_error(typed: &str, stage: Stage) -> Option<Key> {
     })
 }
 
+/// A delete that removed only a separator (a space of a card number or an IBAN, part
+/// of the expiry's ` / `) between digits: the digit beyond it goes instead, as if the
+/// separator were not there, so Delete never sticks before a space and Backspace is
+/// never a dead key. `before` is the field's text, `after` and `caret` what the delete
+/// left (UTF-16 caret; other texts are returned unchanged). At the end nothing
+/// changes: dropping a trailing separator is what the customer meant.
+pub fn delete_through_separator(
+    before: &str,
+    after: &str,
+    caret: usize,
+    forward: bool,
+) -> (String, usize) {
+    let unchanged = (after.to_owned(), caret);
+    if !before.is_ascii()
+        || !after.is_ascii()
+        || after.len() >= before.len()
+        || caret >= after.trim_end().len()
+        || digits(before) != digits(after)
+    {
+        return unchanged;
+    }
+    let bytes = after.as_bytes();
+    let digit = if forward {
+        (caret..bytes.len()).find(|&i| bytes[i].is_ascii_digit())
+    } else {
+        (0..caret).rev().find(|&i| bytes[i].is_ascii_digit())
+    };
+    match digit {
+        Some(i) => {
+            let mut text = after.to_owned();
+            text.remove(i);
+            (text, if forward { caret } else { i })
+        }
+        None => unchanged,
+    }
+}
+
 /// The expiry as `MM / YY` while typing, and where the caret goes (`caret` and the
 /// answer count UTF-16 units; the text is ASCII): a first digit 2–9 can only be a
 /// month, so it becomes `0d / `; two month digits get the separator; `13` reads as
@@ -769,6 +806,29 @@ mod tests {
     /// The expiry formatted with the caret at the end, as when typing on.
     fn format_expiry(typed: &str, deleting: bool) -> String {
         super::format_expiry(typed, typed.len(), deleting).0
+    }
+
+    #[test]
+    fn deleting_a_separator_deletes_the_digit_beyond_it() {
+        // Delete before the space of "4242| 4242": the 4 after it goes.
+        assert_eq!(
+            delete_through_separator("4242 4242", "42424242", 4, true),
+            ("4242242".into(), 4)
+        );
+        // Backspace after the space of "4242 |4242": the 2 before it goes.
+        assert_eq!(
+            delete_through_separator("4242 4242", "42424242", 4, false),
+            ("4244242".into(), 3)
+        );
+        // A digit deleted, or a trailing separator: left as it is.
+        assert_eq!(
+            delete_through_separator("4242 4242", "4242 424", 8, false),
+            ("4242 424".into(), 8)
+        );
+        assert_eq!(
+            delete_through_separator("12 / ", "12 /", 4, false),
+            ("12 /".into(), 4)
+        );
     }
 
     #[test]

@@ -133,6 +133,31 @@ async fn backspace_in_the_middle_regroups_and_keeps_the_caret() {
 }
 
 #[wasm_bindgen_test]
+async fn delete_and_backspace_next_to_a_space_remove_the_digit_beyond_it() {
+    let m = card_element();
+    settle().await;
+    let number = m.field("number");
+    type_text(&number, "42424242");
+    settle().await;
+    assert_eq!(number.value(), "4242 4242");
+    // Delete with the caret before the space: the next digit goes, every time.
+    number.set_selection_range(4, 4).unwrap();
+    delete_forward(&number);
+    settle().await;
+    assert_eq!(number.value(), "4242 242");
+    assert_eq!(number.selection_start().unwrap(), Some(4));
+    delete_forward(&number);
+    settle().await;
+    assert_eq!(number.value(), "4242 42");
+    // Backspace right after the space: the digit before it goes, not nothing.
+    number.set_selection_range(5, 5).unwrap();
+    backspace(&number);
+    settle().await;
+    assert_eq!(number.value(), "4244 2");
+    assert_eq!(number.selection_start().unwrap(), Some(3));
+}
+
+#[wasm_bindgen_test]
 async fn label_and_autofill_hints_are_real() {
     let m = card_element();
     settle().await;

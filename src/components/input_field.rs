@@ -53,21 +53,35 @@ pub fn InputField(
     let on_input = move |ev: leptos::ev::Event| {
         let input: HtmlInputElement = event_target(&ev);
         let was_complete = complete_now();
-        let typed = input.value();
-        let deleting = ev
+        let input_type = ev
             .dyn_ref::<web_sys::InputEvent>()
-            .is_some_and(|e| e.input_type().starts_with("delete"));
+            .map(web_sys::InputEvent::input_type)
+            .unwrap_or_default();
+        let deleting = input_type.starts_with("delete");
         let caret = input
             .selection_start()
             .ok()
             .flatten()
-            .map_or(typed.len(), |c| c as usize);
+            .map_or(usize::MAX, |c| c as usize);
+        let (typed, caret) = if deleting && format.is_some() {
+            let before = value.get_untracked();
+            form::delete_through_separator(
+                &before,
+                &input.value(),
+                caret,
+                input_type.ends_with("Forward"),
+            )
+        } else {
+            let typed = input.value();
+            let caret = caret.min(typed.encode_utf16().count());
+            (typed, caret)
+        };
         let at_end = caret >= typed.encode_utf16().count();
         let (formatted, caret) = match format {
             Some(format) => format.run((typed.clone(), caret, deleting)),
             None => (typed.clone(), caret),
         };
-        if formatted != typed {
+        if formatted != input.value() {
             input.set_value(&formatted);
             let caret = caret as u32;
             let _ = input.set_selection_range(caret, caret);

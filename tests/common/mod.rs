@@ -213,6 +213,30 @@ pub fn backspace(field: &HtmlInputElement) {
         .unwrap();
 }
 
+/// Deletes the character after the caret, as the Delete key does.
+pub fn delete_forward(field: &HtmlInputElement) {
+    let value: Vec<u16> = field.value().encode_utf16().collect();
+    let caret = field
+        .selection_start()
+        .unwrap()
+        .unwrap_or(value.len() as u32) as usize;
+    if caret >= value.len() {
+        return;
+    }
+    let mut next = value[..caret].to_vec();
+    next.extend_from_slice(&value[caret + 1..]);
+    field.set_value(&String::from_utf16(&next).unwrap());
+    field
+        .set_selection_range(caret as u32, caret as u32)
+        .unwrap();
+    let init = web_sys::InputEventInit::new();
+    init.set_bubbles(true);
+    init.set_input_type("deleteContentForward");
+    field
+        .dispatch_event(&web_sys::InputEvent::new_with_event_init_dict("input", &init).unwrap())
+        .unwrap();
+}
+
 /// The customer leaves the field.
 pub fn blur(field: &HtmlElement) {
     field
