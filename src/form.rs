@@ -375,13 +375,13 @@ fn check_postal_code(country: &str, typed: &str) -> (bool, bool) {
             })
     };
     match country {
-        // ZIP or ZIP+4.
+        // ZIP or ZIP+4, with its dash, a space or neither (a numeric keypad has no dash).
         "US" => {
-            let potential = shape_ok("99999-9999");
-            (
-                potential,
-                potential && (code.len() == 5 || code.len() == 10),
-            )
+            let digits_only = code.bytes().all(|b| b.is_ascii_digit());
+            let potential = (digits_only && code.len() <= 9) || shape_ok("99999-9999");
+            let valid = potential
+                && (code.len() == 5 || (digits_only && code.len() == 9) || code.len() == 10);
+            (potential, valid)
         }
         "CA" => {
             let potential = shape_ok("A9A9A9");
@@ -970,6 +970,18 @@ mod tests {
             Some(Key::PostalCodeIncomplete)
         );
         assert_eq!(postal_code_error("US", "94103", Stage::Left), None);
+        // ZIP+4 as a numeric keypad lets it be typed, and as written.
+        for zip4 in ["941031234", "94103 1234", "94103-1234"] {
+            assert_eq!(postal_code_error("US", zip4, Stage::Left), None, "{zip4}");
+        }
+        assert_eq!(
+            postal_code_error("US", "9410312", Stage::Left),
+            Some(Key::PostalCodeIncomplete)
+        );
+        assert_eq!(
+            postal_code_error("US", "9410312345", Stage::Typing),
+            Some(Key::PostalCodeInvalid)
+        );
         assert_eq!(
             postal_code_error("US", "9410A", Stage::Typing),
             Some(Key::PostalCodeInvalid)
