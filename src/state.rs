@@ -410,6 +410,16 @@ pub fn key_on(ev: &web_sys::KeyboardEvent, selector: &str) -> bool {
         .is_some_and(|t| t.matches(selector).unwrap_or(false))
 }
 
+/// [`focus_in`] once the view has caught up with the change just made (after this
+/// task): for a control that replaces the focused one ("More", a removal's
+/// confirmation), so focus moves on instead of falling to the page.
+pub fn focus_soon(root: web_sys::Element, selector: String) {
+    set_timeout(
+        move || focus_in(&root, &selector),
+        std::time::Duration::ZERO,
+    );
+}
+
 /// Focuses the first element under `root` matching `selector`, if there is one.
 pub fn focus_in(root: &web_sys::Element, selector: &str) {
     use wasm_bindgen::JsCast;

@@ -167,6 +167,16 @@ async fn items_beyond_the_visible_count_wait_under_more() {
     settle().await;
     assert_eq!(methods_of(&m, "[role=radio]"), ["card", "sepa_debit"]);
     assert!(m.find(".pe-more").is_none());
+    // The button went away: focus is on the first method it showed, not the page.
+    after_timers().await;
+    assert_eq!(
+        focused(),
+        Some(
+            m.find("[role=radio][data-method=sepa_debit]")
+                .unwrap()
+                .into()
+        )
+    );
 }
 
 #[wasm_bindgen_test]

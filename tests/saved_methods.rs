@@ -222,6 +222,12 @@ async fn saved_methods_show_newest_first_up_to_the_limit_and_the_rest_under_show
         ]
     );
     assert!(m.find(".pe-saved-more").is_none());
+    after_timers().await;
+    assert_eq!(
+        focused(),
+        Some(m.find("[data-saved-choice=pm_amex]").unwrap().into()),
+        "focus moves to the first method Show more revealed"
+    );
     let visa = item_text(&m, "pm_old_visa");
     assert!(
         visa.contains("Visa") && visa.contains("•••• 4242") && visa.contains("Expires 12/30"),
@@ -501,13 +507,26 @@ async fn removing_asks_first_then_removes_and_reports_it() {
         m.text("[data-saved-id=pm_visa] .pe-saved-question"),
         "Remove •••• 4242?"
     );
+    // Focus goes to Cancel (a second Enter must not remove), and back to Remove.
+    after_timers().await;
+    let cancel = m
+        .find("[data-saved-id=pm_visa] .pe-saved-remove-cancel")
+        .unwrap();
+    assert_eq!(focused(), Some(cancel.clone().into()));
     // Cancel keeps it.
-    m.find("[data-saved-id=pm_visa] .pe-saved-remove-cancel")
-        .unwrap()
-        .click();
+    cancel.click();
     settle().await;
     assert!(m.find(".pe-saved-question").is_none());
     assert!(api.detached.borrow().is_empty());
+    after_timers().await;
+    assert_eq!(
+        focused(),
+        Some(
+            m.find("[data-saved-id=pm_visa] .pe-saved-remove")
+                .unwrap()
+                .into()
+        )
+    );
 
     m.find("[data-saved-id=pm_visa] .pe-saved-remove")
         .unwrap()
@@ -523,6 +542,12 @@ async fn removing_asks_first_then_removes_and_reports_it() {
         checked(&m).as_deref(),
         Some("pm_mc"),
         "the next method is chosen"
+    );
+    after_timers().await;
+    assert_eq!(
+        focused(),
+        Some(m.find("[data-saved-choice=pm_mc]").unwrap().into()),
+        "focus goes to the method now chosen, not to the page"
     );
     let removed = m.removed.get_untracked();
     assert_eq!(removed.len(), 1);

@@ -6,7 +6,7 @@ use super::MethodForm;
 use crate::components::types::MethodKind;
 use crate::layout::{accordion_items, shows_radios, step};
 use crate::locale::Key;
-use crate::state::{focus_in, key_on, ElementContext};
+use crate::state::{focus_in, focus_soon, key_on, ElementContext};
 use leptos::prelude::*;
 
 /// Payment methods as an accordion.
@@ -44,6 +44,20 @@ pub fn AccordionLayout() -> impl IntoView {
             focus_in(
                 &group,
                 &["[role=radio][data-method=\"", next.as_str(), "\"]"].concat(),
+            );
+        }
+    };
+    // "More" goes away once pressed: focus moves to the first method it showed.
+    let show_more = move || {
+        let before = items.with_untracked(|(shown, _)| shown.clone());
+        expanded.set(true);
+        let first_new = context
+            .methods
+            .with_untracked(|all| all.iter().find(|m| !before.contains(m)).copied());
+        if let (Some(method), Some(group)) = (first_new, group.get_untracked()) {
+            focus_soon(
+                group.into(),
+                ["[role=radio][data-method=\"", method.as_str(), "\"]"].concat(),
             );
         }
     };
@@ -110,7 +124,7 @@ pub fn AccordionLayout() -> impl IntoView {
                     .collect_view()
             }}
             <Show when=move || items.with(|(_, more)| *more)>
-                <button type="button" class="pe-more" on:click=move |_| expanded.set(true)>
+                <button type="button" class="pe-more" on:click=move |_| show_more()>
                     {move || i18n.t(Key::More)}
                 </button>
             </Show>

@@ -7,7 +7,7 @@ use super::CvcRecollection;
 use crate::events::SavedPaymentMethodRemoveEvent;
 use crate::locale::Key;
 use crate::saved_methods::{self, Choice};
-use crate::state::ElementContext;
+use crate::state::{focus_soon, ElementContext};
 use leptos::prelude::*;
 use payment_core::api::SavedPaymentMethod;
 
@@ -66,6 +66,14 @@ pub fn SavedMethodItem(
                 .with(|o| is_card && o.saved.require_cvc_recollection)
     };
 
+    // The item's root: the remove control and its confirmation replace each other, so
+    // focus is handed from one to the other.
+    let item = NodeRef::<leptos::html::Div>::new();
+    let focus_item = move |selector: &str| {
+        if let Some(item) = item.get_untracked() {
+            focus_soon(item.into(), selector.to_owned());
+        }
+    };
     let remove = move |_| {
         if saved.removing.get_untracked() {
             return;
@@ -78,6 +86,10 @@ pub fn SavedMethodItem(
         };
         saved.removing.set(true);
         saved.remove_error.set(None);
+        // The list, which outlives this item, takes focus back after a removal.
+        let list = item
+            .get_untracked()
+            .and_then(|item| item.closest(".pe-saved").ok().flatten());
         let api = saved.api.get_value();
         let method = method.clone();
         leptos::task::spawn_local(async move {
@@ -93,6 +105,9 @@ pub fn SavedMethodItem(
                     saved.methods.update(|m| m.retain(|m| m.id != id));
                     if saved.choice.get_untracked() == Choice::Saved(id) {
                         context.choose_default_saved();
+                    }
+                    if let Some(list) = list {
+                        focus_soon(list, ".pe-saved-choice[aria-checked=true]".to_owned());
                     }
                     let label = saved_methods::short_label(&method);
                     context
@@ -116,6 +131,7 @@ pub fn SavedMethodItem(
                     saved
                         .remove_error
                         .set(Some((method.id, Key::SavedRemoveFailed)));
+                    focus_item(".pe-saved-remove");
                 }
             }
         });
@@ -125,6 +141,8 @@ pub fn SavedMethodItem(
         move |_| {
             saved.remove_error.set(None);
             saved.confirming.set(Some(id.clone()));
+            // Cancel, not Remove: Enter pressed twice must not remove.
+            focus_item(".pe-saved-remove-cancel");
         }
     };
     // The remove control, or the question that replaces it until answered.
@@ -147,7 +165,10 @@ pub fn SavedMethodItem(
                         <button
                             type="button"
                             class="pe-saved-remove-cancel"
-                            on:click=move |_| saved.confirming.set(None)
+                            on:click=move |_| {
+                                saved.confirming.set(None);
+                                focus_item(".pe-saved-remove");
+                            }
                         >
                             {i18n.t(Key::SavedRemoveCancel)}
                         </button>
@@ -185,6 +206,7 @@ pub fn SavedMethodItem(
     view! {
         <div
             class="pe-saved-item"
+            node_ref=item
             class=("pe-saved-item--checked", move || checked.get())
             class=("pe-saved-item--expired", !usable)
             data-saved-id=id.clone()

@@ -7,7 +7,7 @@ use super::SavedMethodItem;
 use crate::form::Stage;
 use crate::locale::Key;
 use crate::saved_methods::{self, Choice};
-use crate::state::{key_on, ElementContext};
+use crate::state::{focus_soon, key_on, ElementContext};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -78,6 +78,21 @@ pub fn SavedMethodsList() -> impl IntoView {
             let _ = radio.focus();
         }
     };
+    // "Show more" goes away once pressed: focus moves to the first method it showed.
+    let show_more = move || {
+        let before: Vec<String> =
+            shown.with_untracked(|(methods, _)| methods.iter().map(|m| m.id.clone()).collect());
+        saved.expanded.set(true);
+        let first_new = untrack(|| context.listed_saved())
+            .into_iter()
+            .find(|m| !before.contains(&m.id));
+        if let (Some(method), Some(group)) = (first_new, group.get_untracked()) {
+            focus_soon(
+                group.into(),
+                ["[data-saved-choice=\"", &method.id, "\"]"].concat(),
+            );
+        }
+    };
     let new_checked = move || saved.choice.with(|c| *c == Choice::New);
     let any = Memo::new(move |_| shown.with(|(l, _)| !l.is_empty()));
     let more = Memo::new(move |_| shown.with(|(_, more)| *more));
@@ -107,7 +122,7 @@ pub fn SavedMethodsList() -> impl IntoView {
                     <button
                         type="button"
                         class="pe-saved-more"
-                        on:click=move |_| saved.expanded.set(true)
+                        on:click=move |_| show_more()
                     >
                         {move || i18n.t(Key::ShowMore)}
                     </button>

@@ -264,6 +264,17 @@ pub fn focused() -> Option<web_sys::Element> {
 }
 
 /// Lets effects and re-renders run.
+/// Waits past the timers queued now (what runs "after this task", as focus moves do).
+pub async fn after_timers() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 10)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}
+
 pub async fn settle() {
     leptos::task::tick().await;
     leptos::task::tick().await;
