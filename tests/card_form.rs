@@ -188,6 +188,40 @@ async fn focus_waits_for_the_usual_length_of_brands_with_several() {
 }
 
 #[wasm_bindgen_test]
+async fn with_the_country_left_to_the_page_no_guessed_country_decides() {
+    // The browser here is en-US, which would guess the US and ask for a ZIP code.
+    let m = mount_json(
+        r#"{"locale": "en", "currency": "usd", "amount": 1999, "mode": "payment",
+            "fields": {"billingDetails": {"address": {"country": "never"}}}}"#,
+    );
+    settle().await;
+    assert!(!m.has_field("country"));
+    assert!(
+        !m.has_field("postal_code"),
+        "no country known, no postal code asked"
+    );
+    // Asked for anyway: any code is taken, a London one included.
+    let m = mount_json(
+        r#"{"locale": "en", "currency": "usd", "amount": 1999, "mode": "payment",
+            "fields": {"billingDetails": {"address": {"country": "never", "postalCode": "always"}}}}"#,
+    );
+    settle().await;
+    let postal = m.field("postal_code");
+    type_text(&postal, "SW1A 1AA");
+    blur(&postal.clone().into());
+    settle().await;
+    assert_eq!(m.error_of("postal_code"), "");
+    type_text(&m.field("number"), "4242424242424242");
+    type_text(&m.field("expiry"), "1234");
+    type_text(&m.field("cvc"), "123");
+    settle().await;
+    let data = m.handle().payment_method_data().unwrap();
+    let address = data.billing_details.unwrap().address.unwrap();
+    assert_eq!(address.postal_code.as_deref(), Some("SW1A 1AA"));
+    assert_eq!(address.country, None, "the page gives the country");
+}
+
+#[wasm_bindgen_test]
 async fn postal_code_shows_only_where_the_country_needs_it() {
     let m = mount_json(USD);
     settle().await;

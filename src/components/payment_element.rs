@@ -45,9 +45,27 @@ pub fn PaymentElement(
 ) -> impl IntoView {
     let options = options.unwrap_or_else(|| Signal::derive(PaymentElementOptions::default));
     let browser_languages = browser_languages();
-    let state = FormState::new(form::default_country(
-        browser_languages.first().map_or("", String::as_str),
-    ));
+    let guessed_country =
+        form::default_country(browser_languages.first().map_or("", String::as_str));
+    let country_never = move || {
+        options.with(|o| o.fields.country == crate::components::types::FieldVisibility::Never)
+    };
+    let state = FormState::new(if untrack(country_never) {
+        ""
+    } else {
+        guessed_country
+    });
+    // With `fields.billingDetails.address.country: "never"` the page knows the country
+    // and the element does not: no guess from the browser's language decides whether a
+    // postal code is asked for or how it is checked.
+    Effect::new(move |_| {
+        let country = state.country;
+        if country_never() {
+            country.set(String::new());
+        } else if country.with_untracked(String::is_empty) {
+            country.set(guessed_country.to_owned());
+        }
+    });
     let locale = Memo::new(move |_| match options.with(|o| o.locale) {
         LocaleChoice::Fixed(locale) => locale,
         LocaleChoice::Auto => Locale::negotiate(browser_languages.iter().map(String::as_str)),

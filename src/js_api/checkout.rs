@@ -196,7 +196,12 @@ fn token_request(group: &Group, params: &Params) -> Result<CreateConfirmationTok
         details.name = details.name.take().or_else(|| given.name.clone());
         details.email = details.email.take().or_else(|| given.email.clone());
         details.phone = details.phone.take().or_else(|| given.phone.clone());
-        details.address = details.address.take().or_else(|| given.address.clone());
+        // The element's fields (country, postal code) and the page's (the rest of the
+        // address, or the country when the element does not ask for it) together.
+        details.address = match (details.address.take(), &given.address) {
+            (Some(own), Some(page)) => Some(own.filled_from(page)),
+            (own, page) => own.or_else(|| page.clone()),
+        };
     }
     Ok(request)
 }

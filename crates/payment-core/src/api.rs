@@ -293,6 +293,26 @@ pub struct Address {
     pub country: Option<String>,
 }
 
+impl Address {
+    /// This address with its empty parts taken from `other`: what a form collected,
+    /// completed by what the page knows (the street, or the country a form does not
+    /// ask for).
+    pub fn filled_from(mut self, other: &Address) -> Address {
+        let fill = |own: &mut Option<String>, theirs: &Option<String>| {
+            if own.is_none() {
+                own.clone_from(theirs);
+            }
+        };
+        fill(&mut self.line1, &other.line1);
+        fill(&mut self.line2, &other.line2);
+        fill(&mut self.city, &other.city);
+        fill(&mut self.state, &other.state);
+        fill(&mut self.postal_code, &other.postal_code);
+        fill(&mut self.country, &other.country);
+        self
+    }
+}
+
 /// Who pays.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -690,6 +710,25 @@ pub struct CustomerSession {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_address_is_completed_without_overwriting() {
+        let form = Address {
+            postal_code: Some("SW1A 1AA".into()),
+            ..Address::default()
+        };
+        let page = Address {
+            line1: Some("10 Downing St".into()),
+            postal_code: Some("OTHER".into()),
+            country: Some("GB".into()),
+            ..Address::default()
+        };
+        let merged = form.filled_from(&page);
+        assert_eq!(merged.postal_code.as_deref(), Some("SW1A 1AA"));
+        assert_eq!(merged.line1.as_deref(), Some("10 Downing St"));
+        assert_eq!(merged.country.as_deref(), Some("GB"));
+        assert_eq!(merged.city, None);
+    }
 
     #[test]
     fn status_predicates_match_the_state_machine() {
