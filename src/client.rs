@@ -87,15 +87,11 @@ impl Api {
         bearer: Option<ClientSecret>,
         market: Option<String>,
     ) -> Result<Confirmed, CallError> {
-        if let Some((token_id, key)) = attempt.earlier_confirm() {
-            let (token_id, key) = (token_id.to_owned(), key.to_owned());
+        if let Some((token_id, key, intent)) = attempt.earlier_confirm() {
+            // Sent exactly as before: same token, key and endpoint.
+            let (token_id, key, intent) = (token_id.to_owned(), key.to_owned(), intent.cloned());
             let answer = self
-                .confirm(
-                    attempt.intent.clone(),
-                    token_id.clone(),
-                    key,
-                    market.clone(),
-                )
+                .confirm(intent, token_id.clone(), key, market.clone())
                 .await;
             if let Some(answer) = attempt.settle_earlier(answer) {
                 return Ok(Confirmed { token_id, answer });

@@ -46,12 +46,16 @@ impl CallError {
         }
     }
 
-    /// Whether the confirm may have charged without saying so: no answer, or the
-    /// server still running the request with this key (409 `idempotency_error`).
-    /// Only the same request, sent again, can settle it.
+    /// Whether the confirm may have charged without saying so: no answer, an answer
+    /// that cannot be read (a proxy's 502 page, a cut-off body), or the server still
+    /// running the request with this key (409 `idempotency_error`). Only the same
+    /// request, sent again, can settle it. An error the server could state (JSON)
+    /// was decided before any charge.
     pub fn outcome_unknown(&self) -> bool {
         match self {
-            CallError::Api { error, .. } => error.kind == ErrorType::IdempotencyError,
+            CallError::Api { error, .. } => {
+                matches!(error.kind, ErrorType::IdempotencyError | ErrorType::Unknown)
+            }
             unanswered => unanswered.is_unanswered(),
         }
     }
@@ -113,10 +117,14 @@ pub struct Attempt<D> {
 
 impl<D> Attempt<D> {
     /// The earlier confirm to send again first: its token and key.
-    pub fn earlier_confirm(&self) -> Option<(&str, &str)> {
-        self.earlier
-            .as_ref()
-            .map(|e| (e.token_id.as_str(), e.idempotency_key.as_str()))
+    pub fn earlier_confirm(&self) -> Option<(&str, &str, Option<&IntentRef>)> {
+        self.earlier.as_ref().map(|e| {
+            (
+                e.token_id.as_str(),
+                e.idempotency_key.as_str(),
+                e.intent.as_ref(),
+            )
+        })
     }
 
     /// Takes in the answer to the earlier confirm. If it paid, is under way (a redirect)
@@ -150,6 +158,7 @@ impl<D> Attempt<D> {
                 self.details = earlier.details;
                 self.idempotency_key = earlier.idempotency_key;
                 self.token_id = Some(earlier.token_id.clone());
+                self.intent = earlier.intent;
                 Some(answer)
             }
         }
@@ -298,6 +307,9 @@ struct Unanswered<D> {
     details: D,
     idempotency_key: String,
     token_id: String,
+    /// The intent it confirmed again, if any: a resend must go to the same endpoint,
+    /// or the server refuses the key as used with other parameters.
+    intent: Option<IntentRef>,
 }
 
 /// The submit guard and attempt bookkeeping of one checkout.
@@ -334,20 +346,20 @@ impl<D: Clone + PartialEq> Submitter<D> {
             return None;
         }
         self.phase = Phase::InFlight;
-        let (idempotency_key, token_id, earlier) = match self.unanswered.take() {
+        let (idempotency_key, token_id, intent, earlier) = match self.unanswered.take() {
             Some(same) if same.details == details => {
-                (same.idempotency_key, Some(same.token_id), None)
+                (same.idempotency_key, Some(same.token_id), same.intent, None)
             }
             // Other details after a confirm that got no answer: that one may have
             // charged, so it is settled first (see `Attempt::settle_earlier`).
-            Some(other) => (new_key(), None, Some(other)),
-            None => (new_key(), None, None),
+            Some(other) => (new_key(), None, self.retry_intent.clone(), Some(other)),
+            None => (new_key(), None, self.retry_intent.clone(), None),
         };
         Some(Attempt {
             details,
             idempotency_key,
             token_id,
-            intent: self.retry_intent.clone(),
+            intent,
             earlier,
             order: self.order,
         })
@@ -412,6 +424,7 @@ impl<D: Clone + PartialEq> Submitter<D> {
                         details: attempt.details,
                         idempotency_key: attempt.idempotency_key,
                         token_id,
+                        intent: attempt.intent,
                     });
                 }
                 Err(CallError::Api {
@@ -708,7 +721,7 @@ mod tests {
         let again = submitter.begin("card 5555", &mut next).unwrap();
         assert_eq!(again.idempotency_key, "key-2");
         assert_eq!(again.token_id, None);
-        assert_eq!(again.earlier_confirm(), Some(("ctoken_1", "key-1")));
+        assert_eq!(again.earlier_confirm(), Some(("ctoken_1", "key-1", None)));
     }
 
     #[test]
@@ -765,6 +778,47 @@ mod tests {
             // Put the lost confirm back as it was for the next round.
             submitter = after_a_lost_answer(&mut keys());
         }
+    }
+
+    #[test]
+    fn an_unreadable_answer_to_the_earlier_confirm_is_no_answer() {
+        // A proxy's 502 page while the server restarts: the first confirm may have
+        // charged, so the new details must not pay.
+        let mut next = keys();
+        let mut submitter = after_a_lost_answer(&mut next);
+        let mut attempt = submitter.begin("card 5555", &mut next).unwrap();
+        assert!(attempt
+            .settle_earlier(Err(CallError::api(unreadable_answer())))
+            .is_some());
+        assert_eq!(attempt.details, "card 4242");
+    }
+
+    #[test]
+    fn a_lost_confirm_of_a_declined_intent_is_resent_to_that_intent() {
+        let mut next = keys();
+        let mut submitter = after_a_lost_answer(&mut next);
+        let mut attempt = submitter.begin("card 5555", &mut next).unwrap();
+        // The earlier confirm had been declined: the new details confirm pi_1 …
+        let declined = declined_answer(DeclineCode::InsufficientFunds);
+        assert_eq!(attempt.settle_earlier(declined), None);
+        assert_eq!(attempt.intent.as_ref().map(|i| i.id.as_str()), Some("pi_1"));
+        // … and that answer is lost too.
+        let lost = Err(CallError::Timeout);
+        submitter.finish(attempt, "ctoken_2".into(), &lost, &outcome_of(lost.clone()));
+        // Pay again, same details: the same confirm of pi_1, key and token.
+        let again = submitter.begin("card 5555", &mut next).unwrap();
+        assert_eq!(again.intent.as_ref().map(|i| i.id.as_str()), Some("pi_1"));
+        assert_eq!(again.idempotency_key, "key-2");
+        submitter.abandon();
+        // Or other details: that confirm of pi_1 is settled first, at pi_1.
+        submitter = after_a_lost_answer(&mut keys());
+        let mut attempt = submitter.begin("card 5555", &mut next).unwrap();
+        attempt.settle_earlier(declined_answer(DeclineCode::InsufficientFunds));
+        let lost = Err(CallError::Timeout);
+        submitter.finish(attempt, "ctoken_2".into(), &lost, &outcome_of(lost.clone()));
+        let other = submitter.begin("card 4000", &mut next).unwrap();
+        let (_, _, intent) = other.earlier_confirm().unwrap();
+        assert_eq!(intent.map(|i| i.id.as_str()), Some("pi_1"));
     }
 
     #[test]
