@@ -168,19 +168,26 @@ pub fn delete_through_separator(
     forward: bool,
 ) -> (String, usize) {
     let unchanged = (after.to_owned(), caret);
+    let kept = |text: &str| -> String {
+        text.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect::<String>()
+            .to_ascii_uppercase()
+    };
+    // One character, a separator, went (not a selection, not a letter of an IBAN).
     if !before.is_ascii()
         || !after.is_ascii()
-        || after.len() >= before.len()
+        || after.len() + 1 != before.len()
         || caret >= after.trim_end().len()
-        || digits(before) != digits(after)
+        || kept(before) != kept(after)
     {
         return unchanged;
     }
     let bytes = after.as_bytes();
     let digit = if forward {
-        (caret..bytes.len()).find(|&i| bytes[i].is_ascii_digit())
+        (caret..bytes.len()).find(|&i| bytes[i].is_ascii_alphanumeric())
     } else {
-        (0..caret).rev().find(|&i| bytes[i].is_ascii_digit())
+        (0..caret).rev().find(|&i| bytes[i].is_ascii_alphanumeric())
     };
     match digit {
         Some(i) => {
@@ -213,7 +220,15 @@ pub fn format_expiry(typed: &str, caret: usize, deleting: bool) -> (String, usiz
         .find(|&(units, _)| units >= caret)
         .map_or(typed.len(), |(_, i)| i);
     let at_end = typed[caret..].trim().is_empty();
-    let formatted = match typed.split_once('/') {
+    // The separator: `/`, else a space or dash after the month's digits (`1 `, `1-`,
+    // or what a deleted `/` left, `1  30`).
+    let separator = typed.find('/').or_else(|| {
+        let first_digit = typed.find(|c: char| c.is_ascii_digit())?;
+        typed[first_digit..]
+            .find([' ', '-'])
+            .map(|i| first_digit + i)
+    });
+    let formatted = match separator.map(|i| (&typed[..i], &typed[i + 1..])) {
         Some((month_part, year_part)) => {
             let in_month = caret <= month_part.len();
             let mut month = digits(month_part);
@@ -798,7 +813,11 @@ mod tests {
         assert!(settled("4242 4242 4242 4242"));
         assert!(settled("3782 822463 10005"), "Amex has 15");
         assert!(!settled("6200 0000 0000 00"), "a valid UnionPay prefix");
-        assert!(settled("6200 0000 0000 0005"));
+        assert!(
+            !settled("6200 0000 0000 0005"),
+            "UnionPay runs to 19, unchecked"
+        );
+        assert!(settled("6200 0000 0000 0000 005"));
         assert!(!settled("3622 720627 1667"), "Diners of 14: 16 exist too");
         assert!(!settled("4242 4242 4242 4241"), "invalid");
     }
@@ -829,6 +848,20 @@ mod tests {
             delete_through_separator("12 / ", "12 /", 4, false),
             ("12 /".into(), 4)
         );
+        // IBANs: letters are content, not separators.
+        assert_eq!(
+            delete_through_separator("GB29 NWBK 6016", "GB29 NWB 6016", 8, false),
+            ("GB29 NWB 6016".into(), 8)
+        );
+        assert_eq!(
+            delete_through_separator("GB29 NWBK 6016", "GB29 NWBK6016", 9, false),
+            ("GB29 NWB6016".into(), 8)
+        );
+        // A selection of several characters: exactly what was asked.
+        assert_eq!(
+            delete_through_separator("12 / 30", "1230", 2, true),
+            ("1230".into(), 2)
+        );
     }
 
     #[test]
@@ -851,6 +884,11 @@ mod tests {
         assert_eq!(format_expiry("5/2029", false), "05 / 29");
         assert_eq!(format_expiry("1/2028", false), "01 / 28");
         assert_eq!(format_expiry("12/2030", false), "12 / 30");
+        // "1 " and "1-" mean "01 / "; Backspace over the "/" of "12 / 30" (which
+        // takes the 2 with it) leaves the year where it was.
+        assert_eq!(format_expiry("1 ", false), "01 / ");
+        assert_eq!(format_expiry("1-", false), "01 / ");
+        assert_eq!(super::format_expiry("1  30", 1, true), ("1 / 30".into(), 1));
         // Letters never break it, whatever the caret says.
         assert_eq!(super::format_expiry("é1", 1, false), ("1".into(), 0));
         assert_eq!(super::format_expiry("ü/ö2", 3, false).0, " / 2");

@@ -167,14 +167,19 @@ async fn type_where_focused(text: &str) {
 
 #[wasm_bindgen_test]
 async fn focus_waits_for_the_usual_length_of_brands_with_several() {
-    // UnionPay (16–19 digits, no Luhn check): its 14- and 15-digit prefixes are valid
-    // numbers too, but the customer is still typing.
+    // UnionPay (14–19 digits, no Luhn check): every prefix from 14 digits on is a
+    // valid number, so focus waits for the 19th.
     let m = mount_json(USD);
     settle().await;
-    m.field("number").focus().unwrap();
-    type_where_focused("62000000000000051234").await;
-    assert_eq!(m.field("number").value(), "6200 0000 0000 0005");
-    assert_eq!(m.field("expiry").value(), "12 / 34");
+    let number = m.field("number");
+    number.focus().unwrap();
+    type_where_focused("6200000000000005").await;
+    assert_eq!(number.value(), "6200 0000 0000 0005");
+    assert_eq!(focused(), Some(number.clone().into()));
+    assert_eq!(m.field("expiry").value(), "");
+    type_where_focused("123").await;
+    assert_eq!(number.value(), "6200 0000 0000 0005123");
+    assert_eq!(focused(), Some(m.field("expiry").into()));
     // Diners of 14 digits: valid, but 16-digit Diners exist, so focus stays; the
     // customer moves on.
     let m = mount_json(USD);

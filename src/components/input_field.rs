@@ -63,7 +63,9 @@ pub fn InputField(
             .ok()
             .flatten()
             .map_or(usize::MAX, |c| c as usize);
-        let (typed, caret) = if deleting && format.is_some() {
+        // Backspace or Delete of one character (not a cut or a selection).
+        let one_key = input_type == "deleteContentBackward" || input_type == "deleteContentForward";
+        let (typed, caret) = if one_key && format.is_some() {
             let before = value.get_untracked();
             form::delete_through_separator(
                 &before,

@@ -133,19 +133,19 @@ impl CardBrand {
 
     /// From how many digits a valid number is taken as finished, so that focus may move
     /// on to the expiry: the length nearly every card of the brand has (16), or the
-    /// longest for brands whose lengths are spread out (Maestro). A shorter valid
-    /// number (a 14-digit Diners, a 12-digit Maestro) stays put for the customer to go
-    /// on or Tab away: moving early would send the rest of the digits to the expiry.
+    /// longest for brands whose lengths are spread out and whose prefixes are often
+    /// valid too (Maestro; UnionPay, which has no Luhn check). A shorter valid number
+    /// (a 14-digit Diners, a 16-digit UnionPay) stays put for the customer to go on or
+    /// Tab away: moving early would send the rest of the digits to the expiry.
     pub const fn settled_length(self) -> u8 {
         match self {
             CardBrand::Amex => 15,
-            CardBrand::Maestro => 19,
+            CardBrand::Maestro | CardBrand::UnionPay => 19,
             CardBrand::Visa
             | CardBrand::Mastercard
             | CardBrand::Discover
             | CardBrand::Diners
             | CardBrand::Jcb
-            | CardBrand::UnionPay
             | CardBrand::Mir
             | CardBrand::Elo
             | CardBrand::Hiper
