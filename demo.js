@@ -72,7 +72,7 @@ if (returnPage) {
   // The return page: 3-D Secure and wallet pages send the customer back here, in the
   // language of the checkout (`lang`, when one was chosen), else the browser's.
   const lang = new URLSearchParams(location.search).get("lang");
-  const locale = lang in PAY ? lang : "auto";
+  const locale = Object.hasOwn(PAY, lang ?? "") ? lang : "auto";
   document.documentElement.lang = shownLocale(locale);
   mountPaymentStatus("#payment-status", "/api", { locale, retryHref: "/" });
 } else {

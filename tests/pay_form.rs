@@ -61,6 +61,7 @@ struct Checkout {
     m: Page,
     navigations: RwSignal<Vec<String>>,
     outcomes: RwSignal<Vec<Outcome>>,
+    options: RwSignal<payment_element::options::PaymentElementOptions>,
 }
 
 fn mount_checkout(api: Api) -> Checkout {
@@ -92,6 +93,7 @@ fn mount_checkout(api: Api) -> Checkout {
         m: Page { container },
         navigations,
         outcomes,
+        options,
     }
 }
 
@@ -345,6 +347,23 @@ async fn after_a_lost_answer_other_details_never_pay_a_second_time() {
 }
 
 #[wasm_bindgen_test]
+async fn in_setup_mode_pay_charges_nothing() {
+    let (script, api) = fake();
+    let c = mount_checkout(api);
+    c.fill_card("4242424242424242").await;
+    c.options.update(|o| {
+        o.mode = Some(payment_element::components::types::Mode::Setup);
+    });
+    settle().await;
+    c.button().click();
+    settle().await;
+    payment_element::client::sleep_ms(20).await;
+    assert_eq!(script.token_count(), 0);
+    assert!(script.confirms.borrow().is_empty(), "nothing was charged");
+    assert!(c.outcomes.get_untracked().is_empty());
+}
+
+#[wasm_bindgen_test]
 async fn a_token_that_could_not_be_made_reopens_the_form() {
     let (script, api) = fake();
     script
@@ -449,6 +468,7 @@ async fn a_saved_method_token_carries_its_cvc_and_the_session_secret() {
         },
         navigations: RwSignal::new(Vec::new()),
         outcomes: RwSignal::new(Vec::new()),
+        options: RwSignal::new(Default::default()),
     };
     c.fill_card("4242424242424242").await;
     button.click();

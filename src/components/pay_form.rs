@@ -3,6 +3,7 @@
 //! submit flow of `crate::confirm` wired to the merchant API, and the error region.
 
 use crate::client::{new_idempotency_key, Api, Confirmed};
+use crate::components::types::Mode;
 use crate::confirm::{
     feedback_for_error, feedback_unanswered, outcome_of, return_address, CallError, Feedback,
     Outcome, RedirectPolicy, Submitter,
@@ -104,6 +105,17 @@ pub fn PayForm(
         // The guard is checked before anything else, synchronously: a second press in
         // the same tick (or while a request is out) does nothing at all.
         if submitter.with_value(|s| s.in_flight() || s.done()) {
+            return;
+        }
+        // create-confirm-intent charges the cart: never for an element that saves a
+        // method or starts a subscription (a mistake of the page, said in the console).
+        if h.context
+            .options
+            .with_untracked(|o| matches!(o.mode, Some(Mode::Setup | Mode::Subscription)))
+        {
+            web_sys::console::error_1(
+                &"payment-element: PayForm pays the cart and needs mode \"payment\"".into(),
+            );
             return;
         }
         if h.validate_all().is_some() {

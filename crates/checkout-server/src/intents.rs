@@ -555,10 +555,11 @@ fn for_customer(mut intent: PaymentIntent) -> PaymentIntent {
     intent
 }
 
-/// A confirm's result: the HTTP status and body to answer the browser (and to store for
-/// replays).
+/// A confirm's result: the HTTP status and body to answer (and to store for replays).
+/// The browser's endpoints pass the intent through [`for_customer`] first; the
+/// merchant's off-session charge keeps the real decline code.
 fn respond(result: ApiResult<PaymentIntent>) -> (StatusCode, serde_json::Value) {
-    match result.map(for_customer) {
+    match result {
         Ok(intent) => match &intent.last_payment_error {
             // A failed confirm answers with the error and the intent, as Stripe does.
             Some(error) if intent.status == PaymentIntentStatus::RequiresPaymentMethod => {
@@ -795,7 +796,7 @@ pub async fn intents_create_confirm(
         &headers,
         "create-confirm-intent",
         &body.bytes,
-        || create_confirm(&state, &body.value),
+        || async { create_confirm(&state, &body.value).await.map(for_customer) },
     )
     .await
 }
@@ -901,8 +902,10 @@ pub async fn payment_intents_confirm(
         return AppError::missing("payment intent", Some("id")).into_response();
     };
     let scope = format!("payment_intents/{id}/confirm");
-    run_idempotent(&state, &headers, &scope, &body.bytes, || {
+    run_idempotent(&state, &headers, &scope, &body.bytes, || async {
         confirm_again(&state, &id, &body.value)
+            .await
+            .map(for_customer)
     })
     .await
 }

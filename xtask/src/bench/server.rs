@@ -125,23 +125,31 @@ impl Server {
             .stderr(Stdio::null())
             .spawn()
             .map_err(|e| Failure::new(format!("cannot start {}: {e}", binary.display())))?;
-        // The server binds a free port itself and prints it once listening.
+        // The server binds a free port itself and prints it once listening; stdout is
+        // read on its own thread (and drained after, so a later line never meets a
+        // closed pipe) while this one waits at most 30 s.
         let stdout = child.stdout.take().expect("stdout is piped");
-        let mut lines = BufReader::new(stdout).lines();
-        let addr = lines
-            .by_ref()
-            .map_while(|line| line.ok())
-            .find_map(|line| line.strip_prefix("listening on http://").map(str::to_owned));
-        // Keep draining stdout so a later line never meets a closed pipe.
-        std::thread::spawn(move || lines.for_each(drop));
-        let server = Server {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut lines = BufReader::new(stdout).lines().map_while(|line| line.ok());
+            let addr = lines
+                .by_ref()
+                .find_map(|line| line.strip_prefix("listening on http://").map(str::to_owned));
+            let _ = tx.send(addr);
+            lines.for_each(drop);
+        });
+        let mut server = Server {
             child,
-            addr: addr.unwrap_or_default(),
+            addr: String::new(),
         };
-        if server.addr.is_empty() {
-            return Err(Failure::new("the server exited before listening"));
+        match rx.recv_timeout(Duration::from_secs(30)) {
+            Ok(Some(addr)) => {
+                server.addr = addr;
+                Ok(server)
+            }
+            Ok(None) => Err(Failure::new("the server exited before listening")),
+            Err(_) => Err(Failure::new("the server did not listen within 30 s")),
         }
-        Ok(server)
     }
 }
 
