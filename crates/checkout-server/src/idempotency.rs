@@ -19,6 +19,13 @@ pub const KEY_TTL: i64 = 24 * 60 * 60;
 /// The header.
 pub const HEADER: &str = "idempotency-key";
 
+/// After how long a key claimed by a request that never answered counts as abandoned
+/// (its process died mid-request), so that a retry runs instead of meeting "in
+/// progress" for a day. Safe because a charge and its recorded answer commit in one
+/// transaction ([`record_within`]): a key without an answer never hides a charge.
+/// Far above any request's time here, and the widget's 30 s timeout.
+pub const ABANDONED_AFTER: i64 = 120;
+
 /// The longest key accepted (Stripe's limit).
 const MAX_KEY_LEN: usize = 255;
 
@@ -57,7 +64,9 @@ fn to_response(status: StatusCode, body: serde_json::Value, replayed: bool) -> R
 }
 
 /// Runs `work` once per key: replays a stored response, rejects a reuse with another
-/// body, and stores the new response.
+/// body, and stores the new response. `work` gets the key, to record its answer in its
+/// own transaction ([`record_within`]) when it commits something that must not run
+/// twice.
 pub async fn run<F, Fut>(
     state: &AppState,
     key: Option<String>,
@@ -66,11 +75,11 @@ pub async fn run<F, Fut>(
     work: F,
 ) -> Response
 where
-    F: FnOnce() -> Fut,
+    F: FnOnce(Option<String>) -> Fut,
     Fut: Future<Output = (StatusCode, serde_json::Value)>,
 {
     let Some(key) = key else {
-        let (status, body) = work().await;
+        let (status, body) = work(None).await;
         return to_response(status, body, false);
     };
     let lock = state.key_lock(&key);
@@ -79,7 +88,7 @@ where
         match claim(state, &key, &request_hash(scope, body)).await {
             Ok(Claim::Replay(status, body)) => to_response(status, body, true),
             Ok(Claim::Run) => {
-                let (status, body) = work().await;
+                let (status, body) = work(Some(key.clone())).await;
                 if let Err(err) = record(state, &key, status, &body).await {
                     return err.into_response();
                 }
@@ -107,6 +116,15 @@ async fn claim(state: &AppState, key: &str, hash: &str) -> ApiResult<Claim> {
         .bind(now - KEY_TTL)
         .execute(&mut *tx)
         .await?;
+    // A claim abandoned by a process that died mid-request is released (see
+    // `ABANDONED_AFTER`).
+    sqlx::query(
+        "DELETE FROM idempotency_keys WHERE key = ? AND response_code IS NULL AND created <= ?",
+    )
+    .bind(key)
+    .bind(now - ABANDONED_AFTER)
+    .execute(&mut *tx)
+    .await?;
     let row: Option<(String, Option<i64>, Option<String>)> = sqlx::query_as(
         "SELECT request_hash, response_code, response_body FROM idempotency_keys WHERE key = ?",
     )
@@ -148,6 +166,23 @@ async fn claim(state: &AppState, key: &str, hash: &str) -> ApiResult<Claim> {
             Ok(Claim::Run)
         }
     }
+}
+
+/// Stores the answer for `key` inside the caller's transaction, so that what the work
+/// wrote (a charge) and the answer a retry will replay commit together.
+pub async fn record_within(
+    conn: &mut sqlx::SqliteConnection,
+    key: &str,
+    status: StatusCode,
+    body: &serde_json::Value,
+) -> ApiResult<()> {
+    sqlx::query("UPDATE idempotency_keys SET response_code = ?, response_body = ? WHERE key = ?")
+        .bind(i64::from(status.as_u16()))
+        .bind(body.to_string())
+        .bind(key)
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 /// Stores the response; a server error releases the key instead, so a retry can run.

@@ -772,6 +772,7 @@ async fn spend_token(conn: &mut SqliteConnection, id: &str, now: i64) -> ApiResu
 async fn create_confirm(
     state: &AppState,
     request: &CreateConfirmIntent,
+    answer: Answer,
 ) -> ApiResult<PaymentIntent> {
     stats::bump(state.db(), Counter::Confirms).await?;
     let cart = Cart::chosen(state, request.market.as_deref())?;
@@ -779,6 +780,7 @@ async fn create_confirm(
     let SpentToken { method, params } =
         spend_token(&mut tx, &request.confirmation_token_id, state.now()).await?;
     let intent = create_and_confirm(state, &mut tx, &cart, &method, params).await?;
+    let intent = answer.record(&mut tx, intent).await?;
     tx.commit().await?;
     Ok(intent)
 }
@@ -796,9 +798,35 @@ pub async fn intents_create_confirm(
         &headers,
         "create-confirm-intent",
         &body.bytes,
-        || async { create_confirm(&state, &body.value).await.map(for_customer) },
+        for_customer,
+        |answer| create_confirm(&state, &body.value, answer),
     )
     .await
+}
+
+/// How a confirm's answer is shaped (for the shopper's browser, or as it is for the
+/// merchant) and the `Idempotency-Key` it is recorded under.
+struct Answer {
+    key: Option<String>,
+    shape: fn(PaymentIntent) -> PaymentIntent,
+}
+
+impl Answer {
+    /// Shapes the intent and records the answer a retry will replay, in the work's
+    /// transaction: the charge and its answer commit together, so a key that never got
+    /// an answer never hides a charge (and can be released, `ABANDONED_AFTER`).
+    async fn record(
+        &self,
+        conn: &mut SqliteConnection,
+        intent: PaymentIntent,
+    ) -> ApiResult<PaymentIntent> {
+        let intent = (self.shape)(intent);
+        if let Some(key) = &self.key {
+            let (status, body) = respond(Ok(intent.clone()));
+            idempotency::record_within(conn, key, status, &body).await?;
+        }
+        Ok(intent)
+    }
 }
 
 async fn run_idempotent<F, Fut>(
@@ -806,10 +834,11 @@ async fn run_idempotent<F, Fut>(
     headers: &HeaderMap,
     scope: &str,
     bytes: &[u8],
+    shape: fn(PaymentIntent) -> PaymentIntent,
     work: F,
 ) -> Response
 where
-    F: FnOnce() -> Fut,
+    F: FnOnce(Answer) -> Fut,
     Fut: std::future::Future<Output = ApiResult<PaymentIntent>>,
 {
     use axum::response::IntoResponse;
@@ -818,7 +847,10 @@ where
         Err(err) => return err.into_response(),
     };
     let raw: serde_json::Value = serde_json::from_slice(bytes).unwrap_or_default();
-    idempotency::run(state, key, scope, &raw, || async { respond(work().await) }).await
+    idempotency::run(state, key, scope, &raw, |key| async move {
+        respond(work(Answer { key, shape }).await)
+    })
+    .await
 }
 
 /// `POST /api/payment_intents/{id}/confirm` body.
@@ -835,6 +867,7 @@ async fn confirm_again(
     state: &AppState,
     id: &str,
     request: &ConfirmAgain,
+    answer: Answer,
 ) -> ApiResult<PaymentIntent> {
     stats::bump(state.db(), Counter::Confirms).await?;
     let now = state.now();
@@ -885,6 +918,7 @@ async fn confirm_again(
     .execute(&mut *tx)
     .await?;
     let confirmed = confirm_intent(state, &mut tx, id, &method, false).await?;
+    let confirmed = answer.record(&mut tx, confirmed).await?;
     tx.commit().await?;
     Ok(confirmed)
 }
@@ -902,11 +936,14 @@ pub async fn payment_intents_confirm(
         return AppError::missing("payment intent", Some("id")).into_response();
     };
     let scope = format!("payment_intents/{id}/confirm");
-    run_idempotent(&state, &headers, &scope, &body.bytes, || async {
-        confirm_again(&state, &id, &body.value)
-            .await
-            .map(for_customer)
-    })
+    run_idempotent(
+        &state,
+        &headers,
+        &scope,
+        &body.bytes,
+        for_customer,
+        |answer| confirm_again(&state, &id, &body.value, answer),
+    )
     .await
 }
 
@@ -923,6 +960,7 @@ pub struct OffSessionCharge {
 async fn charge_off_session(
     state: &AppState,
     request: &OffSessionCharge,
+    answer: Answer,
 ) -> ApiResult<PaymentIntent> {
     let mut tx = state.db().begin().await?;
     let method = load_method(&mut *tx, &request.payment_method)
@@ -936,6 +974,7 @@ async fn charge_off_session(
     };
     let cart = &state.settings().cart;
     let intent = create_and_confirm(state, &mut tx, cart, &method, params).await?;
+    let intent = answer.record(&mut tx, intent).await?;
     tx.commit().await?;
     Ok(intent)
 }
@@ -951,9 +990,15 @@ pub async fn charges_off_session(
     if let Err(err) = require_merchant(&state, &headers) {
         return err.into_response();
     }
-    run_idempotent(&state, &headers, "charges/off_session", &body.bytes, || {
-        charge_off_session(&state, &body.value)
-    })
+    // The merchant sees the real decline code.
+    run_idempotent(
+        &state,
+        &headers,
+        "charges/off_session",
+        &body.bytes,
+        std::convert::identity,
+        |answer| charge_off_session(&state, &body.value, answer),
+    )
     .await
 }
 
@@ -1110,7 +1155,7 @@ pub async fn payment_intents_cancel(
         Err(err) => return err.into_response(),
     };
     let scope = format!("payment_intents/{id}/cancel");
-    idempotency::run(&state, key, &scope, &raw, || async {
+    idempotency::run(&state, key, &scope, &raw, |_| async {
         match cancel_intent(&state, &id, &request).await {
             Ok(body) => (
                 StatusCode::OK,

@@ -551,6 +551,26 @@ async fn a_key_still_running_elsewhere_is_a_409() {
         .unwrap()
         .contains("in-progress"));
     assert_eq!(h.count("SELECT COUNT(*) FROM payment_intents").await, 0);
+    // A claim that never got its answer was abandoned: the charge and its answer
+    // commit together, so nothing was charged under it. After a while a retry runs
+    // instead of failing all day.
+    h.clock
+        .advance(checkout_server::idempotency::ABANDONED_AFTER - 1);
+    let reply = h.confirm(&token, Some("busy")).await;
+    assert_eq!(
+        reply.status,
+        StatusCode::CONFLICT,
+        "it may still be running"
+    );
+    h.clock.advance(1);
+    let reply = h.confirm(&token, Some("busy")).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    assert_eq!(reply.body["status"], "succeeded");
+    assert_eq!(h.count("SELECT COUNT(*) FROM charges").await, 1);
+    // And from then on it replays, like any answered key.
+    let again = h.confirm(&token, Some("busy")).await;
+    assert_eq!(again.body, reply.body);
+    assert_eq!(h.count("SELECT COUNT(*) FROM charges").await, 1);
 }
 
 #[tokio::test]
