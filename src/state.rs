@@ -160,8 +160,13 @@ impl ElementContext {
     /// Shows `method`'s form and announces it in the live region, unless it is shown
     /// already (the accordion's radios and the tabs both pick a method this way).
     pub fn choose_method(&self, method: MethodKind) {
-        if self.current.get_untracked() != Some(method) {
+        // Recorded even when shown already (the first method, shown by default): an
+        // older pick must not come back when the method list changes again.
+        let shown = self.current.get_untracked();
+        if self.state.selected.get_untracked() != Some(method) {
             self.state.selected.set(Some(method));
+        }
+        if shown != Some(method) {
             let name = self.i18n.t(Key::for_method(method));
             self.status.set(Some(
                 self.i18n
@@ -186,12 +191,16 @@ impl ElementContext {
             .with(|m| saved_methods::listed(m, &listing))
     }
 
-    /// Checks the most recent usable method listed, else the new-method form.
+    /// Checks the most recent usable method listed, else the new-method form; a CVC
+    /// typed for another saved card is not carried over.
     pub fn choose_default_saved(&self) {
         let listed = untrack(|| self.listed_saved());
-        self.saved
-            .choice
-            .set(saved_methods::default_choice(&listed, self.today));
+        let choice = saved_methods::default_choice(&listed, self.today);
+        if self.saved.choice.get_untracked() != choice {
+            self.saved.cvc.set(String::new());
+            self.saved.cvc_stage.set(Stage::Typing);
+            self.saved.choice.set(choice);
+        }
     }
 
     /// The error `field` shows now, tracked.
@@ -362,7 +371,8 @@ impl PaymentElementHandle {
             return;
         };
         let selector = match field {
-            Field::Method => "[data-method]".to_owned(),
+            // The method radios or tabs, not a saved method's icon.
+            Field::Method => "[role=radio][data-method], [role=tab][data-method]".to_owned(),
             _ => ["[data-field=\"", field.as_str(), "\"]"].concat(),
         };
         focus_in(&root, &selector);

@@ -112,6 +112,29 @@ async fn arrow_keys_in_a_field_move_its_caret_not_the_method() {
 }
 
 #[wasm_bindgen_test]
+async fn an_older_pick_does_not_come_back_when_the_methods_change() {
+    let m = mount_json(EUR_PHP_OPTIONS);
+    settle().await;
+    m.find("[role=radio][data-method=sepa_debit]")
+        .unwrap()
+        .click();
+    settle().await;
+    let currency = |code: &str| payment_core::money::Currency::new(code).unwrap();
+    // Pesos: no SEPA, so the card is shown; the customer picks it and types.
+    m.options.update(|o| o.currency = Some(currency("php")));
+    settle().await;
+    assert_eq!(checked_method(&m).as_deref(), Some("card"));
+    m.find("[role=radio][data-method=card]").unwrap().click();
+    type_text(&m.field("number"), "4242");
+    settle().await;
+    // Back to euros: still the card being typed, not the SEPA of before.
+    m.options.update(|o| o.currency = Some(currency("eur")));
+    settle().await;
+    assert_eq!(checked_method(&m).as_deref(), Some("card"));
+    assert_eq!(m.field("number").value(), "4242");
+}
+
+#[wasm_bindgen_test]
 async fn radios_option_and_spaced_items() {
     let m = mount_json(
         r#"{"locale": "en", "currency": "eur", "amount": 1999, "mode": "payment",

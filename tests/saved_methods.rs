@@ -721,6 +721,61 @@ async fn saved_methods_follow_the_currency_and_the_choice_stays_payable() {
 }
 
 #[wasm_bindgen_test]
+async fn saved_methods_arriving_late_leave_a_card_being_typed_alone() {
+    let api = fake(vec![card("pm_visa", 20, "visa", "4242", 12, 2030)]);
+    // No session yet: the customer starts typing a new card …
+    let m = mount_fake(
+        r#"{"locale": "en", "currency": "eur", "amount": 1999, "mode": "payment"}"#,
+        &api,
+    );
+    settle().await;
+    type_text(&m.field("number"), "5555555555554444");
+    settle().await;
+    // … and then the session's saved methods arrive.
+    m.options.update(|o| {
+        o.saved.client_secret = Some(ClientSecret::new(SECRET));
+    });
+    loaded().await;
+    assert_eq!(saved_ids(&m), ["pm_visa", "new"]);
+    assert_eq!(
+        checked(&m).as_deref(),
+        Some("new"),
+        "the card being typed stays"
+    );
+    assert_eq!(m.field("number").value(), "5555 5555 5555 4444");
+}
+
+#[wasm_bindgen_test]
+async fn removing_the_chosen_card_does_not_carry_its_cvc_to_the_next() {
+    let api = fake(vec![
+        card("pm_visa", 20, "visa", "4242", 12, 2030),
+        card("pm_mc", 10, "mastercard", "4444", 12, 2030),
+    ]);
+    let m = mount_fake(
+        &session_options(
+            "en",
+            ALL_FEATURES,
+            r#", "paymentMethodOptions": {"card": {"require_cvc_recollection": true}}"#,
+        ),
+        &api,
+    );
+    loaded().await;
+    type_text(&m.field("cvc"), "123");
+    settle().await;
+    m.find("[data-saved-id=pm_visa] .pe-saved-remove")
+        .unwrap()
+        .click();
+    settle().await;
+    m.find("[data-saved-id=pm_visa] .pe-saved-remove-confirm")
+        .unwrap()
+        .click();
+    loaded().await;
+    assert_eq!(checked(&m).as_deref(), Some("pm_mc"));
+    assert_eq!(m.field("cvc").value(), "", "4242's CVC is not 4444's");
+    assert!(m.handle().confirmation_token_request(None).is_err());
+}
+
+#[wasm_bindgen_test]
 fn the_servers_json_decodes_leniently() {
     let body = js_sys::JSON::parse(
         r#"{"data": [

@@ -263,7 +263,17 @@ fn load_saved_methods(context: ElementContext) {
             match result {
                 Ok(methods) => {
                     saved.methods.set(methods);
-                    context.choose_default_saved();
+                    // Arriving late, the list must not take over a new card the customer
+                    // is already typing (Pay would then charge the saved one).
+                    let typing = untrack(|| {
+                        context
+                            .current
+                            .get()
+                            .is_some_and(|method| !form::is_empty(method, &context.state.values()))
+                    });
+                    if !typing {
+                        context.choose_default_saved();
+                    }
                 }
                 Err(error) => web_sys::console::warn_1(
                     &[

@@ -86,10 +86,11 @@ pub fn SavedMethodItem(
         };
         saved.removing.set(true);
         saved.remove_error.set(None);
-        // The list, which outlives this item, takes focus back after a removal.
-        let list = item
+        // The element takes focus back after a removal: the saved method now checked,
+        // or, when the list went with its last method, the payment method chooser.
+        let root = item
             .get_untracked()
-            .and_then(|item| item.closest(".pe-saved").ok().flatten());
+            .and_then(|item| item.closest(".pe-root").ok().flatten());
         let api = saved.api.get_value();
         let method = method.clone();
         leptos::task::spawn_local(async move {
@@ -106,8 +107,14 @@ pub fn SavedMethodItem(
                     if saved.choice.get_untracked() == Choice::Saved(id) {
                         context.choose_default_saved();
                     }
-                    if let Some(list) = list {
-                        focus_soon(list, ".pe-saved-choice[aria-checked=true]".to_owned());
+                    if let Some(root) = root {
+                        focus_soon(
+                            root,
+                            ".pe-saved-choice[aria-checked=true], \
+                             [role=radio][data-method][tabindex=\"0\"], \
+                             [role=tab][aria-selected=true], input"
+                                .to_owned(),
+                        );
                     }
                     let label = saved_methods::short_label(&method);
                     context
