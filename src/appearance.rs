@@ -146,7 +146,11 @@ pub fn check_value(option: &str, value: &str) -> Result<String, String> {
     if value.is_empty()
         || value.contains([';', '{', '}', '<', '>', '\\', '\n', '\r'])
         || value.contains("/*")
-        || lower.contains("url(")
+        // Every CSS function that can fetch: url(), src() and the image functions that
+        // take a bare string as an address (image-set("https://…" 1x)).
+        || ["url(", "src(", "image-set(", "image(", "cross-fade(", "element("]
+            .iter()
+            .any(|f| lower.contains(f))
         || lower.contains("expression(")
         || lower.contains("@import")
     {
@@ -245,6 +249,15 @@ mod tests {
     fn values_that_could_escape_their_declaration_are_refused() {
         assert_eq!(check_value("x", " #fff ").unwrap(), "#fff");
         assert!(check_value("x", "red; background: url(evil)").is_err());
+        for fetching in [
+            r#"image-set("https://tracker.example/p.png" 1x)"#,
+            r#"-webkit-image-set("https://tracker.example/p.png" 1x)"#,
+            r#"src("https://tracker.example/p.png")"#,
+            r#"cross-fade(url(a), red)"#,
+        ] {
+            assert!(check_value("x", fetching).is_err(), "{fetching}");
+        }
+        assert!(check_value("x", r#""Helvetica Neue", Arial, sans-serif"#).is_ok());
         assert!(check_value("x", "red}body{color:red").is_err());
         assert!(check_value("x", "URL(https://example.com/a.png)").is_err());
         assert!(check_value("x", "red /* */").is_err());

@@ -407,10 +407,15 @@ impl RawOptions {
 
         options.locale = match self.locale.as_deref() {
             None | Some("auto") => LocaleChoice::Auto,
-            Some(tag) => LocaleChoice::Fixed(Locale::from_tag(tag).map_or_else(
-                || fail("locale must be \"auto\", \"en\", \"de\" or \"id\" (or a regional tag such as \"de-AT\")"),
-                Ok,
-            )?),
+            Some(tag) => match Locale::from_tag(tag) {
+                Some(locale) => LocaleChoice::Fixed(locale),
+                // A language without a catalogue (a French page passing "fr"): the
+                // customer's browser languages, else English, never no form at all.
+                None if is_language_tag(tag) => LocaleChoice::Auto,
+                None => return fail(
+                    "locale must be \"auto\" or a language tag such as \"en\", \"de\", \"id\" or \"de-AT\"",
+                ),
+            },
         };
         for (name, message) in self.strings.unwrap_or_default() {
             let Some(key) = Key::from_name(&name) else {
@@ -587,6 +592,15 @@ pub fn available_methods(options: &PaymentElementOptions) -> Vec<MethodKind> {
     methods
 }
 
+/// Whether `tag` is shaped like a BCP 47 language tag (`fr`, `pt-BR`, `zh-Hant-TW`).
+fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split(['-', '_']);
+    let language = parts.next().unwrap_or_default();
+    (2..=3).contains(&language.len())
+        && language.bytes().all(|b| b.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
 /// The e-wallet channels that take `currency`.
 pub fn ewallet_channels(currency: Option<Currency>) -> Vec<EwalletChannel> {
     currency.map_or_else(Vec::new, |currency| {
@@ -609,6 +623,23 @@ mod tests {
 
     fn error(json: &str) -> String {
         parse(json).unwrap_err().0
+    }
+
+    #[test]
+    fn a_language_without_a_catalogue_follows_the_browser() {
+        let locale = |json: &str| {
+            serde_json::from_str::<RawOptions>(json)
+                .unwrap()
+                .validate()
+                .unwrap()
+                .locale
+        };
+        assert_eq!(locale(r#"{"locale": "fr"}"#), LocaleChoice::Auto);
+        assert_eq!(locale(r#"{"locale": "pt-BR"}"#), LocaleChoice::Auto);
+        assert_eq!(
+            locale(r#"{"locale": "de-AT"}"#),
+            LocaleChoice::Fixed(Locale::De)
+        );
     }
 
     #[test]
@@ -724,7 +755,8 @@ mod tests {
             error(r#"{"paymentMethodTypes": ["card", "paypal"]}"#),
             "paymentMethodTypes[1] must be \"card\", \"sepa_debit\" or \"ewallet\""
         );
-        assert!(error(r#"{"locale": "fr"}"#).starts_with("locale must be"));
+        assert!(error(r#"{"locale": "fr de"}"#).starts_with("locale must be"));
+        assert!(error(r#"{"locale": ""}"#).starts_with("locale must be"));
         assert_eq!(
             error(r#"{"strings": {"card_numbr": "x"}}"#),
             "strings.card_numbr is not a message of the catalogue"

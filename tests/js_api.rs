@@ -471,9 +471,22 @@ async fn the_custom_element_mounts_in_its_own_shadow_root() {
     type_text(&number, "4242424242424242");
     settle().await;
     assert_eq!(number.value(), "4242 4242 4242 4242");
-    assert!(!js_sys::Reflect::get(&tag, &"paymentElement".into())
-        .unwrap()
-        .is_undefined());
+    let element = js_sys::Reflect::get(&tag, &"paymentElement".into()).unwrap();
+    assert!(!element.is_undefined());
+
+    // Moved elsewhere in the page (a modal, a reordering): the same element, and what
+    // was typed stays.
+    let other = document.create_element("section").unwrap();
+    document.body().unwrap().append_child(&other).unwrap();
+    other.append_child(&tag).unwrap();
+    settle().await;
+    assert!(js_sys::Object::is(
+        &js_sys::Reflect::get(&tag, &"paymentElement".into()).unwrap(),
+        &element
+    ));
+    assert_eq!(number.value(), "4242 4242 4242 4242");
+    assert_eq!(root.child_element_count(), 1);
+    other.remove();
 
     tag.remove();
     settle().await;

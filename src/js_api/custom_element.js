@@ -1,7 +1,12 @@
 // The <payment-element> custom element: the Payment Element in its own shadow root, so
-// page CSS cannot reach it and its CSS cannot reach the page. The widget's stylesheets
-// (the page's <link rel="stylesheet"> files, fetched once) are adopted into each shadow
-// root as constructed sheets, which the strict CSP allows (`style-src 'self'`).
+// page CSS cannot reach it and its CSS cannot reach the page. The widget's stylesheet
+// (the page's <link rel="stylesheet"> whose address names payment_element, or one marked
+// data-payment-element; every stylesheet only if none is) is fetched once and adopted
+// into each shadow root as a constructed sheet, which the strict CSP allows
+// (`style-src 'self'`). A sheet that fails to load is skipped, not all of them.
+//
+// Moving the tag (a modal, a framework reordering) keeps the element and what was
+// typed; only a tag that stays out of the document is destroyed.
 //
 //   <payment-element api-base="/api"
 //       options='{"mode": "payment", "amount": 5400, "currency": "eur"}'></payment-element>
@@ -13,15 +18,26 @@ let sheets = null;
 
 function widgetSheets() {
   if (!sheets) {
-    const links = [...document.querySelectorAll('link[rel="stylesheet"]')];
-    sheets = Promise.all(
+    const all = [...document.querySelectorAll('link[rel="stylesheet"]')];
+    const own = all.filter(
+      (link) => link.hasAttribute("data-payment-element") || /payment[_-]element/.test(link.href),
+    );
+    const links = own.length ? own : all;
+    sheets = Promise.allSettled(
       links.map(async (link) => {
-        const sheet = new CSSStyleSheet();
         const response = await fetch(link.href, { integrity: link.integrity || undefined });
+        if (!response.ok) throw new Error(`${link.href}: HTTP ${response.status}`);
+        const sheet = new CSSStyleSheet();
         await sheet.replace(await response.text());
         return sheet;
       }),
-    ).catch(() => []);
+    ).then((results) =>
+      results.flatMap((result) => {
+        if (result.status === "fulfilled") return [result.value];
+        console.warn("payment-element: a stylesheet was not adopted:", result.reason);
+        return [];
+      }),
+    );
   }
   return sheets;
 }
@@ -38,17 +54,29 @@ export function definePaymentElement(mount) {
         root.adoptedStyleSheets = adopted;
         const host = document.createElement("div");
         root.replaceChildren(host);
-        const options = JSON.parse(this.getAttribute("options") || "{}");
-        const mounted = mount(host, this.getAttribute("api-base") || "/api", options);
-        if (mounted instanceof Error) throw mounted;
+        let mounted;
+        try {
+          const options = JSON.parse(this.getAttribute("options") || "{}");
+          mounted = mount(host, this.getAttribute("api-base") || "/api", options);
+        } catch (error) {
+          mounted = error;
+        }
+        if (mounted instanceof Error) {
+          console.error("payment-element: not mounted:", mounted.message);
+          return;
+        }
         [this.elements, this.paymentElement] = mounted;
       }
 
       disconnectedCallback() {
-        this.paymentElement?.destroy();
-        this.paymentElement = null;
-        this.elements = null;
-        this.shadowRoot?.replaceChildren();
+        // A move is a disconnect then a connect in the same task: wait and see.
+        queueMicrotask(() => {
+          if (this.isConnected) return;
+          this.paymentElement?.destroy();
+          this.paymentElement = null;
+          this.elements = null;
+          this.shadowRoot?.replaceChildren();
+        });
       }
     },
   );
