@@ -486,6 +486,30 @@ async fn the_custom_element_mounts_in_its_own_shadow_root() {
     ));
     assert_eq!(number.value(), "4242 4242 4242 4242");
     assert_eq!(root.child_element_count(), 1);
+    // A new options attribute updates the element in place: German labels, the card
+    // still typed; invalid options leave it as it is.
+    tag.set_attribute(
+        "options",
+        r#"{"mode": "payment", "amount": 5400, "currency": "eur", "locale": "de"}"#,
+    )
+    .unwrap();
+    settle().await;
+    let label = |root: &web_sys::ShadowRoot| {
+        root.query_selector("label[for]")
+            .unwrap()
+            .and_then(|l| l.text_content())
+            .unwrap_or_default()
+    };
+    assert_eq!(label(&root), "Kartennummer");
+    assert_eq!(number.value(), "4242 4242 4242 4242");
+    tag.set_attribute("options", r#"{"layout": {"type": "grid"}}"#)
+        .unwrap();
+    settle().await;
+    assert_eq!(
+        label(&root),
+        "Kartennummer",
+        "invalid options change nothing"
+    );
     other.remove();
 
     tag.remove();

@@ -6,7 +6,9 @@
 // (`style-src 'self'`). A sheet that fails to load is skipped, not all of them.
 //
 // Moving the tag (a modal, a framework reordering) keeps the element and what was
-// typed; only a tag that stays out of the document is destroyed.
+// typed; only a tag that stays out of the document is destroyed. A new `options`
+// attribute after mounting (another amount, a locale) goes to `elements.update`, what
+// was typed staying; invalid options are reported and the old ones kept.
 //
 //   <payment-element api-base="/api"
 //       options='{"mode": "payment", "amount": 5400, "currency": "eur"}'></payment-element>
@@ -47,6 +49,17 @@ export function definePaymentElement(mount) {
   customElements.define(
     "payment-element",
     class extends HTMLElement {
+      static observedAttributes = ["options"];
+
+      attributeChangedCallback(name, old, value) {
+        if (name !== "options" || old === value || !this.elements) return;
+        try {
+          this.elements.update(JSON.parse(value || "{}"));
+        } catch (error) {
+          console.error("payment-element: options not applied:", error.message);
+        }
+      }
+
       async connectedCallback() {
         const root = this.shadowRoot ?? this.attachShadow({ mode: "open" });
         const adopted = await widgetSheets();
