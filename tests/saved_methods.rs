@@ -130,6 +130,10 @@ fn session_options(locale: &str, features: &str, extra: &str) -> String {
     )
 }
 
+/// Options without a customer session.
+const NO_SESSION: &str =
+    r#"{"locale": "en", "currency": "eur", "amount": 1999, "mode": "payment"}"#;
+
 const ALL_FEATURES: &str = r#"{"payment_method_redisplay": "enabled", "payment_method_redisplay_limit": 3,
     "payment_method_save": "enabled", "payment_method_save_usage": "off_session",
     "payment_method_remove": "enabled"}"#;
@@ -139,6 +143,18 @@ fn fake(methods: Vec<SavedPaymentMethod>) -> Rc<FakeApi> {
         methods: RefCell::new(methods),
         ..FakeApi::default()
     })
+}
+
+/// A session with every feature and CVC re-collection for saved cards.
+fn mount_with_cvc_again(api: &Rc<FakeApi>) -> Mounted {
+    mount_fake(
+        &session_options(
+            "en",
+            ALL_FEATURES,
+            r#", "paymentMethodOptions": {"card": {"require_cvc_recollection": true}}"#,
+        ),
+        api,
+    )
 }
 
 fn mount_fake(json: &str, api: &Rc<FakeApi>) -> Mounted {
@@ -300,14 +316,7 @@ async fn a_saved_card_asks_for_its_cvc_again_by_brand() {
         card("pm_amex", 20, "amex", "0005", 12, 2030),
         card("pm_visa", 10, "visa", "4242", 12, 2030),
     ]);
-    let m = mount_fake(
-        &session_options(
-            "en",
-            ALL_FEATURES,
-            r#", "paymentMethodOptions": {"card": {"require_cvc_recollection": true}}"#,
-        ),
-        &api,
-    );
+    let m = mount_with_cvc_again(&api);
     loaded().await;
     assert_eq!(m.label_of("cvc"), "Security code for •••• 0005");
     let handle = m.handle();
@@ -595,10 +604,7 @@ async fn no_remove_control_unless_the_session_allows_it() {
 #[wasm_bindgen_test]
 async fn without_a_session_the_element_is_a_plain_form() {
     let api = fake(vec![card("pm_visa", 20, "visa", "4242", 12, 2030)]);
-    let m = mount_fake(
-        r#"{"locale": "en", "currency": "eur", "amount": 1999, "mode": "payment"}"#,
-        &api,
-    );
+    let m = mount_fake(NO_SESSION, &api);
     loaded().await;
     assert!(api.secrets.borrow().is_empty(), "nothing to ask the server");
     assert!(m.find(".pe-saved").is_none());
@@ -724,10 +730,7 @@ async fn saved_methods_follow_the_currency_and_the_choice_stays_payable() {
 async fn saved_methods_arriving_late_leave_a_card_being_typed_alone() {
     let api = fake(vec![card("pm_visa", 20, "visa", "4242", 12, 2030)]);
     // No session yet: the customer starts typing a new card …
-    let m = mount_fake(
-        r#"{"locale": "en", "currency": "eur", "amount": 1999, "mode": "payment"}"#,
-        &api,
-    );
+    let m = mount_fake(NO_SESSION, &api);
     settle().await;
     type_text(&m.field("number"), "5555555555554444");
     settle().await;
@@ -751,14 +754,7 @@ async fn removing_the_chosen_card_does_not_carry_its_cvc_to_the_next() {
         card("pm_visa", 20, "visa", "4242", 12, 2030),
         card("pm_mc", 10, "mastercard", "4444", 12, 2030),
     ]);
-    let m = mount_fake(
-        &session_options(
-            "en",
-            ALL_FEATURES,
-            r#", "paymentMethodOptions": {"card": {"require_cvc_recollection": true}}"#,
-        ),
-        &api,
-    );
+    let m = mount_with_cvc_again(&api);
     loaded().await;
     type_text(&m.field("cvc"), "123");
     settle().await;
