@@ -50,6 +50,16 @@ async fn says_received(h: &Harness) -> Outcome {
     Ok(())
 }
 
+/// The return page of a failed payment gives `reason` and links back to try another
+/// method.
+async fn says_failed(h: &Harness, reason: &str) -> Outcome {
+    let shown = h
+        .wait_text(".pe-status-reason", 5, |t| !t.is_empty())
+        .await?;
+    ensure!(shown == reason, "reason {shown:?}");
+    offers_another_method(h).await
+}
+
 /// The return page of a failed payment links back to try another method.
 async fn offers_another_method(h: &Harness) -> Outcome {
     let link = h.find(".pe-status-retry").await?;
@@ -167,11 +177,7 @@ e2e_test!(three_d_secure_completed_pays, three_d_secure_completed);
 
 async fn three_d_secure_declined(h: &Harness) -> Outcome {
     three_d_secure(h, "4000008400001629", "Complete authentication", "failed").await?;
-    let reason = h
-        .wait_text(".pe-status-reason", 5, |t| !t.is_empty())
-        .await?;
-    ensure!(reason == "Your card was declined.", "reason {reason:?}");
-    offers_another_method(h).await?;
+    says_failed(h, "Your card was declined.").await?;
     Ok(())
 }
 
@@ -264,14 +270,7 @@ async fn sepa_fails(h: &Harness) -> Outcome {
     pay_by_sepa(h, "DE62370400440532013001").await?;
     // The bank refuses about 10 s later; the page polls until then.
     status_is(h, "failed", 40).await?;
-    let reason = h
-        .wait_text(".pe-status-reason", 5, |t| !t.is_empty())
-        .await?;
-    ensure!(
-        reason == "Your bank did not accept the direct debit.",
-        "reason {reason:?}"
-    );
-    offers_another_method(h).await?;
+    says_failed(h, "Your bank did not accept the direct debit.").await?;
     let stats = h.stats().await?;
     ensure!(stats["charges_succeeded"] == 0, "{stats}");
     Ok(())
@@ -547,14 +546,7 @@ e2e_test!(
 
 async fn ewallet_declined(h: &Harness) -> Outcome {
     ewallet(h, "Decline", "failed").await?;
-    let reason = h
-        .wait_text(".pe-status-reason", 5, |t| !t.is_empty())
-        .await?;
-    ensure!(
-        reason == "The e-wallet payment was declined.",
-        "reason {reason:?}"
-    );
-    offers_another_method(h).await?;
+    says_failed(h, "The e-wallet payment was declined.").await?;
     let stats = h.stats().await?;
     ensure!(stats["charges_succeeded"] == 0, "{stats}");
     Ok(())
