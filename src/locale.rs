@@ -200,6 +200,7 @@ catalogue! {
     CodeProcessingError "code_processing_error" { "An error occurred while processing your card. Try again in a little bit.", "Bei der Verarbeitung Ihrer Karte ist ein Fehler aufgetreten. Versuchen Sie es in Kürze erneut.", "Terjadi kesalahan saat memproses kartu Anda. Coba lagi sebentar lagi." }
     CodeAuthenticationRequired "code_authentication_required" { "Your card requires authentication.", "Ihre Karte erfordert eine Authentifizierung.", "Kartu Anda memerlukan autentikasi." }
     CodeAuthenticationFailure "code_payment_intent_authentication_failure" { "We are unable to authenticate your payment method. Please choose a different payment method and try again.", "Wir können Ihre Zahlungsmethode nicht authentifizieren. Bitte wählen Sie eine andere Zahlungsmethode und versuchen Sie es erneut.", "Kami tidak dapat mengautentikasi metode pembayaran Anda. Silakan pilih metode pembayaran lain dan coba lagi." }
+    CodeOrderAlreadyPaid "code_order_already_paid" { "This order has already been paid.", "Diese Bestellung ist bereits bezahlt.", "Pesanan ini sudah dibayar." }
     CodeUnexpectedState "code_payment_intent_unexpected_state" { "This payment is not in a state that allows this action.", "Diese Zahlung befindet sich nicht in einem Zustand, der diese Aktion erlaubt.", "Pembayaran ini tidak dalam status yang mengizinkan tindakan ini." }
     CodeResourceMissing "code_resource_missing" { "This payment could not be found.", "Diese Zahlung wurde nicht gefunden.", "Pembayaran ini tidak ditemukan." }
     CodeTokenAlreadyUsed "code_token_already_used" { "These payment details were already used. Please submit again.", "Diese Zahlungsdaten wurden bereits verwendet. Bitte senden Sie sie erneut.", "Detail pembayaran ini sudah digunakan. Silakan kirim ulang." }
@@ -248,6 +249,7 @@ impl Key {
             ErrorCode::ProcessingError => Key::CodeProcessingError,
             ErrorCode::AuthenticationRequired => Key::CodeAuthenticationRequired,
             ErrorCode::PaymentIntentAuthenticationFailure => Key::CodeAuthenticationFailure,
+            ErrorCode::OrderAlreadyPaid => Key::CodeOrderAlreadyPaid,
             ErrorCode::PaymentIntentUnexpectedState => Key::CodeUnexpectedState,
             ErrorCode::ResourceMissing => Key::CodeResourceMissing,
             ErrorCode::TokenAlreadyUsed => Key::CodeTokenAlreadyUsed,

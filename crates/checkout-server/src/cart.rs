@@ -19,7 +19,7 @@ pub const MARKETS: [(&str, Currency); 3] = [
 ];
 
 /// One line of the order.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CartItem {
     /// What it is.
     pub name: String,

@@ -111,6 +111,12 @@ impl AppError {
         }
     }
 
+    /// Carries the intent the refusal is about, so the caller can read what happened.
+    pub fn with_intent(mut self, intent: &payment_core::api::PaymentIntent) -> Self {
+        self.payment_intent = serde_json::to_value(intent).ok();
+        self
+    }
+
     /// Names the parameter at fault.
     pub fn with_param(mut self, param: &str) -> Self {
         self.error.param = Some(param.to_owned());

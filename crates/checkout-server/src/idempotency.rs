@@ -11,6 +11,7 @@ use sha2::{Digest, Sha256};
 use std::future::Future;
 
 use crate::error::{ApiResult, AppError};
+use crate::faults::{Fault, HANG_SECONDS};
 use crate::state::AppState;
 
 /// How long a key is remembered.
@@ -89,15 +90,26 @@ where
             Ok(Claim::Replay(status, body)) => to_response(status, body, true),
             Ok(Claim::Run) => {
                 let (status, body) = work(Some(key.clone())).await;
-                if let Err(err) = record(state, &key, status, &body).await {
-                    return err.into_response();
+                let recorded = if state.faults().take(Fault::FinalWriteFails) {
+                    Err(AppError::internal())
+                } else {
+                    record(state, &key, status, &body).await
+                };
+                match recorded {
+                    Ok(()) => to_response(status, body, false),
+                    // What the work committed stays: its answer was recorded with it
+                    // (`record_within`), so a retry with this key replays it.
+                    Err(err) => err.into_response(),
                 }
-                to_response(status, body, false)
             }
             Err(err) => err.into_response(),
         }
     };
     state.release_key_lock(&key, lock);
+    if state.faults().take(Fault::HangAfterCommit) {
+        // The key's lock is free again: a resend meanwhile gets the recorded answer.
+        tokio::time::sleep(std::time::Duration::from_secs(HANG_SECONDS)).await;
+    }
     response
 }
 

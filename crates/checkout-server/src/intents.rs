@@ -41,6 +41,7 @@ use crate::idempotency;
 use crate::ids::{new_id, new_secret};
 use crate::merchant::require_merchant;
 use crate::methods::{load_method, wire_enum, MethodRow};
+use crate::orders::{self, OrderRow};
 use crate::processor::{authentication_failed, ActionPage, Attempt, Behaviour, Final, Outcome};
 use crate::state::AppState;
 use crate::stats::{self, Counter};
@@ -548,7 +549,7 @@ pub async fn complete_action(
 /// The intent as the shopper's browser may see it: a lost or stolen card reads as a
 /// generic decline (DESIGN.md), so that whoever holds the card learns nothing. The
 /// database and the merchant's webhooks keep the real reason.
-fn for_customer(mut intent: PaymentIntent) -> PaymentIntent {
+pub fn for_customer(mut intent: PaymentIntent) -> PaymentIntent {
     if let Some(error) = &mut intent.last_payment_error {
         error.decline_code = error.decline_code.map(DeclineCode::customer_facing);
     }
@@ -586,11 +587,11 @@ struct IntentParams {
     off_session: bool,
 }
 
-/// Creates an order from `cart` and an intent for it, and confirms it.
+/// Creates the intent of `order` (which has none yet) and confirms it.
 async fn create_and_confirm(
     state: &AppState,
     conn: &mut SqliteConnection,
-    cart: &Cart,
+    order: &OrderRow,
     method: &MethodRow,
     params: IntentParams,
 ) -> ApiResult<PaymentIntent> {
@@ -602,18 +603,12 @@ async fn create_and_confirm(
         off_session,
     } = params;
     let now = state.now();
-    let amount = cart.amount().ok_or_else(AppError::internal)?;
-    let currency = cart.currency;
+    let amount = MinorUnit::new(order.amount);
+    let currency = Currency::new(&order.currency).map_err(|_| AppError::internal())?;
     check_currency(method, currency)?;
-    let order = new_id("ord");
-    sqlx::query("INSERT INTO orders (id, created, items, amount, currency) VALUES (?, ?, ?, ?, ?)")
-        .bind(&order)
-        .bind(now)
-        .bind(serde_json::to_string(&cart.items)?)
-        .bind(amount.get())
-        .bind(currency.code())
-        .execute(&mut *conn)
-        .await?;
+    let order = &order.id;
+    // The unique index on `order_id` makes a second intent for one order impossible,
+    // whatever path tries.
     let id = new_id("pi");
     sqlx::query(
         "INSERT INTO payment_intents (id, client_secret, order_id, customer_id, created, amount, \
@@ -775,19 +770,55 @@ async fn create_confirm(
     answer: Answer,
 ) -> ApiResult<PaymentIntent> {
     stats::bump(state.db(), Counter::Confirms).await?;
-    let cart = Cart::chosen(state, request.market.as_deref())?;
+    let now = state.now();
+    let token = request.confirmation_token_id.as_str();
     let mut tx = state.db().begin().await?;
-    let SpentToken { method, params } =
-        spend_token(&mut tx, &request.confirmation_token_id, state.now()).await?;
-    let intent = create_and_confirm(state, &mut tx, &cart, &method, params).await?;
+    let intent = match &request.order {
+        Some(order_id) => {
+            let order = orders::load(&mut tx, order_id)
+                .await?
+                .ok_or_else(|| AppError::missing("order", Some("order")))?;
+            if request.market.is_some() && request.market != order.market {
+                return Err(AppError::param_invalid(
+                    "market",
+                    "market is not the order's; leave it out, or create an order for that market.",
+                ));
+            }
+            match orders::intent_id(&mut tx, &order.id).await? {
+                // The order's one intent, again: after a decline or an abandoned page it
+                // takes the new token; paid or processing, it refuses.
+                Some(existing) => {
+                    let existing = load_intent(&mut tx, &existing)
+                        .await?
+                        .ok_or_else(AppError::internal)?;
+                    orders::refuse_if_settled(&mut tx, &existing).await?;
+                    let spent = spend_token(&mut tx, token, now).await?;
+                    reconfirm(state, &mut tx, &existing, spent).await?
+                }
+                None => {
+                    let SpentToken { method, params } = spend_token(&mut tx, token, now).await?;
+                    create_and_confirm(state, &mut tx, &order, &method, params).await?
+                }
+            }
+        }
+        None => {
+            // No order named: this call is an order of its own, from the market's cart.
+            let cart = Cart::chosen(state, request.market.as_deref())?;
+            let SpentToken { method, params } = spend_token(&mut tx, token, now).await?;
+            let order = orders::create(&mut tx, &cart, request.market.as_deref(), now).await?;
+            create_and_confirm(state, &mut tx, &order, &method, params).await?
+        }
+    };
     let intent = answer.record(&mut tx, intent).await?;
     tx.commit().await?;
     Ok(intent)
 }
 
-/// `POST /api/create-confirm-intent`: the server prices the order from its cart (the
-/// request's `market`, or the default one), creates
-/// the intent and confirms it with the token. `Idempotency-Key` makes it safe to retry.
+/// `POST /api/create-confirm-intent`: confirms the token for the named `order` (from
+/// `POST /api/orders`): its first call creates the order's intent, later ones confirm
+/// that same intent again, and a paid order answers `order_already_paid`. Without an
+/// order the server prices a new one from its cart (the request's `market`, or the
+/// default one). `Idempotency-Key` makes it safe to retry.
 pub async fn intents_create_confirm(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -882,24 +913,23 @@ async fn confirm_again(
             )
         })
         .ok_or_else(|| AppError::missing("payment intent", Some("id")))?;
-    match intent.status() {
-        PaymentIntentStatus::RequiresPaymentMethod | PaymentIntentStatus::RequiresAction => {}
-        PaymentIntentStatus::RequiresConfirmation
-        | PaymentIntentStatus::Processing
-        | PaymentIntentStatus::RequiresCapture
-        | PaymentIntentStatus::Canceled
-        | PaymentIntentStatus::Succeeded
-        | PaymentIntentStatus::Unknown => {
-            return Err(
-                AppError::invalid(ErrorCode::PaymentIntentUnexpectedState).with_message(format!(
-                    "This payment intent's status is {}; it cannot be confirmed again.",
-                    intent.status
-                )),
-            )
-        }
-    }
-    let SpentToken { method, params } =
-        spend_token(&mut tx, &request.confirmation_token_id, now).await?;
+    orders::refuse_if_settled(&mut tx, &intent).await?;
+    let spent = spend_token(&mut tx, &request.confirmation_token_id, now).await?;
+    let confirmed = reconfirm(state, &mut tx, &intent, spent).await?;
+    let confirmed = answer.record(&mut tx, confirmed).await?;
+    tx.commit().await?;
+    Ok(confirmed)
+}
+
+/// A new attempt on an intent that can take one (see [`orders::refuse_if_settled`]),
+/// with a spent token's method and parameters.
+async fn reconfirm(
+    state: &AppState,
+    conn: &mut SqliteConnection,
+    intent: &IntentRow,
+    SpentToken { method, params }: SpentToken,
+) -> ApiResult<PaymentIntent> {
+    let id = intent.id.as_str();
     let currency = Currency::new(&intent.currency).map_err(|_| AppError::internal())?;
     check_currency(&method, currency)?;
     // A new attempt: the old action (an abandoned 3-D Secure page) no longer counts.
@@ -915,12 +945,9 @@ async fn confirm_again(
     .bind(&params.consent)
     .bind(&params.return_url)
     .bind(id)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
-    let confirmed = confirm_intent(state, &mut tx, id, &method, false).await?;
-    let confirmed = answer.record(&mut tx, confirmed).await?;
-    tx.commit().await?;
-    Ok(confirmed)
+    confirm_intent(state, conn, id, &method, false).await
 }
 
 /// `POST /api/payment_intents/{id}/confirm`: a new attempt on an intent that failed or
@@ -972,8 +999,8 @@ async fn charge_off_session(
         off_session: true,
         ..IntentParams::default()
     };
-    let cart = &state.settings().cart;
-    let intent = create_and_confirm(state, &mut tx, cart, &method, params).await?;
+    let order = orders::create(&mut tx, &state.settings().cart, None, state.now()).await?;
+    let intent = create_and_confirm(state, &mut tx, &order, &method, params).await?;
     let intent = answer.record(&mut tx, intent).await?;
     tx.commit().await?;
     Ok(intent)

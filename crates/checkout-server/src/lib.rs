@@ -8,11 +8,13 @@ pub mod clock;
 pub mod csp;
 pub mod customers;
 pub mod error;
+pub mod faults;
 pub mod idempotency;
 pub mod ids;
 pub mod intents;
 pub mod merchant;
 pub mod methods;
+pub mod orders;
 pub mod processor;
 pub mod state;
 pub mod stats;
@@ -50,6 +52,8 @@ pub const REPORTING_ENDPOINTS: &str = "csp=\"/api/csp-reports\"";
 fn api() -> Router<AppState> {
     Router::new()
         .route("/cart", get(cart::cart_get))
+        .route("/orders", post(orders::orders_create))
+        .route("/orders/{id}", get(orders::orders_get))
         .route(
             "/customer_sessions",
             post(customers::customer_sessions_create),
@@ -100,6 +104,7 @@ fn test_mode_pages() -> Router<AppState> {
     Router::new()
         .route("/stats", get(stats::stats_get))
         .route("/csp-reports", get(csp::csp_reports_list))
+        .route("/faults", post(faults::faults_create))
         .route("/test-mode.css", get(test_mode::stylesheet_get))
         .route("/authenticate/{id}", get(test_mode::authenticate_get))
         .route(

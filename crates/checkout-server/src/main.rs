@@ -28,6 +28,12 @@ struct Args {
     /// Directory for the embedded SQLite database (checkout.sqlite3), created if missing.
     #[arg(long, env = "CHECKOUT_DATA_DIR", default_value = "data")]
     data_dir: PathBuf,
+    /// File with the key of card and IBAN fingerprints, created (mode 0600) on first
+    /// start; kept out of the database, where beside brand, last4, bank code and country
+    /// it would let anyone holding a copy guess card numbers and IBANs
+    /// [default: fingerprint.key in --data-dir].
+    #[arg(long, env = "CHECKOUT_FINGERPRINT_KEY_FILE")]
+    fingerprint_key_file: Option<PathBuf>,
     /// SQLite database URL (e.g. sqlite://other.db or sqlite::memory:); overrides
     /// --data-dir.
     #[arg(long, env = "DATABASE_URL")]
@@ -61,10 +67,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .init();
     let args = Args::parse();
     let currency = Currency::new(&args.currency).map_err(|e| e.message())?;
+    std::fs::create_dir_all(&args.data_dir)?;
+    let fingerprint_key_file = args
+        .fingerprint_key_file
+        .unwrap_or_else(|| args.data_dir.join("fingerprint.key"));
     let database_url = match args.database_url {
         Some(url) => url,
         None => {
-            std::fs::create_dir_all(&args.data_dir)?;
             format!(
                 "sqlite://{}",
                 args.data_dir.join("checkout.sqlite3").display()
@@ -74,6 +83,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut settings = Settings::new(args.dist);
     settings.cart = Cart::demo(currency);
     settings.webhook_secret = args.webhook_secret;
+    settings.fingerprint_key_file = Some(fingerprint_key_file);
     if let Some(key) = &args.merchant_key {
         if !key.starts_with(MERCHANT_KEY_PREFIX) || key.len() < MERCHANT_KEY_PREFIX.len() + 16 {
             return Err(format!(

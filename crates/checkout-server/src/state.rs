@@ -28,6 +28,10 @@ pub struct Settings {
     /// The server's public origin (`http://127.0.0.1:8080`), put before the simulated
     /// pages' paths in `next_action` URLs; empty for same-origin paths.
     pub public_url: String,
+    /// The file holding the key of card and IBAN fingerprints (created with mode 0600
+    /// on first start). `None` keeps a random key in memory only: fingerprints then
+    /// compare within one run (tests, an in-memory database).
+    pub fingerprint_key_file: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -36,6 +40,7 @@ impl std::fmt::Debug for Settings {
             .field("dist", &self.dist)
             .field("cart", &self.cart)
             .field("public_url", &self.public_url)
+            .field("fingerprint_key_file", &self.fingerprint_key_file)
             .finish_non_exhaustive()
     }
 }
@@ -49,6 +54,7 @@ impl Settings {
             webhook_secret: None,
             merchant_key: None,
             public_url: String::new(),
+            fingerprint_key_file: None,
         }
     }
 }
@@ -62,6 +68,14 @@ pub enum StartError {
     /// A migration failed.
     #[error("migration: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
+    /// The fingerprint key file could not be read or written.
+    #[error("fingerprint key file {path}: {reason}")]
+    KeyFile {
+        /// The file.
+        path: PathBuf,
+        /// What went wrong.
+        reason: String,
+    },
 }
 
 /// The shared state; cheap to clone.
@@ -78,6 +92,7 @@ struct Inner {
     fingerprint_key: Vec<u8>,
     webhook_secret: String,
     merchant_key: String,
+    faults: crate::faults::Faults,
     key_locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
 }
 
@@ -124,9 +139,23 @@ impl AppState {
             .max_lifetime(None)
             .connect_with(options)
             .await?;
+        // The key of a database made before the key file existed, moved out of it.
+        let legacy: Option<String> =
+            sqlx::query_scalar("SELECT value FROM server_keys WHERE name = 'fingerprint'")
+                .fetch_optional(&db)
+                .await
+                .unwrap_or(None);
         MIGRATOR.run(&db).await?;
-        let fingerprint_key =
-            hex::decode(server_key(&db, "fingerprint", "").await?).unwrap_or_default();
+        let fingerprint_key = match &settings.fingerprint_key_file {
+            Some(path) => fingerprint_key_file(path, legacy.as_deref())?,
+            None => legacy
+                .as_deref()
+                .and_then(|hex_key| hex::decode(hex_key).ok())
+                .unwrap_or_else(random_key),
+        };
+        sqlx::query("DELETE FROM server_keys WHERE name = 'fingerprint'")
+            .execute(&db)
+            .await?;
         let webhook_secret = match &settings.webhook_secret {
             Some(secret) => secret.clone(),
             None => server_key(&db, "webhook_secret", "").await?,
@@ -144,6 +173,7 @@ impl AppState {
                 fingerprint_key,
                 webhook_secret,
                 merchant_key,
+                faults: crate::faults::Faults::default(),
                 key_locks: Mutex::new(HashMap::new()),
             }),
         })
@@ -207,6 +237,11 @@ impl AppState {
         &self.inner.merchant_key
     }
 
+    /// The faults armed for the next requests (test mode).
+    pub fn faults(&self) -> &crate::faults::Faults {
+        &self.inner.faults
+    }
+
     /// The lock of one idempotency key: requests with the same key run one at a time.
     pub(crate) fn key_lock(&self, key: &str) -> Arc<tokio::sync::Mutex<()>> {
         let mut locks = self
@@ -233,6 +268,51 @@ impl AppState {
 
 /// The prefix of merchant secret keys in test mode (Stripe's).
 pub const MERCHANT_KEY_PREFIX: &str = "sk_test_";
+
+/// 32 random bytes.
+fn random_key() -> Vec<u8> {
+    let mut bytes = vec![0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    bytes
+}
+
+/// Reads the fingerprint key from `path`, or creates the file (mode 0600, hex) with the
+/// key a database carried before (`legacy`) or a new one. Never logged.
+fn fingerprint_key_file(
+    path: &std::path::Path,
+    legacy: Option<&str>,
+) -> Result<Vec<u8>, StartError> {
+    let failed = |reason: String| StartError::KeyFile {
+        path: path.to_owned(),
+        reason,
+    };
+    match std::fs::read_to_string(path) {
+        Ok(text) => {
+            let key = hex::decode(text.trim())
+                .map_err(|_| failed("is not a hex-encoded key".to_owned()))?;
+            if key.len() < 32 {
+                return Err(failed("holds fewer than 32 bytes".to_owned()));
+            }
+            Ok(key)
+        }
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            let key = legacy
+                .and_then(|hex_key| hex::decode(hex_key).ok())
+                .filter(|key| key.len() >= 32)
+                .unwrap_or_else(random_key);
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            let mut file = options.open(path).map_err(|e| failed(e.to_string()))?;
+            std::io::Write::write_all(&mut file, format!("{}\n", hex::encode(&key)).as_bytes())
+                .and_then(|()| file.sync_all())
+                .map_err(|e| failed(e.to_string()))?;
+            Ok(key)
+        }
+        Err(err) => Err(failed(err.to_string())),
+    }
+}
 
 /// A random key (`prefix` and 64 hex digits) stored under `name`, created on first use.
 async fn server_key(db: &SqlitePool, name: &str, prefix: &str) -> Result<String, sqlx::Error> {

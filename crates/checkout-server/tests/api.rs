@@ -383,7 +383,7 @@ async fn same_key_and_body_replays_the_first_response() {
     assert_eq!(second.body, first.body);
     assert_eq!(second.headers["idempotent-replayed"], "true");
     assert_eq!(h.count("SELECT COUNT(*) FROM charges").await, 1);
-    // Whitespace and key order do not make another request.
+    // Whitespace does not make another request.
     let spaced = h
         .call(
             Method::POST,
@@ -393,6 +393,19 @@ async fn same_key_and_body_replays_the_first_response() {
         )
         .await;
     assert_eq!(spaced.body, first.body);
+    // Nor does key order, in a body of two fields.
+    let token = h.card_token("4242424242424242").await;
+    let ordered = format!(r#"{{"confirmation_token_id":"{token}","market":"eu"}}"#);
+    let reordered = format!(r#"{{ "market": "eu",  "confirmation_token_id": "{token}" }}"#);
+    let uri = "/api/create-confirm-intent";
+    let key = [("idempotency-key", "key-2")];
+    let first = h.call(Method::POST, uri, &key, Some(&ordered)).await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.text);
+    let second = h.call(Method::POST, uri, &key, Some(&reordered)).await;
+    assert_eq!(second.status, StatusCode::OK, "{}", second.text);
+    assert_eq!(second.headers["idempotent-replayed"], "true");
+    assert_eq!(second.body, first.body);
+    assert_eq!(h.count("SELECT COUNT(*) FROM charges").await, 2);
 }
 
 #[tokio::test]

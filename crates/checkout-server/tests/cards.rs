@@ -665,11 +665,12 @@ async fn an_abandoned_challenge_is_retried_on_the_same_intent_and_order() {
         .unwrap()
         .ends_with("redirect_status=succeeded"));
     assert_eq!(h.count("SELECT COUNT(*) FROM charges").await, 1);
-    // A succeeded intent cannot be confirmed again.
+    // A succeeded intent cannot be confirmed again: its order is paid.
     let token = h.card_token("4242424242424242").await;
     let late = confirm_again(&h, &first.body, &token, None).await;
-    assert_eq!(late.status, StatusCode::BAD_REQUEST);
-    assert_eq!(late.code(), "payment_intent_unexpected_state");
+    assert_eq!(late.status, StatusCode::CONFLICT);
+    assert_eq!(late.code(), "order_already_paid");
+    assert_eq!(late.body["error"]["payment_intent"]["id"], first.body["id"]);
     // ... and the refused attempt did not spend the token.
     assert_eq!(h.confirm(&token, None).await.status, StatusCode::OK);
 }

@@ -57,3 +57,122 @@ async fn a_file_database_is_created_migrated_and_keeps_its_keys() {
     third.db().close().await;
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+mod common;
+
+/// A server on a file database with its fingerprint key in `key_file`.
+async fn file_server(dir: &std::path::Path, key_file: &std::path::Path) -> common::Harness {
+    let clock = std::sync::Arc::new(checkout_server::ManualClock::new(common::NOW));
+    let mut settings = Settings::new(dir);
+    settings.fingerprint_key_file = Some(key_file.to_owned());
+    let url = format!("sqlite://{}", dir.join("checkout.sqlite3").display());
+    let state = AppState::open(
+        settings,
+        &url,
+        clock.clone(),
+        std::sync::Arc::new(checkout_server::processor::TestProcessor::default()),
+    )
+    .await
+    .unwrap();
+    common::Harness { state, clock }
+}
+
+#[tokio::test]
+async fn the_fingerprint_key_lives_in_a_0600_file_and_never_in_the_database() {
+    let dir = std::env::temp_dir().join(format!("checkout-keyfile-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let key_file = dir.join("fingerprint.key");
+
+    let h = file_server(&dir, &key_file).await;
+    let key = std::fs::read_to_string(&key_file)
+        .unwrap()
+        .trim()
+        .to_owned();
+    assert_eq!(key.len(), 64, "32 bytes in hex");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&key_file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let card = h
+        .token_from(common::card_request("4242424242424242"), None)
+        .await;
+    h.confirm(card["id"].as_str().unwrap(), None).await;
+    let sepa = h
+        .token_from(
+            common::sepa_request("DE89370400440532013000", "jenny@example.com"),
+            None,
+        )
+        .await;
+    h.confirm(sepa["id"].as_str().unwrap(), None).await;
+    let fingerprints = || async {
+        sqlx::query_scalar::<_, String>(
+            "SELECT fingerprint FROM payment_methods WHERE fingerprint IS NOT NULL ORDER BY type",
+        )
+        .fetch_all(h.state.db())
+        .await
+        .unwrap()
+    };
+    let first = fingerprints().await;
+    assert_eq!(first.len(), 2, "a card and a SEPA debit are fingerprinted");
+    let everything = common::dump_database(&h).await;
+    assert!(
+        !everything.contains(&key),
+        "the fingerprint key is in the database"
+    );
+    assert!(!everything.contains("4242424242424242"));
+    assert!(!everything.contains("DE89370400440532013000"));
+    assert!(
+        !everything.contains("370400440532013000"),
+        "the BBAN is stored"
+    );
+    h.state.db().close().await;
+
+    // A restart reads the same key: the same card gets the same fingerprint.
+    let h = file_server(&dir, &key_file).await;
+    let card = h
+        .token_from(common::card_request("4242424242424242"), None)
+        .await;
+    h.confirm(card["id"].as_str().unwrap(), None).await;
+    let card_fingerprints: Vec<String> =
+        sqlx::query_scalar("SELECT DISTINCT fingerprint FROM payment_methods WHERE type = 'card'")
+            .fetch_all(h.state.db())
+            .await
+            .unwrap();
+    assert_eq!(card_fingerprints.len(), 1);
+    h.state.db().close().await;
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test]
+async fn a_key_left_in_an_older_database_moves_to_the_key_file() {
+    let dir = std::env::temp_dir().join(format!("checkout-keymove-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sqlite://{}", dir.join("checkout.sqlite3").display());
+    // A database as the server made it before the key file: the key in server_keys.
+    let old = AppState::open_default(Settings::new(&dir), &url)
+        .await
+        .unwrap();
+    let legacy = "ab".repeat(32);
+    sqlx::query("INSERT INTO server_keys (name, value) VALUES ('fingerprint', ?)")
+        .bind(&legacy)
+        .execute(old.db())
+        .await
+        .unwrap();
+    old.db().close().await;
+
+    let key_file = dir.join("fingerprint.key");
+    let h = file_server(&dir, &key_file).await;
+    assert_eq!(std::fs::read_to_string(&key_file).unwrap().trim(), legacy);
+    let left: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM server_keys WHERE name = 'fingerprint'")
+            .fetch_one(h.state.db())
+            .await
+            .unwrap();
+    assert_eq!(left, 0);
+    h.state.db().close().await;
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -547,6 +547,11 @@ pub struct CreateConfirmIntent {
     /// server's default cart when absent. Never an amount: the server prices the order.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub market: Option<String>,
+    /// The order (`ord_…`, from `POST /api/orders`) this payment is for. Every call for
+    /// one order reuses its one intent, and a paid order is never charged again
+    /// (`order_already_paid`). Without it each call is an order of its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order: Option<String>,
 }
 
 /// A payment intent as the widget and return page see it.
