@@ -16,6 +16,7 @@
 use crate::confirm::{retry_delay_ms, unreadable_answer, Attempt, CallError, IntentRef};
 use crate::json;
 use payment_core::api::{ConfirmationToken, CreateConfirmationToken, PaymentIntent};
+use payment_core::error::{ErrorCode, ErrorType};
 use payment_core::secret::ClientSecret;
 use std::future::Future;
 use std::pin::Pin;
@@ -24,6 +25,27 @@ use wasm_bindgen::JsValue;
 
 /// A future on the browser's single thread.
 pub type LocalFuture<T> = Pin<Box<dyn Future<Output = T>>>;
+
+/// Which order a confirm pays.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Placement {
+    /// The storefront's order (`ord_…`, from `POST /orders`): the server keeps one
+    /// payment per order and refuses to charge a paid one.
+    pub order: Option<String>,
+    /// Which of the reference server's carts (`eu`, `ph`, `id`), when no order is named
+    /// (or the order's own market); the server's default cart when both are absent.
+    pub market: Option<String>,
+}
+
+/// What one Pay sends: the token request and the order it pays. A confirm whose
+/// outcome is unknown is resent with exactly these.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Payment {
+    /// The confirmation token request (the payment details).
+    pub request: CreateConfirmationToken,
+    /// The order.
+    pub placement: Placement,
+}
 
 /// What the widget asks of the merchant backend.
 pub trait MerchantApi {
@@ -35,15 +57,18 @@ pub trait MerchantApi {
         bearer: Option<ClientSecret>,
     ) -> LocalFuture<Result<ConfirmationToken, CallError>>;
 
-    /// `POST /create-confirm-intent` with an `Idempotency-Key`; `market` names which of
-    /// the reference server's carts is ordered (`eu`, `ph`, `id`), the server's default
-    /// when `None`. The server prices the order: no amount is ever sent.
+    /// `POST /create-confirm-intent` with an `Idempotency-Key`, for the order
+    /// `placement` names. The server prices the order: no amount is ever sent.
     fn create_confirm_intent(
         &self,
         token_id: String,
-        market: Option<String>,
+        placement: Placement,
         idempotency_key: String,
     ) -> LocalFuture<Result<PaymentIntent, CallError>>;
+
+    /// `GET /orders/{id}`: the order's payment intent (with its client secret), if it
+    /// has one yet.
+    fn order_intent(&self, id: String) -> LocalFuture<Result<Option<PaymentIntent>, CallError>>;
 
     /// `POST /payment_intents/{id}/confirm`: a new attempt on a declined or abandoned
     /// intent, with an `Idempotency-Key`.
@@ -81,60 +106,125 @@ impl Api {
     /// After a confirm that got no answer, a Pay with other details first sends that
     /// confirm again unchanged: if it had charged (or now does), that is the payment,
     /// and the new details are never charged a second time.
+    ///
+    /// `sent` is told, just before the attempt's own confirm goes out, which token it
+    /// carries (see [`crate::confirm::Submitter::confirm_sent`]).
     pub async fn send_attempt(
         &self,
-        attempt: &mut Attempt<CreateConfirmationToken>,
+        attempt: &mut Attempt<Payment>,
         bearer: Option<ClientSecret>,
-        market: Option<String>,
+        sent: impl FnOnce(&Attempt<Payment>, &str),
     ) -> Result<Confirmed, CallError> {
-        if let Some((token_id, key, intent)) = attempt.earlier_confirm() {
-            // Sent exactly as before: same token, key and endpoint.
-            let (token_id, key, intent) = (token_id.to_owned(), key.to_owned(), intent.cloned());
+        if let Some((token_id, key, intent, earlier)) = attempt.earlier_confirm() {
+            // Sent exactly as before: same token, key, endpoint and order.
+            let (token_id, key, intent, placement) = (
+                token_id.to_owned(),
+                key.to_owned(),
+                intent.cloned(),
+                earlier.placement.clone(),
+            );
             let answer = self
-                .confirm(intent, token_id.clone(), key, market.clone())
+                .confirm(intent, token_id.clone(), key, placement, true)
                 .await;
             if let Some(answer) = attempt.settle_earlier(answer) {
                 return Ok(Confirmed { token_id, answer });
             }
         }
+        let resent = attempt.token_id.is_some();
         let token_id = match &attempt.token_id {
             Some(token_id) => token_id.clone(),
             None => match self
                 .0
-                .create_confirmation_token(attempt.details.clone(), bearer)
+                .create_confirmation_token(attempt.details.request.clone(), bearer)
                 .await
             {
                 Ok(token) => token.id,
                 Err(error) => return Err(error),
             },
         };
+        sent(attempt, &token_id);
         let answer = self
             .confirm(
                 attempt.intent.clone(),
                 token_id.clone(),
                 attempt.idempotency_key.clone(),
-                market,
+                attempt.details.placement.clone(),
+                resent,
             )
             .await;
         Ok(Confirmed { token_id, answer })
     }
 
-    /// Confirms `intent` again with the token, or creates and confirms a new one.
+    /// Confirms `intent` again with the token, or creates and confirms the order's
+    /// intent; a refusal that leaves the outcome to be read (see [`must_read`]) is
+    /// settled by reading the intent.
     async fn confirm(
         &self,
         intent: Option<IntentRef>,
         token_id: String,
         key: String,
-        market: Option<String>,
+        placement: Placement,
+        resent: bool,
     ) -> Result<PaymentIntent, CallError> {
-        match intent {
+        let answer = match &intent {
             Some(intent) => {
                 self.0
-                    .confirm_intent(intent.id, intent.client_secret, token_id, key)
+                    .confirm_intent(
+                        intent.id.clone(),
+                        intent.client_secret.clone(),
+                        token_id,
+                        key,
+                    )
                     .await
             }
-            None => self.0.create_confirm_intent(token_id, market, key).await,
+            None => {
+                self.0
+                    .create_confirm_intent(token_id, placement.clone(), key)
+                    .await
+            }
+        };
+        if !answer.as_ref().err().is_some_and(|e| must_read(e, resent)) {
+            return answer;
         }
+        let read = match (intent, placement.order) {
+            (Some(intent), _) => self
+                .0
+                .payment_intent(intent.id, intent.client_secret.clone())
+                .await
+                .map(|mut read| {
+                    read.client_secret.get_or_insert(intent.client_secret);
+                    Some(read)
+                }),
+            (None, Some(order)) => self.0.order_intent(order).await,
+            // Nothing to read: the refusal stands.
+            (None, None) => return answer,
+        };
+        match read {
+            Ok(Some(read)) => Ok(read),
+            // The order has no intent: nothing was charged, the refusal stands.
+            Ok(None) => answer,
+            // Still unknown: kept as such, so that the next Pay asks again.
+            Err(_) => Err(CallError::Network),
+        }
+    }
+}
+
+/// Whether a refused confirm leaves its outcome to be read from the intent: a refusal
+/// about the intent's state that carries no intent, or, for a confirm sent again with
+/// its key and token, a spent or expired token (the server forgot the key, e.g. after
+/// 24 hours, but the first confirm ran).
+fn must_read(error: &CallError, resent: bool) -> bool {
+    let CallError::Api {
+        error,
+        payment_intent: None,
+    } = error
+    else {
+        return false;
+    };
+    match error.code {
+        ErrorCode::PaymentIntentUnexpectedState | ErrorCode::OrderAlreadyPaid => true,
+        ErrorCode::TokenAlreadyUsed | ErrorCode::ExpiredToken => resent,
+        _ => false,
     }
 }
 
@@ -294,8 +384,14 @@ pub fn decode<T>(status: u16, text: &str, read: fn(&JsValue) -> Option<T>) -> Re
         .ok()
         .and_then(|intent| json::read_intent(&intent))
         .map(Box::new);
+    let mut error = json::read_error(&error);
+    if status >= 500 {
+        // A server error is one whatever its body says: the server may have charged
+        // before it failed, so the outcome counts as unknown (`outcome_unknown`).
+        error.kind = ErrorType::ApiError;
+    }
     Err(CallError::Api {
-        error: json::read_error(&error),
+        error,
         payment_intent,
     })
 }
@@ -354,18 +450,36 @@ impl MerchantApi for HttpClient {
     fn create_confirm_intent(
         &self,
         token_id: String,
-        market: Option<String>,
+        placement: Placement,
         idempotency_key: String,
     ) -> LocalFuture<Result<PaymentIntent, CallError>> {
         let mut fields = vec![("confirmation_token_id", token_id.as_str())];
-        if let Some(market) = &market {
+        if let Some(market) = &placement.market {
             fields.push(("market", market));
+        }
+        if let Some(order) = &placement.order {
+            fields.push(("order", order));
         }
         self.idempotent_confirm(
             self.url("/create-confirm-intent"),
             json::strings(&fields),
             idempotency_key,
         )
+    }
+
+    fn order_intent(&self, id: String) -> LocalFuture<Result<Option<PaymentIntent>, CallError>> {
+        let call = Call {
+            method: "GET",
+            url: self.url(&["/orders/", &encode_path(&id)].concat()),
+            body: None,
+            headers: Vec::new(),
+            timeout_ms: self.timeout_ms,
+        };
+        Box::pin(send(call, Retry::Safe, self.retries, |order| {
+            let intent = js_sys::Reflect::get(order, &JsValue::from_str("payment_intent")).ok()?;
+            // An order without an intent yet reads as `Some(None)`.
+            Some(json::read_intent(&intent))
+        }))
     }
 
     fn confirm_intent(
@@ -424,4 +538,57 @@ pub fn new_idempotency_key() -> String {
             (js_sys::Math::random() * 1e12) as u64
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use payment_core::error::ApiError;
+
+    fn refused(code: ErrorCode, with_intent: bool) -> CallError {
+        let intent = with_intent.then(|| {
+            Box::new(
+                serde_json::from_value(serde_json::json!({
+                    "id": "pi_1", "status": "succeeded", "amount": 100, "currency": "eur"
+                }))
+                .unwrap(),
+            )
+        });
+        CallError::Api {
+            error: ApiError::new(ErrorType::InvalidRequestError, code),
+            payment_intent: intent,
+        }
+    }
+
+    #[test]
+    fn refusals_without_an_intent_are_settled_by_reading_it() {
+        assert!(must_read(
+            &refused(ErrorCode::PaymentIntentUnexpectedState, false),
+            false
+        ));
+        assert!(must_read(
+            &refused(ErrorCode::OrderAlreadyPaid, false),
+            false
+        ));
+        // The intent came with the refusal: nothing to read.
+        assert!(!must_read(
+            &refused(ErrorCode::OrderAlreadyPaid, true),
+            false
+        ));
+        // A spent token on a resend: the first confirm ran; on a first send, it did not.
+        assert!(must_read(
+            &refused(ErrorCode::TokenAlreadyUsed, false),
+            true
+        ));
+        assert!(must_read(&refused(ErrorCode::ExpiredToken, false), true));
+        assert!(!must_read(
+            &refused(ErrorCode::TokenAlreadyUsed, false),
+            false
+        ));
+        assert!(!must_read(
+            &refused(ErrorCode::ParameterInvalid, false),
+            true
+        ));
+        assert!(!must_read(&CallError::Network, true));
+    }
 }

@@ -47,15 +47,17 @@ impl CallError {
     }
 
     /// Whether the confirm may have charged without saying so: no answer, an answer
-    /// that cannot be read (a proxy's 502 page, a cut-off body), or the server still
-    /// running the request with this key (409 `idempotency_error`). Only the same
-    /// request, sent again, can settle it. An error the server could state (JSON)
-    /// was decided before any charge.
+    /// that cannot be read (a proxy's 502 page, a cut-off body), a server error (any
+    /// 5xx: the server may have charged before failing to answer, a pool timeout in its
+    /// last write), or the server still running the request with this key (409
+    /// `idempotency_error`). Only the same request, sent again, can settle it. Any other
+    /// error the server could state was decided before any charge.
     pub fn outcome_unknown(&self) -> bool {
         match self {
-            CallError::Api { error, .. } => {
-                matches!(error.kind, ErrorType::IdempotencyError | ErrorType::Unknown)
-            }
+            CallError::Api { error, .. } => matches!(
+                error.kind,
+                ErrorType::IdempotencyError | ErrorType::ApiError | ErrorType::Unknown
+            ),
             unanswered => unanswered.is_unanswered(),
         }
     }
@@ -113,16 +115,21 @@ pub struct Attempt<D> {
     earlier: Option<Unanswered<D>>,
     /// Which order (see [`Submitter::order_changed`]) the attempt pays.
     order: u32,
+    /// Which attempt of its submitter this is: the answer of one the submitter gave up
+    /// on (the page came back from the back/forward cache) changes nothing.
+    generation: u64,
 }
 
 impl<D> Attempt<D> {
-    /// The earlier confirm to send again first: its token and key.
-    pub fn earlier_confirm(&self) -> Option<(&str, &str, Option<&IntentRef>)> {
+    /// The earlier confirm to send again first: its token, key, intent and details
+    /// (which say what it was for: a resend must be the very same request).
+    pub fn earlier_confirm(&self) -> Option<(&str, &str, Option<&IntentRef>, &D)> {
         self.earlier.as_ref().map(|e| {
             (
                 e.token_id.as_str(),
                 e.idempotency_key.as_str(),
                 e.intent.as_ref(),
+                &e.details,
             )
         })
     }
@@ -243,9 +250,23 @@ pub fn outcome_of(answer: Result<PaymentIntent, CallError>) -> Outcome {
             payment_intent,
         }) => {
             return match payment_intent {
+                // A refusal that carries a paid, processing or canceled intent (the
+                // order was paid in another tab, or before Back): that intent is what
+                // happened, not the refusal.
+                Some(intent)
+                    if matches!(
+                        intent.status,
+                        PaymentIntentStatus::Succeeded
+                            | PaymentIntentStatus::RequiresCapture
+                            | PaymentIntentStatus::Processing
+                            | PaymentIntentStatus::Canceled
+                    ) =>
+                {
+                    outcome_of(Ok(*intent))
+                }
                 Some(intent) => declined(&intent, Some(&error)),
                 None => Outcome::Failed(feedback_for_error(&error)),
-            }
+            };
         }
         Err(unanswered) => return Outcome::Failed(feedback_unanswered(&unanswered)),
     };
@@ -287,6 +308,14 @@ fn declined(intent: &PaymentIntent, error: Option<&ApiError>) -> Outcome {
     Outcome::Failed(feedback_for_error(&error))
 }
 
+/// Whether an intent can take another attempt with a new token.
+fn retryable(intent: &PaymentIntent) -> bool {
+    matches!(
+        intent.status,
+        PaymentIntentStatus::RequiresPaymentMethod | PaymentIntentStatus::RequiresAction
+    )
+}
+
 /// Where the submit flow stands.
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Phase {
@@ -319,11 +348,19 @@ struct Unanswered<D> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Submitter<D> {
     phase: Phase,
+    /// The confirm whose outcome is unknown: every next attempt settles it first. It
+    /// stays here while an attempt is out, until that attempt's answer settles it.
     unanswered: Option<Unanswered<D>>,
     retry_intent: Option<IntentRef>,
-    /// Counts changes of the order (the cart): an intent or an unanswered confirm of an
-    /// earlier order is never carried over to this one.
+    /// Counts changes of the order (the cart): a declined or abandoned intent of an
+    /// earlier order is never confirmed again for this one.
     order: u32,
+    /// The attempt under way (see [`Attempt::generation`]).
+    generation: u64,
+    /// The confirm the attempt under way sent last, once its token exists: if the page
+    /// is frozen before the answer (the back/forward cache), that confirm's outcome is
+    /// unknown and the next attempt resends it.
+    on_the_wire: Option<Unanswered<D>>,
 }
 
 impl<D> Default for Submitter<D> {
@@ -333,6 +370,8 @@ impl<D> Default for Submitter<D> {
             unanswered: None,
             retry_intent: None,
             order: 0,
+            generation: 0,
+            on_the_wire: None,
         }
     }
 }
@@ -346,12 +385,14 @@ impl<D: Clone + PartialEq> Submitter<D> {
             return None;
         }
         self.phase = Phase::InFlight;
-        let (idempotency_key, token_id, intent, earlier) = match self.unanswered.take() {
+        self.generation = self.generation.wrapping_add(1);
+        self.on_the_wire = None;
+        let (idempotency_key, token_id, intent, earlier) = match self.unanswered.clone() {
             Some(same) if same.details == details => {
                 (same.idempotency_key, Some(same.token_id), same.intent, None)
             }
-            // Other details after a confirm that got no answer: that one may have
-            // charged, so it is settled first (see `Attempt::settle_earlier`).
+            // Other details (or another order) after a confirm that got no answer: that
+            // one may have charged, so it is settled first (`Attempt::settle_earlier`).
             Some(other) => (new_key(), None, self.retry_intent.clone(), Some(other)),
             None => (new_key(), None, self.retry_intent.clone(), None),
         };
@@ -362,19 +403,40 @@ impl<D: Clone + PartialEq> Submitter<D> {
             intent,
             earlier,
             order: self.order,
+            generation: self.generation,
         })
     }
 
     /// The page changed what is being bought (the server's cart, which prices the
-    /// order): the next Pay starts a new payment. A declined or abandoned intent is for the old order and is
-    /// not confirmed again, and an unanswered confirm is not resent (its key would now
-    /// come with another order, which the server refuses as a key conflict).
+    /// order): the next Pay starts a new payment. A declined or abandoned intent is for
+    /// the old order and is not confirmed again. A confirm whose outcome is unknown is
+    /// not forgotten: it may have paid the old order, so the next Pay settles it first,
+    /// exactly as it was sent (its details name its order), and if it paid, that is the
+    /// payment.
     pub fn order_changed(&mut self) {
         self.order = self.order.wrapping_add(1);
-        self.unanswered = None;
         self.retry_intent = None;
         if let Phase::Away(intent) = &mut self.phase {
             *intent = None;
+        }
+    }
+
+    /// Whether a confirm's outcome is unknown (no answer yet): the page should keep the
+    /// order as it is until the next Pay settles it.
+    pub fn outcome_pending(&self) -> bool {
+        self.unanswered.is_some()
+    }
+
+    /// The attempt's own confirm is about to be sent with `token_id`: from now on its
+    /// outcome is unknown until its answer comes.
+    pub fn confirm_sent(&mut self, attempt: &Attempt<D>, token_id: &str) {
+        if attempt.generation == self.generation && self.phase == Phase::InFlight {
+            self.on_the_wire = Some(Unanswered {
+                details: attempt.details.clone(),
+                idempotency_key: attempt.idempotency_key.clone(),
+                token_id: token_id.to_owned(),
+                intent: attempt.intent.clone(),
+            });
         }
     }
 
@@ -388,71 +450,89 @@ impl<D: Clone + PartialEq> Submitter<D> {
         self.phase == Phase::Done
     }
 
-    /// The attempt ended before a confirm was sent (the token could not be made, or
-    /// validation failed): nothing was charged, the form opens again.
-    pub fn abandon(&mut self) {
-        if self.phase == Phase::InFlight {
-            self.phase = Phase::Idle;
+    /// The attempt ended before its own confirm was sent (the token could not be made):
+    /// nothing was charged by it, the form opens again. Returns whether `attempt` was
+    /// still the one under way (`false`: the page gave up on it; change nothing).
+    pub fn abandon(&mut self, attempt: &Attempt<D>) -> bool {
+        if attempt.generation != self.generation || self.phase != Phase::InFlight {
+            return false;
         }
+        self.phase = Phase::Idle;
+        self.on_the_wire = None;
+        true
     }
 
-    /// The confirm of `attempt`, sent with `token_id`, got `outcome`.
+    /// The confirm of `attempt`, sent with `token_id`, got `outcome`. Returns whether
+    /// `attempt` was still the one under way: a late answer of an attempt the page gave
+    /// up on (`restored`) never resets the guard of a newer one, and changes nothing.
     pub fn finish(
         &mut self,
         attempt: Attempt<D>,
         token_id: String,
         answer: &Result<PaymentIntent, CallError>,
         outcome: &Outcome,
-    ) {
+    ) -> bool {
+        if attempt.generation != self.generation || self.phase != Phase::InFlight {
+            return false;
+        }
         self.phase = Phase::Idle;
+        self.on_the_wire = None;
         let same_order = attempt.order == self.order;
+        if matches!(outcome, Outcome::Failed(_))
+            && matches!(answer, Err(error) if error.outcome_unknown())
+        {
+            // Kept whatever happened to the order meanwhile: it may have charged.
+            self.unanswered = Some(Unanswered {
+                details: attempt.details,
+                idempotency_key: attempt.idempotency_key,
+                token_id,
+                intent: attempt.intent,
+            });
+            return true;
+        }
+        // Any other answer settles the confirm it answered, and with it the earlier
+        // one (it was settled before these details were sent).
+        self.unanswered = None;
         match outcome {
             Outcome::Succeeded(_) | Outcome::Processing(_) => {
                 self.phase = Phase::Done;
-                self.unanswered = None;
                 self.retry_intent = None;
             }
             Outcome::Redirect { intent, .. } => {
                 self.phase = Phase::Away(intent.clone().filter(|_| same_order));
-                self.unanswered = None;
             }
-            // The order changed while this attempt was out: nothing of it is reused.
+            // The order changed while this attempt was out: its intent is not reused.
             Outcome::Failed(_) if !same_order => {}
             Outcome::Failed(_) => match answer {
-                Err(error) if error.outcome_unknown() => {
-                    self.unanswered = Some(Unanswered {
-                        details: attempt.details,
-                        idempotency_key: attempt.idempotency_key,
-                        token_id,
-                        intent: attempt.intent,
-                    });
-                }
+                // Only an intent that can take another attempt is confirmed again.
                 Err(CallError::Api {
                     payment_intent: Some(intent),
                     ..
-                }) => {
-                    self.unanswered = None;
+                }) if retryable(intent) => {
                     self.retry_intent = IntentRef::of(intent).or(attempt.intent);
                 }
-                Ok(intent) if intent.status == PaymentIntentStatus::RequiresPaymentMethod => {
-                    self.unanswered = None;
+                Ok(intent) if retryable(intent) => {
                     self.retry_intent = IntentRef::of(intent).or(attempt.intent);
                 }
                 Err(CallError::Api { error, .. })
                     if matches!(
                         error.code,
-                        ErrorCode::PaymentIntentUnexpectedState | ErrorCode::ResourceMissing
+                        ErrorCode::PaymentIntentUnexpectedState
+                            | ErrorCode::OrderAlreadyPaid
+                            | ErrorCode::ResourceMissing
                     ) =>
                 {
                     // The intent cannot take another attempt: the next one starts anew.
-                    self.unanswered = None;
                     self.retry_intent = None;
                 }
-                Ok(_) | Err(_) => {
-                    self.unanswered = None;
-                }
+                Err(CallError::Api {
+                    payment_intent: Some(_),
+                    ..
+                }) => self.retry_intent = None,
+                Ok(_) | Err(_) => {}
             },
         }
+        true
     }
 
     /// The page came back from the back/forward cache (`pageshow` with `persisted`)
@@ -465,9 +545,15 @@ impl<D: Clone + PartialEq> Submitter<D> {
             }
             self.phase = Phase::Idle;
         } else if self.phase == Phase::InFlight {
-            // A page frozen mid-request: its fetch is gone, so the form must not stay
-            // locked; an unanswered confirm is resent with its key.
+            // A page frozen mid-request: its fetch may be gone, so the form must not
+            // stay locked. The confirm it had sent is now the unknown one, resent with
+            // its key and token by the next Pay (if none was sent, an earlier unknown
+            // confirm stays as it was). Its late answer, if any, changes nothing.
             self.phase = Phase::Idle;
+            self.generation = self.generation.wrapping_add(1);
+            if let Some(sent) = self.on_the_wire.take() {
+                self.unanswered = Some(sent);
+            }
         }
     }
 }
@@ -721,7 +807,10 @@ mod tests {
         let again = submitter.begin("card 5555", &mut next).unwrap();
         assert_eq!(again.idempotency_key, "key-2");
         assert_eq!(again.token_id, None);
-        assert_eq!(again.earlier_confirm(), Some(("ctoken_1", "key-1", None)));
+        assert_eq!(
+            again.earlier_confirm(),
+            Some(("ctoken_1", "key-1", None, &"card 4242"))
+        );
     }
 
     #[test]
@@ -774,7 +863,7 @@ mod tests {
             assert_eq!(resent.idempotency_key, "key-1");
             assert_eq!(resent.token_id.as_deref(), Some("ctoken_1"));
             assert_eq!(resent.earlier_confirm(), None);
-            submitter.abandon();
+            submitter.abandon(&resent);
             // Put the lost confirm back as it was for the next round.
             submitter = after_a_lost_answer(&mut keys());
         }
@@ -809,7 +898,7 @@ mod tests {
         let again = submitter.begin("card 5555", &mut next).unwrap();
         assert_eq!(again.intent.as_ref().map(|i| i.id.as_str()), Some("pi_1"));
         assert_eq!(again.idempotency_key, "key-2");
-        submitter.abandon();
+        submitter.abandon(&again);
         // Or other details: that confirm of pi_1 is settled first, at pi_1.
         submitter = after_a_lost_answer(&mut keys());
         let mut attempt = submitter.begin("card 5555", &mut next).unwrap();
@@ -817,7 +906,7 @@ mod tests {
         let lost = Err(CallError::Timeout);
         submitter.finish(attempt, "ctoken_2".into(), &lost, &outcome_of(lost.clone()));
         let other = submitter.begin("card 4000", &mut next).unwrap();
-        let (_, _, intent) = other.earlier_confirm().unwrap();
+        let (_, _, intent, _) = other.earlier_confirm().unwrap();
         assert_eq!(intent.map(|i| i.id.as_str()), Some("pi_1"));
     }
 
@@ -854,9 +943,9 @@ mod tests {
     fn a_token_failure_reopens_the_form_without_charging() {
         let mut submitter = Submitter::<&str>::default();
         let mut next = keys();
-        submitter.begin("card", &mut next).unwrap();
+        let attempt = submitter.begin("card", &mut next).unwrap();
         assert!(submitter.begin("card", &mut next).is_none());
-        submitter.abandon();
+        assert!(submitter.abandon(&attempt));
         assert!(submitter.begin("card", &mut next).is_some());
     }
 
@@ -907,19 +996,6 @@ mod tests {
         submitter.order_changed();
         assert_eq!(submitter.begin("card", &mut next).unwrap().intent, None);
 
-        // An unanswered confirm is not resent with its key for another order (the
-        // server would refuse the key with another body).
-        let mut submitter = Submitter::default();
-        let attempt = submitter.begin("card", &mut next).unwrap();
-        let answer = Err(CallError::Network);
-        submitter.finish(attempt, "t2".into(), &answer, &outcome_of(answer.clone()));
-        submitter.order_changed();
-        let fresh = submitter.begin("card", &mut next).unwrap();
-        assert_eq!(
-            (fresh.token_id, fresh.idempotency_key.as_str()),
-            (None, "key-4")
-        );
-
         // The order changes while an attempt is out: its decline is not carried over.
         let mut submitter = Submitter::default();
         let attempt = submitter.begin("card", &mut next).unwrap();
@@ -936,6 +1012,156 @@ mod tests {
         submitter.restored();
         submitter.order_changed();
         assert_eq!(submitter.begin("card", &mut next).unwrap().intent, None);
+    }
+
+    fn refusal(code: ErrorCode, intent: Option<PaymentIntent>) -> Result<PaymentIntent, CallError> {
+        Err(CallError::Api {
+            error: ApiError::new(ErrorType::InvalidRequestError, code),
+            payment_intent: intent.map(Box::new),
+        })
+    }
+
+    #[test]
+    fn an_unknown_outcome_survives_a_change_of_order() {
+        let mut next = keys();
+        let mut submitter = after_a_lost_answer(&mut next);
+        // The customer switches the market: another order, other details.
+        submitter.order_changed();
+        assert!(submitter.outcome_pending());
+        let mut attempt = submitter.begin("card 4242 in pesos", &mut next).unwrap();
+        assert_eq!(
+            attempt.earlier_confirm(),
+            Some(("ctoken_1", "key-1", None, &"card 4242")),
+            "the lost confirm is sent again first, for its own order"
+        );
+        // It had paid the first order: that is the payment, nothing more is charged.
+        let answer = attempt
+            .settle_earlier(Ok(with_status("succeeded")))
+            .unwrap();
+        assert_eq!(attempt.details, "card 4242");
+        let outcome = outcome_of(answer.clone());
+        assert!(submitter.finish(attempt, "ctoken_1".into(), &answer, &outcome));
+        assert!(submitter.done());
+        assert!(!submitter.outcome_pending());
+    }
+
+    #[test]
+    fn every_server_error_counts_as_unknown() {
+        let mut submitter = Submitter::default();
+        let mut next = keys();
+        let attempt = submitter.begin("card", &mut next).unwrap();
+        // A 500 after the charge committed (the client marks every 5xx `api_error`).
+        let answer = Err(CallError::api(ApiError::new(
+            ErrorType::ApiError,
+            ErrorCode::InternalError,
+        )));
+        assert!(answer.as_ref().unwrap_err().outcome_unknown());
+        submitter.finish(
+            attempt,
+            "ctoken_1".into(),
+            &answer,
+            &outcome_of(answer.clone()),
+        );
+        assert!(submitter.outcome_pending());
+        let again = submitter.begin("card", &mut next).unwrap();
+        assert_eq!(again.idempotency_key, "key-1");
+        assert_eq!(again.token_id.as_deref(), Some("ctoken_1"));
+    }
+
+    #[test]
+    fn a_refusal_carrying_a_paid_intent_is_the_payment() {
+        for (status, paid) in [("succeeded", true), ("processing", false)] {
+            let mut submitter = Submitter::default();
+            let mut next = keys();
+            let attempt = submitter.begin("card", &mut next).unwrap();
+            // Paid in another tab, or before the customer came Back.
+            let answer = refusal(ErrorCode::OrderAlreadyPaid, Some(with_status(status)));
+            let outcome = outcome_of(answer.clone());
+            match &outcome {
+                Outcome::Succeeded(intent) => assert!(paid && intent.id == "pi_1"),
+                Outcome::Processing(intent) => assert!(!paid && intent.id == "pi_1"),
+                other => panic!("{status}: {other:?}"),
+            }
+            submitter.finish(attempt, "ctoken_1".into(), &answer, &outcome);
+            assert!(submitter.done(), "{status}: the form stays locked");
+        }
+    }
+
+    #[test]
+    fn a_refusal_carrying_a_canceled_intent_is_not_confirmed_again() {
+        let mut submitter = Submitter::default();
+        let mut next = keys();
+        let attempt = submitter.begin("card", &mut next).unwrap();
+        let answer = refusal(
+            ErrorCode::PaymentIntentUnexpectedState,
+            Some(with_status("canceled")),
+        );
+        let outcome = outcome_of(answer.clone());
+        assert!(matches!(
+            outcome,
+            Outcome::Failed(Feedback {
+                message: Key::StatusCanceled,
+                ..
+            })
+        ));
+        submitter.finish(attempt, "ctoken_1".into(), &answer, &outcome);
+        assert_eq!(submitter.begin("card", &mut next).unwrap().intent, None);
+    }
+
+    #[test]
+    fn a_page_frozen_mid_confirm_resends_that_confirm() {
+        let mut submitter = Submitter::default();
+        let mut next = keys();
+        let first = submitter.begin("card", &mut next).unwrap();
+        submitter.confirm_sent(&first, "ctoken_1");
+        // The page goes into the back/forward cache and comes back: the form opens.
+        submitter.restored();
+        assert!(!submitter.in_flight());
+        assert!(submitter.outcome_pending());
+        let again = submitter.begin("card", &mut next).unwrap();
+        assert_eq!(again.idempotency_key, "key-1");
+        assert_eq!(again.token_id.as_deref(), Some("ctoken_1"));
+        // The first attempt's late answer (a decline) resets nothing of the new one.
+        let late = declined_answer(DeclineCode::GenericDecline);
+        assert!(!submitter.finish(first, "ctoken_1".into(), &late, &outcome_of(late.clone())));
+        assert!(submitter.in_flight(), "the newer attempt keeps the guard");
+        let answer = Ok(with_status("succeeded"));
+        assert!(submitter.finish(
+            again,
+            "ctoken_1".into(),
+            &answer,
+            &outcome_of(answer.clone())
+        ));
+        assert!(submitter.done());
+    }
+
+    #[test]
+    fn a_page_frozen_before_its_confirm_starts_afresh_and_ignores_the_old_token() {
+        let mut submitter = Submitter::<&str>::default();
+        let mut next = keys();
+        let first = submitter.begin("card", &mut next).unwrap();
+        submitter.restored();
+        assert!(!submitter.outcome_pending(), "nothing was confirmed");
+        let again = submitter.begin("card", &mut next).unwrap();
+        assert_eq!(again.idempotency_key, "key-2");
+        assert_eq!(again.token_id, None);
+        // The old attempt's token failure does not reopen the newer attempt's form.
+        assert!(!submitter.abandon(&first));
+        assert!(submitter.in_flight());
+    }
+
+    #[test]
+    fn a_page_frozen_while_settling_an_earlier_confirm_keeps_it_to_settle() {
+        let mut next = keys();
+        let mut submitter = after_a_lost_answer(&mut next);
+        let attempt = submitter.begin("card 5555", &mut next).unwrap();
+        assert!(attempt.earlier_confirm().is_some());
+        submitter.restored();
+        let again = submitter.begin("card 5555", &mut next).unwrap();
+        assert_eq!(
+            again.earlier_confirm(),
+            Some(("ctoken_1", "key-1", None, &"card 4242"))
+        );
     }
 
     #[test]

@@ -11,7 +11,7 @@ use payment_core::api::{
 };
 use payment_core::error::{DeclineCode, ErrorCode, ErrorType};
 use payment_core::secret::{CardNumber, Cvc};
-use payment_element::client::{decode, HttpClient, MerchantApi};
+use payment_element::client::{decode, HttpClient, MerchantApi, Placement};
 use payment_element::confirm::CallError;
 use payment_element::json;
 use wasm_bindgen_test::*;
@@ -156,7 +156,7 @@ fn the_token_request_is_what_serde_would_send() {
 async fn an_unreachable_server_is_a_network_error() {
     let client = HttpClient::new("http://127.0.0.1:9/api").with_retries(0);
     let answer = client
-        .create_confirm_intent("ctoken_1".into(), None, "key-1".into())
+        .create_confirm_intent("ctoken_1".into(), Placement::default(), "key-1".into())
         .await;
     assert_eq!(answer.unwrap_err(), CallError::Network);
 }
@@ -206,12 +206,19 @@ async fn a_server_that_never_answers_times_out_and_only_the_confirm_is_resent() 
         .with_timeout_ms(200)
         .with_retries(1);
     let answer = client
-        .create_confirm_intent("ctoken_1".into(), Some("ph".into()), "key-1".into())
+        .create_confirm_intent(
+            "ctoken_1".into(),
+            Placement {
+                order: Some("ord_1".into()),
+                market: Some("ph".into()),
+            },
+            "key-1".into(),
+        )
         .await;
     assert_eq!(answer.unwrap_err(), CallError::Timeout);
     let sent = hung_requests();
     assert_eq!(sent.len(), 2, "the unanswered confirm is sent once more");
-    let body = r#"{"confirmation_token_id":"ctoken_1","market":"ph"}"#;
+    let body = r#"{"confirmation_token_id":"ctoken_1","market":"ph","order":"ord_1"}"#;
     for (key, request) in &sent {
         assert_eq!(
             key.as_deref(),
@@ -227,4 +234,17 @@ async fn a_server_that_never_answers_times_out_and_only_the_confirm_is_resent() 
         .await;
     assert_eq!(token.unwrap_err(), CallError::Timeout);
     assert_eq!(hung_requests().len(), 3);
+}
+
+#[wasm_bindgen_test]
+fn every_server_error_leaves_the_outcome_unknown() {
+    // Whatever a 5xx body claims, the server may have charged before it failed.
+    let body = r#"{"error":{"type":"card_error","code":"card_declined","message":"x"}}"#;
+    let error = decode(500, body, json::read_intent).unwrap_err();
+    assert!(error.outcome_unknown(), "{error:?}");
+    let error = decode(503, "<html>busy</html>", json::read_intent).unwrap_err();
+    assert!(error.outcome_unknown());
+    // A 4xx the server could state is a decided refusal.
+    let error = decode(402, body, json::read_intent).unwrap_err();
+    assert!(!error.outcome_unknown());
 }

@@ -65,6 +65,12 @@ struct Checkout {
 }
 
 fn mount_checkout(api: Api) -> Checkout {
+    mount_checkout_for(api, None)
+}
+
+/// A checkout paying the storefront's order `order`.
+fn mount_checkout_for(api: Api, order: Option<&str>) -> Checkout {
+    let order = Signal::stored(order.map(str::to_owned));
     let container: HtmlElement = document().create_element("div").unwrap().unchecked_into();
     document().body().unwrap().append_child(&container).unwrap();
     let options = RwSignal::new(options(
@@ -83,6 +89,7 @@ fn mount_checkout(api: Api) -> Checkout {
                 redirect=RedirectPolicy::IfRequired
                 navigate=Callback::new(move |url| navigations.update(|n| n.push(url)))
                 on_outcome=Callback::new(move |o| outcomes.update(|v| v.push(o)))
+                order
             >
                 <PaymentElement options on_ready=Callback::new(move |h| handle.set(Some(h))) />
             </PayForm>
@@ -481,4 +488,125 @@ async fn a_saved_method_token_carries_its_cvc_and_the_session_secret() {
         *script.bearers.borrow(),
         [Some("cuss_1_secret_z".to_owned())]
     );
+}
+
+fn server_error() -> Result<payment_core::api::PaymentIntent, CallError> {
+    // What the client makes of any 5xx (`client::decode`).
+    Err(CallError::api(payment_core::error::ApiError::new(
+        payment_core::error::ErrorType::ApiError,
+        payment_core::error::ErrorCode::InternalError,
+    )))
+}
+
+fn refused(
+    code: payment_core::error::ErrorCode,
+) -> Result<payment_core::api::PaymentIntent, CallError> {
+    Err(CallError::api(payment_core::error::ApiError::new(
+        payment_core::error::ErrorType::InvalidRequestError,
+        code,
+    )))
+}
+
+// Regression: a 500 after the charge committed let the next Pay make a new token and a
+// new confirm, which could charge the order again.
+#[wasm_bindgen_test]
+async fn a_server_error_is_settled_by_sending_the_same_confirm_again() {
+    let (script, api) = fake();
+    script
+        .confirm_answers
+        .borrow_mut()
+        .push_back(server_error());
+    let c = mount_checkout(api);
+    c.fill_card("4242424242424242").await;
+    c.button().click();
+    until("the first outcome", || {
+        c.outcomes.get_untracked().len() == 1
+    })
+    .await;
+    settle().await;
+    assert!(!c.button().disabled(), "the form opens again");
+    assert_eq!(c.m.field("number").value(), "4242 4242 4242 4242");
+    c.button().click();
+    until("the second outcome", || {
+        c.outcomes.get_untracked().len() == 2
+    })
+    .await;
+    assert_eq!(script.token_count(), 1, "no second token");
+    let confirms = script.confirms.borrow();
+    assert_eq!(confirms[0], confirms[1], "the same confirm, key and token");
+    assert!(matches!(
+        c.outcomes.get_untracked()[1],
+        Outcome::Succeeded(_)
+    ));
+}
+
+#[wasm_bindgen_test]
+async fn a_refusal_without_its_intent_is_settled_by_reading_the_intent() {
+    let (script, api) = fake();
+    script
+        .confirm_answers
+        .borrow_mut()
+        .push_back(decline(DeclineCode::GenericDecline));
+    // The retry of the declined intent is refused: it was paid meanwhile (another tab).
+    script.confirm_answers.borrow_mut().push_back(refused(
+        payment_core::error::ErrorCode::PaymentIntentUnexpectedState,
+    ));
+    script
+        .status_answers
+        .borrow_mut()
+        .push_back(Ok(intent("succeeded")));
+    let c = mount_checkout(api);
+    c.fill_card("4000000000000002").await;
+    c.button().click();
+    until("the decline", || c.outcomes.get_untracked().len() == 1).await;
+    settle().await;
+    type_text(&c.m.field("cvc"), "456");
+    settle().await;
+    c.button().click();
+    until("the second outcome", || {
+        c.outcomes.get_untracked().len() == 2
+    })
+    .await;
+    assert_eq!(
+        *script.reads.borrow(),
+        vec![("pi_test".to_owned(), "pi_test_secret_abc".to_owned())]
+    );
+    assert!(matches!(
+        c.outcomes.get_untracked()[1],
+        Outcome::Succeeded(_)
+    ));
+    settle().await;
+    assert_eq!(c.m.text(".pe-pay-status"), "Payment succeeded.");
+    assert_eq!(c.error(), "");
+    assert!(
+        c.button().disabled(),
+        "a paid order takes no second payment"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn an_order_paid_elsewhere_shows_as_paid() {
+    let (script, api) = fake();
+    script
+        .confirm_answers
+        .borrow_mut()
+        .push_back(refused(payment_core::error::ErrorCode::OrderAlreadyPaid));
+    script
+        .order_answers
+        .borrow_mut()
+        .push_back(Ok(Some(intent("succeeded"))));
+    let c = mount_checkout_for(api, Some("ord_1"));
+    c.fill_card("4242424242424242").await;
+    c.button().click();
+    until("the outcome", || !c.outcomes.get_untracked().is_empty()).await;
+    assert_eq!(
+        script.placements.borrow()[0].order.as_deref(),
+        Some("ord_1"),
+        "the confirm names the order"
+    );
+    assert_eq!(*script.order_reads.borrow(), vec!["ord_1".to_owned()]);
+    assert!(matches!(
+        c.outcomes.get_untracked()[0],
+        Outcome::Succeeded(_)
+    ));
 }

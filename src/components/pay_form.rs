@@ -2,7 +2,7 @@
 //! disabled with a spinner and `aria-busy` from the first press until the outcome), the
 //! submit flow of `crate::confirm` wired to the merchant API, and the error region.
 
-use crate::client::{new_idempotency_key, Api, Confirmed};
+use crate::client::{new_idempotency_key, Api, Confirmed, Payment, Placement};
 use crate::components::types::Mode;
 use crate::confirm::{
     feedback_for_error, feedback_unanswered, outcome_of, return_address, CallError, Feedback,
@@ -56,10 +56,18 @@ pub fn PayForm(
     /// server's default cart when absent.
     #[prop(optional, into)]
     market: Option<Signal<Option<String>>>,
+    /// The order being paid (`POST /orders` → `id`): the server keeps one payment per
+    /// order, reuses it for retries and never charges a paid one again.
+    #[prop(optional, into)]
+    order: Option<Signal<Option<String>>>,
     /// The Payment Element.
     children: Children,
 ) -> impl IntoView {
-    let submitter = StoredValue::new_local(Submitter::<CreateConfirmationToken>::default());
+    let submitter = StoredValue::new_local(Submitter::<Payment>::default());
+    let placement = move || Placement {
+        order: order.and_then(|o| o.get()),
+        market: market.and_then(|m| m.get()),
+    };
     let token_request = token_request.unwrap_or_else(|| Callback::new(element_request));
     let api = StoredValue::new_local(api);
     let return_url = StoredValue::new(return_url);
@@ -125,8 +133,12 @@ pub fn PayForm(
             return;
         };
         details.return_url = Some(return_url.get_value());
+        let payment = Payment {
+            request: details,
+            placement: untrack(placement),
+        };
         let Some(mut attempt) = submitter
-            .try_update_value(|s| s.begin(details, new_idempotency_key))
+            .try_update_value(|s| s.begin(payment, new_idempotency_key))
             .flatten()
         else {
             return;
@@ -138,12 +150,20 @@ pub fn PayForm(
         let bearer = customer_session
             .and_then(|s| s.get_untracked())
             .or_else(|| h.customer_session_secret());
-        let market = market.and_then(|m| m.get_untracked());
         spawn_local(async move {
-            let (token_id, answer) = match api.send_attempt(&mut attempt, bearer, market).await {
+            let sent = |attempt: &_, token: &str| {
+                submitter.update_value(|s| s.confirm_sent(attempt, token));
+            };
+            let (token_id, answer) = match api.send_attempt(&mut attempt, bearer, sent).await {
                 Ok(Confirmed { token_id, answer }) => (token_id, answer),
                 Err(failure) => {
-                    submitter.update_value(Submitter::abandon);
+                    let current = submitter
+                        .try_update_value(|s| s.abandon(&attempt))
+                        .unwrap_or(false);
+                    if !current {
+                        // The page gave up on this attempt (back/forward cache).
+                        return;
+                    }
                     status.set(None);
                     fail(match &failure {
                         CallError::Api { error, .. } => feedback_for_error(error),
@@ -153,7 +173,14 @@ pub fn PayForm(
                 }
             };
             let outcome = outcome_of(answer.clone());
-            submitter.update_value(|s| s.finish(attempt, token_id, &answer, &outcome));
+            let current = submitter
+                .try_update_value(|s| s.finish(attempt, token_id, &answer, &outcome))
+                .unwrap_or(false);
+            if !current {
+                // A late answer of an attempt the page gave up on: the form belongs to
+                // the newer one.
+                return;
+            }
             match &outcome {
                 Outcome::Succeeded(intent) | Outcome::Processing(intent) => {
                     let succeeded = matches!(outcome, Outcome::Succeeded(_));
@@ -193,12 +220,12 @@ pub fn PayForm(
     // Another cart is another order: nothing of the last one's attempts (a declined
     // intent, an unanswered confirm) carries over to it. (The amount shown is not the
     // order: the server prices the cart, so a new label alone changes nothing.)
-    Effect::new(move |previous: Option<Option<String>>| {
-        let order = market.and_then(|m| m.get());
-        if previous.is_some_and(|p| p != order) {
+    Effect::new(move |previous: Option<Placement>| {
+        let now = placement();
+        if previous.is_some_and(|p| p != now) {
             submitter.update_value(Submitter::order_changed);
         }
-        order
+        now
     });
 
     // Back from a 3-D Secure or wallet page through the back/forward cache: the page is

@@ -4,7 +4,7 @@
 use super::elements::{not_mounted, submit, Group, JsElements};
 use super::objects::{self, set};
 use super::{absent, expect_object, field, navigate, read, type_error};
-use crate::client::{new_idempotency_key, Api, Confirmed, HttpClient};
+use crate::client::{new_idempotency_key, Api, Confirmed, HttpClient, Payment, Placement};
 use crate::components::types::Mode;
 use crate::confirm::{
     feedback_for_error, feedback_unanswered, outcome_of, return_address, CallError, Outcome,
@@ -104,6 +104,19 @@ fn call_error(error: &CallError, catalogue: &Catalogue) -> Object {
             catalogue.get(crate::locale::Key::ErrorTimeout),
         ),
     }
+}
+
+/// An optional non-empty string option of `confirm`.
+fn optional_string(options: &JsValue, name: &str, wrong: &str) -> Result<Option<String>, JsValue> {
+    let value = field(options, name);
+    if absent(&value) {
+        return Ok(None);
+    }
+    value
+        .as_string()
+        .filter(|v| !v.is_empty())
+        .map(Some)
+        .ok_or_else(|| type_error(wrong))
 }
 
 /// The group named by `{elements}`.
@@ -297,14 +310,17 @@ impl JsCheckout {
                 ))
             }
         };
-        let market = field(&options, "market");
-        let market = if absent(&market) {
-            None
-        } else {
-            Some(market.as_string().filter(|m| !m.is_empty()).ok_or_else(|| {
-                type_error("confirm: market must be a string naming one of the server's carts, such as \"eu\"")
-            })?)
-        };
+        let market = optional_string(
+            &options,
+            "market",
+            "confirm: market must be a string naming one of the server's carts, such as \"eu\"",
+        )?;
+        let order = optional_string(
+            &options,
+            "order",
+            "confirm: order must be the id of the order being paid, such as \"ord_…\"",
+        )?;
+        let placement = Placement { order, market };
         if matches!(group.mode(), Some(Mode::Setup | Mode::Subscription)) {
             // The reference server's create-confirm-intent charges its cart now: it would
             // take money where the merchant meant to save a method or start a plan.
@@ -328,15 +344,17 @@ impl JsCheckout {
             Ok(request) => request,
             Err(error) => return Ok(resolved(error_result(error))),
         };
-        // Another cart is another order: nothing of the last one's attempts carries over.
-        if *group.market.borrow() != market {
+        // Another cart is another order: its declined intent is not confirmed again (a
+        // confirm of unknown outcome is still settled first: it may have paid).
+        if *group.placement.borrow() != placement {
             group.submitter.borrow_mut().order_changed();
-            group.market.replace(market.clone());
+            group.placement.replace(placement.clone());
         }
+        let payment = Payment { request, placement };
         let Some(mut attempt) = group
             .submitter
             .borrow_mut()
-            .begin(request, new_idempotency_key)
+            .begin(payment, new_idempotency_key)
         else {
             return Ok(resolved(error_result(objects::local_error(
                 "invalid_request_error",
@@ -352,10 +370,17 @@ impl JsCheckout {
         let return_url = params.return_url.unwrap_or_default();
         let api = self.api.clone();
         Ok(future_to_promise(async move {
-            let (token_id, answer) = match api.send_attempt(&mut attempt, bearer, market).await {
+            let sent = |attempt: &_, token: &str| {
+                group.submitter.borrow_mut().confirm_sent(attempt, token);
+            };
+            let (token_id, answer) = match api.send_attempt(&mut attempt, bearer, sent).await {
                 Ok(Confirmed { token_id, answer }) => (token_id, answer),
                 Err(error) => {
-                    group.submitter.borrow_mut().abandon();
+                    if !group.submitter.borrow_mut().abandon(&attempt) {
+                        // The page gave up on this attempt (back/forward cache) and
+                        // may have started another: leave the element to that one.
+                        return Ok(error_result(call_error(&error, &catalogue)));
+                    }
                     if let Some(h) = handle {
                         h.set_locked(false);
                         h.apply_feedback(&match &error {
@@ -367,7 +392,7 @@ impl JsCheckout {
                 }
             };
             let outcome = outcome_of(answer.clone());
-            group
+            let current = group
                 .submitter
                 .borrow_mut()
                 .finish(attempt, token_id, &answer, &outcome);
@@ -383,6 +408,14 @@ impl JsCheckout {
                     "paymentIntent",
                     objects::intent(intent, &catalogue),
                 );
+            }
+            if !current {
+                // A late answer of an attempt the page gave up on: reported, but the
+                // element and the page's location belong to the newer attempt.
+                if let Err(error) = &answer {
+                    set(&result, "error", call_error(error, &catalogue));
+                }
+                return Ok(result.into());
             }
             match &outcome {
                 Outcome::Succeeded(reference) | Outcome::Processing(reference) => {
@@ -407,7 +440,15 @@ impl JsCheckout {
                         h.apply_feedback(feedback);
                     }
                     let error = match &answer {
-                        Err(error) => call_error(error, &catalogue),
+                        Err(error) => {
+                            let object = call_error(error, &catalogue);
+                            if error.outcome_unknown() {
+                                // The payment may have gone through: the page keeps the
+                                // order as it is; the next confirm settles it first.
+                                set(&object, "pending", true);
+                            }
+                            object
+                        }
                         Ok(_) => objects::local_error(
                             "api_error",
                             "unknown",

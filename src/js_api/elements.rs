@@ -5,6 +5,7 @@
 
 use super::objects::{self, set};
 use super::{absent, expect_object, read, type_error};
+use crate::client::{Payment, Placement};
 use crate::components::PaymentElement;
 use crate::confirm::Submitter;
 use crate::customer_api::HttpCustomerApi;
@@ -14,7 +15,6 @@ use crate::options::PaymentElementOptions;
 use crate::state::PaymentElementHandle;
 use js_sys::{Function, Object, Promise};
 use leptos::prelude::*;
-use payment_core::api::CreateConfirmationToken;
 use std::any::Any;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -96,9 +96,9 @@ pub struct Group {
     /// The created element's id, if any.
     element: Cell<Option<u32>>,
     /// The confirm guard: one attempt at a time, one idempotency key per attempt.
-    pub(crate) submitter: RefCell<Submitter<CreateConfirmationToken>>,
-    /// The reference server's cart the last `confirm` ordered (`market`).
-    pub(crate) market: RefCell<Option<String>>,
+    pub(crate) submitter: RefCell<Submitter<Payment>>,
+    /// The order the last `confirm` paid (`order`, `market`).
+    pub(crate) placement: RefCell<Placement>,
     /// Reopens the guard and the element when the page comes back from a redirect
     /// through the back/forward cache; removed when the group goes.
     pageshow: RefCell<Option<PageShowListener>>,
@@ -166,7 +166,7 @@ impl JsElements {
             handle: Cell::new(None),
             element: Cell::new(None),
             submitter: RefCell::new(Submitter::default()),
-            market: RefCell::new(None),
+            placement: RefCell::new(Placement::default()),
             pageshow: RefCell::new(None),
         });
         let id = fresh_id();

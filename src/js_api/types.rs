@@ -90,6 +90,12 @@ export interface CheckoutError {
   /** In the customer's language; fit to show. */
   message: string;
   param?: string;
+  /**
+   * `true` when the payment's outcome is unknown (no answer, a server error): it may
+   * have gone through, so keep the order as it is; the next `confirm` settles it first
+   * and reports it as the payment if it was.
+   */
+  pending?: boolean;
   /** The first invalid field, for validation errors. */
   field?: string;
 }
@@ -143,6 +149,12 @@ export interface ConfirmOptions {
   redirect?: "always" | "if_required";
   /** Which of the reference server's carts is ordered ("eu", "ph", "id"); its default cart when absent. */
   market?: string;
+  /**
+   * The order being paid (`POST /api/orders` → `id`). The server keeps one payment per
+   * order: a retry reuses it, and a paid order answers `order_already_paid` with its
+   * intent (which `confirm` then reports as the payment) instead of charging again.
+   */
+  order?: string;
 }
 
 /** `mountPaymentStatus(selector, apiBase, options?)`: the return page. */

@@ -8,7 +8,7 @@ use payment_core::api::{
 };
 use payment_core::error::{ApiError, DeclineCode};
 use payment_core::secret::ClientSecret;
-use payment_element::client::{sleep_ms, Api, LocalFuture, MerchantApi};
+use payment_element::client::{sleep_ms, Api, LocalFuture, MerchantApi, Placement};
 use payment_element::confirm::CallError;
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
@@ -25,8 +25,14 @@ pub struct Script {
     pub bearers: RefCell<Vec<Option<String>>>,
     /// `(endpoint, token id, idempotency key)` of each confirm.
     pub confirms: RefCell<Vec<(&'static str, String, String)>>,
+    /// The order each create-confirm named.
+    pub placements: RefCell<Vec<Placement>>,
     /// `(id, secret)` of each status read.
     pub reads: RefCell<Vec<(String, String)>>,
+    /// The id of each order read.
+    pub order_reads: RefCell<Vec<String>>,
+    /// Scripted answers to order reads (the order's intent); none: not found.
+    pub order_answers: RefCell<VecDeque<Result<Option<PaymentIntent>, CallError>>>,
     pub token_failures: RefCell<VecDeque<CallError>>,
     pub confirm_answers: Answers,
     pub status_answers: Answers,
@@ -137,10 +143,11 @@ impl MerchantApi for FakeApi {
     fn create_confirm_intent(
         &self,
         token_id: String,
-        _market: Option<String>,
+        placement: Placement,
         idempotency_key: String,
     ) -> LocalFuture<Result<PaymentIntent, CallError>> {
         let script = Rc::clone(&self.0);
+        script.placements.borrow_mut().push(placement);
         script
             .confirms
             .borrow_mut()
@@ -175,6 +182,19 @@ impl MerchantApi for FakeApi {
             .borrow_mut()
             .push((id, client_secret.expose().to_owned()));
         Box::pin(answer(script, |s| &s.status_answers))
+    }
+
+    fn order_intent(&self, id: String) -> LocalFuture<Result<Option<PaymentIntent>, CallError>> {
+        let script = Rc::clone(&self.0);
+        script.order_reads.borrow_mut().push(id);
+        Box::pin(async move {
+            sleep_ms(5).await;
+            script
+                .order_answers
+                .borrow_mut()
+                .pop_front()
+                .unwrap_or(Ok(None))
+        })
     }
 }
 
