@@ -1,18 +1,20 @@
 // The demo checkout page, written as a merchant writes one: with the widget's JS API
 // only (the module boot.js loaded), so the wasm merchants ship carries no demo code.
 //
-// The order comes from the reference server's cart (GET /api/cart?market=…): the page
-// shows it and names the market when it pays; the server prices the order. Switches
-// change layout, theme, locale and market in place (what was typed stays); "Returning
-// customer" starts a customer session for the demo customer. /complete is the return
-// page.
+// The order comes from the reference server (POST /api/orders with the market's cart):
+// the page shows it and names it when it pays; the server prices it and keeps one
+// payment per order. The order's id is kept in localStorage, one per market, so a
+// reload, Back or a second tab pay the same order, and an order already paid is shown
+// as paid instead of a form. Switches change layout, theme, locale and market in place
+// (what was typed stays); "Returning customer" starts a customer session for the demo
+// customer. /complete is the return page.
 
 const $ = (selector) => document.querySelector(selector);
 const returnPage = location.pathname === "/complete";
 // The return page has nothing to type: no test-data panel (gone before anything loads).
 if (returnPage) $("#test-data")?.remove();
 // The order is asked for while the widget loads, not after.
-const firstCart = returnPage ? null : loadCart($(".demo-controls").elements.market.value);
+const firstCart = returnPage ? null : loadOrder($(".demo-controls").elements.market.value);
 firstCart?.catch(() => {}); // reported where it is awaited
 let bindings;
 try {
@@ -33,6 +35,14 @@ const PROCESSING = {
   en: "Processing your payment…",
   de: "Ihre Zahlung wird verarbeitet …",
   id: "Pembayaran Anda sedang diproses…",
+};
+const PAID = {
+  en: { paid: "This order is paid.", processing: "This order's payment is being processed.",
+        link: "See the payment", again: "Start a new order" },
+  de: { paid: "Diese Bestellung ist bezahlt.", processing: "Die Zahlung dieser Bestellung wird verarbeitet.",
+        link: "Zahlung ansehen", again: "Neue Bestellung beginnen" },
+  id: { paid: "Pesanan ini sudah dibayar.", processing: "Pembayaran pesanan ini sedang diproses.",
+        link: "Lihat pembayaran", again: "Mulai pesanan baru" },
 };
 
 /** The locale the element shows for the "Locale" switch ("auto": the browser's). */
@@ -79,12 +89,34 @@ if (returnPage) {
   await checkoutPage();
 }
 
-/** The reference server's cart for a market, as it prices it. */
-async function loadCart(market) {
-  const response = await fetch(`/api/cart?market=${encodeURIComponent(market)}`);
+/** Where the page keeps the id of its open order for a market. */
+const orderKey = (market) => `payment-element-demo-order:${market}`;
+
+/**
+ * The order of this checkout for a market, as the server priced it: the one kept from
+ * an earlier visit (possibly paid since), or a new one.
+ */
+async function loadOrder(market) {
+  const kept = localStorage.getItem(orderKey(market));
+  if (kept) {
+    const response = await fetch(`/api/orders/${encodeURIComponent(kept)}`);
+    if (response.ok) return response.json();
+    // A server started on a new database no longer knows it: start another.
+    if (response.status !== 404) throw new Error(`HTTP ${response.status}`);
+  }
+  const response = await fetch("/api/orders", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ market }),
+  });
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
-  return { market, ...(await response.json()) };
+  const order = await response.json();
+  localStorage.setItem(orderKey(market), order.id);
+  return order;
 }
+
+/** Whether nothing more can be paid for the order. */
+const settled = (order) => order.status === "paid" || order.status === "processing";
 
 async function checkoutPage() {
   const controls = $(".demo-controls");
@@ -99,7 +131,8 @@ async function checkoutPage() {
   const choice = (name) => controls.elements[name].value;
 
   const checkout = Checkout({ apiBase: "/api" });
-  let cart = null; // { market, items, amount, currency } as the server priced it
+  const paidPanel = $(".demo-paid");
+  let cart = null; // the order: { id, status, market, items, amount, currency, payment_intent }
   let elements = null;
   let paying = false; // from Pay until the outcome
   let loading = false; // a cart is being fetched: Pay waits for it
@@ -130,18 +163,41 @@ async function checkoutPage() {
       locale,
     );
     label.textContent = PAY[locale](money(cart.amount, cart.currency, locale));
+    const words = PAID[locale];
+    paidPanel.hidden = !settled(cart);
+    form.hidden = settled(cart);
+    if (settled(cart)) {
+      paidPanel.querySelector(".demo-paid-message").textContent =
+        cart.status === "paid" ? words.paid : words.processing;
+      const link = paidPanel.querySelector(".demo-paid-link");
+      link.textContent = words.link;
+      const intent = cart.payment_intent;
+      const url = new URL(returnUrl(choice("locale")));
+      url.searchParams.set("payment_intent", intent.id);
+      url.searchParams.set("payment_intent_client_secret", intent.client_secret);
+      url.searchParams.set("redirect_status", intent.status);
+      link.href = url.href;
+      paidPanel.querySelector(".demo-new-order").textContent = words.again;
+    }
   }
+
+  // Another order for this market: the paid one stays paid on the server.
+  paidPanel.querySelector(".demo-new-order").addEventListener("click", () => {
+    localStorage.removeItem(orderKey(cart.market));
+    location.reload();
+  });
 
   // While a payment is out nothing about the order may change; while a cart loads,
   // Pay waits, so the page never pays for another cart than the one it shows.
   function update() {
+    paid = paid || settled(cart);
     button.disabled = paying || loading || paid;
     button.setAttribute("aria-busy", String(paying));
     spinner.hidden = !paying;
     // Said once by screen readers (the button's label stays the amount).
     status.textContent = paying ? PROCESSING[shownLocale(choice("locale"))] : "";
-    for (const control of controls.elements) control.disabled = paying || paid;
-    controls.elements.market.disabled = paying || paid || unanswered;
+    for (const control of controls.elements) control.disabled = paying;
+    controls.elements.market.disabled = paying || unanswered;
   }
 
   try {
@@ -163,7 +219,6 @@ async function checkoutPage() {
   paymentElement.mount("#payment-element");
   controls.hidden = false;
   order.hidden = false;
-  form.hidden = false;
   render();
   update();
 
@@ -185,11 +240,12 @@ async function checkoutPage() {
       loading = true;
       update();
       try {
-        const loaded = await loadCart(market);
+        const loaded = await loadOrder(market);
         if (request !== cartRequests) return;
         // The widget first: if it refused the cart, the page keeps showing the old one.
         elements.update({ amount: loaded.amount, currency: loaded.currency });
         cart = loaded;
+        paid = settled(cart);
         result.textContent = "";
       } catch (failure) {
         if (request !== cartRequests) return;
@@ -241,11 +297,12 @@ async function checkoutPage() {
         elements,
         params: { return_url: returnUrl(choice("locale")) },
         redirect: "always",
-        market: cart.market,
+        order: cart.id,
       });
       if (failure) {
         error.textContent = failure.message;
-        unanswered = failure.type === "api_connection_error";
+        // It may have gone through: the order stays as it is until the next Pay says.
+        unanswered = failure.pending === true;
         paying = false;
       } else if (["succeeded", "processing", "requires_capture"].includes(paymentIntent?.status)) {
         paid = true; // on its way to the return page
@@ -263,10 +320,21 @@ async function checkoutPage() {
 
   // Back from a 3-D Secure or wallet page through the back/forward cache: the widget
   // reopens the element; the page reopens its button.
-  addEventListener("pageshow", (event) => {
+  // The order may have been paid meanwhile (another tab, or before Back): ask.
+  addEventListener("pageshow", async (event) => {
     if (!event.persisted) return;
     paying = false;
-    if (paid) error.textContent = "This order is paid.";
     update();
+    try {
+      const response = await fetch(`/api/orders/${encodeURIComponent(cart.id)}`);
+      if (!response.ok) return;
+      const fresh = await response.json();
+      if (fresh.id !== cart.id) return;
+      cart = fresh;
+      render();
+      update();
+    } catch {
+      // Offline: the widget settles anything unknown on the next Pay.
+    }
   });
 }

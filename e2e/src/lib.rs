@@ -538,3 +538,31 @@ pub async fn property(element: &Element, name: &str) -> Outcome<String> {
         .map_err(|e| format!("reading {name}: {e}"))
         .map(Option::unwrap_or_default)
 }
+
+/// Clicks Pay.
+pub async fn pay(h: &Harness) -> Outcome {
+    h.find(".pe-pay-button")
+        .await?
+        .click()
+        .await
+        .map_err(|e| format!("clicking Pay: {e}"))
+}
+
+/// Waits until the return page shows `status` (its `data-status`).
+pub async fn status_is(h: &Harness, status: &str, seconds: u64) -> Outcome {
+    let css = format!(".pe-status[data-status={status}]");
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    while Instant::now() < deadline {
+        if h.browser.find(Locator::Css(&css)).await.is_ok() {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let shown = h
+        .wait_text(".pe-status", 1, |_| true)
+        .await
+        .unwrap_or_default();
+    Err(format!(
+        "the return page is not {status} after {seconds} s: {shown:?}"
+    ))
+}

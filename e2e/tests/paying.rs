@@ -1,7 +1,7 @@
 //! Paying in the demo against the real server, as DESIGN.md lists the test cards: from
 //! Pay through any 3-D Secure page to the return page, exactly once.
 
-use e2e::{e2e_test, ensure, property, Harness, Outcome};
+use e2e::{e2e_test, ensure, pay, property, status_is, Harness, Outcome};
 use fantoccini::Locator;
 use std::time::{Duration, Instant};
 
@@ -10,32 +10,6 @@ use std::time::{Duration, Instant};
 async fn fill_card(h: &Harness, number: &str) -> Outcome {
     h.open("/").await?;
     h.fill_card_details(number).await
-}
-
-async fn pay(h: &Harness) -> Outcome {
-    h.find(".pe-pay-button")
-        .await?
-        .click()
-        .await
-        .map_err(|e| format!("clicking Pay: {e}"))
-}
-
-async fn status_is(h: &Harness, status: &str, seconds: u64) -> Outcome {
-    let css = format!(".pe-status[data-status={status}]");
-    let deadline = Instant::now() + Duration::from_secs(seconds);
-    while Instant::now() < deadline {
-        if h.browser.find(Locator::Css(&css)).await.is_ok() {
-            return Ok(());
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    let shown = h
-        .wait_text(".pe-status", 1, |_| true)
-        .await
-        .unwrap_or_default();
-    Err(format!(
-        "the return page is not {status} after {seconds} s: {shown:?}"
-    ))
 }
 
 /// The return page says the payment went through.
@@ -426,6 +400,22 @@ async fn returning(h: &Harness) -> Outcome {
         .map_err(|e| format!("ticking Returning customer: {e}"))
 }
 
+/// Back on the checkout after paying: the order shows as paid; the customer starts a
+/// new one.
+async fn start_new_order(h: &Harness) -> Outcome {
+    h.open("/").await?;
+    let message = h
+        .wait_text(".demo-paid-message", 15, |t| !t.is_empty())
+        .await?;
+    ensure!(
+        message == "This order is paid.",
+        "the checkout says {message:?}"
+    );
+    h.press_button("Start a new order").await?;
+    h.find(".pe-pay-form:not([hidden]) .pe-pay-button").await?;
+    Ok(())
+}
+
 async fn returning_customer(h: &Harness) -> Outcome {
     // First visit: pay with a new card and save it.
     returning(h).await?;
@@ -438,7 +428,8 @@ async fn returning_customer(h: &Harness) -> Outcome {
     pay(h).await?;
     h.wait_url("/complete").await?;
     status_is(h, "succeeded", 15).await?;
-    // Second visit: the saved card is offered; only its CVC is asked again.
+    // Second visit, a new order: the saved card is offered; only its CVC is asked again.
+    start_new_order(h).await?;
     returning(h).await?;
     h.find("[data-saved-choice^=pm_]").await?;
     let cvc = h.find(".pe-cvc-recollection input").await?;
@@ -454,6 +445,7 @@ async fn returning_customer(h: &Harness) -> Outcome {
         "two payments, one each: {stats}"
     );
     // Third visit: remove it, after the inline confirmation; it stays gone after a reload.
+    start_new_order(h).await?;
     returning(h).await?;
     h.find(".pe-saved-remove")
         .await?
@@ -480,11 +472,32 @@ async fn returning_customer(h: &Harness) -> Outcome {
     saved_choice_disappears(h).await
 }
 
-/// Waits until no saved method is offered (the list loads asynchronously).
+/// Waits until no saved method is offered. The list loads asynchronously, so first
+/// until this page's request for it has been answered (a resource timing entry with its
+/// response complete), then until the removed card is gone.
 async fn saved_choice_disappears(h: &Harness) -> Outcome {
     let deadline = Instant::now() + Duration::from_secs(10);
-    // Give a freshly mounted list time to load before concluding it is empty.
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    loop {
+        let answered = h
+            .browser
+            .execute(
+                "return performance.getEntriesByType('resource').some((e) => \
+                 e.name.includes('/api/customer_sessions/payment_methods') && e.responseEnd > 0);",
+                vec![],
+            )
+            .await
+            .map_err(|e| format!("reading resource timings: {e}"))?;
+        if answered == serde_json::Value::Bool(true) {
+            break;
+        }
+        ensure!(
+            Instant::now() < deadline,
+            "the saved methods were never asked for"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // The answer is applied in the next tasks: give the page a moment to render it.
+    tokio::time::sleep(Duration::from_millis(100)).await;
     while h
         .browser
         .find(Locator::Css("[data-saved-choice^=pm_]"))
