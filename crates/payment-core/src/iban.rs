@@ -46,8 +46,10 @@ const fn row(
     }
 }
 
-/// The SWIFT IBAN registry (ISO 13616), sorted by country code. Territories that use
-/// another country's IBAN (Åland → FI, Guadeloupe → FR, Jersey → GB, …) have no row.
+/// The SWIFT IBAN registry (ISO 13616), Release 102 (June 2026): every country it
+/// lists, with its IBAN length and BBAN structure as printed there, sorted by country
+/// code. The territories the registry lists under another country's code are in
+/// [`TERRITORIES`].
 const REGISTRY: &[CountryFormat] = &[
     row("AD", 24, "4n4n12c", Some((0, 4))),
     row("AE", 23, "3n16n", None),
@@ -64,7 +66,7 @@ const REGISTRY: &[CountryFormat] = &[
     row("CH", 21, "5n12c", Some((0, 5))),
     row("CR", 22, "4n14n", None),
     row("CY", 28, "3n5n16c", Some((0, 3))),
-    row("CZ", 24, "4n6n10n", Some((0, 4))),
+    row("CZ", 24, "4n16n", Some((0, 4))),
     row("DE", 22, "8n10n", Some((0, 8))),
     row("DJ", 27, "5n5n11n2n", None),
     row("DK", 18, "4n9n1n", Some((0, 4))),
@@ -128,7 +130,7 @@ const REGISTRY: &[CountryFormat] = &[
     row("SK", 24, "4n6n10n", Some((0, 4))),
     row("SM", 27, "1a5n5n12c", Some((1, 6))),
     row("SO", 23, "4n3n12n", None),
-    row("ST", 25, "8n11n2n", None),
+    row("ST", 25, "4n4n11n2n", None),
     row("SV", 28, "4a20n", None),
     row("TL", 23, "3n14n2n", None),
     row("TN", 24, "2n3n13n2n", None),
@@ -138,6 +140,29 @@ const REGISTRY: &[CountryFormat] = &[
     row("VG", 24, "4a16n", None),
     row("XK", 20, "4n10n2n", None),
     row("YE", 30, "4a4n18c", None),
+];
+
+/// The territories that Release 102 of the registry lists as included in another
+/// country's entry ("Country code includes other countries/territories"), each with
+/// that country: their IBANs have its length, structure and national check. Sorted by
+/// territory code.
+const TERRITORIES: &[(&str, &str)] = &[
+    ("AX", "FI"), // Åland
+    ("BL", "FR"), // Saint Barthélemy
+    ("GF", "FR"), // French Guiana
+    ("GG", "GB"), // Guernsey
+    ("GP", "FR"), // Guadeloupe
+    ("IM", "GB"), // Isle of Man
+    ("JE", "GB"), // Jersey
+    ("MF", "FR"), // Saint Martin (French part)
+    ("MQ", "FR"), // Martinique
+    ("NC", "FR"), // New Caledonia
+    ("PF", "FR"), // French Polynesia
+    ("PM", "FR"), // Saint Pierre and Miquelon
+    ("RE", "FR"), // Réunion
+    ("TF", "FR"), // French Southern Territories
+    ("WF", "FR"), // Wallis and Futuna
+    ("YT", "FR"), // Mayotte
 ];
 
 /// How many characters a BBAN structure string describes, or `None` if it is malformed
@@ -235,9 +260,14 @@ fn bban_fits(format: &CountryFormat, bban: &str) -> bool {
             .all(|(byte, class)| class.admits(byte))
 }
 
+/// The format of IBANs starting with `country`: its own registry row, or the row of
+/// the country whose entry includes the territory.
 fn lookup(country: &str) -> Option<&'static CountryFormat> {
+    let parent = TERRITORIES
+        .binary_search_by(|(territory, _)| territory.cmp(&country))
+        .map_or(country, |index| TERRITORIES[index].1);
     REGISTRY
-        .binary_search_by(|entry| entry.country.cmp(country))
+        .binary_search_by(|entry| entry.country.cmp(parent))
         .ok()
         .map(|index| &REGISTRY[index])
 }
@@ -461,13 +491,21 @@ impl<'de> Deserialize<'de> for Iban {
     }
 }
 
-/// The countries of the SEPA scheme (the EU, the EEA, Switzerland, the United Kingdom,
-/// Andorra, Gibraltar, Monaco, San Marino and Vatican City): only their IBANs can be
-/// debited by SEPA Direct Debit. A valid Turkish or Brazilian IBAN is still refused.
-pub const SEPA_COUNTRIES: [&str; 37] = [
-    "AD", "AT", "BE", "BG", "CH", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GB", "GI", "GR",
-    "HR", "HU", "IE", "IS", "IT", "LI", "LT", "LU", "LV", "MC", "MT", "NL", "NO", "PL", "PT", "RO",
-    "SE", "SI", "SK", "SM", "VA",
+/// The countries and territories of the SEPA schemes: only their IBANs can be debited
+/// by SEPA Direct Debit. A valid Turkish or Brazilian IBAN is still refused.
+///
+/// The countries the registry (Release 102) marks as SEPA (the EU, the EEA,
+/// Switzerland, the United Kingdom, Andorra, Gibraltar, Monaco, San Marino and Vatican
+/// City); the territories its "SEPA country also includes" names (Åland, and French
+/// Guiana, Guadeloupe, Martinique, Mayotte, Réunion, Saint Pierre and Miquelon, Saint
+/// Barthélemy and Saint Martin); and Guernsey, the Isle of Man and Jersey, in the EPC's
+/// geographical scope (EPC409-09) since May 2016. New Caledonia, French Polynesia,
+/// Wallis and Futuna and the French Southern Territories are outside it.
+pub const SEPA_COUNTRIES: [&str; 49] = [
+    "AD", "AT", "AX", "BE", "BG", "BL", "CH", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GB",
+    "GF", "GG", "GI", "GP", "GR", "HR", "HU", "IE", "IM", "IS", "IT", "JE", "LI", "LT", "LU", "LV",
+    "MC", "MF", "MQ", "MT", "NL", "NO", "PL", "PM", "PT", "RE", "RO", "SE", "SI", "SK", "SM", "VA",
+    "YT",
 ];
 
 /// Whether an IBAN of `country` (its first two letters) can be debited by SEPA.
@@ -534,10 +572,10 @@ pub fn is_potentially_valid(input: &str) -> bool {
     match bytes.len() {
         0 => return true,
         1 => {
+            let starts = |code: &str| code.as_bytes()[0] == bytes[0];
             return bytes[0].is_ascii_uppercase()
-                && REGISTRY
-                    .iter()
-                    .any(|entry| entry.country.as_bytes()[0] == bytes[0]);
+                && (REGISTRY.iter().any(|entry| starts(entry.country))
+                    || TERRITORIES.iter().any(|(territory, _)| starts(territory)));
         }
         _ => {}
     }
@@ -576,12 +614,62 @@ mod tests {
     }
 
     #[test]
+    fn territories_are_sorted_and_point_at_registry_rows() {
+        for pair in TERRITORIES.windows(2) {
+            assert!(pair[0].0 < pair[1].0, "{} before {}", pair[0].0, pair[1].0);
+        }
+        for (territory, parent) in TERRITORIES {
+            assert!(
+                REGISTRY.iter().all(|entry| entry.country != *territory),
+                "{territory} has its own row"
+            );
+            assert_eq!(lookup(territory).map(|f| f.country), Some(*parent));
+        }
+    }
+
+    #[test]
+    fn sepa_countries_are_sorted_and_known() {
+        for pair in SEPA_COUNTRIES.windows(2) {
+            assert!(pair[0] < pair[1], "{} before {}", pair[0], pair[1]);
+        }
+        for country in SEPA_COUNTRIES {
+            assert!(lookup(country).is_some(), "{country} has no IBAN format");
+        }
+    }
+
+    #[test]
     fn registry_covers_the_current_swift_release() {
         assert_eq!(REGISTRY.len(), 89);
+        assert_eq!(TERRITORIES.len(), 16);
         for country in [
             "SO", "LY", "SD", "RU", "BI", "DJ", "FK", "MN", "NI", "OM", "YE", "HN",
         ] {
             assert!(lookup(country).is_some(), "{country} missing");
+        }
+    }
+
+    #[test]
+    fn layouts_match_release_102() {
+        // The rows checked against the edition cited above, as printed there (BBAN
+        // structure without the `!`, IBAN length, bank identifier position).
+        let rows = [
+            ("IE", 22, "4a6n8n", Some((0, 4))),
+            ("TR", 26, "5n1n16c", None),
+            ("GE", 22, "2a16n", None),
+            ("PK", 24, "4a16c", None),
+            ("PS", 29, "4a21c", None),
+            ("VG", 24, "4a16n", None),
+            ("CZ", 24, "4n16n", Some((0, 4))),
+            ("ST", 25, "4n4n11n2n", None),
+            ("EE", 20, "2n14n", Some((0, 2))),
+        ];
+        for (country, length, bban, bank) in rows {
+            let entry = lookup(country).unwrap();
+            assert_eq!(
+                (entry.length, entry.bban, entry.bank),
+                (length, bban, bank),
+                "{country}"
+            );
         }
     }
 

@@ -1,7 +1,9 @@
 //! Conformance tests for `payment_core::iban`: the registry's example IBANs, every error
 //! variant, typing-time checks and the redaction of `Debug`.
 
-use payment_core::iban::{is_potentially_valid, validate_iban, Iban, IbanError};
+use payment_core::iban::{
+    is_outside_sepa, is_potentially_valid, is_sepa_country, validate_iban, Iban, IbanError,
+};
 
 /// The example IBAN of every country in the SWIFT IBAN registry. Each one was checked
 /// with an independent mod-97 computation when it was added, not taken on trust.
@@ -97,6 +99,42 @@ const REGISTRY_EXAMPLES: &[&str] = &[
     "YE15CBYE0001018861234567891234",
 ];
 
+/// The territories the registry (Release 102) lists under another country's entry,
+/// each with the registry example of that country.
+const TERRITORIES: &[(&str, &str)] = &[
+    ("AX", "FI2112345600000785"),
+    ("BL", "FR1420041010050500013M02606"),
+    ("GF", "FR1420041010050500013M02606"),
+    ("GG", "GB29NWBK60161331926819"),
+    ("GP", "FR1420041010050500013M02606"),
+    ("IM", "GB29NWBK60161331926819"),
+    ("JE", "GB29NWBK60161331926819"),
+    ("MF", "FR1420041010050500013M02606"),
+    ("MQ", "FR1420041010050500013M02606"),
+    ("NC", "FR1420041010050500013M02606"),
+    ("PF", "FR1420041010050500013M02606"),
+    ("PM", "FR1420041010050500013M02606"),
+    ("RE", "FR1420041010050500013M02606"),
+    ("TF", "FR1420041010050500013M02606"),
+    ("WF", "FR1420041010050500013M02606"),
+    ("YT", "FR1420041010050500013M02606"),
+];
+
+/// `bban` as an IBAN of `country`, with the ISO 13616 check digits computed here
+/// (98 minus the remainder of BBAN, country and `00` read as one number mod 97), so
+/// that test IBANs are built rather than copied.
+fn iban_of(country: &str, bban: &str) -> String {
+    let remainder = bban
+        .bytes()
+        .chain(country.bytes())
+        .chain(*b"00")
+        .fold(0u32, |rest, byte| match byte {
+            b'0'..=b'9' => (rest * 10 + u32::from(byte - b'0')) % 97,
+            _ => (rest * 100 + u32::from(byte.to_ascii_uppercase() - b'A') + 10) % 97,
+        });
+    format!("{country}{:02}{bban}", 98 - remainder)
+}
+
 /// The test IBANs the design document gives the simulated SEPA flow.
 const DESIGN_SUCCEEDS: &str = "DE89 3704 0044 0532 0130 00";
 const DESIGN_FAILS: &str = "DE62 3704 0044 0532 0130 01";
@@ -134,6 +172,94 @@ fn every_registry_example_fails_with_one_digit_changed() {
             "{changed}"
         );
     }
+}
+
+#[test]
+fn the_check_digit_helper_reproduces_the_registry_examples() {
+    for example in REGISTRY_EXAMPLES {
+        assert_eq!(iban_of(&example[..2], &example[4..]), *example);
+    }
+}
+
+#[test]
+fn every_territory_takes_its_parents_format() {
+    for &(territory, parent_example) in TERRITORIES {
+        let built = iban_of(territory, &parent_example[4..]);
+        let iban = valid(&built);
+        assert_eq!(iban.country(), territory);
+        assert_eq!(iban.bban(), &parent_example[4..]);
+        assert_eq!(
+            iban.bank_code(),
+            valid(parent_example).bank_code(),
+            "{territory}"
+        );
+        // The parent's length, named with the territory's code.
+        assert_eq!(
+            validate_iban(&built[..built.len() - 1]),
+            Err(IbanError::WrongLength {
+                country: territory.to_owned(),
+                expected: parent_example.len(),
+                actual: parent_example.len() - 1,
+            })
+        );
+        // The code is part of the sum, so the parent's check digits do not carry over
+        // (except for Åland: AX reads as 1033, FI as 1518, and 48 500 is 500 × 97).
+        let with_parents_digits = format!("{territory}{}", &parent_example[2..]);
+        if built != with_parents_digits {
+            assert_eq!(
+                validate_iban(&with_parents_digits),
+                Err(IbanError::Checksum),
+                "{territory}"
+            );
+        }
+        assert!(is_potentially_valid(&built[..3]), "{territory}");
+    }
+    // Guadeloupe's IBANs follow France's structure: a letter may stand in the account
+    // (as the M does), not in the bank code.
+    assert_eq!(
+        validate_iban(&iban_of("GP", "20A41010050500013M02606")),
+        Err(IbanError::BadFormat)
+    );
+    assert!(
+        is_potentially_valid("W"),
+        "WF is the only code starting with W"
+    );
+}
+
+#[test]
+fn every_registered_code_has_a_valid_iban_here() {
+    // Release 102: 89 entries and the 16 territories they include.
+    let mut codes: Vec<&str> = REGISTRY_EXAMPLES
+        .iter()
+        .map(|example| &example[..2])
+        .chain(TERRITORIES.iter().map(|(territory, _)| *territory))
+        .collect();
+    codes.sort_unstable();
+    codes.dedup();
+    assert_eq!(codes.len(), 105);
+    for code in [
+        "AX", "GF", "GP", "MQ", "RE", "YT", "PM", "MF", "NC", "PF", "TF", "WF",
+    ] {
+        assert!(codes.contains(&code), "{code}");
+    }
+}
+
+#[test]
+fn sepa_takes_the_territories_in_its_scope() {
+    for code in [
+        "AX", "GF", "GP", "MQ", "RE", "YT", "PM", "BL", "MF", "GG", "IM", "JE",
+    ] {
+        assert!(is_sepa_country(code), "{code}");
+        assert!(!is_outside_sepa(code), "{code}");
+    }
+    // The French Pacific territories use France's IBAN but not SEPA.
+    for code in ["NC", "PF", "WF", "TF"] {
+        assert!(!is_sepa_country(code), "{code}");
+        assert!(is_outside_sepa(code), "{code}");
+        assert!(validate_iban(&iban_of(code, "20041010050500013M02606")).is_ok());
+    }
+    assert!(!is_sepa_country("TR"));
+    assert!(is_sepa_country("DE"));
 }
 
 #[test]
