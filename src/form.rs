@@ -14,7 +14,7 @@ use payment_core::api::{
 use payment_core::card::{
     check_cvc, check_number, digits, parse_expiry, CardBrand, ExpiryCheck, YearMonth,
 };
-use payment_core::iban;
+use payment_core::iban::{self, IbanError};
 use payment_core::secret::{CardNumber, Cvc, IbanNumber};
 
 /// An input of the form; its `as_str()` is the `data-field` attribute of the input.
@@ -464,15 +464,21 @@ pub fn format_iban(typed: &str, caret: usize) -> (String, usize) {
     (out, position)
 }
 
-/// The IBAN's error.
+/// The IBAN's error. An account number that fails its bank's national check gets its
+/// own message, at once: the IBAN is complete and its check digits agree, so "invalid"
+/// alone would send the customer looking in the wrong place.
 pub fn iban_error(typed: &str, stage: Stage) -> Option<Key> {
     if iban::is_outside_sepa(typed) {
         return Some(Key::IbanNotSepa);
     }
+    let validated = iban::validate_iban(typed);
+    if matches!(validated, Err(IbanError::NationalCheckFailed { .. })) {
+        return Some(Key::IbanNationalCheckFailed);
+    }
     verdict(
         typed.trim().is_empty(),
         iban::is_potentially_valid(typed),
-        iban::validate_iban(typed).is_ok(),
+        validated.is_ok(),
         stage,
         Key::IbanIncomplete,
         Key::IbanInvalid,
@@ -1061,6 +1067,32 @@ mod tests {
         );
         assert_eq!(iban_error("TR", Stage::Typing), Some(Key::IbanNotSepa));
         assert_eq!(iban_error("CH93 0076 2011 6238 5295 7", Stage::Left), None);
+    }
+
+    #[test]
+    fn an_account_number_failing_its_banks_check_says_so() {
+        // Two digits of a Belgian account swapped, with check digits that match the
+        // swap: mod 97 passes, the account's own check (first ten mod 97) does not.
+        let typo = "BE94 3102 1345 6737";
+        for stage in [Stage::Typing, Stage::Left, Stage::Submitted] {
+            assert_eq!(
+                iban_error(typo, stage),
+                Some(Key::IbanNationalCheckFailed),
+                "{stage:?}"
+            );
+        }
+        assert_eq!(iban_error("BE35 3101 2345 6737", Stage::Left), None);
+        // The same swap under the original check digits is an ordinary typo.
+        assert_eq!(
+            iban_error("BE35 3102 1345 6737", Stage::Left),
+            Some(Key::IbanInvalid)
+        );
+        // The message exists in every language and differs from "invalid".
+        for locale in Locale::ALL {
+            let message = crate::locale::text(locale, Key::IbanNationalCheckFailed);
+            assert!(!message.is_empty(), "{locale:?}");
+            assert_ne!(message, crate::locale::text(locale, Key::IbanInvalid));
+        }
     }
 
     #[test]
