@@ -155,6 +155,15 @@ pub fn card_number_error(typed: &str, stage: Stage) -> Option<Key> {
     })
 }
 
+/// The brand the card number field's icon shows (`data-brand`): the number's brand as
+/// soon as it is known, which may be before only one brand is possible (`6011` is
+/// Discover though Maestro's 6 also holds it), else `"unknown"` for the generic card.
+pub fn brand_icon(typed: &str) -> &'static str {
+    check_number(typed)
+        .brand
+        .map_or("unknown", CardBrand::as_str)
+}
+
 /// A delete that removed only a separator (a space of a card number or an IBAN, part
 /// of the expiry's ` / `) between digits: the digit beyond it goes instead, as if the
 /// separator were not there, so Delete never sticks before a space and Backspace is
@@ -1049,6 +1058,30 @@ mod tests {
         // Editing in the middle keeps the caret after the same character.
         assert_eq!(format_iban("DE8 93704", 3), ("DE89 3704".to_owned(), 3));
         assert_eq!(format_iban("", 0), (String::new(), 0));
+    }
+
+    #[test]
+    fn the_brand_icon_follows_the_detected_brand() {
+        let cases = [
+            ("", "unknown"),
+            ("4", "unknown"),
+            // Regression: "40" could still be Elo, but the icon must not guess it.
+            ("40", "unknown"),
+            ("4242", "visa"),
+            ("401178", "elo"),
+            ("3", "unknown"),
+            ("37", "amex"),
+            // Maestro's 6 still holds these, but their own range is typed in full.
+            ("6011", "discover"),
+            ("6587", "discover"),
+            ("6200 0000 0000 0005", "unionpay"),
+            ("6759", "maestro"),
+            ("65", "unknown"),
+            ("4242x", "unknown"),
+        ];
+        for (typed, icon) in cases {
+            assert_eq!(brand_icon(typed), icon, "{typed:?}");
+        }
     }
 
     #[test]
