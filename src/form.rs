@@ -951,8 +951,16 @@ mod tests {
             expiry_error("01 / 1", TODAY, Stage::Typing),
             Some(Key::ExpiryPast)
         );
+        // "13" is on its way to 1/3x (the field shows it as "01 / 3"); "19" and "00"
+        // can become no date.
+        assert_eq!(expiry_error("13", TODAY, Stage::Typing), None);
+        assert_eq!(expiry_error("143", TODAY, Stage::Left), None);
         assert_eq!(
-            expiry_error("13", TODAY, Stage::Typing),
+            expiry_error("19", TODAY, Stage::Typing),
+            Some(Key::ExpiryInvalid)
+        );
+        assert_eq!(
+            expiry_error("00", TODAY, Stage::Typing),
             Some(Key::ExpiryInvalid)
         );
         assert_eq!(expiry_error("11 / 26", TODAY, Stage::Left), None);

@@ -763,11 +763,13 @@ fn expiry_readings(input: &str) -> Vec<ExpiryReading<'_>> {
     }
     let mut readings = Vec::new();
     if s.starts_with(['0', '1']) {
-        // A leading 0 or 1 starts a two-digit month (so `13` is no date); but if
-        // `10`-`12` leaves no possible year, `1` may be January: `12030` is 1/2030.
+        // A leading 0 or 1 starts a two-digit month; but where that reading gives no
+        // date, a leading 1 is January, as common card forms read it: `12030` is
+        // 1/2030, `143` is 1/43 (there is no month 14). `0143` and `1 43` say which
+        // month they mean, so they only have their own reading.
         readings.push(month_first(&s[..2], &s[2..]));
-        if s.starts_with('1') && matches!(s.as_bytes()[1], b'0'..=b'2') {
-            readings.push(month_first(&s[..1], &s[1..]));
+        if let Some(year) = s.strip_prefix('1') {
+            readings.push(month_first(&s[..1], year));
         }
     } else {
         readings.push(month_first(&s[..1], &s[1..]));

@@ -691,10 +691,34 @@ fn partial_expiry_input_is_potentially_valid() {
 #[test]
 fn impossible_months_are_rejected() {
     for input in [
-        "00", "13", "19", "00/30", "13/30", "0/30", "130", "1330", "123/30", "/30",
+        "00", "19", "00/30", "13/30", "0/30", "1330", "123/30", "/30", "14/3", "14 3",
     ] {
         assert_eq!(parse_expiry(input, JUNE_2026), INVALID, "{input:?}");
     }
+}
+
+#[test]
+fn three_digits_read_as_january_when_nothing_else_fits() {
+    // Regression: "143" was refused, where common card forms read 1/43.
+    assert_eq!(parse_expiry("143", JUNE_2026), valid(1, 2043));
+    assert_eq!(parse_expiry("130", JUNE_2026), valid(1, 2030));
+    assert_eq!(parse_expiry("127", JUNE_2026), valid(1, 2027));
+    // The other readings keep their meaning.
+    assert_eq!(parse_expiry("1 43", JUNE_2026), valid(1, 2043));
+    assert_eq!(parse_expiry("0143", JUNE_2026), valid(1, 2043));
+    assert_eq!(parse_expiry("01/43", JUNE_2026), valid(1, 2043));
+    assert_eq!(parse_expiry("1230", JUNE_2026), valid(12, 2030));
+    // A valid two-digit month still in progress wins over a past January: "122" may
+    // become 12/26-12/29, while 1/22 is over.
+    assert_eq!(parse_expiry("122", JUNE_2026), PARTIAL);
+    // On the way to 1/43, "14" is unfinished, not wrong.
+    assert_eq!(parse_expiry("14", JUNE_2026), PARTIAL);
+    assert_eq!(parse_expiry("13", JUNE_2026), PARTIAL);
+    // January outside the window is still refused.
+    for input in ["125", "146", "150", "19"] {
+        assert_eq!(parse_expiry(input, JUNE_2026), INVALID, "{input:?}");
+    }
+    assert_eq!(parse_expiry("143", YearMonth::new(2044, 1)), INVALID);
 }
 
 #[test]
