@@ -14,7 +14,7 @@ use payment_core::api::{
 use payment_core::card::{
     check_cvc, check_number, digits, parse_expiry, CardBrand, ExpiryCheck, YearMonth,
 };
-use payment_core::iban;
+use payment_core::iban::{self, IbanError};
 use payment_core::secret::{CardNumber, Cvc, IbanNumber};
 
 /// An input of the form; its `as_str()` is the `data-field` attribute of the input.
@@ -153,6 +153,15 @@ pub fn card_number_error(typed: &str, stage: Stage) -> Option<Key> {
     } else {
         error
     })
+}
+
+/// The brand the card number field's icon shows (`data-brand`): the number's brand as
+/// soon as it is known, which may be before only one brand is possible (`6011` is
+/// Discover though Maestro's 6 also holds it), else `"unknown"` for the generic card.
+pub fn brand_icon(typed: &str) -> &'static str {
+    check_number(typed)
+        .brand
+        .map_or("unknown", CardBrand::as_str)
 }
 
 /// A delete that removed only a separator (a space of a card number or an IBAN, part
@@ -464,15 +473,21 @@ pub fn format_iban(typed: &str, caret: usize) -> (String, usize) {
     (out, position)
 }
 
-/// The IBAN's error.
+/// The IBAN's error. An account number that fails its bank's national check gets its
+/// own message, at once: the IBAN is complete and its check digits agree, so "invalid"
+/// alone would send the customer looking in the wrong place.
 pub fn iban_error(typed: &str, stage: Stage) -> Option<Key> {
     if iban::is_outside_sepa(typed) {
         return Some(Key::IbanNotSepa);
     }
+    let validated = iban::validate_iban(typed);
+    if matches!(validated, Err(IbanError::NationalCheckFailed { .. })) {
+        return Some(Key::IbanNationalCheckFailed);
+    }
     verdict(
         typed.trim().is_empty(),
         iban::is_potentially_valid(typed),
-        iban::validate_iban(typed).is_ok(),
+        validated.is_ok(),
         stage,
         Key::IbanIncomplete,
         Key::IbanInvalid,
@@ -936,8 +951,16 @@ mod tests {
             expiry_error("01 / 1", TODAY, Stage::Typing),
             Some(Key::ExpiryPast)
         );
+        // "13" is on its way to 1/3x (the field shows it as "01 / 3"); "19" and "00"
+        // can become no date.
+        assert_eq!(expiry_error("13", TODAY, Stage::Typing), None);
+        assert_eq!(expiry_error("143", TODAY, Stage::Left), None);
         assert_eq!(
-            expiry_error("13", TODAY, Stage::Typing),
+            expiry_error("19", TODAY, Stage::Typing),
+            Some(Key::ExpiryInvalid)
+        );
+        assert_eq!(
+            expiry_error("00", TODAY, Stage::Typing),
             Some(Key::ExpiryInvalid)
         );
         assert_eq!(expiry_error("11 / 26", TODAY, Stage::Left), None);
@@ -1046,6 +1069,30 @@ mod tests {
     }
 
     #[test]
+    fn the_brand_icon_follows_the_detected_brand() {
+        let cases = [
+            ("", "unknown"),
+            ("4", "unknown"),
+            // Regression: "40" could still be Elo, but the icon must not guess it.
+            ("40", "unknown"),
+            ("4242", "visa"),
+            ("401178", "elo"),
+            ("3", "unknown"),
+            ("37", "amex"),
+            // Maestro's 6 still holds these, but their own range is typed in full.
+            ("6011", "discover"),
+            ("6587", "discover"),
+            ("6200 0000 0000 0005", "unionpay"),
+            ("6759", "maestro"),
+            ("65", "unknown"),
+            ("4242x", "unknown"),
+        ];
+        for (typed, icon) in cases {
+            assert_eq!(brand_icon(typed), icon, "{typed:?}");
+        }
+    }
+
+    #[test]
     fn iban_errors() {
         assert_eq!(iban_error("DE89 3704", Stage::Typing), None);
         assert_eq!(
@@ -1061,6 +1108,32 @@ mod tests {
         );
         assert_eq!(iban_error("TR", Stage::Typing), Some(Key::IbanNotSepa));
         assert_eq!(iban_error("CH93 0076 2011 6238 5295 7", Stage::Left), None);
+    }
+
+    #[test]
+    fn an_account_number_failing_its_banks_check_says_so() {
+        // Two digits of a Belgian account swapped, with check digits that match the
+        // swap: mod 97 passes, the account's own check (first ten mod 97) does not.
+        let typo = "BE94 3102 1345 6737";
+        for stage in [Stage::Typing, Stage::Left, Stage::Submitted] {
+            assert_eq!(
+                iban_error(typo, stage),
+                Some(Key::IbanNationalCheckFailed),
+                "{stage:?}"
+            );
+        }
+        assert_eq!(iban_error("BE35 3101 2345 6737", Stage::Left), None);
+        // The same swap under the original check digits is an ordinary typo.
+        assert_eq!(
+            iban_error("BE35 3102 1345 6737", Stage::Left),
+            Some(Key::IbanInvalid)
+        );
+        // The message exists in every language and differs from "invalid".
+        for locale in Locale::ALL {
+            let message = crate::locale::text(locale, Key::IbanNationalCheckFailed);
+            assert!(!message.is_empty(), "{locale:?}");
+            assert_ne!(message, crate::locale::text(locale, Key::IbanInvalid));
+        }
     }
 
     #[test]

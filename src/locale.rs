@@ -144,6 +144,7 @@ catalogue! {
     NameRequired "name_required" { "Enter your full name.", "Geben Sie Ihren vollständigen Namen ein.", "Masukkan nama lengkap Anda." }
     IbanIncomplete "iban_incomplete" { "Your IBAN is incomplete.", "Ihre IBAN ist unvollständig.", "IBAN Anda tidak lengkap." }
     IbanInvalid "iban_invalid" { "Your IBAN is invalid.", "Ihre IBAN ist ungültig.", "IBAN Anda tidak valid." }
+    IbanNationalCheckFailed "iban_national_check_failed" { "The account number in your IBAN fails your bank's check. Please check it for a typo.", "Die Kontonummer in Ihrer IBAN besteht die Prüfung Ihrer Bank nicht. Bitte prüfen Sie sie auf Tippfehler.", "Nomor rekening dalam IBAN Anda tidak lolos pemeriksaan bank Anda. Periksa apakah ada salah ketik." }
     IbanNotSepa "iban_not_sepa" { "SEPA Direct Debit takes IBANs from SEPA countries only.", "SEPA-Lastschrift ist nur mit IBANs aus SEPA-Ländern möglich.", "SEPA Direct Debit hanya menerima IBAN dari negara SEPA." }
     EmailIncomplete "email_incomplete" { "Enter your email address.", "Geben Sie Ihre E-Mail-Adresse ein.", "Masukkan alamat email Anda." }
     EmailInvalid "email_invalid" { "Your email address is invalid.", "Ihre E-Mail-Adresse ist ungültig.", "Alamat email Anda tidak valid." }

@@ -2,25 +2,19 @@
 //! the caret after the same digit, and shows the brand as soon as the number tells.
 
 use super::InputField;
-use crate::form::Field;
+use crate::form::{brand_icon, Field};
 use crate::locale::Key;
 use crate::state::ElementContext;
 use leptos::prelude::*;
-use payment_core::card::{candidate_brands, format_with_caret};
+use payment_core::card::format_with_caret;
 
 /// The card number field with its brand icon.
 #[component]
 pub fn CardNumberField() -> impl IntoView {
     let context = ElementContext::get();
     let number = context.state.text(Field::CardNumber);
-    // The icon follows candidate_brands: one brand once only one is possible, the
-    // generic card while several still are.
-    let brand = Memo::new(move |_| {
-        number.with(|typed| match candidate_brands(typed).as_slice() {
-            [brand] if !typed.is_empty() => brand.as_str(),
-            _ => "unknown",
-        })
-    });
+    // The icon shows the brand once the number tells it, the generic card before.
+    let brand = Memo::new(move |_| number.with(|typed| brand_icon(typed)));
     let format = Callback::new(|(typed, caret, _deleting): (String, usize, bool)| {
         format_with_caret(&typed, caret)
     });

@@ -414,51 +414,45 @@ fn number_digits(input: &str) -> Option<String> {
     Some(out)
 }
 
-/// The brands a (partial) card number can still turn out to be, most specific first:
-/// a brand whose prefix accounts for more of the typed digits comes before one that
-/// matches fewer (`"40"` lists Elo, whose `401178` is still possible, before Visa's
-/// `4`), and equally specific brands keep the order of [`CardBrand::ALL`].
+/// The brands a (partial) card number can still turn out to be, most likely first.
+///
+/// While the prefix of some candidate is still being typed, the brands keep the order
+/// of [`CardBrand::ALL`], the widely carried networks first: a number starting with 4
+/// is Visa before Maestro and Elo, whose BINs inside Visa's range are a few among
+/// thousands (`"40"` is Visa, then Elo), one starting with 5 is Mastercard before
+/// Maestro. Once every candidate's prefix is typed in full, more digits cannot change
+/// which prefixes match, and the longest one comes first: it is the issuer's own range
+/// (`"401178"` is Elo, then Visa). A brand stays listed as long as one of its ranges
+/// holds the number, so `"6587"` is Discover, then Maestro, whose range is all of 6.
 ///
 /// Spaces and dashes are ignored. An empty number gives every brand; anything else
-/// that is not a digit gives none. Once every candidate's prefix has been typed in
-/// full, only the one with the longest prefix remains (`"6011"` is Discover, though
-/// Maestro's `6` also matches).
+/// that is not a digit gives none. [`check_number`] takes the first candidate as the
+/// brand once the order is final (or as soon as only one is left).
 pub fn candidate_brands(input: &str) -> Vec<CardBrand> {
-    number_digits(input).map_or_else(Vec::new, |digits| brands_for_digits(&digits))
+    number_digits(input).map_or_else(Vec::new, |digits| rank_brands(&digits).0)
 }
 
-/// [`candidate_brands`] for a string already reduced to digits.
-fn brands_for_digits(digits: &str) -> Vec<CardBrand> {
-    if digits.is_empty() {
-        return CardBrand::ALL.to_vec();
-    }
+/// [`candidate_brands`] for a string already reduced to digits, and whether the order
+/// is final: every candidate's prefix has been typed in full.
+fn rank_brands(digits: &str) -> (Vec<CardBrand>, bool) {
     let mut found: Vec<(CardBrand, PrefixMatch)> = CardBrand::ALL
         .into_iter()
         .filter_map(|brand| brand.prefix_match(digits).map(|m| (brand, m)))
         .collect();
-    if !found.is_empty() && found.iter().all(|(_, m)| m.complete) {
-        // Every candidate is confirmed, so more digits cannot change the ranking: the
-        // longest prefix wins (the earliest brand on a tie).
-        let best = found.iter().copied().reduce(|best, candidate| {
-            if candidate.1.matched > best.1.matched {
-                candidate
-            } else {
-                best
+    let settled = !found.is_empty() && found.iter().all(|(_, m)| m.complete);
+    if settled {
+        // Longest prefix first; a stable insertion sort keeps `ALL`'s order among
+        // equally long ones. By hand: the list is a few brands, and std's stable sort
+        // costs the widget's wasm ~4 KB (size budget).
+        for i in 1..found.len() {
+            let mut j = i;
+            while j > 0 && found[j - 1].1.matched < found[j].1.matched {
+                found.swap(j - 1, j);
+                j -= 1;
             }
-        });
-        return best.map(|(brand, _)| brand).into_iter().collect();
-    }
-    // Most specific first; a stable insertion sort keeps `ALL`'s order among equally
-    // specific brands. By hand: the list is a few brands, and std's stable sort costs
-    // the widget's wasm ~4 KB (size budget).
-    for i in 1..found.len() {
-        let mut j = i;
-        while j > 0 && found[j - 1].1.matched < found[j].1.matched {
-            found.swap(j - 1, j);
-            j -= 1;
         }
     }
-    found.into_iter().map(|(brand, _)| brand).collect()
+    (found.into_iter().map(|(brand, _)| brand).collect(), settled)
 }
 
 /// Whether the digits pass the Luhn (mod 10) check; `digits` must be ASCII digits.
@@ -498,7 +492,8 @@ pub fn luhn_valid(input: &str) -> bool {
 /// The verdict on a typed card number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NumberCheck {
-    /// The brand, once only one is still possible.
+    /// The brand, once only one is still possible or the likeliest one is final (see
+    /// [`candidate_brands`]).
     pub brand: Option<CardBrand>,
     /// Typing more digits could still make the number valid.
     pub is_potentially_valid: bool,
@@ -511,8 +506,10 @@ pub struct NumberCheck {
 ///
 /// Spaces and dashes are ignored. Any other non-digit, a prefix no brand uses, or a
 /// number that is too long, or at its brand's longest length yet failing Luhn, is not
-/// potentially valid. While several brands remain possible (including for an empty
-/// number) the number is potentially valid but not valid and has no brand.
+/// potentially valid. While several brands remain possible and their order may still
+/// change (including for an empty number) the number is potentially valid but not
+/// valid and has no brand; once the order is final, the first candidate is the brand
+/// (`6011…` is Discover though Maestro's 6 also holds it).
 pub fn check_number(input: &str) -> NumberCheck {
     let rejected = |brand| NumberCheck {
         brand,
@@ -522,9 +519,11 @@ pub fn check_number(input: &str) -> NumberCheck {
     let Some(digits) = number_digits(input) else {
         return rejected(None);
     };
-    let brand = match brands_for_digits(&digits).as_slice() {
+    let (brands, settled) = rank_brands(&digits);
+    let brand = match brands.as_slice() {
         [] => return rejected(None),
         [brand] => *brand,
+        [brand, ..] if settled => *brand,
         _ => {
             return NumberCheck {
                 brand: None,
@@ -559,7 +558,7 @@ pub fn check_number(input: &str) -> NumberCheck {
 /// a number no brand uses is grouped in fours and cut to 19 digits.
 pub fn format_number(input: &str) -> String {
     let mut number = digits(input);
-    let (gaps, max) = match brands_for_digits(&number).first() {
+    let (gaps, max) = match rank_brands(&number).0.first() {
         Some(brand) => (brand.gaps(), usize::from(brand.max_length())),
         None => (DEFAULT_GAPS, MAX_CARD_LENGTH),
     };
@@ -764,11 +763,13 @@ fn expiry_readings(input: &str) -> Vec<ExpiryReading<'_>> {
     }
     let mut readings = Vec::new();
     if s.starts_with(['0', '1']) {
-        // A leading 0 or 1 starts a two-digit month (so `13` is no date); but if
-        // `10`-`12` leaves no possible year, `1` may be January: `12030` is 1/2030.
+        // A leading 0 or 1 starts a two-digit month; but where that reading gives no
+        // date, a leading 1 is January, as common card forms read it: `12030` is
+        // 1/2030, `143` is 1/43 (there is no month 14). `0143` and `1 43` say which
+        // month they mean, so they only have their own reading.
         readings.push(month_first(&s[..2], &s[2..]));
-        if s.starts_with('1') && matches!(s.as_bytes()[1], b'0'..=b'2') {
-            readings.push(month_first(&s[..1], &s[1..]));
+        if let Some(year) = s.strip_prefix('1') {
+            readings.push(month_first(&s[..1], year));
         }
     } else {
         readings.push(month_first(&s[..1], &s[1..]));
@@ -881,6 +882,76 @@ mod tests {
                 brand.gaps().iter().all(|&g| g < brand.max_length()),
                 "{brand}"
             );
+        }
+    }
+
+    /// Whether some number starts in both rules' ranges.
+    fn overlap(a: &Prefix, b: &Prefix) -> bool {
+        let n = a.len().min(b.len());
+        a.low[..n] <= b.high[..n] && b.low[..n] <= a.high[..n]
+    }
+
+    #[test]
+    fn the_overlapping_ranges_are_the_known_ones() {
+        // Each pair is tested range by range below and case by case in tests/card.rs;
+        // a new overlap in the table must be added to both.
+        let mut pairs = Vec::new();
+        for (i, a) in CardBrand::ALL.into_iter().enumerate() {
+            for b in CardBrand::ALL.into_iter().skip(i + 1) {
+                let overlaps = a
+                    .prefixes()
+                    .iter()
+                    .any(|p| b.prefixes().iter().any(|q| overlap(p, q)));
+                if overlaps {
+                    pairs.push((a, b));
+                }
+            }
+        }
+        use CardBrand::*;
+        assert_eq!(
+            pairs,
+            [
+                (Visa, Maestro),
+                (Visa, Elo),
+                (Discover, Maestro),
+                (Discover, Elo),
+                (UnionPay, Maestro),
+                (Maestro, Elo),
+                (Maestro, Hiper),
+                (Maestro, Hipercard),
+            ]
+        );
+    }
+
+    #[test]
+    fn in_every_overlap_both_brands_are_listed_the_issuers_range_first() {
+        for brand in CardBrand::ALL {
+            for prefix in brand.prefixes() {
+                for bound in [prefix.low, prefix.high] {
+                    // A whole number from the edge of the range: every prefix is typed.
+                    let number = format!("{bound:0<16}");
+                    let holders: Vec<CardBrand> = CardBrand::ALL
+                        .into_iter()
+                        .filter(|b| b.prefixes().iter().any(|p| p.admits(&number)))
+                        .collect();
+                    let (ranked, settled) = rank_brands(&number);
+                    assert!(settled, "{number}");
+                    assert_eq!(ranked.len(), holders.len(), "{number}: {ranked:?}");
+                    assert!(holders.iter().all(|b| ranked.contains(b)), "{number}");
+                    let matched = |b: &CardBrand| b.prefix_match(&number).unwrap().matched;
+                    assert!(
+                        ranked.windows(2).all(|w| matched(&w[0]) >= matched(&w[1])),
+                        "{number}: {ranked:?}"
+                    );
+                    // No range longer than the first brand's holds the number.
+                    assert!(matched(&ranked[0]) >= prefix.len(), "{number}");
+                    assert_eq!(check_number(&number).brand, Some(ranked[0]), "{number}");
+                    // One digit short of the range's prefix, its brand is still listed.
+                    let typing = &bound[..bound.len() - 1];
+                    let (partial, _) = rank_brands(typing);
+                    assert!(partial.contains(&brand), "{typing}");
+                }
+            }
         }
     }
 

@@ -9,6 +9,9 @@
 //! shows only the country and the last four characters, it has no `Display`, and no
 //! [`IbanError`] message repeats any of its characters beyond the country code.
 
+mod national;
+
+use national::{remainder_97, NationalCheck};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 use std::str::FromStr;
@@ -29,6 +32,9 @@ struct CountryFormat {
     /// Where the bank identifier sits in the BBAN (start, end; zero-based, end exclusive).
     /// Recorded for the SEPA countries whose position is certain; `None` elsewhere.
     bank: Option<(usize, usize)>,
+    /// The check digit or key inside the BBAN that the country's banks verify, where
+    /// one is implemented.
+    national: Option<NationalCheck>,
 }
 
 /// Builds a registry row; a function keeps the table one line per country.
@@ -43,19 +49,32 @@ const fn row(
         length,
         bban,
         bank,
+        national: None,
     }
 }
 
-/// The SWIFT IBAN registry (ISO 13616), sorted by country code. Territories that use
-/// another country's IBAN (Åland → FI, Guadeloupe → FR, Jersey → GB, …) have no row.
+impl CountryFormat {
+    /// The row with the national check its banks verify.
+    const fn checked(self, national: NationalCheck) -> CountryFormat {
+        CountryFormat {
+            national: Some(national),
+            ..self
+        }
+    }
+}
+
+/// The SWIFT IBAN registry (ISO 13616), Release 102 (June 2026): every country it
+/// lists, with its IBAN length and BBAN structure as printed there, sorted by country
+/// code. The territories the registry lists under another country's code are in
+/// [`TERRITORIES`].
 const REGISTRY: &[CountryFormat] = &[
     row("AD", 24, "4n4n12c", Some((0, 4))),
     row("AE", 23, "3n16n", None),
     row("AL", 28, "8n16c", None),
     row("AT", 20, "5n11n", Some((0, 5))),
     row("AZ", 28, "4a20c", None),
-    row("BA", 20, "3n3n8n2n", None),
-    row("BE", 16, "3n7n2n", Some((0, 3))),
+    row("BA", 20, "3n3n8n2n", None).checked(NationalCheck::Mod97),
+    row("BE", 16, "3n7n2n", Some((0, 3))).checked(NationalCheck::Belgium),
     row("BG", 22, "4a4n2n8c", Some((0, 4))),
     row("BH", 22, "4a14c", None),
     row("BI", 27, "5n5n11n2n", None),
@@ -64,18 +83,18 @@ const REGISTRY: &[CountryFormat] = &[
     row("CH", 21, "5n12c", Some((0, 5))),
     row("CR", 22, "4n14n", None),
     row("CY", 28, "3n5n16c", Some((0, 3))),
-    row("CZ", 24, "4n6n10n", Some((0, 4))),
+    row("CZ", 24, "4n16n", Some((0, 4))).checked(NationalCheck::CzechSlovak),
     row("DE", 22, "8n10n", Some((0, 8))),
     row("DJ", 27, "5n5n11n2n", None),
     row("DK", 18, "4n9n1n", Some((0, 4))),
     row("DO", 28, "4c20n", None),
-    row("EE", 20, "2n14n", Some((0, 2))),
+    row("EE", 20, "2n14n", Some((0, 2))).checked(NationalCheck::Estonia),
     row("EG", 29, "4n4n17n", None),
-    row("ES", 24, "4n4n1n1n10n", Some((0, 4))),
+    row("ES", 24, "4n4n1n1n10n", Some((0, 4))).checked(NationalCheck::Spain),
     row("FI", 18, "3n11n", Some((0, 3))),
     row("FK", 18, "2a12n", None),
     row("FO", 18, "4n9n1n", None),
-    row("FR", 27, "5n5n11c2n", Some((0, 5))),
+    row("FR", 27, "5n5n11c2n", Some((0, 5))).checked(NationalCheck::RibKey),
     row("GB", 22, "4a6n8n", Some((0, 4))),
     row("GE", 22, "2a16n", None),
     row("GI", 23, "4a15c", Some((0, 4))),
@@ -83,8 +102,8 @@ const REGISTRY: &[CountryFormat] = &[
     row("GR", 27, "3n4n16c", Some((0, 3))),
     row("GT", 28, "4c20c", None),
     row("HN", 28, "4a20n", None),
-    row("HR", 21, "7n10n", Some((0, 7))),
-    row("HU", 28, "3n4n1n15n1n", Some((0, 3))),
+    row("HR", 21, "7n10n", Some((0, 7))).checked(NationalCheck::Croatia),
+    row("HU", 28, "3n4n1n15n1n", Some((0, 3))).checked(NationalCheck::Hungary),
     row("IE", 22, "4a6n8n", Some((0, 4))),
     row("IL", 23, "3n3n13n", None),
     row("IQ", 23, "4a3n12n", None),
@@ -100,35 +119,35 @@ const REGISTRY: &[CountryFormat] = &[
     row("LU", 20, "3n13c", Some((0, 3))),
     row("LV", 21, "4a13c", Some((0, 4))),
     row("LY", 25, "3n3n15n", None),
-    row("MC", 27, "5n5n11c2n", Some((0, 5))),
+    row("MC", 27, "5n5n11c2n", Some((0, 5))).checked(NationalCheck::RibKey),
     row("MD", 24, "2c18c", None),
-    row("ME", 22, "3n13n2n", None),
-    row("MK", 19, "3n10c2n", None),
+    row("ME", 22, "3n13n2n", None).checked(NationalCheck::Mod97),
+    row("MK", 19, "3n10c2n", None).checked(NationalCheck::Mod97),
     row("MN", 20, "4n12n", None),
     row("MR", 27, "5n5n11n2n", None),
     row("MT", 31, "4a5n18c", Some((0, 4))),
     row("MU", 30, "4a2n2n12n3n3a", None),
     row("NI", 28, "4a20n", None),
     row("NL", 18, "4a10n", Some((0, 4))),
-    row("NO", 15, "4n6n1n", Some((0, 4))),
+    row("NO", 15, "4n6n1n", Some((0, 4))).checked(NationalCheck::Norway),
     row("OM", 23, "3n16c", None),
     row("PK", 24, "4a16c", None),
-    row("PL", 28, "8n16n", None),
+    row("PL", 28, "8n16n", None).checked(NationalCheck::Poland),
     row("PS", 29, "4a21c", None),
-    row("PT", 25, "4n4n11n2n", Some((0, 4))),
+    row("PT", 25, "4n4n11n2n", Some((0, 4))).checked(NationalCheck::Mod97),
     row("QA", 29, "4a21c", None),
     row("RO", 24, "4a16c", Some((0, 4))),
-    row("RS", 22, "3n13n2n", None),
+    row("RS", 22, "3n13n2n", None).checked(NationalCheck::Mod97),
     row("RU", 33, "9n5n15c", None),
     row("SA", 24, "2n18c", None),
     row("SC", 31, "4a2n2n16n3a", None),
     row("SD", 18, "2n12n", None),
     row("SE", 24, "3n16n1n", Some((0, 3))),
-    row("SI", 19, "5n8n2n", Some((0, 5))),
-    row("SK", 24, "4n6n10n", Some((0, 4))),
+    row("SI", 19, "5n8n2n", Some((0, 5))).checked(NationalCheck::Mod97),
+    row("SK", 24, "4n6n10n", Some((0, 4))).checked(NationalCheck::CzechSlovak),
     row("SM", 27, "1a5n5n12c", Some((1, 6))),
     row("SO", 23, "4n3n12n", None),
-    row("ST", 25, "8n11n2n", None),
+    row("ST", 25, "4n4n11n2n", None),
     row("SV", 28, "4a20n", None),
     row("TL", 23, "3n14n2n", None),
     row("TN", 24, "2n3n13n2n", None),
@@ -138,6 +157,29 @@ const REGISTRY: &[CountryFormat] = &[
     row("VG", 24, "4a16n", None),
     row("XK", 20, "4n10n2n", None),
     row("YE", 30, "4a4n18c", None),
+];
+
+/// The territories that Release 102 of the registry lists as included in another
+/// country's entry ("Country code includes other countries/territories"), each with
+/// that country: their IBANs have its length, structure and national check. Sorted by
+/// territory code.
+const TERRITORIES: &[(&str, &str)] = &[
+    ("AX", "FI"), // Åland
+    ("BL", "FR"), // Saint Barthélemy
+    ("GF", "FR"), // French Guiana
+    ("GG", "GB"), // Guernsey
+    ("GP", "FR"), // Guadeloupe
+    ("IM", "GB"), // Isle of Man
+    ("JE", "GB"), // Jersey
+    ("MF", "FR"), // Saint Martin (French part)
+    ("MQ", "FR"), // Martinique
+    ("NC", "FR"), // New Caledonia
+    ("PF", "FR"), // French Polynesia
+    ("PM", "FR"), // Saint Pierre and Miquelon
+    ("RE", "FR"), // Réunion
+    ("TF", "FR"), // French Southern Territories
+    ("WF", "FR"), // Wallis and Futuna
+    ("YT", "FR"), // Mayotte
 ];
 
 /// How many characters a BBAN structure string describes, or `None` if it is malformed
@@ -167,8 +209,9 @@ const fn structure_len(structure: &str) -> Option<usize> {
 }
 
 // A typo in the table must not become a country whose IBANs can never validate: check at
-// compile time that every structure parses and adds up to the registered length, and
-// that every bank identifier lies inside its BBAN.
+// compile time that every structure parses and adds up to the registered length, that
+// every bank identifier lies inside its BBAN, and that every national check reads the
+// positions of its country's BBAN.
 const _: () = {
     let mut i = 0;
     while i < REGISTRY.len() {
@@ -182,6 +225,14 @@ const _: () = {
                 start < end && end + PREFIX_LEN <= entry.length,
                 "IBAN registry: bank identifier outside the BBAN"
             );
+        }
+        if let Some(national) = entry.national {
+            if let Some(len) = national.bban_length() {
+                assert!(
+                    len + PREFIX_LEN == entry.length,
+                    "IBAN registry: national check written for another BBAN length"
+                );
+            }
         }
         i += 1;
     }
@@ -235,9 +286,14 @@ fn bban_fits(format: &CountryFormat, bban: &str) -> bool {
             .all(|(byte, class)| class.admits(byte))
 }
 
+/// The format of IBANs starting with `country`: its own registry row, or the row of
+/// the country whose entry includes the territory.
 fn lookup(country: &str) -> Option<&'static CountryFormat> {
+    let parent = TERRITORIES
+        .binary_search_by(|(territory, _)| territory.cmp(&country))
+        .map_or(country, |index| TERRITORIES[index].1);
     REGISTRY
-        .binary_search_by(|entry| entry.country.cmp(country))
+        .binary_search_by(|entry| entry.country.cmp(parent))
         .ok()
         .map(|index| &REGISTRY[index])
 }
@@ -263,13 +319,7 @@ fn normalize(input: &str) -> Option<String> {
 /// so no number wider than a `u32` is ever formed.
 fn mod97(electronic: &str) -> u32 {
     let (head, tail) = electronic.split_at(PREFIX_LEN);
-    tail.bytes().chain(head.bytes()).fold(0, |rest, byte| {
-        if byte.is_ascii_digit() {
-            (rest * 10 + u32::from(byte - b'0')) % 97
-        } else {
-            (rest * 100 + u32::from(byte - b'A') + 10) % 97
-        }
-    })
+    remainder_97(tail.bytes().chain(head.bytes()))
 }
 
 /// Why an input is not a valid IBAN. Each variant names the one rule that failed first.
@@ -302,6 +352,13 @@ pub enum IbanError {
     BadFormat,
     /// The mod-97 check failed: most likely a mistyped or swapped character.
     Checksum,
+    /// Mod 97 passed, but the check digit or key that the country's banks verify
+    /// inside the account number did not: a typo mod 97 cannot see, such as digits
+    /// swapped far apart, or a wrong account number given fresh IBAN check digits.
+    NationalCheckFailed {
+        /// The IBAN's country code.
+        country: String,
+    },
 }
 
 impl IbanError {
@@ -315,6 +372,7 @@ impl IbanError {
             IbanError::WrongLength { .. } => "iban_wrong_length",
             IbanError::BadFormat => "iban_bad_format",
             IbanError::Checksum => "iban_checksum",
+            IbanError::NationalCheckFailed { .. } => "iban_national_check_failed",
         }
     }
 
@@ -345,6 +403,10 @@ impl IbanError {
             IbanError::Checksum => {
                 "The IBAN's check digits do not match; check it for a typo.".to_owned()
             }
+            IbanError::NationalCheckFailed { country } => format!(
+                "The account number in this IBAN fails the check that banks in {country} \
+                 use; check it for a typo."
+            ),
         }
     }
 }
@@ -461,13 +523,21 @@ impl<'de> Deserialize<'de> for Iban {
     }
 }
 
-/// The countries of the SEPA scheme (the EU, the EEA, Switzerland, the United Kingdom,
-/// Andorra, Gibraltar, Monaco, San Marino and Vatican City): only their IBANs can be
-/// debited by SEPA Direct Debit. A valid Turkish or Brazilian IBAN is still refused.
-pub const SEPA_COUNTRIES: [&str; 37] = [
-    "AD", "AT", "BE", "BG", "CH", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GB", "GI", "GR",
-    "HR", "HU", "IE", "IS", "IT", "LI", "LT", "LU", "LV", "MC", "MT", "NL", "NO", "PL", "PT", "RO",
-    "SE", "SI", "SK", "SM", "VA",
+/// The countries and territories of the SEPA schemes: only their IBANs can be debited
+/// by SEPA Direct Debit. A valid Turkish or Brazilian IBAN is still refused.
+///
+/// The countries the registry (Release 102) marks as SEPA (the EU, the EEA,
+/// Switzerland, the United Kingdom, Andorra, Gibraltar, Monaco, San Marino and Vatican
+/// City); the territories its "SEPA country also includes" names (Åland, and French
+/// Guiana, Guadeloupe, Martinique, Mayotte, Réunion, Saint Pierre and Miquelon, Saint
+/// Barthélemy and Saint Martin); and Guernsey, the Isle of Man and Jersey, in the EPC's
+/// geographical scope (EPC409-09) since May 2016. New Caledonia, French Polynesia,
+/// Wallis and Futuna and the French Southern Territories are outside it.
+pub const SEPA_COUNTRIES: [&str; 49] = [
+    "AD", "AT", "AX", "BE", "BG", "BL", "CH", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GB",
+    "GF", "GG", "GI", "GP", "GR", "HR", "HU", "IE", "IM", "IS", "IT", "JE", "LI", "LT", "LU", "LV",
+    "MC", "MF", "MQ", "MT", "NL", "NO", "PL", "PM", "PT", "RE", "RO", "SE", "SI", "SK", "SM", "VA",
+    "YT",
 ];
 
 /// Whether an IBAN of `country` (its first two letters) can be debited by SEPA.
@@ -485,7 +555,9 @@ pub fn is_outside_sepa(input: &str) -> bool {
 
 /// Validates an IBAN typed or pasted by a customer: spaces anywhere and lower case are
 /// accepted. Rules are checked in this order, and the first failure is returned:
-/// characters, minimum length, country, length for that country, BBAN structure, mod 97.
+/// characters, minimum length, country, length for that country, BBAN structure, mod 97,
+/// and the national check digits of the countries that have them (see
+/// [`IbanError::NationalCheckFailed`]).
 pub fn validate_iban(input: &str) -> Result<Iban, IbanError> {
     let electronic = normalize(input).ok_or(IbanError::InvalidCharacters)?;
     if electronic.is_empty() {
@@ -516,6 +588,13 @@ pub fn validate_iban(input: &str) -> Result<Iban, IbanError> {
     if !in_range || mod97(&electronic) != 1 {
         return Err(IbanError::Checksum);
     }
+    if let Some(national) = format.national {
+        if !national.passes(&electronic.as_bytes()[PREFIX_LEN..]) {
+            return Err(IbanError::NationalCheckFailed {
+                country: country.to_owned(),
+            });
+        }
+    }
     Ok(Iban { electronic })
 }
 
@@ -525,7 +604,8 @@ pub fn validate_iban(input: &str) -> Result<Iban, IbanError> {
 /// True for the empty string and for any prefix whose characters are allowed where they
 /// stand: letters for the country code, a country in the registry, digits for the check
 /// digits, the country's BBAN structure, and no more than the country's length. Once the
-/// full length is reached the answer is [`validate_iban`]'s, checksum included.
+/// full length is reached the answer is [`validate_iban`]'s, checksum and national check
+/// included.
 pub fn is_potentially_valid(input: &str) -> bool {
     let Some(typed) = normalize(input) else {
         return false;
@@ -534,10 +614,10 @@ pub fn is_potentially_valid(input: &str) -> bool {
     match bytes.len() {
         0 => return true,
         1 => {
+            let starts = |code: &str| code.as_bytes()[0] == bytes[0];
             return bytes[0].is_ascii_uppercase()
-                && REGISTRY
-                    .iter()
-                    .any(|entry| entry.country.as_bytes()[0] == bytes[0]);
+                && (REGISTRY.iter().any(|entry| starts(entry.country))
+                    || TERRITORIES.iter().any(|(territory, _)| starts(territory)));
         }
         _ => {}
     }
@@ -576,13 +656,79 @@ mod tests {
     }
 
     #[test]
+    fn territories_are_sorted_and_point_at_registry_rows() {
+        for pair in TERRITORIES.windows(2) {
+            assert!(pair[0].0 < pair[1].0, "{} before {}", pair[0].0, pair[1].0);
+        }
+        for (territory, parent) in TERRITORIES {
+            assert!(
+                REGISTRY.iter().all(|entry| entry.country != *territory),
+                "{territory} has its own row"
+            );
+            assert_eq!(lookup(territory).map(|f| f.country), Some(*parent));
+        }
+    }
+
+    #[test]
+    fn sepa_countries_are_sorted_and_known() {
+        for pair in SEPA_COUNTRIES.windows(2) {
+            assert!(pair[0] < pair[1], "{} before {}", pair[0], pair[1]);
+        }
+        for country in SEPA_COUNTRIES {
+            assert!(lookup(country).is_some(), "{country} has no IBAN format");
+        }
+    }
+
+    #[test]
     fn registry_covers_the_current_swift_release() {
         assert_eq!(REGISTRY.len(), 89);
+        assert_eq!(TERRITORIES.len(), 16);
         for country in [
             "SO", "LY", "SD", "RU", "BI", "DJ", "FK", "MN", "NI", "OM", "YE", "HN",
         ] {
             assert!(lookup(country).is_some(), "{country} missing");
         }
+    }
+
+    #[test]
+    fn layouts_match_release_102() {
+        // The rows checked against the edition cited above, as printed there (BBAN
+        // structure without the `!`, IBAN length, bank identifier position).
+        let rows = [
+            ("IE", 22, "4a6n8n", Some((0, 4))),
+            ("TR", 26, "5n1n16c", None),
+            ("GE", 22, "2a16n", None),
+            ("PK", 24, "4a16c", None),
+            ("PS", 29, "4a21c", None),
+            ("VG", 24, "4a16n", None),
+            ("CZ", 24, "4n16n", Some((0, 4))),
+            ("ST", 25, "4n4n11n2n", None),
+            ("EE", 20, "2n14n", Some((0, 2))),
+        ];
+        for (country, length, bban, bank) in rows {
+            let entry = lookup(country).unwrap();
+            assert_eq!(
+                (entry.length, entry.bban, entry.bank),
+                (length, bban, bank),
+                "{country}"
+            );
+        }
+    }
+
+    #[test]
+    fn national_checks_are_where_banks_verify_them() {
+        let checked: Vec<&str> = REGISTRY
+            .iter()
+            .filter(|entry| entry.national.is_some())
+            .map(|entry| entry.country)
+            .collect();
+        assert_eq!(
+            checked,
+            [
+                "BA", "BE", "CZ", "EE", "ES", "FR", "HR", "HU", "MC", "ME", "MK", "NO", "PL", "PT",
+                "RS", "SI", "SK"
+            ]
+        );
     }
 
     #[test]
@@ -641,6 +787,9 @@ mod tests {
             },
             IbanError::BadFormat,
             IbanError::Checksum,
+            IbanError::NationalCheckFailed {
+                country: "BE".into(),
+            },
         ];
         let mut codes: Vec<&str> = all.iter().map(IbanError::code).collect();
         codes.sort_unstable();

@@ -43,6 +43,11 @@ fn number(brand: Option<CardBrand>, potentially: bool, valid: bool) -> NumberChe
     }
 }
 
+/// A valid number of `brand`.
+fn number_check(brand: Option<CardBrand>) -> NumberCheck {
+    number(brand, true, true)
+}
+
 fn field(potentially: bool, valid: bool) -> FieldCheck {
     FieldCheck {
         is_potentially_valid: potentially,
@@ -55,7 +60,7 @@ fn field(potentially: bool, valid: bool) -> FieldCheck {
 #[test]
 fn test_numbers_are_detected_and_valid() {
     for &(n, brand) in TEST_NUMBERS {
-        assert_eq!(candidate_brands(n), vec![brand], "{n}");
+        assert_eq!(candidate_brands(n).first(), Some(&brand), "{n}");
         assert_eq!(check_number(n), number(Some(brand), true, true), "{n}");
         assert!(luhn_valid(n), "{n}");
     }
@@ -191,16 +196,9 @@ fn partial_numbers_list_what_they_can_become() {
         ("50", &[Maestro, Elo]),
         ("56", &[Maestro]),
         ("6", &[Discover, UnionPay, Maestro, Elo, Hiper, Hipercard]),
-        ("60", &[Discover, Hipercard, Maestro]),
-        ("6011", &[Discover]),
-        ("644", &[Discover]),
+        ("60", &[Discover, Maestro, Hipercard]),
         ("8", &[UnionPay]),
         ("8171", &[UnionPay]),
-        ("6370", &[Hiper, Maestro]),
-        ("637095", &[Hiper]),
-        ("63737423", &[Hiper]),
-        ("606282", &[Hipercard]),
-        ("636297", &[Elo]),
         ("504175", &[Elo]),
         ("504176", &[Maestro]),
     ];
@@ -209,20 +207,106 @@ fn partial_numbers_list_what_they_can_become() {
     }
 }
 
+/// Every pair of brands whose ranges overlap (the unit tests in card.rs find the pairs
+/// from the table), typed digit by digit: the widely carried brand leads while the
+/// narrower range is still being typed, the narrower range's brand once it is typed in
+/// full, and both stay listed.
 #[test]
-fn the_most_specific_prefix_comes_first() {
-    // Elo's 401178 accounts for two typed digits, Visa's 4 for one.
-    assert_eq!(candidate_brands("40"), vec![Elo, Visa]);
-    // UnionPay's 62x and Elo's 627780 both cover "62"; Maestro's catch-all only "6".
-    assert_eq!(candidate_brands("62"), vec![UnionPay, Elo, Maestro]);
-    // Discover's 65 is complete, Elo's 6500xx still possible and longer.
-    assert_eq!(candidate_brands("65"), vec![Discover, Elo, Maestro]);
-    assert_eq!(candidate_brands("6500"), vec![Elo, Discover, Maestro]);
-    // Once every candidate's prefix is typed, the longest one alone remains.
-    assert_eq!(candidate_brands("650031"), vec![Elo]);
-    assert_eq!(candidate_brands("6510"), vec![Discover]);
-    assert_eq!(candidate_brands("4936980000000000"), vec![Maestro]);
-    assert_eq!(candidate_brands("620"), vec![UnionPay]);
+fn overlapping_ranges_list_both_brands_most_likely_first() {
+    let cases: &[(&str, &[CardBrand])] = &[
+        // Visa's 4 holds Elo's BINs. Regression: "40" listed Elo before Visa.
+        ("40", &[Visa, Elo]),
+        ("4011", &[Visa, Elo]),
+        ("40117", &[Visa, Elo]),
+        ("401178", &[Elo, Visa]),
+        ("401179", &[Elo, Visa]),
+        ("4312", &[Visa, Elo]),
+        ("431274", &[Elo, Visa]),
+        ("438935", &[Elo, Visa]),
+        ("451416", &[Elo, Visa]),
+        ("457393", &[Elo, Visa]),
+        ("45763", &[Visa, Elo]),
+        ("457631", &[Elo, Visa]),
+        ("457632", &[Elo, Visa]),
+        // Visa's 4 holds Maestro's 493698.
+        ("49", &[Visa, Maestro]),
+        ("49369", &[Visa, Maestro]),
+        ("493698", &[Maestro, Visa]),
+        // Maestro's 6 holds Discover's 6011, 644-649 and 65.
+        ("601", &[Discover, Maestro]),
+        ("6011", &[Discover, Maestro]),
+        ("64", &[Discover, Maestro]),
+        ("644", &[Discover, Maestro]),
+        ("649", &[Discover, Maestro]),
+        ("6510", &[Discover, Maestro]),
+        ("6587", &[Discover, Maestro]),
+        // Discover's 65 and Maestro's 6 hold Elo's 650031-655058.
+        ("65", &[Discover, Maestro, Elo]),
+        ("6500", &[Discover, Maestro, Elo]),
+        ("650031", &[Elo, Discover, Maestro]),
+        ("650598", &[Elo, Discover, Maestro]),
+        ("6516", &[Discover, Maestro, Elo]),
+        ("651652", &[Elo, Discover, Maestro]),
+        ("651679", &[Elo, Discover, Maestro]),
+        ("655000", &[Elo, Discover, Maestro]),
+        ("655058", &[Elo, Discover, Maestro]),
+        ("655020", &[Discover, Maestro]),
+        // Maestro's 6 holds UnionPay's 62 and 81 is UnionPay's alone.
+        ("62", &[UnionPay, Maestro, Elo]),
+        ("620", &[UnionPay, Maestro]),
+        ("6212", &[UnionPay, Maestro]),
+        ("6277", &[UnionPay, Maestro, Elo]),
+        ("627700", &[UnionPay, Maestro]),
+        ("6289", &[UnionPay, Maestro]),
+        ("6292", &[UnionPay, Maestro]),
+        ("810", &[UnionPay]),
+        // Maestro's 6 holds Elo's 627780; UnionPay's 6277 ranges leave it out.
+        ("627780", &[Elo, Maestro]),
+        // Maestro's 63 holds Elo's 636297 and 636368 and Hiper's BINs.
+        ("63", &[Maestro, Elo, Hiper]),
+        ("6362", &[Maestro, Elo]),
+        ("636297", &[Elo, Maestro]),
+        ("636368", &[Elo, Maestro]),
+        ("6370", &[Maestro, Hiper]),
+        ("637095", &[Hiper, Maestro]),
+        ("6373742", &[Maestro, Hiper]),
+        ("63737423", &[Hiper, Maestro]),
+        ("63743358", &[Hiper, Maestro]),
+        ("637568", &[Hiper, Maestro]),
+        ("637599", &[Hiper, Maestro]),
+        ("637609", &[Hiper, Maestro]),
+        ("637612", &[Hiper, Maestro]),
+        // Maestro's 6 holds Hipercard's 606282.
+        ("6062", &[Maestro, Hipercard]),
+        ("606282", &[Hipercard, Maestro]),
+    ];
+    for &(input, expected) in cases {
+        assert_eq!(candidate_brands(input), expected, "{input:?}");
+    }
+}
+
+#[test]
+fn a_final_order_gives_the_number_its_brand() {
+    // Regression: "6587" listed Discover alone, as if Maestro's 6 no longer held it.
+    for (number, brand) in [
+        ("6587000000000008", Discover),
+        ("4011780000000006", Elo),
+        ("4936980000000004", Maestro),
+        ("6277800000000006", Elo),
+        ("6516520000000001", Elo),
+        ("6011111111111117", Discover),
+    ] {
+        assert_eq!(candidate_brands(number)[0], brand, "{number}");
+        assert_eq!(check_number(number), number_check(Some(brand)), "{number}");
+        assert_eq!(
+            check_number(&number[..6]).brand,
+            Some(brand),
+            "{number}: final after six digits"
+        );
+    }
+    // Still open: no brand yet, though the likeliest leads the list.
+    assert_eq!(check_number("40").brand, None);
+    assert_eq!(check_number("6500").brand, None);
 }
 
 #[test]
@@ -607,10 +691,34 @@ fn partial_expiry_input_is_potentially_valid() {
 #[test]
 fn impossible_months_are_rejected() {
     for input in [
-        "00", "13", "19", "00/30", "13/30", "0/30", "130", "1330", "123/30", "/30",
+        "00", "19", "00/30", "13/30", "0/30", "1330", "123/30", "/30", "14/3", "14 3",
     ] {
         assert_eq!(parse_expiry(input, JUNE_2026), INVALID, "{input:?}");
     }
+}
+
+#[test]
+fn three_digits_read_as_january_when_nothing_else_fits() {
+    // Regression: "143" was refused, where common card forms read 1/43.
+    assert_eq!(parse_expiry("143", JUNE_2026), valid(1, 2043));
+    assert_eq!(parse_expiry("130", JUNE_2026), valid(1, 2030));
+    assert_eq!(parse_expiry("127", JUNE_2026), valid(1, 2027));
+    // The other readings keep their meaning.
+    assert_eq!(parse_expiry("1 43", JUNE_2026), valid(1, 2043));
+    assert_eq!(parse_expiry("0143", JUNE_2026), valid(1, 2043));
+    assert_eq!(parse_expiry("01/43", JUNE_2026), valid(1, 2043));
+    assert_eq!(parse_expiry("1230", JUNE_2026), valid(12, 2030));
+    // A valid two-digit month still in progress wins over a past January: "122" may
+    // become 12/26-12/29, while 1/22 is over.
+    assert_eq!(parse_expiry("122", JUNE_2026), PARTIAL);
+    // On the way to 1/43, "14" is unfinished, not wrong.
+    assert_eq!(parse_expiry("14", JUNE_2026), PARTIAL);
+    assert_eq!(parse_expiry("13", JUNE_2026), PARTIAL);
+    // January outside the window is still refused.
+    for input in ["125", "146", "150", "19"] {
+        assert_eq!(parse_expiry(input, JUNE_2026), INVALID, "{input:?}");
+    }
+    assert_eq!(parse_expiry("143", YearMonth::new(2044, 1)), INVALID);
 }
 
 #[test]

@@ -1,7 +1,9 @@
 //! Conformance tests for `payment_core::iban`: the registry's example IBANs, every error
 //! variant, typing-time checks and the redaction of `Debug`.
 
-use payment_core::iban::{is_potentially_valid, validate_iban, Iban, IbanError};
+use payment_core::iban::{
+    is_outside_sepa, is_potentially_valid, is_sepa_country, validate_iban, Iban, IbanError,
+};
 
 /// The example IBAN of every country in the SWIFT IBAN registry. Each one was checked
 /// with an independent mod-97 computation when it was added, not taken on trust.
@@ -97,6 +99,92 @@ const REGISTRY_EXAMPLES: &[&str] = &[
     "YE15CBYE0001018861234567891234",
 ];
 
+/// The territories the registry (Release 102) lists under another country's entry,
+/// each with the registry example of that country.
+const TERRITORIES: &[(&str, &str)] = &[
+    ("AX", "FI2112345600000785"),
+    ("BL", "FR1420041010050500013M02606"),
+    ("GF", "FR1420041010050500013M02606"),
+    ("GG", "GB29NWBK60161331926819"),
+    ("GP", "FR1420041010050500013M02606"),
+    ("IM", "GB29NWBK60161331926819"),
+    ("JE", "GB29NWBK60161331926819"),
+    ("MF", "FR1420041010050500013M02606"),
+    ("MQ", "FR1420041010050500013M02606"),
+    ("NC", "FR1420041010050500013M02606"),
+    ("PF", "FR1420041010050500013M02606"),
+    ("PM", "FR1420041010050500013M02606"),
+    ("RE", "FR1420041010050500013M02606"),
+    ("TF", "FR1420041010050500013M02606"),
+    ("WF", "FR1420041010050500013M02606"),
+    ("YT", "FR1420041010050500013M02606"),
+];
+
+/// `bban` as an IBAN of `country`, with the ISO 13616 check digits computed here
+/// (98 minus the remainder of BBAN, country and `00` read as one number mod 97), so
+/// that test IBANs are built rather than copied.
+fn iban_of(country: &str, bban: &str) -> String {
+    let remainder = bban
+        .bytes()
+        .chain(country.bytes())
+        .chain(*b"00")
+        .fold(0u32, |rest, byte| match byte {
+            b'0'..=b'9' => (rest * 10 + u32::from(byte - b'0')) % 97,
+            _ => (rest * 100 + u32::from(byte.to_ascii_uppercase() - b'A') + 10) % 97,
+        });
+    format!("{country}{:02}{bban}", 98 - remainder)
+}
+
+/// One BBAN built by hand for each country whose banks verify a check inside it,
+/// passing the country's national rule, and the position of two neighbouring digits
+/// in the checked part whose swap is the typo.
+const NATIONAL_CASES: &[(&str, &str, usize)] = &[
+    // Belgium: 3101234567 mod 97 = 37.
+    ("BE", "310123456737", 3),
+    // France: RIB key 97 − (89 × 30003 + 15 × 01234 + 3 × 00012347567) mod 97 = 13, the
+    // P of the account read as 7.
+    ("FR", "30003012340001234P56713", 12),
+    // Monaco: the RIB key as in France.
+    ("MC", "12739000010012345678927", 13),
+    // Spain: control digits 4 (over 00 2100 0418) and 6 (over 1234567890), weights
+    // 1, 2, 4, 8, 5, 10, 9, 7, 3, 6 mod 11.
+    ("ES", "21000418461234567890", 11),
+    // Portugal: NIB check 61 = 98 − (0035012312345678901 × 100 mod 97).
+    ("PT", "003501231234567890161", 9),
+    // Norway: MOD11 check 2 over 1503123456, weights 5, 4, 3, 2, 7, 6, 5, 4, 3, 2.
+    ("NO", "15031234562", 5),
+    // Poland: sort code 1140200 + check 4, weights 3, 9, 7, 1 mod 10.
+    ("PL", "114020040000123456789012", 2),
+    // Czechia: prefix 000035 and account 1234567805 each 0 mod 11, weights 6, 3, 7, 9,
+    // 10, 5, 8, 4, 2, 1.
+    ("CZ", "01000000351234567805", 12),
+    // Slovakia: the Czech rule; no prefix, account 2987654326.
+    ("SK", "11000000002987654326", 13),
+    // Estonia: 7-3-1 check 0 on the account 0022012345678.
+    ("EE", "1000220123456780", 6),
+    // Hungary: 9-7-3-1 checks 7 (after 1170002) and 8 (after 123456780000000).
+    ("HU", "117000271234567800000008", 10),
+    // Croatia: ISO 7064 MOD 11,10 checks 9 (bank 234000) and 5 (account 110123456).
+    ("HR", "23400091101234565", 8),
+    // Slovenia: ISO 7064 MOD 97-10 over the BBAN, check 45.
+    ("SI", "191001234567845", 6),
+    // Bosnia and Herzegovina: ISO 7064 MOD 97-10, check 47.
+    ("BA", "1386001234567847", 7),
+    // Montenegro: ISO 7064 MOD 97-10, check 31.
+    ("ME", "510000001234567831", 8),
+    // North Macedonia: ISO 7064 MOD 97-10, check 05.
+    ("MK", "250001234567805", 6),
+    // Serbia: ISO 7064 MOD 97-10, check 13.
+    ("RS", "160001234567890113", 8),
+];
+
+/// `bban` with the characters at `at` and `at + 1` swapped.
+fn swapped(bban: &str, at: usize) -> String {
+    let mut chars: Vec<char> = bban.chars().collect();
+    chars.swap(at, at + 1);
+    chars.into_iter().collect()
+}
+
 /// The test IBANs the design document gives the simulated SEPA flow.
 const DESIGN_SUCCEEDS: &str = "DE89 3704 0044 0532 0130 00";
 const DESIGN_FAILS: &str = "DE62 3704 0044 0532 0130 01";
@@ -134,6 +222,168 @@ fn every_registry_example_fails_with_one_digit_changed() {
             "{changed}"
         );
     }
+}
+
+#[test]
+fn the_check_digit_helper_reproduces_the_registry_examples() {
+    for example in REGISTRY_EXAMPLES {
+        assert_eq!(iban_of(&example[..2], &example[4..]), *example);
+    }
+}
+
+#[test]
+fn every_territory_takes_its_parents_format() {
+    for &(territory, parent_example) in TERRITORIES {
+        let built = iban_of(territory, &parent_example[4..]);
+        let iban = valid(&built);
+        assert_eq!(iban.country(), territory);
+        assert_eq!(iban.bban(), &parent_example[4..]);
+        assert_eq!(
+            iban.bank_code(),
+            valid(parent_example).bank_code(),
+            "{territory}"
+        );
+        // The parent's length, named with the territory's code.
+        assert_eq!(
+            validate_iban(&built[..built.len() - 1]),
+            Err(IbanError::WrongLength {
+                country: territory.to_owned(),
+                expected: parent_example.len(),
+                actual: parent_example.len() - 1,
+            })
+        );
+        // The code is part of the sum, so the parent's check digits do not carry over
+        // (except for Åland: AX reads as 1033, FI as 1518, and 48 500 is 500 × 97).
+        let with_parents_digits = format!("{territory}{}", &parent_example[2..]);
+        if built != with_parents_digits {
+            assert_eq!(
+                validate_iban(&with_parents_digits),
+                Err(IbanError::Checksum),
+                "{territory}"
+            );
+        }
+        assert!(is_potentially_valid(&built[..3]), "{territory}");
+    }
+    // Guadeloupe's IBANs follow France's structure: a letter may stand in the account
+    // (as the M does), not in the bank code.
+    assert_eq!(
+        validate_iban(&iban_of("GP", "20A41010050500013M02606")),
+        Err(IbanError::BadFormat)
+    );
+    assert!(
+        is_potentially_valid("W"),
+        "WF is the only code starting with W"
+    );
+}
+
+#[test]
+fn every_registered_code_has_a_valid_iban_here() {
+    // Release 102: 89 entries and the 16 territories they include.
+    let mut codes: Vec<&str> = REGISTRY_EXAMPLES
+        .iter()
+        .map(|example| &example[..2])
+        .chain(TERRITORIES.iter().map(|(territory, _)| *territory))
+        .collect();
+    codes.sort_unstable();
+    codes.dedup();
+    assert_eq!(codes.len(), 105);
+    for code in [
+        "AX", "GF", "GP", "MQ", "RE", "YT", "PM", "MF", "NC", "PF", "TF", "WF",
+    ] {
+        assert!(codes.contains(&code), "{code}");
+    }
+}
+
+#[test]
+fn sepa_takes_the_territories_in_its_scope() {
+    for code in [
+        "AX", "GF", "GP", "MQ", "RE", "YT", "PM", "BL", "MF", "GG", "IM", "JE",
+    ] {
+        assert!(is_sepa_country(code), "{code}");
+        assert!(!is_outside_sepa(code), "{code}");
+    }
+    // The French Pacific territories use France's IBAN but not SEPA.
+    for code in ["NC", "PF", "WF", "TF"] {
+        assert!(!is_sepa_country(code), "{code}");
+        assert!(is_outside_sepa(code), "{code}");
+        assert!(validate_iban(&iban_of(code, "20041010050500013M02606")).is_ok());
+    }
+    assert!(!is_sepa_country("TR"));
+    assert!(is_sepa_country("DE"));
+}
+
+#[test]
+fn national_checks_pass_numbers_built_by_their_rules() {
+    for &(country, bban, _) in NATIONAL_CASES {
+        assert_eq!(valid(&iban_of(country, bban)).bban(), bban);
+    }
+}
+
+#[test]
+fn national_checks_catch_a_typo_that_mod_97_lets_through() {
+    for &(country, bban, at) in NATIONAL_CASES {
+        let typo = swapped(bban, at);
+        assert_ne!(typo, bban, "{country}: the swapped digits differ");
+        // With check digits computed for the mistyped account, mod 97 passes...
+        assert_eq!(
+            validate_iban(&iban_of(country, &typo)),
+            Err(IbanError::NationalCheckFailed {
+                country: country.to_owned()
+            }),
+            "{country}"
+        );
+        // ...while the same swap under the original check digits is mod 97's to catch.
+        let original = iban_of(country, bban);
+        let swapped_in_place = format!("{}{typo}", &original[..4]);
+        assert_eq!(
+            validate_iban(&swapped_in_place),
+            Err(IbanError::Checksum),
+            "{country}"
+        );
+        assert!(!is_potentially_valid(&iban_of(country, &typo)), "{country}");
+    }
+}
+
+#[test]
+fn territories_inherit_their_parents_national_check() {
+    let (_, bban, at) = NATIONAL_CASES[1];
+    assert!(validate_iban(&iban_of("GP", bban)).is_ok());
+    assert_eq!(
+        validate_iban(&iban_of("GP", &swapped(bban, at))),
+        Err(IbanError::NationalCheckFailed {
+            country: "GP".to_owned()
+        })
+    );
+    // Finland's own check is not implemented, so Åland has none either: the swap passes.
+    assert!(validate_iban(&iban_of("AX", &swapped("12345600000785", 3))).is_ok());
+}
+
+#[test]
+fn national_checks_read_every_letter_of_the_french_account() {
+    // RIB keys computed by hand with the RIB table: account 0000000A001 reads as
+    // 00000001001 (A → 1), 0000000J001 the same (J → 1), 0000000S001 as 00000002001.
+    let key = |account: u64| 97 - (89 * 30003 + 15 * 1234 + 3 * account) % 97;
+    for (letter, value) in [('A', 1001), ('J', 1001), ('S', 2001), ('Z', 9001)] {
+        let bban = format!("30003012340000000{letter}001{:02}", key(value));
+        assert!(validate_iban(&iban_of("FR", &bban)).is_ok(), "{letter}");
+    }
+    // A and B read differently, so the same key cannot fit both.
+    let bban_a = format!("30003012340000000A001{:02}", key(1001));
+    let bban_b = bban_a.replacen('A', "B", 1);
+    assert!(matches!(
+        validate_iban(&iban_of("FR", &bban_b)),
+        Err(IbanError::NationalCheckFailed { .. })
+    ));
+}
+
+#[test]
+fn belgian_remainder_zero_is_written_97() {
+    // 3101000000 leaves 16 mod 97, so 3101000081 leaves 0: its check is 97, not 00.
+    assert!(validate_iban(&iban_of("BE", "310100008197")).is_ok());
+    assert!(matches!(
+        validate_iban(&iban_of("BE", "310100008100")),
+        Err(IbanError::NationalCheckFailed { .. })
+    ));
 }
 
 #[test]
@@ -334,6 +584,7 @@ fn every_error_has_a_distinct_code_and_a_message() {
         validate_iban("DE89").unwrap_err(),
         validate_iban("DE89 3704 0044 0532 0130 0A").unwrap_err(),
         validate_iban("DE89 3704 0044 0532 0130 01").unwrap_err(),
+        validate_iban("BE94 3102 1345 6737").unwrap_err(),
     ];
     let mut codes: Vec<&str> = errors.iter().map(IbanError::code).collect();
     assert_eq!(
@@ -345,7 +596,8 @@ fn every_error_has_a_distinct_code_and_a_message() {
             "iban_unknown_country",
             "iban_wrong_length",
             "iban_bad_format",
-            "iban_checksum"
+            "iban_checksum",
+            "iban_national_check_failed"
         ]
     );
     codes.dedup();
@@ -370,6 +622,13 @@ fn messages_never_repeat_the_account_number() {
         for fragment in ["3704", "0532", "0130", "89"] {
             assert!(!message.contains(fragment), "{message}");
         }
+    }
+    let error = validate_iban("BE94 3102 1345 6737").unwrap_err();
+    assert!(matches!(error, IbanError::NationalCheckFailed { .. }));
+    assert!(error.message().contains("BE"), "{}", error.message());
+    for fragment in ["94", "3102", "1345", "6737", "37"] {
+        assert!(!error.message().contains(fragment), "{}", error.message());
+        assert!(!format!("{error:?}").contains(fragment), "{error:?}");
     }
 }
 
