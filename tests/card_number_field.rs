@@ -103,13 +103,21 @@ async fn the_caret_stays_after_the_same_digit_when_spaces_move() {
     settle().await;
     assert_eq!(field.value(), "4214 2424 2");
     assert_eq!(field.selection_start().unwrap(), Some(3));
-    // Typing the fourth digit of a group jumps the caret past the new space.
-    field.set_value("4214 2424 2");
-    field.set_selection_range(11, 11).unwrap();
-    type_text(&field, "4");
+    // A digit that completes a group, typed before its end: the caret jumps past the
+    // space now inserted ("4242|" + "1" → "4242 1|424 2"), not before it.
+    field.set_value("42421 4242");
+    field.set_selection_range(5, 5).unwrap();
+    input_event(&field);
     settle().await;
-    assert_eq!(field.value(), "4214 2424 24");
-    assert_eq!(field.selection_start().unwrap(), Some(12));
+    assert_eq!(field.value(), "4242 1424 2");
+    assert_eq!(field.selection_start().unwrap(), Some(6));
+    // The same at the end: a ninth digit gets its space, and the caret follows it.
+    field.set_value("4214 24242");
+    field.set_selection_range(10, 10).unwrap();
+    input_event(&field);
+    settle().await;
+    assert_eq!(field.value(), "4214 2424 2");
+    assert_eq!(field.selection_start().unwrap(), Some(11));
 }
 
 #[wasm_bindgen_test]

@@ -113,11 +113,18 @@ async fn succeeded_says_payment_received_and_the_secret_leaves_the_address() {
     assert_eq!(script.confirm_count(), 0, "the return page only reads");
     // A reload of the same tab still finds the secret (in the history entry), not in
     // the address, and reads again.
-    let again = mount_status(fake().1, Locale::De);
+    let (reloaded, api) = fake();
+    let again = mount_status(api, Locale::De);
     until("the reload", || status_of(&again) == "succeeded").await;
     assert_eq!(
         text(&again, ".pe-status-message"),
         "Zahlung erhalten. Vielen Dank!"
+    );
+    // The fake answers any secret: the read after the reload must carry the real one,
+    // taken from the history entry.
+    assert_eq!(
+        *reloaded.reads.borrow(),
+        [("pi_test".to_owned(), "pi_test_secret_abc".to_owned())]
     );
     leave(&original);
 }
