@@ -89,8 +89,11 @@ if (returnPage) {
   await checkoutPage();
 }
 
-/** Where the page keeps the id of its open order for a market. */
-const orderKey = (market) => `payment-element-demo-order:${market}`;
+/** Where the page keeps the id of its open order for a market. (Declared as functions:
+ * the first order is asked for at the top of the module, before any `const` here.) */
+function orderKey(market) {
+  return `payment-element-demo-order:${market}`;
+}
 
 /**
  * The order of this checkout for a market, as the server priced it: the one kept from
@@ -116,7 +119,9 @@ async function loadOrder(market) {
 }
 
 /** Whether nothing more can be paid for the order. */
-const settled = (order) => order.status === "paid" || order.status === "processing";
+function settled(order) {
+  return order.status === "paid" || order.status === "processing";
+}
 
 async function checkoutPage() {
   const controls = $(".demo-controls");

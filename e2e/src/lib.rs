@@ -129,7 +129,8 @@ fn required_path(var: &str) -> PathBuf {
     path
 }
 
-fn free_port() -> u16 {
+/// A loopback port free at the time of asking (for a process that cannot say its own).
+pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
@@ -137,14 +138,19 @@ fn free_port() -> u16 {
 }
 
 async fn wait_for_port(port: u16, what: &str) {
-    let deadline = Instant::now() + Duration::from_secs(30);
+    wait_for_port_within(port, what, 30).await;
+}
+
+/// Waits until something listens on `port`, for at most `seconds`.
+pub async fn wait_for_port_within(port: u16, what: &str, seconds: u64) {
+    let deadline = Instant::now() + Duration::from_secs(seconds);
     while tokio::net::TcpStream::connect(("127.0.0.1", port))
         .await
         .is_err()
     {
         assert!(
             Instant::now() < deadline,
-            "{what} did not listen on {port} within 30 s"
+            "{what} did not listen on {port} within {seconds} s"
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
@@ -198,6 +204,11 @@ impl Harness {
             data_dir: TempDir(data_dir),
             expect_csp_reports: false,
         }
+    }
+
+    /// The port the server listens on.
+    pub fn server_port(&self) -> u16 {
+        self.port
     }
 
     /// Stops the server (the browser stays): requests fail as when it goes down.

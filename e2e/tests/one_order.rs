@@ -192,6 +192,16 @@ async fn lost_answer_after_commit(h: &mut Harness) -> Outcome {
         error.starts_with("We could not reach the payment server"),
         "says {error:?}"
     );
+    // The confirm may have gone through: the order stays as it is until it is settled.
+    let market = h.find("select[name=market]").await?;
+    ensure!(
+        market
+            .attr("disabled")
+            .await
+            .map_err(|e| e.to_string())?
+            .is_some(),
+        "the market can be switched while the last payment is unanswered"
+    );
     // Back up: the next Pay sends the same confirm again, and the server replays the
     // charge's answer.
     h.restart_server().await;
