@@ -327,6 +327,31 @@ async fn sepa_form_formats_the_iban_and_shows_the_mandate() {
 }
 
 #[wasm_bindgen_test]
+async fn an_account_number_failing_its_banks_check_is_said_in_every_language() {
+    // Two digits of a Belgian account swapped, with IBAN check digits that fit the swap:
+    // only the bank's own check (the account's first ten digits mod 97) catches it.
+    for (locale, expected) in [
+        ("en", "The account number in your IBAN fails your bank's check. Please check it for a typo."),
+        ("de", "Die Kontonummer in Ihrer IBAN besteht die Prüfung Ihrer Bank nicht. Bitte prüfen Sie sie auf Tippfehler."),
+        ("id", "Nomor rekening dalam IBAN Anda tidak lolos pemeriksaan bank Anda. Periksa apakah ada salah ketik."),
+    ] {
+        let m = mount_json(&format!(
+            r#"{{"locale": "{locale}", "currency": "eur", "amount": 1999, "mode": "payment",
+                "paymentMethodTypes": ["sepa_debit"]}}"#
+        ));
+        settle().await;
+        type_text(&m.field("iban"), "BE94310213456737");
+        settle().await;
+        assert_eq!(m.error_of("iban"), expected, "{locale}");
+        assert_eq!(
+            m.field("iban").value(),
+            "BE94 3102 1345 6737",
+            "what was typed stays"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
 async fn wallets_follow_the_currency_and_say_where_they_redirect() {
     let m = mount_json(
         r#"{"locale": "en", "currency": "php", "amount": 150000, "mode": "payment",

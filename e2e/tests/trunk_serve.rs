@@ -17,6 +17,8 @@ struct TrunkServe {
     child: Child,
     port: u16,
     config: PathBuf,
+    /// The file whose change must reload the page.
+    watched: PathBuf,
     scratch: PathBuf,
 }
 
@@ -24,6 +26,7 @@ impl Drop for TrunkServe {
     fn drop(&mut self) {
         let _ = self.child.start_kill();
         let _ = std::fs::remove_file(&self.config);
+        let _ = std::fs::remove_file(&self.watched);
         let _ = std::fs::remove_dir_all(&self.scratch);
     }
 }
@@ -43,14 +46,8 @@ fn config_for(original: &str, server_port: u16, port: u16, dist: &Path, watched:
             "http://127.0.0.1:8080/",
             &format!("http://127.0.0.1:{server_port}/"),
         )
-        .replace(
-            "dist = \"dist\"",
-            &format!("dist = \"{}\"", dist.display()),
-        );
-    format!(
-        "{config}\n[watch]\nwatch = [\"{}\"]\n",
-        watched.display()
-    )
+        .replace("dist = \"dist\"", &format!("dist = \"{}\"", dist.display()));
+    format!("{config}\n[watch]\nwatch = [\"{}\"]\n", watched.display())
 }
 
 async fn start_trunk(server_port: u16) -> Result<TrunkServe, String> {
@@ -63,14 +60,21 @@ async fn start_trunk(server_port: u16) -> Result<TrunkServe, String> {
     );
     let scratch = std::env::temp_dir().join(format!("trunk-serve-e2e-{}", std::process::id()));
     std::fs::create_dir_all(&scratch).map_err(|e| e.to_string())?;
-    let watched = scratch.join("reload.txt");
+    // Beside Trunk.toml, both: trunk resolves a config's paths from the config's folder,
+    // and ignores changes under cargo's target/ (where the suite's TMPDIR is).
+    let config = root.join(format!("Trunk.e2e-{}.toml", std::process::id()));
+    let watched = root.join(format!("Trunk.e2e-{}.reload", std::process::id()));
     std::fs::write(&watched, "0").map_err(|e| e.to_string())?;
     let port = free_port();
-    // Beside Trunk.toml: trunk resolves a config's paths from the config's folder.
-    let config = root.join(format!("Trunk.e2e-{}.toml", std::process::id()));
     std::fs::write(
         &config,
-        config_for(&original, server_port, port, &scratch.join("dist"), &watched),
+        config_for(
+            &original,
+            server_port,
+            port,
+            &scratch.join("dist"),
+            &watched,
+        ),
     )
     .map_err(|e| format!("writing {}: {e}", config.display()))?;
     let child = Command::new("trunk")
@@ -87,6 +91,7 @@ async fn start_trunk(server_port: u16) -> Result<TrunkServe, String> {
         child,
         port,
         config,
+        watched,
         scratch,
     };
     // The first debug build of the widget comes before trunk listens.
@@ -125,7 +130,7 @@ async fn through_trunk_serve(h: &Harness) -> Outcome {
         .execute("window.beforeReload = true; return true;", vec![])
         .await
         .map_err(|e| format!("marking the page: {e}"))?;
-    std::fs::write(trunk.scratch.join("reload.txt"), "1").map_err(|e| e.to_string())?;
+    std::fs::write(&trunk.watched, "1").map_err(|e| e.to_string())?;
     let deadline = Instant::now() + Duration::from_secs(300);
     loop {
         let marked = h
