@@ -606,7 +606,7 @@ async fn create_and_confirm(
     let amount = MinorUnit::new(order.amount);
     let currency = Currency::new(&order.currency).map_err(|_| AppError::internal())?;
     check_currency(method, currency)?;
-    let order = &order.id;
+    let order = order.id.as_str();
     // The unique index on `order_id` makes a second intent for one order impossible,
     // whatever path tries.
     let id = new_id("pi");
@@ -617,7 +617,7 @@ async fn create_and_confirm(
     )
     .bind(&id)
     .bind(new_secret(&id))
-    .bind(&order)
+    .bind(order)
     .bind(&customer_id)
     .bind(now)
     .bind(amount.get())
