@@ -577,3 +577,22 @@ pub async fn status_is(h: &Harness, status: &str, seconds: u64) -> Outcome {
         "the return page is not {status} after {seconds} s: {shown:?}"
     ))
 }
+
+/// Whether the element `css` finds carries `disabled`.
+pub async fn is_disabled(h: &Harness, css: &str) -> Outcome<bool> {
+    Ok(h.find(css)
+        .await?
+        .attr("disabled")
+        .await
+        .map_err(|e| e.to_string())?
+        .is_some())
+}
+
+/// Presses Pay and waits for the return page to say the payment succeeded; answers
+/// the server's statistics then.
+pub async fn pay_until_succeeded(h: &Harness) -> Outcome<serde_json::Value> {
+    pay(h).await?;
+    h.wait_url("/complete").await?;
+    status_is(h, "succeeded", 15).await?;
+    h.stats().await
+}

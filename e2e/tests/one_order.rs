@@ -2,7 +2,7 @@
 //! second tab, an answer lost after the charge committed and a 500 after the charge
 //! each end with one charge, and the checkout shows a paid order as paid.
 
-use e2e::{e2e_test, ensure, pay, status_is, Harness, Outcome};
+use e2e::{e2e_test, ensure, is_disabled, pay, pay_until_succeeded, status_is, Harness, Outcome};
 use fantoccini::Locator;
 use std::time::{Duration, Instant};
 
@@ -139,10 +139,7 @@ async fn two_tabs(h: &Harness) -> Outcome {
         .switch_to_window(first)
         .await
         .map_err(|e| format!("switching back: {e}"))?;
-    pay(h).await?;
-    h.wait_url("/complete").await?;
-    status_is(h, "succeeded", 15).await?;
-    let stats = h.stats().await?;
+    let stats = pay_until_succeeded(h).await?;
     ensure!(
         stats["charges"] == 1 && stats["charges_succeeded"] == 1,
         "two tabs, one order: {stats}"
@@ -193,22 +190,14 @@ async fn lost_answer_after_commit(h: &mut Harness) -> Outcome {
         "says {error:?}"
     );
     // The confirm may have gone through: the order stays as it is until it is settled.
-    let market = h.find("select[name=market]").await?;
     ensure!(
-        market
-            .attr("disabled")
-            .await
-            .map_err(|e| e.to_string())?
-            .is_some(),
+        is_disabled(h, "select[name=market]").await?,
         "the market can be switched while the last payment is unanswered"
     );
     // Back up: the next Pay sends the same confirm again, and the server replays the
     // charge's answer.
     h.restart_server().await;
-    pay(h).await?;
-    h.wait_url("/complete").await?;
-    status_is(h, "succeeded", 15).await?;
-    let stats = h.stats().await?;
+    let stats = pay_until_succeeded(h).await?;
     ensure!(
         stats["confirmation_tokens"] == 1 && stats["charges_succeeded"] == 1,
         "a lost answer made {stats}"
@@ -232,10 +221,7 @@ async fn error_after_charge(h: &Harness) -> Outcome {
         "says {error:?}"
     );
     until_charged(h, 1).await?;
-    pay(h).await?;
-    h.wait_url("/complete").await?;
-    status_is(h, "succeeded", 15).await?;
-    let stats = h.stats().await?;
+    let stats = pay_until_succeeded(h).await?;
     ensure!(
         stats["confirmation_tokens"] == 1 && stats["charges_succeeded"] == 1,
         "a 500 after the charge made {stats}"

@@ -1,7 +1,9 @@
 //! Paying in the demo against the real server, as DESIGN.md lists the test cards: from
 //! Pay through any 3-D Secure page to the return page, exactly once.
 
-use e2e::{e2e_test, ensure, pay, property, status_is, Harness, Outcome};
+use e2e::{
+    e2e_test, ensure, is_disabled, pay, pay_until_succeeded, property, status_is, Harness, Outcome,
+};
 use fantoccini::Locator;
 use std::time::{Duration, Instant};
 
@@ -368,21 +370,13 @@ async fn server_down(h: &mut Harness) -> Outcome {
     // Nothing reached the server (not even the token), so nothing can have been
     // charged: the market may still be switched. (After a confirm whose answer was lost
     // it may not: see one_order.rs.)
-    let market = h.find("select[name=market]").await?;
     ensure!(
-        market
-            .attr("disabled")
-            .await
-            .map_err(|e| e.to_string())?
-            .is_none(),
+        !is_disabled(h, "select[name=market]").await?,
         "the market is locked although nothing was sent"
     );
     // The server is back: the same form pays, once.
     h.restart_server().await;
-    pay(h).await?;
-    h.wait_url("/complete").await?;
-    status_is(h, "succeeded", 15).await?;
-    let stats = h.stats().await?;
+    let stats = pay_until_succeeded(h).await?;
     ensure!(stats["charges_succeeded"] == 1, "{stats}");
     Ok(())
 }
