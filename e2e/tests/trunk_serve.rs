@@ -43,14 +43,8 @@ fn config_for(original: &str, server_port: u16, port: u16, dist: &Path, watched:
             "http://127.0.0.1:8080/",
             &format!("http://127.0.0.1:{server_port}/"),
         )
-        .replace(
-            "dist = \"dist\"",
-            &format!("dist = \"{}\"", dist.display()),
-        );
-    format!(
-        "{config}\n[watch]\nwatch = [\"{}\"]\n",
-        watched.display()
-    )
+        .replace("dist = \"dist\"", &format!("dist = \"{}\"", dist.display()));
+    format!("{config}\n[watch]\nwatch = [\"{}\"]\n", watched.display())
 }
 
 async fn start_trunk(server_port: u16) -> Result<TrunkServe, String> {
@@ -70,7 +64,13 @@ async fn start_trunk(server_port: u16) -> Result<TrunkServe, String> {
     let config = root.join(format!("Trunk.e2e-{}.toml", std::process::id()));
     std::fs::write(
         &config,
-        config_for(&original, server_port, port, &scratch.join("dist"), &watched),
+        config_for(
+            &original,
+            server_port,
+            port,
+            &scratch.join("dist"),
+            &watched,
+        ),
     )
     .map_err(|e| format!("writing {}: {e}", config.display()))?;
     let child = Command::new("trunk")
