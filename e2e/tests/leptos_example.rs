@@ -1,0 +1,126 @@
+//! The README's Leptos example (`examples/leptos-checkout`) as a developer runs it:
+//! `trunk serve` with the example's own `Trunk.toml`, proxying to the test's
+//! checkout-server. It pays with 4242 (straight to `/complete`) and with 3220 (through
+//! the 3-D Secure page), so the code the README shows cannot rot.
+//!
+//! The only changes to the example's `Trunk.toml` are the ports and the output
+//! directory (a temporary one).
+
+use e2e::{e2e_test, ensure, free_port, pay, status_is, wait_for_port_within, Harness, Outcome};
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use tokio::process::{Child, Command};
+
+/// `trunk serve` of the example, its config and output removed on drop.
+struct ExampleServe {
+    child: Child,
+    port: u16,
+    config: PathBuf,
+    scratch: PathBuf,
+}
+
+impl Drop for ExampleServe {
+    fn drop(&mut self) {
+        let _ = self.child.start_kill();
+        let _ = std::fs::remove_file(&self.config);
+        let _ = std::fs::remove_dir_all(&self.scratch);
+    }
+}
+
+fn example_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the e2e crate lives in the repository")
+        .join("examples/leptos-checkout")
+}
+
+async fn serve_example(server_port: u16) -> Result<ExampleServe, String> {
+    let dir = example_dir();
+    let original = std::fs::read_to_string(dir.join("Trunk.toml"))
+        .map_err(|e| format!("reading the example's Trunk.toml: {e}"))?;
+    ensure!(
+        original.contains("port = 8082") && original.contains("http://127.0.0.1:8080/"),
+        "the example's Trunk.toml no longer serves on 8082 with the server on 8080: update this test"
+    );
+    let scratch = std::env::temp_dir().join(format!("leptos-example-e2e-{}", std::process::id()));
+    std::fs::create_dir_all(&scratch).map_err(|e| e.to_string())?;
+    let port = free_port();
+    let config = original
+        .replace("port = 8082", &format!("port = {port}"))
+        .replace(
+            "http://127.0.0.1:8080/",
+            &format!("http://127.0.0.1:{server_port}/"),
+        )
+        .replace(
+            "dist = \"dist\"",
+            &format!("dist = \"{}\"", scratch.join("dist").display()),
+        );
+    // Beside Trunk.toml: trunk resolves a config's paths from the config's folder.
+    let config_path = dir.join(format!("Trunk.e2e-{}.toml", std::process::id()));
+    std::fs::write(&config_path, config)
+        .map_err(|e| format!("writing {}: {e}", config_path.display()))?;
+    let child = Command::new("trunk")
+        .current_dir(&dir)
+        .arg("--config")
+        .arg(&config_path)
+        .arg("serve")
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(|e| format!("starting trunk serve (run `cargo xtask setup`): {e}"))?;
+    let serve = ExampleServe {
+        child,
+        port,
+        config: config_path,
+        scratch,
+    };
+    // trunk listens once its first (debug) build of the example is done.
+    wait_for_port_within(port, "trunk serve of the example", 900).await;
+    Ok(serve)
+}
+
+async fn pays_through_the_example(h: &Harness) -> Outcome {
+    let example = serve_example(h.server_port()).await?;
+    let base = format!("http://127.0.0.1:{}", example.port);
+    let open_checkout = || async {
+        h.browser
+            .goto(&format!("{base}/"))
+            .await
+            .map_err(|e| format!("opening the example: {e}"))
+    };
+
+    // 4242: no 3-D Secure; `redirect: Always` takes the customer to the return route.
+    open_checkout().await?;
+    h.fill_card_details("4242424242424242").await?;
+    pay(h).await?;
+    let returned = h.wait_url("/complete").await?;
+    ensure!(
+        returned.starts_with(&format!("{base}/complete")),
+        "came back to {returned}"
+    );
+    status_is(h, "succeeded", 30).await?;
+
+    // 3220: a new order, the challenge page through trunk's proxy, then back.
+    open_checkout().await?;
+    h.fill_card_details("4000000000003220").await?;
+    pay(h).await?;
+    let challenge = h.wait_url("/test-mode/authenticate/").await?;
+    ensure!(
+        challenge.starts_with(&base),
+        "the challenge page is not served through trunk: {challenge}"
+    );
+    h.press_button("Complete authentication").await?;
+    h.wait_url("/complete").await?;
+    status_is(h, "succeeded", 30).await?;
+
+    let stats = h.stats().await?;
+    ensure!(stats["charges_succeeded"] == 2, "{stats}");
+    drop(example);
+    Ok(())
+}
+
+e2e_test!(
+    the_leptos_example_pays_with_4242_and_through_3d_secure_with_3220,
+    pays_through_the_example
+);
