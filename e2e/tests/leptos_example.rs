@@ -1,7 +1,8 @@
 //! The README's Leptos example (`examples/leptos-checkout`) as a developer runs it:
 //! `trunk serve` with the example's own `Trunk.toml`, proxying to the test's
-//! checkout-server. It pays with 4242 (straight to `/complete`) and with 3220 (through
-//! the 3-D Secure page), so the code the README shows cannot rot.
+//! checkout-server. A returning customer pays with 4242 and saves the card (straight
+//! to `/complete`), then, offered that card on a new order, pays with a new 3220
+//! through the 3-D Secure page, so the code the README shows cannot rot.
 //!
 //! The only changes to the example's `Trunk.toml` are the ports and the output
 //! directory (a temporary one).
@@ -90,9 +91,24 @@ async fn pays_through_the_example(h: &Harness) -> Outcome {
             .map_err(|e| format!("opening the example: {e}"))
     };
 
-    // 4242: no 3-D Secure; `redirect: Always` takes the customer to the return route.
+    let returning_customer = || async {
+        h.find(".example-returning")
+            .await?
+            .click()
+            .await
+            .map_err(|e| format!("ticking Returning customer: {e}"))
+    };
+
+    // 4242 as a returning customer who saves the card: no 3-D Secure, and
+    // `redirect: Always` takes the customer to the return route.
     open_checkout().await?;
+    returning_customer().await?;
+    let consent = h.find("[data-field=save_payment_method]").await?;
     h.fill_card_details("4242424242424242").await?;
+    consent
+        .click()
+        .await
+        .map_err(|e| format!("ticking the consent: {e}"))?;
     pay(h).await?;
     let returned = h.wait_url("/complete").await?;
     ensure!(
@@ -101,8 +117,17 @@ async fn pays_through_the_example(h: &Harness) -> Outcome {
     );
     status_is(h, "succeeded", 30).await?;
 
-    // 3220: a new order, the challenge page through trunk's proxy, then back.
+    // 3220 on a new order: the session's saved card is offered (the customer session
+    // reached the options), the customer picks a new card instead, goes through the
+    // challenge page served by trunk's proxy, and back.
     open_checkout().await?;
+    returning_customer().await?;
+    h.find("[data-saved-choice^=pm_]").await?;
+    h.find("[data-saved-choice=new]")
+        .await?
+        .click()
+        .await
+        .map_err(|e| format!("choosing a new payment method: {e}"))?;
     h.fill_card_details("4000000000003220").await?;
     pay(h).await?;
     let challenge = h.wait_url("/test-mode/authenticate/").await?;
@@ -121,6 +146,6 @@ async fn pays_through_the_example(h: &Harness) -> Outcome {
 }
 
 e2e_test!(
-    the_leptos_example_pays_with_4242_and_through_3d_secure_with_3220,
+    the_leptos_example_saves_a_4242_card_then_pays_a_new_3220_through_3d_secure,
     pays_through_the_example
 );
