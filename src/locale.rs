@@ -71,7 +71,7 @@ macro_rules! catalogue {
     ($($key:ident $name:literal { $en:literal, $de:literal, $id:literal })*) => {
         /// A message of the catalogue.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum Key { $($key,)* }
+        pub enum Key { $(#[doc = concat!("`", $name, "`: “", $en, "”")] $key,)* }
 
         impl Key {
             /// Every key, in table order.

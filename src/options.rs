@@ -239,6 +239,29 @@ impl Default for Fields {
 /// Checked options: what the components read. Deserialising one checks it, so
 /// `serde_json::from_str::<PaymentElementOptions>` refuses bad options with the
 /// message of [`RawOptions::validate`].
+///
+/// Built in Rust or read from the JS API's spelling, the same options:
+///
+/// ```
+/// use payment_element::components::types::{LayoutKind, Mode};
+/// use payment_element::options::{Layout, PaymentElementOptions};
+/// use payment_core::money::{Currency, MinorUnit};
+///
+/// let typed = PaymentElementOptions {
+///     mode: Some(Mode::Payment),
+///     amount: Some(MinorUnit(1999)),
+///     currency: Some(Currency::EUR),
+///     layout: Layout { kind: LayoutKind::Tabs, ..Layout::default() },
+///     ..PaymentElementOptions::default()
+/// };
+/// let json = r#"{"mode": "payment", "amount": 1999, "currency": "eur", "layout": "tabs"}"#;
+/// let parsed: PaymentElementOptions = serde_json::from_str(json).unwrap();
+/// assert_eq!((typed.mode, typed.amount, typed.currency), (parsed.mode, parsed.amount, parsed.currency));
+/// assert_eq!(typed.layout, parsed.layout);
+///
+/// let refused = serde_json::from_str::<PaymentElementOptions>(r#"{"layout": "grid"}"#);
+/// assert!(refused.unwrap_err().to_string().starts_with("layout must be"));
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(try_from = "RawOptions")]
 pub struct PaymentElementOptions {

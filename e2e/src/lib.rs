@@ -596,3 +596,102 @@ pub async fn pay_until_succeeded(h: &Harness) -> Outcome<serde_json::Value> {
     status_is(h, "succeeded", 15).await?;
     h.stats().await
 }
+
+/// `trunk serve` of a folder with its own `Trunk.toml`, as a developer runs it, with
+/// only the ports (trunk's and the reference server's), the output directory (a
+/// temporary one) and, when asked, one watched file changed. The generated config and
+/// the watched file sit beside `Trunk.toml` (trunk resolves a config's paths from the
+/// config's folder, and ignores changes under cargo's `target/`, where the suite's
+/// TMPDIR is); all of it is removed on drop.
+pub struct TrunkServe {
+    child: Child,
+    /// The port trunk serves on.
+    pub port: u16,
+    config: PathBuf,
+    /// The file whose change must make trunk rebuild and reload the page.
+    pub watched: Option<PathBuf>,
+    scratch: PathBuf,
+}
+
+impl Drop for TrunkServe {
+    fn drop(&mut self) {
+        let _ = self.child.start_kill();
+        let _ = std::fs::remove_file(&self.config);
+        if let Some(watched) = &self.watched {
+            let _ = std::fs::remove_file(watched);
+        }
+        let _ = std::fs::remove_dir_all(&self.scratch);
+    }
+}
+
+impl TrunkServe {
+    /// Starts `trunk serve` in `dir`, whose `Trunk.toml` serves on `port_line` (e.g.
+    /// `port = 8081`) and proxies to the server on 8080, against the server on
+    /// `server_port`; waits until trunk listens (after its first debug build).
+    pub async fn start(
+        dir: &Path,
+        port_line: &str,
+        server_port: u16,
+        watch: bool,
+    ) -> Result<TrunkServe, String> {
+        let original = std::fs::read_to_string(dir.join("Trunk.toml"))
+            .map_err(|e| format!("reading {}/Trunk.toml: {e}", dir.display()))?;
+        ensure!(
+            original.contains(port_line) && original.contains("http://127.0.0.1:8080/"),
+            "{}/Trunk.toml no longer has {port_line:?} with the server on 8080: update the test",
+            dir.display()
+        );
+        let id = std::process::id();
+        let scratch = std::env::temp_dir().join(format!("trunk-serve-e2e-{id}-{port_line}"));
+        std::fs::create_dir_all(&scratch).map_err(|e| e.to_string())?;
+        let port = free_port();
+        let mut config = original
+            .replace(port_line, &format!("port = {port}"))
+            .replace(
+                "http://127.0.0.1:8080/",
+                &format!("http://127.0.0.1:{server_port}/"),
+            )
+            .replace(
+                "dist = \"dist\"",
+                &format!("dist = \"{}\"", scratch.join("dist").display()),
+            );
+        let watched = if watch {
+            let watched = dir.join(format!("Trunk.e2e-{id}.reload"));
+            std::fs::write(&watched, "0").map_err(|e| e.to_string())?;
+            config.push_str(&format!("\n[watch]\nwatch = [\"{}\"]\n", watched.display()));
+            Some(watched)
+        } else {
+            None
+        };
+        let config_path = dir.join(format!("Trunk.e2e-{id}.toml"));
+        std::fs::write(&config_path, config)
+            .map_err(|e| format!("writing {}: {e}", config_path.display()))?;
+        let child = Command::new("trunk")
+            .current_dir(dir)
+            .arg("--config")
+            .arg(&config_path)
+            .arg("serve")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .kill_on_drop(true)
+            .spawn()
+            .map_err(|e| format!("starting trunk serve (run `cargo xtask setup`): {e}"))?;
+        let serve = TrunkServe {
+            child,
+            port,
+            config: config_path,
+            watched,
+            scratch,
+        };
+        wait_for_port_within(port, "trunk serve", 900).await;
+        Ok(serve)
+    }
+}
+
+/// The repository's root folder.
+pub fn repository() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the e2e crate lives in the repository")
+        .to_owned()
+}

@@ -6,101 +6,11 @@
 //! trunk), the output directory (a temporary one, so the release `dist/` the other tests
 //! serve stays as built) and a watched file the test touches.
 
-use e2e::{e2e_test, ensure, free_port, pay, status_is, wait_for_port_within, Harness, Outcome};
-use std::path::{Path, PathBuf};
-use std::process::Stdio;
+use e2e::{e2e_test, ensure, pay, repository, status_is, Harness, Outcome, TrunkServe};
 use std::time::{Duration, Instant};
-use tokio::process::{Child, Command};
-
-/// `trunk serve` on a config made from `Trunk.toml`, removed (with its output) on drop.
-struct TrunkServe {
-    child: Child,
-    port: u16,
-    config: PathBuf,
-    /// The file whose change must reload the page.
-    watched: PathBuf,
-    scratch: PathBuf,
-}
-
-impl Drop for TrunkServe {
-    fn drop(&mut self) {
-        let _ = self.child.start_kill();
-        let _ = std::fs::remove_file(&self.config);
-        let _ = std::fs::remove_file(&self.watched);
-        let _ = std::fs::remove_dir_all(&self.scratch);
-    }
-}
-
-fn repository() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("the e2e crate lives in the repository")
-        .to_owned()
-}
-
-/// The repository's `Trunk.toml` with the test's ports, output and watched file.
-fn config_for(original: &str, server_port: u16, port: u16, dist: &Path, watched: &Path) -> String {
-    let config = original
-        .replace("port = 8081", &format!("port = {port}"))
-        .replace(
-            "http://127.0.0.1:8080/",
-            &format!("http://127.0.0.1:{server_port}/"),
-        )
-        .replace("dist = \"dist\"", &format!("dist = \"{}\"", dist.display()));
-    format!("{config}\n[watch]\nwatch = [\"{}\"]\n", watched.display())
-}
-
-async fn start_trunk(server_port: u16) -> Result<TrunkServe, String> {
-    let root = repository();
-    let original = std::fs::read_to_string(root.join("Trunk.toml"))
-        .map_err(|e| format!("reading Trunk.toml: {e}"))?;
-    ensure!(
-        original.contains("port = 8081") && original.contains("http://127.0.0.1:8080/"),
-        "Trunk.toml no longer serves on 8081 with the server on 8080: update this test"
-    );
-    let scratch = std::env::temp_dir().join(format!("trunk-serve-e2e-{}", std::process::id()));
-    std::fs::create_dir_all(&scratch).map_err(|e| e.to_string())?;
-    // Beside Trunk.toml, both: trunk resolves a config's paths from the config's folder,
-    // and ignores changes under cargo's target/ (where the suite's TMPDIR is).
-    let config = root.join(format!("Trunk.e2e-{}.toml", std::process::id()));
-    let watched = root.join(format!("Trunk.e2e-{}.reload", std::process::id()));
-    std::fs::write(&watched, "0").map_err(|e| e.to_string())?;
-    let port = free_port();
-    std::fs::write(
-        &config,
-        config_for(
-            &original,
-            server_port,
-            port,
-            &scratch.join("dist"),
-            &watched,
-        ),
-    )
-    .map_err(|e| format!("writing {}: {e}", config.display()))?;
-    let child = Command::new("trunk")
-        .current_dir(&root)
-        .arg("--config")
-        .arg(&config)
-        .arg("serve")
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .kill_on_drop(true)
-        .spawn()
-        .map_err(|e| format!("starting trunk serve (run `cargo xtask setup`): {e}"))?;
-    let serve = TrunkServe {
-        child,
-        port,
-        config,
-        watched,
-        scratch,
-    };
-    // The first debug build of the widget comes before trunk listens.
-    wait_for_port_within(port, "trunk serve", 600).await;
-    Ok(serve)
-}
 
 async fn through_trunk_serve(h: &Harness) -> Outcome {
-    let trunk = start_trunk(h.server_port()).await?;
+    let trunk = TrunkServe::start(&repository(), "port = 8081", h.server_port(), true).await?;
     let base = format!("http://127.0.0.1:{}", trunk.port);
     h.browser
         .goto(&format!("{base}/"))
@@ -130,7 +40,8 @@ async fn through_trunk_serve(h: &Harness) -> Outcome {
         .execute("window.beforeReload = true; return true;", vec![])
         .await
         .map_err(|e| format!("marking the page: {e}"))?;
-    std::fs::write(&trunk.watched, "1").map_err(|e| e.to_string())?;
+    let watched = trunk.watched.as_ref().ok_or("no watched file")?;
+    std::fs::write(watched, "1").map_err(|e| e.to_string())?;
     let deadline = Instant::now() + Duration::from_secs(300);
     loop {
         let marked = h

@@ -29,9 +29,10 @@ pub fn PayForm(
     /// What the button says it will charge (the server decides what is charged).
     #[prop(into)]
     amount: Signal<Money>,
-    /// Where 3-D Secure and wallet pages send the customer back (the return page).
+    /// Where 3-D Secure and wallet pages send the customer back (the return page); read
+    /// when Pay is pressed, so it may follow the page's state (a `lang` query).
     #[prop(into)]
-    return_url: String,
+    return_url: Signal<String>,
     /// Whether to go to the return page after payments that need no redirect.
     #[prop(optional)]
     redirect: RedirectPolicy,
@@ -70,7 +71,6 @@ pub fn PayForm(
     };
     let token_request = token_request.unwrap_or_else(|| Callback::new(element_request));
     let api = StoredValue::new_local(api);
-    let return_url = StoredValue::new(return_url);
     let busy = RwSignal::new(false);
     let done = RwSignal::new(false);
     let error = RwSignal::new(None::<Key>);
@@ -132,7 +132,7 @@ pub fn PayForm(
         let Ok(mut details) = token_request.run(h) else {
             return;
         };
-        details.return_url = Some(return_url.get_value());
+        details.return_url = Some(return_url.get_untracked());
         let payment = Payment {
             request: details,
             placement: untrack(placement),
@@ -194,7 +194,7 @@ pub fn PayForm(
                     if redirect == RedirectPolicy::Always {
                         let redirect_status = if succeeded { "succeeded" } else { "processing" };
                         navigate.run(return_address(
-                            &return_url.get_value(),
+                            &return_url.get_untracked(),
                             intent,
                             redirect_status,
                         ));

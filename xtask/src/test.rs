@@ -1,6 +1,7 @@
 //! `cargo xtask test`: every test layer, each summarised on one line at the end.
 //!
-//! Layers: host tests of the whole workspace; `wasm-bindgen-test` browser tests in
+//! Layers: host tests of the whole workspace (and `cargo doc` of the widget crate with
+//! warnings denied, one check); `wasm-bindgen-test` browser tests in
 //! headless Chromium; end-to-end tests that drive the release widget and the real server
 //! in headless Chromium over WebDriver.
 
@@ -50,6 +51,17 @@ pub fn run() -> Result {
     host.current_dir(&root)
         .args(["test", "--workspace", "--exclude", "e2e"]);
     layers.push(cargo_test("host", &mut host)?);
+
+    println!("\n== rustdoc (cargo doc --no-deps -p payment-element, warnings denied)");
+    let started = std::time::Instant::now();
+    let doc = cmd::run(
+        Command::new("cargo")
+            .current_dir(&root)
+            .args(["doc", "--no-deps", "--package", "payment-element"])
+            .env("RUSTDOCFLAGS", "-D warnings"),
+        "cargo doc --no-deps -p payment-element",
+    );
+    let doc_seconds = started.elapsed().as_secs();
 
     println!("\n== browser tests (wasm-bindgen-test in headless Chromium)");
     let mut browser = Command::new("cargo");
@@ -125,13 +137,27 @@ pub fn run() -> Result {
     } else {
         failed += 1;
     }
+    // One check, counted as the size layer is: the crate's docs build without a warning.
+    match &doc {
+        Ok(()) => {
+            println!("rustdoc  ok — no warnings ({doc_seconds} s)");
+            passed += 1;
+        }
+        Err(failure) => {
+            println!("rustdoc  FAILED — {failure}");
+            failed += 1;
+        }
+    }
     println!("summary: {passed} passed, {failed} failed");
-    if layers.iter().all(|l| l.ok) && size_ok {
+    if layers.iter().all(|l| l.ok) && size_ok && doc.is_ok() {
         Ok(())
     } else {
         let mut names: Vec<&str> = layers.iter().filter(|l| !l.ok).map(|l| l.name).collect();
         if !size_ok {
             names.push("size");
+        }
+        if doc.is_err() {
+            names.push("rustdoc");
         }
         Err(Failure::new(format!(
             "test layers failed: {}",
