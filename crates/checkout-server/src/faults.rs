@@ -43,9 +43,10 @@ impl Faults {
         }
     }
 
-    /// Arms `fault` for one request more.
+    /// Arms `fault` for the next request (arming it again before then changes nothing:
+    /// one hit at most, so no caller can make every request hang).
     pub fn arm(&self, fault: Fault) {
-        self.counter(fault).fetch_add(1, Ordering::SeqCst);
+        self.counter(fault).store(1, Ordering::SeqCst);
     }
 
     /// Whether `fault` hits this request (disarming it).

@@ -67,13 +67,24 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .init();
     let args = Args::parse();
     let currency = Currency::new(&args.currency).map_err(|e| e.message())?;
-    std::fs::create_dir_all(&args.data_dir)?;
-    let fingerprint_key_file = args
-        .fingerprint_key_file
-        .unwrap_or_else(|| args.data_dir.join("fingerprint.key"));
+    let in_memory = args
+        .database_url
+        .as_deref()
+        .is_some_and(|url| url.contains(":memory:") || url.contains("mode=memory"));
+    // An in-memory database lives for one run: so does its fingerprint key, unless a
+    // file is named.
+    let fingerprint_key_file = match args.fingerprint_key_file {
+        Some(path) => Some(path),
+        None if in_memory => None,
+        None => {
+            std::fs::create_dir_all(&args.data_dir)?;
+            Some(args.data_dir.join("fingerprint.key"))
+        }
+    };
     let database_url = match args.database_url {
         Some(url) => url,
         None => {
+            std::fs::create_dir_all(&args.data_dir)?;
             format!(
                 "sqlite://{}",
                 args.data_dir.join("checkout.sqlite3").display()
@@ -83,7 +94,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut settings = Settings::new(args.dist);
     settings.cart = Cart::demo(currency);
     settings.webhook_secret = args.webhook_secret;
-    settings.fingerprint_key_file = Some(fingerprint_key_file);
+    settings.fingerprint_key_file = fingerprint_key_file;
     if let Some(key) = &args.merchant_key {
         if !key.starts_with(MERCHANT_KEY_PREFIX) || key.len() < MERCHANT_KEY_PREFIX.len() + 16 {
             return Err(format!(

@@ -139,23 +139,30 @@ impl AppState {
             .max_lifetime(None)
             .connect_with(options)
             .await?;
-        // The key of a database made before the key file existed, moved out of it.
+        MIGRATOR.run(&db).await?;
+        // The key of a database made before the key file existed: moved into the file,
+        // and out of the database only once the file holds that very key.
         let legacy: Option<String> =
             sqlx::query_scalar("SELECT value FROM server_keys WHERE name = 'fingerprint'")
                 .fetch_optional(&db)
-                .await
-                .unwrap_or(None);
-        MIGRATOR.run(&db).await?;
+                .await?;
         let fingerprint_key = match &settings.fingerprint_key_file {
-            Some(path) => fingerprint_key_file(path, legacy.as_deref())?,
+            Some(path) => {
+                let key = fingerprint_key_file(path, legacy.as_deref())?;
+                if legacy.is_some() {
+                    sqlx::query("DELETE FROM server_keys WHERE name = 'fingerprint'")
+                        .execute(&db)
+                        .await?;
+                }
+                key
+            }
+            // No file (tests, an in-memory database): a key for this run only, or the
+            // older database's own, which then stays where it is.
             None => legacy
                 .as_deref()
                 .and_then(|hex_key| hex::decode(hex_key).ok())
                 .unwrap_or_else(random_key),
         };
-        sqlx::query("DELETE FROM server_keys WHERE name = 'fingerprint'")
-            .execute(&db)
-            .await?;
         let webhook_secret = match &settings.webhook_secret {
             Some(secret) => secret.clone(),
             None => server_key(&db, "webhook_secret", "").await?,
@@ -277,7 +284,9 @@ fn random_key() -> Vec<u8> {
 }
 
 /// Reads the fingerprint key from `path`, or creates the file (mode 0600, hex) with the
-/// key a database carried before (`legacy`) or a new one. Never logged.
+/// key a database carried before (`legacy`) or a new one. Refuses a file whose key is
+/// not the database's older one (one of them would make every stored fingerprint
+/// stale). Never logged.
 fn fingerprint_key_file(
     path: &std::path::Path,
     legacy: Option<&str>,
@@ -286,30 +295,62 @@ fn fingerprint_key_file(
         path: path.to_owned(),
         reason,
     };
-    match std::fs::read_to_string(path) {
-        Ok(text) => {
-            let key = hex::decode(text.trim())
-                .map_err(|_| failed("is not a hex-encoded key".to_owned()))?;
-            if key.len() < 32 {
-                return Err(failed("holds fewer than 32 bytes".to_owned()));
+    let legacy = legacy.and_then(|hex_key| hex::decode(hex_key).ok());
+    let read = |path: &std::path::Path| -> Result<Vec<u8>, StartError> {
+        let text = std::fs::read_to_string(path).map_err(|e| failed(e.to_string()))?;
+        let key =
+            hex::decode(text.trim()).map_err(|_| failed("is not a hex-encoded key".to_owned()))?;
+        if key.len() < 32 {
+            return Err(failed("holds fewer than 32 bytes".to_owned()));
+        }
+        if legacy.as_ref().is_some_and(|old| *old != key) {
+            return Err(failed(
+                "holds another key than the one this database kept before the key file \
+                 existed; move the file aside to have the database's key moved into it"
+                    .to_owned(),
+            ));
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(path).map_or(0, |m| m.permissions().mode());
+            if mode & 0o077 != 0 {
+                tracing::warn!(
+                    path = %path.display(),
+                    "the fingerprint key file can be read by others than its owner; chmod 600 it"
+                );
             }
-            Ok(key)
         }
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
-            let key = legacy
-                .and_then(|hex_key| hex::decode(hex_key).ok())
-                .filter(|key| key.len() >= 32)
-                .unwrap_or_else(random_key);
-            let mut options = std::fs::OpenOptions::new();
-            options.write(true).create_new(true);
-            #[cfg(unix)]
-            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-            let mut file = options.open(path).map_err(|e| failed(e.to_string()))?;
-            std::io::Write::write_all(&mut file, format!("{}\n", hex::encode(&key)).as_bytes())
-                .and_then(|()| file.sync_all())
-                .map_err(|e| failed(e.to_string()))?;
-            Ok(key)
-        }
+        Ok(key)
+    };
+    if path.exists() {
+        return read(path);
+    }
+    let key = legacy
+        .clone()
+        .filter(|key| key.len() >= 32)
+        .unwrap_or_else(random_key);
+    // Written whole to a temporary file, then linked into place: a crash leaves no
+    // half-written key, and of two servers starting at once the second reads the
+    // first's key instead of writing its own.
+    let temporary = path.with_extension(format!("tmp-{}", std::process::id()));
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let written = options.open(&temporary).and_then(|mut file| {
+        std::io::Write::write_all(&mut file, format!("{}\n", hex::encode(&key)).as_bytes())?;
+        file.sync_all()
+    });
+    if let Err(err) = written {
+        let _ = std::fs::remove_file(&temporary);
+        return Err(failed(err.to_string()));
+    }
+    let linked = std::fs::hard_link(&temporary, path);
+    let _ = std::fs::remove_file(&temporary);
+    match linked {
+        Ok(()) => Ok(key),
+        Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => read(path),
         Err(err) => Err(failed(err.to_string())),
     }
 }

@@ -311,3 +311,23 @@ async fn without_an_order_each_confirm_is_an_order_of_its_own() {
     assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(h.count("SELECT COUNT(*) FROM orders").await, 1);
 }
+
+#[tokio::test]
+async fn the_database_refuses_a_second_intent_for_one_order() {
+    // Whatever path a future change takes (or a second server on the same database),
+    // an order cannot get two intents, so it cannot be charged twice.
+    let h = Harness::new().await;
+    let id = new_order(&h, None).await;
+    let token = h.card_token("4000000000009995").await;
+    pay_order(&h, &id, &token, "key-1").await;
+    let second = sqlx::query(
+        "INSERT INTO payment_intents (id, client_secret, order_id, created, amount, currency, \
+         status) VALUES ('pi_second', 'pi_second_secret_x', ?, 0, 10800, 'EUR', \
+         'requires_confirmation')",
+    )
+    .bind(&id)
+    .execute(h.state.db())
+    .await;
+    let error = second.expect_err("a second intent for the order");
+    assert!(error.to_string().contains("UNIQUE"), "{error}");
+}

@@ -1,6 +1,6 @@
 //! The embedded database: a file under the data directory, migrated at start-up, with
-//! the server's keys kept so fingerprints, webhook signatures and the merchant key
-//! survive a restart.
+//! the webhook secret and the merchant key kept in it so they survive a restart; the
+//! fingerprint key lives in its own file, so fingerprints survive a restart too.
 
 use checkout_server::{AppState, Settings};
 
@@ -164,7 +164,23 @@ async fn a_key_left_in_an_older_database_moves_to_the_key_file() {
         .unwrap();
     old.db().close().await;
 
+    // A key file that holds another key is refused: the database keeps its key.
     let key_file = dir.join("fingerprint.key");
+    std::fs::write(&key_file, "cd".repeat(32)).unwrap();
+    let clock = std::sync::Arc::new(checkout_server::ManualClock::new(common::NOW));
+    let mut settings = Settings::new(&dir);
+    settings.fingerprint_key_file = Some(key_file.clone());
+    let refused = AppState::open(
+        settings,
+        &url,
+        clock,
+        std::sync::Arc::new(checkout_server::processor::TestProcessor::default()),
+    )
+    .await
+    .unwrap_err();
+    assert!(refused.to_string().contains("another key"), "{refused}");
+    std::fs::remove_file(&key_file).unwrap();
+
     let h = file_server(&dir, &key_file).await;
     assert_eq!(std::fs::read_to_string(&key_file).unwrap().trim(), legacy);
     let left: i64 =
