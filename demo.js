@@ -103,9 +103,11 @@ async function loadOrder(market) {
   const kept = localStorage.getItem(orderKey(market));
   if (kept) {
     const response = await fetch(`/api/orders/${encodeURIComponent(kept)}`);
-    if (response.ok) return response.json();
-    // A server started on a new database no longer knows it: start another.
-    if (response.status !== 404) throw new Error(`HTTP ${response.status}`);
+    if (!response.ok && response.status !== 404) throw new Error(`HTTP ${response.status}`);
+    const order = response.ok ? await response.json() : null;
+    // Paid, processing or open, it is this checkout's order. Canceled by the merchant,
+    // or unknown to a server started on a new database: start another.
+    if (order && order.status !== "canceled") return order;
   }
   const response = await fetch("/api/orders", {
     method: "POST",
@@ -304,6 +306,9 @@ async function checkoutPage() {
         redirect: "always",
         order: cart.id,
       });
+      // The answer of a payment the page gave up on (it came back from the back/forward
+      // cache meanwhile): the next Pay settles it; nothing to show.
+      if (failure?.code === "superseded") return;
       if (failure) {
         error.textContent = failure.message;
         // It may have gone through: the order stays as it is until the next Pay says.
@@ -328,6 +333,9 @@ async function checkoutPage() {
   // The order may have been paid meanwhile (another tab, or before Back): ask.
   addEventListener("pageshow", async (event) => {
     if (!event.persisted) return;
+    // Frozen while a payment was out: it may have gone through, so the order stays as
+    // it is until the next Pay settles it.
+    if (paying) unanswered = true;
     paying = false;
     update();
     try {

@@ -387,8 +387,11 @@ pub fn decode<T>(status: u16, text: &str, read: fn(&JsValue) -> Option<T>) -> Re
     let mut error = json::read_error(&error);
     if status >= 500 {
         // A server error is one whatever its body says: the server may have charged
-        // before it failed, so the outcome counts as unknown (`outcome_unknown`).
+        // before it failed, so the outcome counts as unknown (`outcome_unknown`), and the
+        // customer is not told "declined" by a body that cannot be trusted.
         error.kind = ErrorType::ApiError;
+        error.code = ErrorCode::InternalError;
+        error.decline_code = None;
     }
     Err(CallError::Api {
         error,
@@ -477,8 +480,12 @@ impl MerchantApi for HttpClient {
         };
         Box::pin(send(call, Retry::Safe, self.retries, |order| {
             let intent = js_sys::Reflect::get(order, &JsValue::from_str("payment_intent")).ok()?;
-            // An order without an intent yet reads as `Some(None)`.
-            Some(json::read_intent(&intent))
+            if intent.is_null() || intent.is_undefined() {
+                // No intent yet: nothing was ever confirmed for the order.
+                return Some(None);
+            }
+            // One that cannot be read is an unreadable answer, not "none".
+            json::read_intent(&intent).map(Some)
         }))
     }
 

@@ -144,19 +144,41 @@ impl<D> Attempt<D> {
         answer: Result<PaymentIntent, CallError>,
     ) -> Option<Result<PaymentIntent, CallError>> {
         let earlier = self.earlier.take()?;
+        // `Some(intent)`: the earlier confirm charged nothing, and `intent` (if any) can
+        // take these details. `None`: its answer is the attempt's (paid, processing,
+        // waiting on a redirect, or still unknown).
         let declined = match &answer {
             Ok(intent) if intent.status == PaymentIntentStatus::RequiresPaymentMethod => {
                 Some(IntentRef::of(intent))
             }
             Err(error) if error.outcome_unknown() => None,
-            Err(CallError::Api { payment_intent, .. }) => {
-                Some(payment_intent.as_deref().and_then(IntentRef::of))
+            // A refusal carrying a paid or processing intent (`order_already_paid`):
+            // the earlier confirm, or another tab, paid. That is the payment.
+            Err(CallError::Api {
+                payment_intent: Some(intent),
+                ..
+            }) if matches!(
+                intent.status,
+                PaymentIntentStatus::Succeeded
+                    | PaymentIntentStatus::Processing
+                    | PaymentIntentStatus::RequiresCapture
+            ) =>
+            {
+                None
             }
+            Err(CallError::Api { payment_intent, .. }) => Some(
+                payment_intent
+                    .as_deref()
+                    .filter(|intent| retryable(intent))
+                    .and_then(IntentRef::of),
+            ),
             Ok(_) | Err(_) => None,
         };
         match declined {
             Some(intent) => {
-                if intent.is_some() {
+                // Its intent is the earlier order's: the details of another order never
+                // confirm it (they would pay the old cart and leave the new one unpaid).
+                if intent.is_some() && earlier.order == self.order {
                     self.intent = intent;
                 }
                 None
@@ -166,6 +188,7 @@ impl<D> Attempt<D> {
                 self.idempotency_key = earlier.idempotency_key;
                 self.token_id = Some(earlier.token_id.clone());
                 self.intent = earlier.intent;
+                self.order = earlier.order;
                 Some(answer)
             }
         }
@@ -339,6 +362,8 @@ struct Unanswered<D> {
     /// The intent it confirmed again, if any: a resend must go to the same endpoint,
     /// or the server refuses the key as used with other parameters.
     intent: Option<IntentRef>,
+    /// The order it was for (see [`Submitter::order_changed`]).
+    order: u32,
 }
 
 /// The submit guard and attempt bookkeeping of one checkout.
@@ -436,6 +461,7 @@ impl<D: Clone + PartialEq> Submitter<D> {
                 idempotency_key: attempt.idempotency_key.clone(),
                 token_id: token_id.to_owned(),
                 intent: attempt.intent.clone(),
+                order: attempt.order,
             });
         }
     }
@@ -487,6 +513,7 @@ impl<D: Clone + PartialEq> Submitter<D> {
                 idempotency_key: attempt.idempotency_key,
                 token_id,
                 intent: attempt.intent,
+                order: attempt.order,
             });
             return true;
         }
@@ -1043,6 +1070,36 @@ mod tests {
         assert!(submitter.finish(attempt, "ctoken_1".into(), &answer, &outcome));
         assert!(submitter.done());
         assert!(!submitter.outcome_pending());
+    }
+
+    #[test]
+    fn a_declined_earlier_confirm_of_another_order_is_not_paid_with_new_details() {
+        let mut next = keys();
+        let mut submitter = after_a_lost_answer(&mut next);
+        submitter.order_changed();
+        let mut attempt = submitter.begin("card 4242 in pesos", &mut next).unwrap();
+        // The lost confirm of the first order had been declined: its intent is that
+        // order's, so the new details start the new order's payment instead.
+        let declined = declined_answer(DeclineCode::InsufficientFunds);
+        assert_eq!(attempt.settle_earlier(declined), None);
+        assert_eq!(attempt.details, "card 4242 in pesos");
+        assert_eq!(attempt.intent, None, "not the old order's intent");
+    }
+
+    #[test]
+    fn an_earlier_confirm_refused_because_the_order_was_paid_is_the_payment() {
+        let mut next = keys();
+        let mut submitter = after_a_lost_answer(&mut next);
+        let mut attempt = submitter.begin("card 5555", &mut next).unwrap();
+        let paid = refusal(ErrorCode::OrderAlreadyPaid, Some(with_status("succeeded")));
+        let answer = attempt
+            .settle_earlier(paid)
+            .expect("a paid order is the attempt's outcome, not a reason to pay again");
+        assert_eq!(attempt.details, "card 4242");
+        let outcome = outcome_of(answer.clone());
+        assert!(matches!(outcome, Outcome::Succeeded(_)));
+        submitter.finish(attempt, "ctoken_1".into(), &answer, &outcome);
+        assert!(submitter.done());
     }
 
     #[test]

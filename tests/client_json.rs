@@ -242,6 +242,14 @@ fn every_server_error_leaves_the_outcome_unknown() {
     let body = r#"{"error":{"type":"card_error","code":"card_declined","message":"x"}}"#;
     let error = decode(500, body, json::read_intent).unwrap_err();
     assert!(error.outcome_unknown(), "{error:?}");
+    let CallError::Api { error: shown, .. } = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(
+        (shown.code, shown.decline_code),
+        (payment_core::error::ErrorCode::InternalError, None),
+        "never 'declined' from a server error"
+    );
     let error = decode(503, "<html>busy</html>", json::read_intent).unwrap_err();
     assert!(error.outcome_unknown());
     // A 4xx the server could state is a decided refusal.

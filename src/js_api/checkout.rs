@@ -106,6 +106,18 @@ fn call_error(error: &CallError, catalogue: &Catalogue) -> Object {
     }
 }
 
+/// The answer of a `confirm` the page gave up on (it came back from the back/forward
+/// cache meanwhile): not an outcome; the next `confirm` settles whatever it sent.
+fn superseded(catalogue: &Catalogue) -> Object {
+    let error = objects::local_error(
+        "invalid_request_error",
+        "superseded",
+        catalogue.get(Key::PaymentInProgress),
+    );
+    set(&error, "pending", true);
+    error
+}
+
 /// An optional non-empty string option of `confirm`.
 fn optional_string(options: &JsValue, name: &str, wrong: &str) -> Result<Option<String>, JsValue> {
     let value = field(options, name);
@@ -379,7 +391,7 @@ impl JsCheckout {
                     if !group.submitter.borrow_mut().abandon(&attempt) {
                         // The page gave up on this attempt (back/forward cache) and
                         // may have started another: leave the element to that one.
-                        return Ok(error_result(call_error(&error, &catalogue)));
+                        return Ok(error_result(superseded(&catalogue)));
                     }
                     if let Some(h) = handle {
                         h.set_locked(false);
@@ -410,12 +422,10 @@ impl JsCheckout {
                 );
             }
             if !current {
-                // A late answer of an attempt the page gave up on: reported, but the
-                // element and the page's location belong to the newer attempt.
-                if let Err(error) = &answer {
-                    set(&result, "error", call_error(error, &catalogue));
-                }
-                return Ok(result.into());
+                // A late answer of an attempt the page gave up on: the element, the
+                // page's location and the outcome belong to the newer attempt, which
+                // resends this one's confirm if it was out.
+                return Ok(error_result(superseded(&catalogue)));
             }
             match &outcome {
                 Outcome::Succeeded(reference) | Outcome::Processing(reference) => {

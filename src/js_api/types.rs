@@ -96,6 +96,11 @@ export interface CheckoutError {
    * and reports it as the payment if it was.
    */
   pending?: boolean;
+  /*
+   * `code: "superseded"`: the answer of a `confirm` the page gave up on (it came back
+   * from the back/forward cache while that call was out). Not an outcome: ignore it;
+   * the next `confirm` settles what it had sent.
+   */
   /** The first invalid field, for validation errors. */
   field?: string;
 }
