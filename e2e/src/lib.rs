@@ -636,9 +636,15 @@ impl TrunkServe {
     ) -> Result<TrunkServe, String> {
         let original = std::fs::read_to_string(dir.join("Trunk.toml"))
             .map_err(|e| format!("reading {}/Trunk.toml: {e}", dir.display()))?;
+        // Each replacement below must find its line: a missed `dist` would let trunk
+        // overwrite the release dist/ the other tests serve.
         ensure!(
-            original.contains(port_line) && original.contains("http://127.0.0.1:8080/"),
-            "{}/Trunk.toml no longer has {port_line:?} with the server on 8080: update the test",
+            original.contains(port_line)
+                && original.contains("http://127.0.0.1:8080/")
+                && original.contains("dist = \"dist\"")
+                && !original.contains("[watch]"),
+            "{}/Trunk.toml no longer has {port_line:?}, the server on 8080, dist = \"dist\" \
+             and no [watch] of its own: update the test",
             dir.display()
         );
         let id = std::process::id();
