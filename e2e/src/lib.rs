@@ -701,3 +701,27 @@ pub fn repository() -> PathBuf {
         .expect("the e2e crate lives in the repository")
         .to_owned()
 }
+
+/// Pays the Philippine cart with GCash on the demo: the wallet's page, then `button`
+/// (Authorize or Decline) there, until the return page shows `expected`.
+pub async fn pay_with_gcash(h: &Harness, button: &str, expected: &str) -> Outcome {
+    h.open("/").await?;
+    h.choose("Market", "ph").await?;
+    h.wait_text(".pe-pay-label", 15, |t| t.contains('₱'))
+        .await?;
+    h.find("[data-method=ewallet]")
+        .await?
+        .click()
+        .await
+        .map_err(|e| format!("choosing the e-wallet: {e}"))?;
+    h.find("[data-channel=GCASH]")
+        .await?
+        .click()
+        .await
+        .map_err(|e| format!("choosing GCash: {e}"))?;
+    pay(h).await?;
+    h.wait_url("/test-mode/ewallet/").await?;
+    h.press_button(button).await?;
+    h.wait_url("/complete").await?;
+    status_is(h, expected, 15).await
+}

@@ -2,7 +2,10 @@
 //! second tab, an answer lost after the charge committed and a 500 after the charge
 //! each end with one charge, and the checkout shows a paid order as paid.
 
-use e2e::{e2e_test, ensure, is_disabled, pay, pay_until_succeeded, status_is, Harness, Outcome};
+use e2e::{
+    e2e_test, ensure, is_disabled, pay, pay_until_succeeded, pay_with_gcash, status_is, Harness,
+    Outcome,
+};
 use fantoccini::Locator;
 use std::time::{Duration, Instant};
 
@@ -78,25 +81,7 @@ e2e_test!(
 );
 
 async fn back_twice_after_a_wallet(h: &Harness) -> Outcome {
-    h.open("/").await?;
-    h.choose("Market", "ph").await?;
-    h.wait_text(".pe-pay-label", 15, |t| t.contains('₱'))
-        .await?;
-    h.find("[data-method=ewallet]")
-        .await?
-        .click()
-        .await
-        .map_err(|e| format!("choosing the e-wallet: {e}"))?;
-    h.find("[data-channel=GCASH]")
-        .await?
-        .click()
-        .await
-        .map_err(|e| format!("choosing GCash: {e}"))?;
-    pay(h).await?;
-    h.wait_url("/test-mode/ewallet/").await?;
-    h.press_button("Authorize").await?;
-    h.wait_url("/complete").await?;
-    status_is(h, "succeeded", 15).await?;
+    pay_with_gcash(h, "Authorize", "succeeded").await?;
     back(h).await?;
     back(h).await?;
     // The page shows the market it was left on, with its paid order.

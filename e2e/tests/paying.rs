@@ -2,7 +2,8 @@
 //! Pay through any 3-D Secure page to the return page, exactly once.
 
 use e2e::{
-    e2e_test, ensure, is_disabled, pay, pay_until_succeeded, property, status_is, Harness, Outcome,
+    e2e_test, ensure, is_disabled, pay, pay_until_succeeded, pay_with_gcash, property, status_is,
+    Harness, Outcome,
 };
 use fantoccini::Locator;
 use std::time::{Duration, Instant};
@@ -515,25 +516,7 @@ e2e_test!(
 );
 
 async fn ewallet(h: &Harness, button: &str, expected: &str) -> Outcome {
-    h.open("/").await?;
-    h.choose("Market", "ph").await?;
-    h.wait_text(".pe-pay-label", 15, |t| t.contains('₱'))
-        .await?;
-    h.find("[data-method=ewallet]")
-        .await?
-        .click()
-        .await
-        .map_err(|e| format!("choosing the e-wallet: {e}"))?;
-    h.find("[data-channel=GCASH]")
-        .await?
-        .click()
-        .await
-        .map_err(|e| format!("choosing GCash: {e}"))?;
-    pay(h).await?;
-    h.wait_url("/test-mode/ewallet/").await?;
-    h.press_button(button).await?;
-    h.wait_url("/complete").await?;
-    status_is(h, expected, 15).await?;
+    pay_with_gcash(h, button, expected).await?;
     address_has_no_secret(h).await
 }
 
