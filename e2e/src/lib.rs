@@ -725,3 +725,14 @@ pub async fn pay_with_gcash(h: &Harness, button: &str, expected: &str) -> Outcom
     h.wait_url("/complete").await?;
     status_is(h, expected, 15).await
 }
+
+/// Types a new card and ticks "save for future use" (a returning customer's first
+/// payment).
+pub async fn fill_card_to_save(h: &Harness, number: &str) -> Outcome {
+    let consent = h.find("[data-field=save_payment_method]").await?;
+    h.fill_card_details(number).await?;
+    consent
+        .click()
+        .await
+        .map_err(|e| format!("ticking the consent: {e}"))
+}

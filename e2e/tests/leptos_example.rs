@@ -7,7 +7,9 @@
 //! The only changes to the example's `Trunk.toml` are the ports and the output
 //! directory (a temporary one).
 
-use e2e::{e2e_test, ensure, pay, repository, status_is, Harness, Outcome, TrunkServe};
+use e2e::{
+    e2e_test, ensure, fill_card_to_save, pay, repository, status_is, Harness, Outcome, TrunkServe,
+};
 
 async fn pays_through_the_example(h: &Harness) -> Outcome {
     let dir = repository().join("examples/leptos-checkout");
@@ -32,12 +34,7 @@ async fn pays_through_the_example(h: &Harness) -> Outcome {
     // `redirect: Always` takes the customer to the return route.
     open_checkout().await?;
     returning_customer().await?;
-    let consent = h.find("[data-field=save_payment_method]").await?;
-    h.fill_card_details("4242424242424242").await?;
-    consent
-        .click()
-        .await
-        .map_err(|e| format!("ticking the consent: {e}"))?;
+    fill_card_to_save(h, "4242424242424242").await?;
     pay(h).await?;
     let returned = h.wait_url("/complete").await?;
     ensure!(

@@ -2,8 +2,8 @@
 //! Pay through any 3-D Secure page to the return page, exactly once.
 
 use e2e::{
-    e2e_test, ensure, is_disabled, pay, pay_until_succeeded, pay_with_gcash, property, status_is,
-    Harness, Outcome,
+    e2e_test, ensure, fill_card_to_save, is_disabled, pay, pay_until_succeeded, pay_with_gcash,
+    property, status_is, Harness, Outcome,
 };
 use fantoccini::Locator;
 use std::time::{Duration, Instant};
@@ -416,12 +416,7 @@ async fn start_new_order(h: &Harness) -> Outcome {
 async fn returning_customer(h: &Harness) -> Outcome {
     // First visit: pay with a new card and save it.
     returning(h).await?;
-    let consent = h.find("[data-field=save_payment_method]").await?;
-    h.fill_card_details("4242424242424242").await?;
-    consent
-        .click()
-        .await
-        .map_err(|e| format!("ticking the consent: {e}"))?;
+    fill_card_to_save(h, "4242424242424242").await?;
     pay(h).await?;
     h.wait_url("/complete").await?;
     status_is(h, "succeeded", 15).await?;
