@@ -8,7 +8,7 @@
 use crate::card::CardBrand;
 use crate::error::ApiError;
 use crate::money::{Currency, MinorUnit};
-use crate::secret::{CardNumber, ClientSecret, Cvc, IbanNumber};
+use crate::secret::{ClientSecret, IbanNumber};
 use serde::{Deserialize, Serialize};
 
 /// Unix time in seconds.
@@ -344,18 +344,15 @@ pub struct Shipping {
     pub phone: Option<String>,
 }
 
-/// Card details as typed (sent once, to create a confirmation token).
+/// A card as the storefront sees it: the single-use token the payments origin made of it
+/// (`card_tok_…`, see [`crate::vault`]). The number, expiry and CVC never reach the
+/// merchant API; a request that carries them is refused
+/// ([`crate::error::ErrorCode::CardDetailsNotAccepted`]).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CardInput {
-    /// The PAN.
-    pub number: CardNumber,
-    /// 1–12.
-    pub exp_month: u8,
-    /// Four digits.
-    pub exp_year: u16,
-    /// The security code.
-    pub cvc: Cvc,
+    /// `card_tok_…` from `POST /v1/card_tokens` of the payments origin.
+    pub token: String,
 }
 
 /// SEPA details as typed.
@@ -395,13 +392,14 @@ pub struct PaymentMethodData {
     pub billing_details: Option<BillingDetails>,
 }
 
-/// Options for a saved card: the re-collected CVC.
+/// Options for a saved card: the CVC typed again, as the payments origin tokenized it
+/// (`cvc_tok_…` from `POST /v1/cvc_tokens`); the CVC itself never reaches the merchant API.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CardOptions {
-    /// The CVC typed again for a saved card.
+    /// `cvc_tok_…`: the re-collected CVC, checked by the vault against the saved card.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cvc: Option<Cvc>,
+    pub cvc_token: Option<String>,
 }
 
 /// Per-method options for a confirmation token.

@@ -129,6 +129,14 @@ code_table! {
         InvalidClientSecret => "invalid_client_secret", "The client secret is not valid.";
         /// The feature is turned off for this customer session.
         FeatureDisabled => "feature_disabled", "This action is not enabled.";
+        /// Card details (number, expiry, CVC) were sent to the merchant API: cards are
+        /// tokenized by the payments origin, and the storefront takes only the token.
+        CardDetailsNotAccepted => "card_details_not_accepted", "Card details are tokenized by the payments origin: send payment_method_data.card.token (card_tok_…), never the number, expiry or CVC.";
+        /// The API key is missing, unknown, or of the wrong kind for this call (a
+        /// publishable key only tokenizes; the vault's other calls need the secret key).
+        InvalidApiKey => "invalid_api_key", "Invalid API key provided.";
+        /// The page's origin is not one the publishable key may be used from.
+        OriginNotAllowed => "origin_not_allowed", "This origin may not use this publishable key.";
         /// The server failed.
         InternalError => "internal_error", "Something went wrong on our side. Please try again.";
     }

@@ -5,6 +5,9 @@
 use payment_core::api::*;
 use payment_core::card::CardBrand;
 use payment_core::error::{DeclineCode, ErrorBody, ErrorCode, ErrorType};
+use payment_core::vault::{
+    CardDetails, CardToken, CvcDetails, CvcToken, CARD_TOKEN_PREFIX, CVC_TOKEN_PREFIX,
+};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
@@ -29,21 +32,21 @@ fn confirmation_token_requests_round_trip() {
     let card: CreateConfirmationToken = round_trip("confirmation_token_request_card.json");
     let data = card.payment_method_data.unwrap();
     assert_eq!(data.kind, PaymentMethodType::Card);
-    assert_eq!(data.card.unwrap().exp_year, 2034);
+    assert_eq!(data.card.unwrap().token, "card_tok_1NqCt2a9VgXWkq");
     let consent = card.consent.unwrap();
     assert_eq!(consent.usage, SetupFutureUsage::OffSession);
     assert_eq!(consent.locale, "en");
 
     let saved: CreateConfirmationToken = round_trip("confirmation_token_request_saved.json");
     assert_eq!(saved.payment_method.as_deref(), Some("pm_1a2b3c"));
-    let cvc = saved
+    let cvc_token = saved
         .payment_method_options
         .unwrap()
         .card
         .unwrap()
-        .cvc
+        .cvc_token
         .unwrap();
-    assert_eq!(cvc.expose(), "424");
+    assert_eq!(cvc_token, "cvc_tok_7Hs2LpQe0aZr");
 
     let sepa: CreateConfirmationToken = round_trip("confirmation_token_request_sepa.json");
     let sepa = sepa.payment_method_data.unwrap();
@@ -60,14 +63,35 @@ fn confirmation_token_requests_round_trip() {
 
 #[test]
 fn request_debug_output_hides_card_data() {
-    let card: CreateConfirmationToken =
-        serde_json::from_str(&fixture("confirmation_token_request_card.json")).unwrap();
+    let card: CardDetails = round_trip("card_token_request.json");
     let shown = format!("{card:?}");
     assert!(!shown.contains("4242424242424242"), "{shown}");
     assert!(!shown.contains("\"123\""), "{shown}");
+    let cvc: CvcDetails = round_trip("cvc_token_request.json");
+    assert!(!format!("{cvc:?}").contains("424"));
     let sepa: CreateConfirmationToken =
         serde_json::from_str(&fixture("confirmation_token_request_sepa.json")).unwrap();
     assert!(!format!("{sepa:?}").contains("370400440532013000"));
+}
+
+/// Regression: card details sent to the merchant API are refused by the type itself
+/// (the storefront takes only a token), whatever else the request holds.
+#[test]
+fn the_merchant_api_refuses_card_details() {
+    let raw = r#"{"payment_method_data": {"type": "card",
+        "card": {"number": "4242424242424242", "exp_month": 12, "exp_year": 2034, "cvc": "123"}}}"#;
+    assert!(serde_json::from_str::<CreateConfirmationToken>(raw).is_err());
+    let raw_cvc = r#"{"payment_method": "pm_1", "payment_method_options": {"card": {"cvc": "123"}}}"#;
+    assert!(serde_json::from_str::<CreateConfirmationToken>(raw_cvc).is_err());
+}
+
+#[test]
+fn vault_answers_round_trip() {
+    let token: CardToken = round_trip("card_token.json");
+    assert!(token.id.starts_with(CARD_TOKEN_PREFIX));
+    assert_eq!((token.brand.as_str(), token.last4.as_str()), ("visa", "4242"));
+    let cvc: CvcToken = round_trip("cvc_token.json");
+    assert!(cvc.id.starts_with(CVC_TOKEN_PREFIX));
 }
 
 #[test]
