@@ -367,7 +367,15 @@ async fn send_once(call: &Call) -> Result<(u16, String), CallError> {
 /// "payment_intent"?}}`; unknown codes degrade to `Unknown`, an unreadable body to a
 /// generic error; never a panic).
 pub fn decode<T>(status: u16, text: &str, read: fn(&JsValue) -> Option<T>) -> Result<T, CallError> {
-    let body = json::parse(text);
+    decode_body(status, json::parse(text), read)
+}
+
+/// [`decode`] of a body already parsed (`None`: not JSON).
+pub fn decode_body<T>(
+    status: u16,
+    body: Option<JsValue>,
+    read: fn(&JsValue) -> Option<T>,
+) -> Result<T, CallError> {
     if (200..300).contains(&status) {
         return body
             .as_ref()

@@ -1,17 +1,15 @@
 //! The two customer-session calls the element makes (list and remove saved methods),
 //! on `fetch` (src/fetch.rs), behind the [`CustomerApi`] trait so browser tests use a fake.
 //!
-//! JSON is read through the browser's `JSON` object rather than serde_json (size
-//! budget), leniently: unknown kinds, brands and channels decode to their `Unknown`
-//! values, an item without an id is skipped, never a panic. The session secret travels
-//! only in the `Authorization` header, never in a URL or a log line.
+//! The answers are read by `crate::json` (re-exported here), leniently: unknown kinds,
+//! brands and channels decode to their `Unknown` values, an item without an id is
+//! skipped, never a panic. The session secret travels only in the `Authorization`
+//! header, never in a URL or a log line.
 
-use crate::json::{get, integer, method_type, string};
-use js_sys::{Array, JSON};
-use payment_core::api::{
-    AllowRedisplay, CardPreview, EwalletChannel, EwalletPreview, PaymentElementFeatures,
-    SavedPaymentMethod, SepaPreview, SetupFutureUsage, Toggle,
-};
+use crate::json::get;
+pub use crate::json::{read_features, read_saved_method, read_saved_methods};
+use js_sys::JSON;
+use payment_core::api::SavedPaymentMethod;
 use payment_core::error::ErrorCode;
 use payment_core::secret::ClientSecret;
 use std::future::Future;
@@ -144,88 +142,5 @@ impl CustomerApi for HttpCustomerApi {
         ]
         .concat();
         Box::pin(async move { answer("DELETE", &url, Some(&secret)).await.map(|_| ()) })
-    }
-}
-
-fn channel(name: &str) -> EwalletChannel {
-    EwalletChannel::ALL
-        .into_iter()
-        .find(|c| c.as_str() == name)
-        .unwrap_or(EwalletChannel::Unknown)
-}
-
-/// One saved method; `None` without an id.
-pub fn read_saved_method(value: &JsValue) -> Option<SavedPaymentMethod> {
-    let card = get(value, "card");
-    let sepa = get(value, "sepa_debit");
-    let wallet = get(value, "ewallet");
-    Some(SavedPaymentMethod {
-        id: string(value, "id")?,
-        kind: method_type(&string(value, "type").unwrap_or_default()),
-        created: integer(value, "created").unwrap_or_default(),
-        allow_redisplay: match string(value, "allow_redisplay").as_deref() {
-            Some("always") => AllowRedisplay::Always,
-            Some("limited") => AllowRedisplay::Limited,
-            Some("unspecified") => AllowRedisplay::Unspecified,
-            _ => AllowRedisplay::Unknown,
-        },
-        card: string(&card, "last4").map(|last4| CardPreview {
-            brand: string(&card, "brand").unwrap_or_default(),
-            last4,
-            exp_month: integer(&card, "exp_month")
-                .and_then(|m| u8::try_from(m).ok())
-                .unwrap_or_default(),
-            exp_year: integer(&card, "exp_year")
-                .and_then(|y| u16::try_from(y).ok())
-                .unwrap_or_default(),
-            funding: string(&card, "funding"),
-        }),
-        sepa_debit: string(&sepa, "last4").map(|last4| SepaPreview {
-            country: string(&sepa, "country").unwrap_or_default(),
-            bank_code: string(&sepa, "bank_code"),
-            last4,
-        }),
-        ewallet: string(&wallet, "channel_code").map(|code| EwalletPreview {
-            channel_code: channel(&code),
-            account_label: string(&wallet, "account_label"),
-        }),
-    })
-}
-
-/// The items of a `{"data": [...]}` list, skipping any that cannot be read.
-pub fn read_saved_methods(body: &JsValue) -> Vec<SavedPaymentMethod> {
-    let data = get(body, "data");
-    if !Array::is_array(&data) {
-        return Vec::new();
-    }
-    Array::from(&data)
-        .iter()
-        .filter_map(|item| read_saved_method(&item))
-        .collect()
-}
-
-/// The Payment Element features of a session (`components.payment_element.features`);
-/// anything missing or unknown reads as disabled, the limit as the default 3.
-pub fn read_features(value: &JsValue) -> PaymentElementFeatures {
-    let toggle = |key: &str| {
-        if string(value, key).as_deref() == Some("enabled") {
-            Toggle::Enabled
-        } else {
-            Toggle::Disabled
-        }
-    };
-    PaymentElementFeatures {
-        payment_method_redisplay: toggle("payment_method_redisplay"),
-        payment_method_redisplay_limit: integer(value, "payment_method_redisplay_limit")
-            .and_then(|l| u8::try_from(l).ok())
-            .unwrap_or(3),
-        payment_method_save: toggle("payment_method_save"),
-        payment_method_save_usage: match string(value, "payment_method_save_usage").as_deref() {
-            Some("off_session") => Some(SetupFutureUsage::OffSession),
-            Some("on_session") => Some(SetupFutureUsage::OnSession),
-            _ => None,
-        },
-        payment_method_remove: toggle("payment_method_remove"),
-        ..PaymentElementFeatures::default()
     }
 }

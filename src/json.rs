@@ -7,11 +7,14 @@
 //! values become `Unknown`, unknown fields are ignored, and an object that lacks what it
 //! needs is `None` (the client then reports a generic error), never a panic.
 
+use js_sys::Array;
 use js_sys::{Object, Reflect, JSON};
 use payment_core::api::{
-    Address, BillingDetails, CardPreview, ConfirmationToken, CreateConfirmationToken,
-    DisplayQrCode, NextAction, PaymentIntent, PaymentIntentStatus, PaymentMethodData,
-    PaymentMethodPreview, PaymentMethodType, RedirectToUrl,
+    Address, AllowRedisplay, BillingDetails, CardPreview, ConfirmationToken,
+    CreateConfirmationToken, DisplayQrCode, EwalletChannel, EwalletPreview, NextAction,
+    PaymentElementFeatures, PaymentIntent, PaymentIntentStatus, PaymentMethodData,
+    PaymentMethodPreview, PaymentMethodType, RedirectToUrl, SavedPaymentMethod, SepaPreview,
+    SetupFutureUsage, Toggle,
 };
 use payment_core::error::{ApiError, DeclineCode, ErrorCode, ErrorType};
 use payment_core::money::{Currency, MinorUnit};
@@ -186,6 +189,89 @@ pub fn read_token(value: &JsValue) -> Option<ConfirmationToken> {
         setup_future_usage: None,
         return_url: string(value, "return_url"),
     })
+}
+
+fn channel(name: &str) -> EwalletChannel {
+    EwalletChannel::ALL
+        .into_iter()
+        .find(|c| c.as_str() == name)
+        .unwrap_or(EwalletChannel::Unknown)
+}
+
+/// One saved method; `None` without an id.
+pub fn read_saved_method(value: &JsValue) -> Option<SavedPaymentMethod> {
+    let card = get(value, "card");
+    let sepa = get(value, "sepa_debit");
+    let wallet = get(value, "ewallet");
+    Some(SavedPaymentMethod {
+        id: string(value, "id")?,
+        kind: method_type(&string(value, "type").unwrap_or_default()),
+        created: integer(value, "created").unwrap_or_default(),
+        allow_redisplay: match string(value, "allow_redisplay").as_deref() {
+            Some("always") => AllowRedisplay::Always,
+            Some("limited") => AllowRedisplay::Limited,
+            Some("unspecified") => AllowRedisplay::Unspecified,
+            _ => AllowRedisplay::Unknown,
+        },
+        card: string(&card, "last4").map(|last4| CardPreview {
+            brand: string(&card, "brand").unwrap_or_default(),
+            last4,
+            exp_month: integer(&card, "exp_month")
+                .and_then(|m| u8::try_from(m).ok())
+                .unwrap_or_default(),
+            exp_year: integer(&card, "exp_year")
+                .and_then(|y| u16::try_from(y).ok())
+                .unwrap_or_default(),
+            funding: string(&card, "funding"),
+        }),
+        sepa_debit: string(&sepa, "last4").map(|last4| SepaPreview {
+            country: string(&sepa, "country").unwrap_or_default(),
+            bank_code: string(&sepa, "bank_code"),
+            last4,
+        }),
+        ewallet: string(&wallet, "channel_code").map(|code| EwalletPreview {
+            channel_code: channel(&code),
+            account_label: string(&wallet, "account_label"),
+        }),
+    })
+}
+
+/// The items of a `{"data": [...]}` list, skipping any that cannot be read.
+pub fn read_saved_methods(body: &JsValue) -> Vec<SavedPaymentMethod> {
+    let data = get(body, "data");
+    if !Array::is_array(&data) {
+        return Vec::new();
+    }
+    Array::from(&data)
+        .iter()
+        .filter_map(|item| read_saved_method(&item))
+        .collect()
+}
+
+/// The Payment Element features of a session (`components.payment_element.features`);
+/// anything missing or unknown reads as disabled, the limit as the default 3.
+pub fn read_features(value: &JsValue) -> PaymentElementFeatures {
+    let toggle = |key: &str| {
+        if string(value, key).as_deref() == Some("enabled") {
+            Toggle::Enabled
+        } else {
+            Toggle::Disabled
+        }
+    };
+    PaymentElementFeatures {
+        payment_method_redisplay: toggle("payment_method_redisplay"),
+        payment_method_redisplay_limit: integer(value, "payment_method_redisplay_limit")
+            .and_then(|l| u8::try_from(l).ok())
+            .unwrap_or(3),
+        payment_method_save: toggle("payment_method_save"),
+        payment_method_save_usage: match string(value, "payment_method_save_usage").as_deref() {
+            Some("off_session") => Some(SetupFutureUsage::OffSession),
+            Some("on_session") => Some(SetupFutureUsage::OnSession),
+            _ => None,
+        },
+        payment_method_remove: toggle("payment_method_remove"),
+        ..PaymentElementFeatures::default()
+    }
 }
 
 fn object() -> Object {

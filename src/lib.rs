@@ -64,10 +64,18 @@ pub mod components;
 pub mod confirm;
 pub mod customer_api;
 pub mod events;
+#[cfg(not(feature = "wire-gloo-net"))]
+mod fetch;
+#[cfg(feature = "wire-gloo-net")]
+#[path = "fetch_gloo.rs"]
 mod fetch;
 pub mod form;
 mod ids;
 pub mod js_api;
+#[cfg(not(feature = "wire-serde"))]
+pub mod json;
+#[cfg(feature = "wire-serde")]
+#[path = "json_serde.rs"]
 pub mod json;
 pub mod layout;
 pub mod locale;

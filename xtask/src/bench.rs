@@ -11,6 +11,7 @@ pub mod size;
 mod stats;
 mod table;
 mod twiggy;
+mod wire;
 
 use crate::cmd::{self, Failure, Result};
 use serde_json::{json, Value};
@@ -27,12 +28,14 @@ const TWIGGY_TOP: usize = 15;
 struct Options {
     runs: usize,
     server: bool,
+    wire: bool,
 }
 
 fn options(args: &[String]) -> Result<Options> {
     let mut options = Options {
         runs: DEFAULT_RUNS,
         server: true,
+        wire: true,
     };
     let mut args = args.iter();
     while let Some(arg) = args.next() {
@@ -45,6 +48,7 @@ fn options(args: &[String]) -> Result<Options> {
                     .ok_or_else(|| Failure::new("--runs takes a number from 1 to 100"))?;
             }
             "--no-server" => options.server = false,
+            "--no-wire" => options.wire = false,
             other => return Err(Failure::new(format!("bench: unknown option {other}"))),
         }
     }
@@ -64,23 +68,30 @@ fn bench_dist() -> PathBuf {
     target_dir().join("bench/dist")
 }
 
-/// `trunk build --release --dist target/bench/dist`, the same build as dist/. Tried
-/// twice, in case another build still held a file.
+/// `trunk build --release --dist target/bench/dist`, the same build as dist/.
 fn build_release_widget() -> Result<PathBuf> {
-    let dist = bench_dist();
+    build_widget(&bench_dist(), &[])
+}
+
+/// `trunk build --release --dist <dist>` with these cargo features of the widget
+/// (none: the shipped widget). Tried twice, in case another build still held a file.
+fn build_widget(dist: &std::path::Path, features: &[&str]) -> Result<PathBuf> {
     println!(
-        "\n== building the widget (trunk build --release --dist {})",
+        "\n== building the widget (trunk build --release{}{} --dist {})",
+        if features.is_empty() { "" } else { " --features " },
+        features.join(","),
         dist.display()
     );
     let build = || {
-        cmd::run(
-            Command::new("trunk")
-                .current_dir(cmd::root())
-                .args(["build", "--release", "--dist"])
-                .arg(&dist),
-            "trunk build --release",
-        )
-        .map(|()| dist.clone())
+        let mut trunk = Command::new("trunk");
+        trunk
+            .current_dir(cmd::root())
+            .args(["build", "--release", "--dist"])
+            .arg(dist);
+        if !features.is_empty() {
+            trunk.args(["--features", &features.join(",")]);
+        }
+        cmd::run(&mut trunk, "trunk build --release").map(|()| dist.to_path_buf())
     };
     build().or_else(|first| {
         println!("\n== {first}; trying once more (another build may have held dist/)");
@@ -232,6 +243,14 @@ pub fn run(args: &[String]) -> Result {
     std::fs::copy(&artefact, &kept)
         .map_err(|e| Failure::new(format!("{}: {e}", artefact.display())))?;
 
+    // The wire read by serde and fetched by gloo-net instead, built the same way (issue
+    // 21); after the copy above, since these builds replace cargo's artefact.
+    let wire = if options.wire {
+        wire::measure(&bench_dir, build_widget).map_err(|e| e.to_string())
+    } else {
+        Err("skipped (--no-wire)".to_owned())
+    };
+
     // 2. The anchors, measured the same way.
     println!("\n== anchors (npm, esbuild)");
     let anchors = anchors::build(&bench_dir.join("anchors"))?;
@@ -314,6 +333,13 @@ pub fn run(args: &[String]) -> Result {
         Ok(p) => print_profile(p),
         Err(e) => notes.push(format!("twiggy: {e}")),
     }
+    match &wire {
+        Ok(variants) => println!(
+            "\n== the wire, two ways (issue 21)\n\n{}",
+            wire::render(ours_total, variants)
+        ),
+        Err(e) => notes.push(format!("wire variants: {e}")),
+    }
     for note in &notes {
         println!("note: {note}");
     }
@@ -346,6 +372,10 @@ pub fn run(args: &[String]) -> Result {
                     .map(|i| json!({"crate": i.name, "bytes": i.bytes})).collect::<Vec<_>>(),
             }),
             Err(e) => json!({ "error": e.to_string() }),
+        },
+        "wire": match &wire {
+            Ok(variants) => wire::report(ours_total, variants),
+            Err(e) => json!({ "error": e }),
         },
         "notes": notes,
     });

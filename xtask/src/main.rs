@@ -20,7 +20,8 @@ const USAGE: &str = "usage: cargo xtask <setup|demo|test|bench>
   test    setup, then host tests, browser tests and end-to-end tests
   bench   setup, then size, start-up, typing and server load beside Adyen's and
           Braintree's drop-ins; one table plus target/bench/report.json
-          (--runs N: browser runs per page, default 11; --no-server)";
+          (--runs N: browser runs per page, default 11; --no-server; --no-wire: skip the
+           serde-wasm-bindgen / gloo-net variants)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
