@@ -10,10 +10,10 @@
 //!
 //! ```no_run
 //! use leptos::prelude::*;
-//! use payment_element::client::Api;
-//! use payment_element::components::types::Mode;
-//! use payment_element::options::PaymentElementOptions;
-//! use payment_element::state::PaymentElementHandle;
+//! use payment_element::net::client::Api;
+//! use payment_element::model::types::Mode;
+//! use payment_element::model::options::PaymentElementOptions;
+//! use payment_element::components::state::PaymentElementHandle;
 //! use payment_element::{PayForm, PaymentElement, PaymentStatus};
 //! use payment_core::money::{Currency, MinorUnit, Money};
 //!
@@ -58,32 +58,11 @@
 // Every public item is documented (cargo doc -D warnings in `cargo xtask test`).
 #![warn(missing_docs)]
 
-pub mod appearance;
-pub mod client;
 pub mod components;
-pub mod confirm;
-pub mod customer_api;
-pub mod events;
-#[cfg(not(feature = "wire-gloo-net"))]
-mod fetch;
-#[cfg(feature = "wire-gloo-net")]
-#[path = "fetch_gloo.rs"]
-mod fetch;
-pub mod form;
-mod ids;
+pub mod frame;
 pub mod js_api;
-#[cfg(not(feature = "wire-serde"))]
-pub mod json;
-#[cfg(feature = "wire-serde")]
-#[path = "json_serde.rs"]
-pub mod json;
-pub mod layout;
-pub mod locale;
-pub mod options;
-pub mod return_page;
-pub mod saved_methods;
-pub mod saved_state;
-pub mod state;
+pub mod model;
+pub mod net;
 
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
@@ -115,7 +94,7 @@ pub fn mount_payment_status(
     else {
         return Ok(false);
     };
-    let api = client::Api::http(api_base);
+    let api = net::client::Api::http(api_base);
     leptos::mount::mount_to(host, move || {
         view! { <PaymentStatus api locale strings retry_href /> }
     })

@@ -6,9 +6,9 @@ mod common;
 
 use common::*;
 use leptos::prelude::*;
-use payment_element::components::types::Theme;
-use payment_element::locale::Locale;
-use payment_element::options::LocaleChoice;
+use payment_element::model::locale::Locale;
+use payment_element::model::options::LocaleChoice;
+use payment_element::model::types::Theme;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);

@@ -6,7 +6,7 @@ mod common;
 
 use common::*;
 use leptos::prelude::{GetUntracked, Update};
-use payment_element::form::Field;
+use payment_element::model::form::Field;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -189,7 +189,7 @@ async fn focus_waits_for_the_usual_length_of_brands_with_several() {
     type_where_focused("36227206271667").await;
     assert_eq!(focused(), Some(number.clone().into()));
     assert_eq!(m.error_of("number"), "");
-    assert!(m.handle().validate_all() != Some(payment_element::form::Field::CardNumber));
+    assert!(m.handle().validate_all() != Some(payment_element::model::form::Field::CardNumber));
 }
 
 #[wasm_bindgen_test]
@@ -279,8 +279,9 @@ async fn countries_are_named_and_ordered_in_the_customers_language() {
     let select: web_sys::HtmlSelectElement = m.field("country").unchecked_into();
     assert_eq!(select.value(), "DE");
     m.options.update(|o| {
-        o.locale =
-            payment_element::options::LocaleChoice::Fixed(payment_element::locale::Locale::Id)
+        o.locale = payment_element::model::options::LocaleChoice::Fixed(
+            payment_element::model::locale::Locale::Id,
+        )
     });
     settle().await;
     let select: web_sys::HtmlSelectElement = m.field("country").unchecked_into();
@@ -363,7 +364,15 @@ async fn complete_details_are_collected_for_submit() {
     assert_eq!(m.handle().validate_all(), None);
     let data = m.handle().payment_method_data().unwrap();
     assert_eq!(data.kind.as_str(), "card");
-    let card = data.card.unwrap();
+    // The merchant API's data never holds the card: it is set aside for the vault.
+    assert_eq!(data.card, None);
+    let details = m.handle().payment_details(None).unwrap();
+    let Some(payment_element::model::vaulted::Vaulted::Card(
+        payment_element::model::vaulted::Held::Page(card),
+    )) = details.vaulted
+    else {
+        panic!("inline fields set the card aside for the payments origin")
+    };
     assert_eq!(card.number.expose(), "4242424242424242");
     assert_eq!((card.exp_month, card.exp_year), (12, 2030));
     let address = data.billing_details.unwrap().address.unwrap();
@@ -373,7 +382,7 @@ async fn complete_details_are_collected_for_submit() {
     assert!(last.complete && !last.empty);
     assert_eq!(m.text(".pe-live"), "Payment details complete.");
     m.handle()
-        .announce(payment_element::locale::Key::StatusProcessing);
+        .announce(payment_element::model::locale::Key::StatusProcessing);
     settle().await;
     assert_eq!(m.text(".pe-live"), "Processing your payment…");
 }

@@ -11,9 +11,10 @@ use payment_core::api::{
 };
 use payment_core::error::{DeclineCode, ErrorCode, ErrorType};
 use payment_core::secret::{CardNumber, Cvc};
-use payment_element::client::{decode, HttpClient, MerchantApi, Placement};
-use payment_element::confirm::CallError;
-use payment_element::json;
+use payment_core::vault::CardDetails;
+use payment_element::model::confirm::CallError;
+use payment_element::net::client::{decode, HttpClient, MerchantApi, Placement};
+use payment_element::net::json;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -115,10 +116,7 @@ fn the_token_request_is_what_serde_would_send() {
         payment_method_data: Some(PaymentMethodData {
             kind: PaymentMethodType::Card,
             card: Some(CardInput {
-                number: CardNumber::new("4242424242424242"),
-                exp_month: 12,
-                exp_year: 2034,
-                cvc: Cvc::new("123"),
+                token: "card_tok_1".into(),
             }),
             sepa_debit: None,
             ewallet: None,
@@ -134,7 +132,7 @@ fn the_token_request_is_what_serde_would_send() {
         }),
         payment_method_options: Some(PaymentMethodOptions {
             card: Some(CardOptions {
-                cvc: Some(Cvc::new("999")),
+                cvc_token: Some("cvc_tok_1".into()),
             }),
         }),
         setup_future_usage: Some(SetupFutureUsage::OffSession),
@@ -150,6 +148,53 @@ fn the_token_request_is_what_serde_would_send() {
     let ours: serde_json::Value =
         serde_json::from_str(&json::token_request(&request).unwrap()).unwrap();
     assert_eq!(ours, serde_json::to_value(&request).unwrap());
+}
+
+#[wasm_bindgen_test]
+fn the_vault_requests_are_what_serde_would_send_and_its_answers_read_back() {
+    let card = CardDetails {
+        number: CardNumber::new("4242424242424242"),
+        exp_month: 12,
+        exp_year: 2034,
+        cvc: Cvc::new("123"),
+    };
+    let ours: serde_json::Value =
+        serde_json::from_str(&json::card_details(&card).unwrap()).unwrap();
+    assert_eq!(ours, serde_json::to_value(&card).unwrap());
+    let cvc: serde_json::Value =
+        serde_json::from_str(&json::cvc_details(&Cvc::new("424")).unwrap()).unwrap();
+    assert_eq!(cvc, serde_json::json!({"cvc": "424"}));
+
+    let token = decode(
+        200,
+        r#"{"id": "card_tok_9", "brand": "visa", "last4": "4242", "exp_month": 12,
+            "exp_year": 2034, "expires_at": 1795000900, "new_field": true}"#,
+        json::read_card_token,
+    )
+    .unwrap();
+    assert_eq!(
+        (token.id.as_str(), token.last4.as_str()),
+        ("card_tok_9", "4242")
+    );
+    // Anything but a card token is not taken for one.
+    assert!(decode(200, r#"{"id": "pm_1"}"#, json::read_card_token).is_err());
+    let refused = decode(
+        402,
+        r#"{"error": {"type": "card_error", "code": "incorrect_number", "param": "number",
+            "message": "Your card number is incorrect."}}"#,
+        json::read_card_token,
+    )
+    .unwrap_err();
+    let CallError::Api { error, .. } = refused else {
+        panic!("a refusal is an API error")
+    };
+    assert_eq!(error.code, ErrorCode::IncorrectNumber);
+    let cvc = decode(
+        200,
+        r#"{"id": "cvc_tok_3", "expires_at": 1}"#,
+        json::read_cvc_token,
+    );
+    assert_eq!(cvc.unwrap().id, "cvc_tok_3");
 }
 
 #[wasm_bindgen_test]

@@ -31,14 +31,19 @@ fn type_error(thrown: JsValue) -> String {
     error.message().into()
 }
 
+/// A Checkout whose payments origin answers nothing (port 9): inline cards are
+/// tokenized there, so a payment fails as when the network is down.
+const CHECKOUT: &str = r#"{"apiBase": "/api", "publishableKey": "pk_test_0123456789abcdef",
+    "paymentsOrigin": "http://127.0.0.1:9"}"#;
+
 fn elements(json: &str) -> JsElements {
-    checkout(js(r#"{"apiBase": "/api"}"#))
-        .unwrap()
-        .elements(js(json))
-        .unwrap()
+    checkout(js(CHECKOUT)).unwrap().elements(js(json)).unwrap()
 }
 
-const EUR: &str = r#"{"mode": "payment", "amount": 5400, "currency": "eur", "locale": "en"}"#;
+/// Card fields inline: the card frame needs the payments origin, which the test page has
+/// not (the end-to-end suite pays through the frame).
+const EUR: &str = r#"{"mode": "payment", "amount": 5400, "currency": "eur", "locale": "en",
+    "cardFields": "inline"}"#;
 
 /// A fresh container on the page, with an id to mount by selector.
 fn container() -> HtmlElement {
@@ -113,7 +118,8 @@ fn bad_options_throw_type_errors_naming_the_option() {
     );
     assert_eq!(
         type_error(checkout(js(r#"{"apiBse": "/api"}"#)).err().unwrap()),
-        "Checkout: unknown option apiBse; the options are apiBase and timeout"
+        "Checkout: unknown option apiBse; the options are apiBase, timeout, publishableKey \
+         and paymentsOrigin"
     );
     assert!(checkout(js(r#"{"apiBase": "/api", "timeout": 5000}"#)).is_ok());
     let group = elements(EUR);
@@ -423,7 +429,7 @@ async fn shadow_root_of(tag: &web_sys::Element) -> web_sys::ShadowRoot {
                 return root;
             }
         }
-        payment_element::client::sleep_ms(50).await;
+        payment_element::net::client::sleep_ms(50).await;
     }
     panic!("<payment-element> did not mount its widget");
 }
@@ -443,7 +449,8 @@ async fn the_custom_element_mounts_in_its_own_shadow_root() {
     let tag = document.create_element("payment-element").unwrap();
     tag.set_attribute(
         "options",
-        r#"{"mode": "payment", "amount": 5400, "currency": "eur", "locale": "en"}"#,
+        r#"{"mode": "payment", "amount": 5400, "currency": "eur", "locale": "en",
+            "cardFields": "inline"}"#,
     )
     .unwrap();
     document.body().unwrap().append_child(&tag).unwrap();
@@ -490,7 +497,8 @@ async fn the_custom_element_mounts_in_its_own_shadow_root() {
     // still typed; invalid options leave it as it is.
     tag.set_attribute(
         "options",
-        r#"{"mode": "payment", "amount": 5400, "currency": "eur", "locale": "de"}"#,
+        r#"{"mode": "payment", "amount": 5400, "currency": "eur", "locale": "de",
+            "cardFields": "inline"}"#,
     )
     .unwrap();
     settle().await;
@@ -538,9 +546,14 @@ async fn inside_the_shadow_root_rules_focus_and_the_payment_lock_work() {
     tag.set_attribute(
         "options",
         r#"{"mode": "payment", "amount": 5400, "currency": "eur", "locale": "en",
+            "cardFields": "inline",
             "appearance": {"rules": {".Input": {"color": "rgb(1, 2, 3)"}}}}"#,
     )
     .unwrap();
+    tag.set_attribute("publishable-key", "pk_test_0123456789abcdef")
+        .unwrap();
+    tag.set_attribute("payments-origin", "http://127.0.0.1:9")
+        .unwrap();
     document.body().unwrap().append_child(&tag).unwrap();
     let root = shadow_root_of(&tag).await;
     settle().await;

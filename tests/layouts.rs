@@ -6,9 +6,9 @@ mod common;
 
 use common::*;
 use leptos::prelude::*;
-use payment_element::components::types::LayoutKind;
-use payment_element::locale::Locale;
-use payment_element::options::LocaleChoice;
+use payment_element::model::locale::Locale;
+use payment_element::model::options::LocaleChoice;
+use payment_element::model::types::LayoutKind;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
@@ -169,7 +169,7 @@ async fn default_collapsed_opens_nothing_until_a_method_is_chosen() {
         .all(|r| r.get_attribute("aria-checked").as_deref() == Some("false")));
     assert_eq!(
         m.handle().validate_all(),
-        Some(payment_element::form::Field::Method)
+        Some(payment_element::model::form::Field::Method)
     );
     m.all("[role=radio]")[1].click();
     settle().await;
@@ -417,7 +417,7 @@ async fn wallets_follow_the_currency_and_say_where_they_redirect() {
     );
     assert_eq!(
         m.handle().validate_all(),
-        Some(payment_element::form::Field::Ewallet)
+        Some(payment_element::model::form::Field::Ewallet)
     );
     settle().await;
     assert_eq!(m.text(".pe-ewallet-form .pe-error"), "Pilih e-wallet.");

@@ -9,13 +9,16 @@ mod fake;
 use common::*;
 use fake::*;
 use leptos::prelude::*;
-use payment_core::api::{CardOptions, CreateConfirmationToken, PaymentMethodOptions};
+use payment_core::api::CreateConfirmationToken;
 use payment_core::error::DeclineCode;
 use payment_core::money::{Currency, Money};
 use payment_core::secret::{ClientSecret, Cvc};
-use payment_element::client::Api;
-use payment_element::confirm::{CallError, Outcome, RedirectPolicy};
+use payment_element::components::state::PaymentDetails;
+use payment_element::model::confirm::{CallError, Outcome, RedirectPolicy};
+use payment_element::model::vaulted::{Held, Vaulted};
+use payment_element::net::client::Api;
 use payment_element::{PayForm, PaymentElement};
+use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{HtmlButtonElement, HtmlElement, HtmlFormElement};
@@ -61,15 +64,16 @@ struct Checkout {
     m: Page,
     navigations: RwSignal<Vec<String>>,
     outcomes: RwSignal<Vec<Outcome>>,
-    options: RwSignal<payment_element::options::PaymentElementOptions>,
+    options: RwSignal<payment_element::model::options::PaymentElementOptions>,
 }
 
-fn mount_checkout(api: Api) -> Checkout {
-    mount_checkout_for(api, None)
+fn mount_checkout(api: Api, script: &Rc<Script>) -> Checkout {
+    mount_checkout_for(api, script, None)
 }
 
 /// A checkout paying the storefront's order `order`.
-fn mount_checkout_for(api: Api, order: Option<&str>) -> Checkout {
+fn mount_checkout_for(api: Api, script: &Rc<Script>, order: Option<&str>) -> Checkout {
+    let vault = StoredValue::new_local(vault(script));
     let order = Signal::stored(order.map(str::to_owned));
     let container: HtmlElement = document().create_element("div").unwrap().unchecked_into();
     document().body().unwrap().append_child(&container).unwrap();
@@ -91,7 +95,11 @@ fn mount_checkout_for(api: Api, order: Option<&str>) -> Checkout {
                 on_outcome=Callback::new(move |o| outcomes.update(|v| v.push(o)))
                 order
             >
-                <PaymentElement options on_ready=Callback::new(move |h| handle.set(Some(h))) />
+                <PaymentElement
+                    options
+                    vault=vault.get_value()
+                    on_ready=Callback::new(move |h| handle.set(Some(h)))
+                />
             </PayForm>
         }
     })
@@ -133,8 +141,8 @@ impl Checkout {
 
 #[wasm_bindgen_test]
 async fn the_button_shows_the_amount_in_the_locale() {
-    let (_, api) = fake();
-    let c = mount_checkout(api);
+    let (script, api) = fake();
+    let c = mount_checkout(api, &script);
     settle().await;
     assert_eq!(c.m.text(".pe-pay-label"), "Pay €19.99");
     assert_eq!(c.button().get_attribute("type").as_deref(), Some("submit"));
@@ -143,7 +151,7 @@ async fn the_button_shows_the_amount_in_the_locale() {
 #[wasm_bindgen_test]
 async fn ten_clicks_and_enters_make_one_token_and_one_confirm() {
     let (script, api) = fake();
-    let c = mount_checkout(api);
+    let c = mount_checkout(api, &script);
     c.fill_card("4242424242424242").await;
     let button = c.button();
     let form: HtmlFormElement = c.m.find(".pe-pay-form").unwrap().unchecked_into();
@@ -179,7 +187,7 @@ async fn ten_clicks_and_enters_make_one_token_and_one_confirm() {
 async fn the_form_is_locked_while_the_payment_is_in_flight() {
     let (script, api) = fake();
     script.gate_open.set(false);
-    let c = mount_checkout(api);
+    let c = mount_checkout(api, &script);
     c.fill_card("4242424242424242").await;
     c.button().click();
     until("the confirm", || script.confirm_count() == 1).await;
@@ -196,7 +204,7 @@ async fn the_form_is_locked_while_the_payment_is_in_flight() {
 #[wasm_bindgen_test]
 async fn an_invalid_form_sends_nothing_and_focuses_the_first_error() {
     let (script, api) = fake();
-    let c = mount_checkout(api);
+    let c = mount_checkout(api, &script);
     settle().await;
     c.button().click();
     settle().await;
@@ -213,7 +221,7 @@ async fn a_decline_says_why_focuses_the_cvc_and_keeps_the_rest() {
         .confirm_answers
         .borrow_mut()
         .push_back(decline(DeclineCode::IncorrectCvc));
-    let c = mount_checkout(api);
+    let c = mount_checkout(api, &script);
     c.fill_card("4000000000000127").await;
     c.button().click();
     until("the outcome", || !c.outcomes.get_untracked().is_empty()).await;
@@ -269,7 +277,7 @@ async fn lost_cards_read_as_a_generic_decline() {
         .confirm_answers
         .borrow_mut()
         .push_back(decline(DeclineCode::LostCard));
-    let c = mount_checkout(api);
+    let c = mount_checkout(api, &script);
     c.fill_card("4000000000009987").await;
     c.button().click();
     until("the outcome", || !c.outcomes.get_untracked().is_empty()).await;
@@ -285,7 +293,7 @@ async fn after_a_lost_confirm() -> (std::rc::Rc<Script>, Checkout) {
         .confirm_answers
         .borrow_mut()
         .push_back(Err(CallError::Network));
-    let c = mount_checkout(api);
+    let c = mount_checkout(api, &script);
     c.fill_card("4242424242424242").await;
     c.button().click();
     until("the outcome", || !c.outcomes.get_untracked().is_empty()).await;
@@ -354,15 +362,15 @@ async fn after_a_lost_answer_other_details_never_pay_a_second_time() {
 #[wasm_bindgen_test]
 async fn in_setup_mode_pay_charges_nothing() {
     let (script, api) = fake();
-    let c = mount_checkout(api);
+    let c = mount_checkout(api, &script);
     c.fill_card("4242424242424242").await;
     c.options.update(|o| {
-        o.mode = Some(payment_element::components::types::Mode::Setup);
+        o.mode = Some(payment_element::model::types::Mode::Setup);
     });
     settle().await;
     c.button().click();
     settle().await;
-    payment_element::client::sleep_ms(20).await;
+    payment_element::net::client::sleep_ms(20).await;
     assert_eq!(script.token_count(), 0);
     assert!(script.confirms.borrow().is_empty(), "nothing was charged");
     assert!(c.outcomes.get_untracked().is_empty());
@@ -375,7 +383,7 @@ async fn a_token_that_could_not_be_made_reopens_the_form() {
         .token_failures
         .borrow_mut()
         .push_back(CallError::Timeout);
-    let c = mount_checkout(api);
+    let c = mount_checkout(api, &script);
     c.fill_card("4242424242424242").await;
     c.button().click();
     until("the button", || {
@@ -399,7 +407,7 @@ async fn a_redirect_goes_to_the_page_and_the_back_button_reopens_the_form() {
         .confirm_answers
         .borrow_mut()
         .push_back(Ok(redirect_intent("/test-mode/authenticate/pi_test")));
-    let c = mount_checkout(api);
+    let c = mount_checkout(api, &script);
     c.fill_card("4000000000003220").await;
     c.button().click();
     until("the redirect", || !c.navigations.get_untracked().is_empty()).await;
@@ -431,13 +439,14 @@ async fn a_redirect_goes_to_the_page_and_the_back_button_reopens_the_form() {
 }
 
 #[wasm_bindgen_test]
-async fn a_saved_method_token_carries_its_cvc_and_the_session_secret() {
+async fn a_saved_method_token_carries_its_cvc_token_and_the_session_secret() {
     let (script, api) = fake();
     let container: HtmlElement = document().create_element("div").unwrap().unchecked_into();
     document().body().unwrap().append_child(&container).unwrap();
     let handle = RwSignal::new(None);
     let options =
         options(r#"{"locale": "en", "currency": "eur", "amount": 1999, "mode": "payment"}"#);
+    let vault = StoredValue::new_local(vault(&script));
     leptos::mount::mount_to(container.clone(), move || {
         view! {
             <PayForm
@@ -445,16 +454,20 @@ async fn a_saved_method_token_carries_its_cvc_and_the_session_secret() {
                 handle
                 amount=Money::new(1999, Currency::EUR)
                 return_url="http://shop.test/complete"
-                token_request=Callback::new(|_| Ok(CreateConfirmationToken {
-                    payment_method: Some("pm_saved".into()),
-                    payment_method_options: Some(PaymentMethodOptions {
-                        card: Some(CardOptions { cvc: Some(Cvc::new("123")) }),
-                    }),
-                    ..CreateConfirmationToken::default()
+                token_request=Callback::new(|_| Ok(PaymentDetails {
+                    request: CreateConfirmationToken {
+                        payment_method: Some("pm_saved".into()),
+                        ..CreateConfirmationToken::default()
+                    },
+                    vaulted: Some(Vaulted::Cvc(Held::Page(Cvc::new("123")))),
                 }))
                 customer_session=Some(ClientSecret::new("cuss_1_secret_z"))
             >
-                <PaymentElement options on_ready=Callback::new(move |h| handle.set(Some(h))) />
+                <PaymentElement
+                    options
+                    vault=vault.get_value()
+                    on_ready=Callback::new(move |h| handle.set(Some(h)))
+                />
             </PayForm>
         }
     })
@@ -480,6 +493,10 @@ async fn a_saved_method_token_carries_its_cvc_and_the_session_secret() {
     until("the token", || script.token_count() == 1).await;
     let request = script.token_requests.borrow()[0].clone();
     assert_eq!(request.payment_method.as_deref(), Some("pm_saved"));
+    // The CVC went to the payments origin; the merchant API got its token only.
+    assert_eq!(script.vaulted_cvcs.borrow()[0].expose(), "123");
+    let options = request.payment_method_options.unwrap().card.unwrap();
+    assert_eq!(options.cvc_token.as_deref(), Some("cvc_tok_1"));
     assert_eq!(
         request.return_url.as_deref(),
         Some("http://shop.test/complete")
@@ -516,7 +533,7 @@ async fn a_server_error_is_settled_by_sending_the_same_confirm_again() {
         .confirm_answers
         .borrow_mut()
         .push_back(server_error());
-    let c = mount_checkout(api);
+    let c = mount_checkout(api, &script);
     c.fill_card("4242424242424242").await;
     c.button().click();
     until("the first outcome", || {
@@ -555,7 +572,7 @@ async fn a_refusal_without_its_intent_is_settled_by_reading_the_intent() {
         .status_answers
         .borrow_mut()
         .push_back(Ok(intent("succeeded")));
-    let c = mount_checkout(api);
+    let c = mount_checkout(api, &script);
     c.fill_card("4000000000000002").await;
     c.button().click();
     until("the decline", || c.outcomes.get_untracked().len() == 1).await;
@@ -595,7 +612,7 @@ async fn an_order_paid_elsewhere_shows_as_paid() {
         .order_answers
         .borrow_mut()
         .push_back(Ok(Some(intent("succeeded"))));
-    let c = mount_checkout_for(api, Some("ord_1"));
+    let c = mount_checkout_for(api, &script, Some("ord_1"));
     c.fill_card("4242424242424242").await;
     c.button().click();
     until("the outcome", || !c.outcomes.get_untracked().is_empty()).await;

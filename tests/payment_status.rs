@@ -9,9 +9,9 @@ use common::*;
 use fake::*;
 use leptos::prelude::*;
 use payment_core::error::DeclineCode;
-use payment_element::client::Api;
-use payment_element::confirm::PollPolicy;
-use payment_element::locale::Locale;
+use payment_element::model::confirm::PollPolicy;
+use payment_element::model::locale::Locale;
+use payment_element::net::client::Api;
 use payment_element::PaymentStatus;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -56,7 +56,7 @@ fn mount_status(api: Api, locale: Locale) -> HtmlElement {
 fn mount_status_with(
     api: Api,
     locale: Locale,
-    strings: Vec<(payment_element::locale::Key, String)>,
+    strings: Vec<(payment_element::model::locale::Key, String)>,
 ) -> HtmlElement {
     let container: HtmlElement = document().create_element("div").unwrap().unchecked_into();
     document().body().unwrap().append_child(&container).unwrap();

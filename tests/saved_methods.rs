@@ -14,8 +14,9 @@ use payment_core::api::{
 };
 use payment_core::error::ErrorCode;
 use payment_core::secret::ClientSecret;
-use payment_element::customer_api::{CustomerApi, CustomerApiError, LocalFuture};
-use payment_element::form::Field;
+use payment_element::model::form::Field;
+use payment_element::model::vaulted::{Held, Vaulted};
+use payment_element::net::customer_api::{CustomerApi, CustomerApiError, LocalFuture};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen_test::*;
@@ -332,10 +333,7 @@ async fn a_saved_card_asks_for_its_cvc_again_by_brand() {
         "Your card's security code is incomplete."
     );
     assert_eq!(focused(), Some(m.field("cvc").into()));
-    assert_eq!(
-        handle.confirmation_token_request(None).unwrap_err(),
-        Field::Cvc
-    );
+    assert_eq!(handle.payment_details(None).unwrap_err(), Field::Cvc);
 
     let cvc = m.field("cvc");
     type_text(&cvc, "12345");
@@ -343,18 +341,15 @@ async fn a_saved_card_asks_for_its_cvc_again_by_brand() {
     assert_eq!(cvc.value(), "1234", "an Amex CID has four digits");
     assert_eq!(m.error_of("cvc"), "");
     assert_eq!(handle.validate_all(), None);
-    let request = handle
-        .confirmation_token_request(Some("/complete".into()))
-        .unwrap();
+    let details = handle.payment_details(Some("/complete".into())).unwrap();
+    let request = details.request;
     assert_eq!(request.payment_method.as_deref(), Some("pm_amex"));
     assert_eq!(request.payment_method_data, None);
-    let sent = request
-        .payment_method_options
-        .unwrap()
-        .card
-        .unwrap()
-        .cvc
-        .unwrap();
+    // The CVC is set aside for the payments origin, never in the merchant API's body.
+    assert_eq!(request.payment_method_options, None);
+    let Some(Vaulted::Cvc(Held::Page(sent))) = details.vaulted else {
+        panic!("the CVC typed again goes to the vault")
+    };
     assert_eq!(sent.expose(), "1234");
     assert_eq!(request.return_url.as_deref(), Some("/complete"));
     assert_eq!(
@@ -383,9 +378,10 @@ async fn without_cvc_recollection_a_saved_card_is_ready_at_once() {
     assert!(!m.has_field("cvc"));
     let handle = m.handle();
     assert_eq!(handle.validate_all(), None);
-    let request = handle.confirmation_token_request(None).unwrap();
-    assert_eq!(request.payment_method.as_deref(), Some("pm_visa"));
-    assert_eq!(request.payment_method_options, None);
+    let details = handle.payment_details(None).unwrap();
+    assert_eq!(details.request.payment_method.as_deref(), Some("pm_visa"));
+    assert_eq!(details.request.payment_method_options, None);
+    assert_eq!(details.vaulted, None);
 }
 
 async fn consent_text_in(locale: &str) -> String {
@@ -437,7 +433,7 @@ async fn ticking_consent_asks_to_save_and_records_what_was_shown() {
     paste(&m.field("cvc"), "123");
     settle().await;
     let handle = m.handle();
-    let unticked = handle.confirmation_token_request(None).unwrap();
+    let unticked = handle.payment_details(None).unwrap().request;
     assert_eq!(unticked.consent, None);
     assert_eq!(unticked.setup_future_usage, None);
 
@@ -447,7 +443,8 @@ async fn ticking_consent_asks_to_save_and_records_what_was_shown() {
     let last = m.changes.get_untracked().last().cloned().unwrap();
     assert!(last.value.save_payment_method);
     assert_eq!(last.value.payment_method, None);
-    let request = handle.confirmation_token_request(None).unwrap();
+    let details = handle.payment_details(None).unwrap();
+    let request = details.request;
     let consent = request.consent.clone().expect("consent record");
     assert_eq!(consent.text, m.text(".pe-save-consent"));
     assert_eq!(consent.locale, "de");
@@ -457,24 +454,15 @@ async fn ticking_consent_asks_to_save_and_records_what_was_shown() {
         request.setup_future_usage,
         Some(SetupFutureUsage::OffSession)
     );
-    assert_eq!(
-        request
-            .payment_method_data
-            .unwrap()
-            .card
-            .unwrap()
-            .number
-            .expose(),
-        "4242424242424242"
-    );
+    let Some(Vaulted::Card(Held::Page(card))) = details.vaulted else {
+        panic!("the card goes to the vault")
+    };
+    assert_eq!(card.number.expose(), "4242424242424242");
 
     // Unticking withdraws it.
     m.find("[data-field=save_payment_method]").unwrap().click();
     settle().await;
-    assert_eq!(
-        handle.confirmation_token_request(None).unwrap().consent,
-        None
-    );
+    assert_eq!(handle.payment_details(None).unwrap().request.consent, None);
     assert!(
         !m.changes
             .get_untracked()
@@ -644,7 +632,7 @@ async fn change_events_report_the_saved_method_or_the_new_one() {
     assert_eq!(last.value.payment_method.as_deref(), Some("pm_visa"));
     assert_eq!(
         last.value.kind,
-        Some(payment_element::components::types::MethodKind::Card)
+        Some(payment_element::model::types::MethodKind::Card)
     );
     assert!(last.complete);
     m.find("[data-saved-choice=new]").unwrap().click();
@@ -662,8 +650,9 @@ async fn saved_methods_follow_a_language_switch() {
     loaded().await;
     assert!(item_text(&m, "pm_visa").contains("Expires 12/30"));
     m.options.update(|o| {
-        o.locale =
-            payment_element::options::LocaleChoice::Fixed(payment_element::locale::Locale::De)
+        o.locale = payment_element::model::options::LocaleChoice::Fixed(
+            payment_element::model::locale::Locale::De,
+        )
     });
     settle().await;
     assert!(item_text(&m, "pm_visa").contains("Gültig bis 12/30"));
@@ -713,9 +702,7 @@ async fn saved_methods_follow_the_currency_and_the_choice_stays_payable() {
     // paymentMethodTypes leaves cards out: only the new-method form remains.
     m.options.update(|o| {
         o.currency = Some(currency("eur"));
-        o.payment_method_types = Some(vec![
-            payment_element::components::types::MethodKind::SepaDebit,
-        ]);
+        o.payment_method_types = Some(vec![payment_element::model::types::MethodKind::SepaDebit]);
     });
     settle().await;
     assert_eq!(saved_ids(&m), ["pm_sepa", "new"]);
@@ -768,7 +755,7 @@ async fn removing_the_chosen_card_does_not_carry_its_cvc_to_the_next() {
     loaded().await;
     assert_eq!(checked(&m).as_deref(), Some("pm_mc"));
     assert_eq!(m.field("cvc").value(), "", "4242's CVC is not 4444's");
-    assert!(m.handle().confirmation_token_request(None).is_err());
+    assert!(m.handle().payment_details(None).is_err());
 }
 
 #[wasm_bindgen_test]
@@ -787,7 +774,7 @@ fn the_servers_json_decodes_leniently() {
         ]}"#,
     )
     .unwrap();
-    let methods = payment_element::customer_api::read_saved_methods(&body);
+    let methods = payment_element::net::customer_api::read_saved_methods(&body);
     assert_eq!(methods.len(), 4, "an item without an id is skipped");
     assert_eq!(
         methods[0],
@@ -802,7 +789,7 @@ fn the_servers_json_decodes_leniently() {
         EwalletChannel::Unknown
     );
     let not_a_list = js_sys::JSON::parse(r#"{"data": 3}"#).unwrap();
-    assert!(payment_element::customer_api::read_saved_methods(&not_a_list).is_empty());
+    assert!(payment_element::net::customer_api::read_saved_methods(&not_a_list).is_empty());
 
     let features = js_sys::JSON::parse(
         r#"{"payment_method_redisplay": "enabled", "payment_method_redisplay_limit": 7,
@@ -810,7 +797,7 @@ fn the_servers_json_decodes_leniently() {
             "payment_method_remove": "beta"}"#,
     )
     .unwrap();
-    let features = payment_element::customer_api::read_features(&features);
+    let features = payment_element::net::customer_api::read_features(&features);
     assert!(features.payment_method_redisplay.is_enabled());
     assert_eq!(features.redisplay_limit(), 7);
     assert_eq!(

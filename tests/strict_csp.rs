@@ -4,7 +4,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use leptos::prelude::*;
-use payment_element::options::RawOptions;
+use payment_element::model::options::RawOptions;
 use payment_element::PaymentElement;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -44,7 +44,7 @@ async fn appearance_applies_through_cssom_under_style_src_self() {
     document().head().unwrap().append_child(&style).unwrap();
 
     let raw: RawOptions = serde_json::from_str(
-        r##"{"locale": "en", "appearance": {
+        r##"{"locale": "en", "cardFields": "inline", "appearance": {
             "variables": {"colorPrimary": "#123456"},
             "rules": {".Input": {"backgroundColor": "rgb(9, 8, 7)"}}}}"##,
     )

@@ -209,9 +209,9 @@ mod browser {
         SavedPaymentMethod,
     };
     use payment_core::error::ApiError;
-    use payment_element::client::decode_body;
-    use payment_element::confirm::CallError;
-    use payment_element::{customer_api, json};
+    use payment_element::model::confirm::CallError;
+    use payment_element::net::client::decode_body;
+    use payment_element::net::{customer_api, json};
     use serde::de::DeserializeOwned;
     use serde::Serialize;
     use serde_json::Value;

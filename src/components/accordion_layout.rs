@@ -3,10 +3,10 @@
 //! under "More".
 
 use super::MethodForm;
-use crate::components::types::MethodKind;
-use crate::layout::{accordion_items, shows_radios, step};
-use crate::locale::Key;
-use crate::state::{focus_in, focus_soon, key_on, ElementContext};
+use crate::components::state::{focus_in, focus_soon, key_on, ElementContext};
+use crate::model::layout::{accordion_items, shows_radios, step};
+use crate::model::locale::Key;
+use crate::model::types::MethodKind;
 use leptos::prelude::*;
 
 /// Payment methods as an accordion.

@@ -1,13 +1,12 @@
-//! The card form: number, expiry and CVC, then the billing details the options and the
-//! country ask for.
+//! The card form: number, expiry and CVC (in the payments origin's frame, or inline),
+//! then the billing details the options and the country ask for.
 
-use super::{CardNumberField, CountryField, InputField, OptionalInputField};
-use crate::components::types::MethodKind;
-use crate::form::{self, format_cvc, format_expiry, Field};
-use crate::locale::Key;
-use crate::state::ElementContext;
+use super::{CardDetailsFields, CardFrame, CountryField, OptionalInputField};
+use crate::components::state::{focus_in, ElementContext};
+use crate::model::form::{self, Field};
+use crate::model::locale::Key;
+use crate::model::types::MethodKind;
 use leptos::prelude::*;
-use payment_core::card::check_number;
 
 /// The card details form.
 #[component]
@@ -21,17 +20,6 @@ pub fn CardForm() -> impl IntoView {
             .with(|country| form::visible_fields(MethodKind::Card, &fields, country))
     });
     let shows = move |field: Field| visible.with(|v| v.contains(&field));
-
-    let expiry_format = Callback::new(|(typed, caret, deleting): (String, usize, bool)| {
-        format_expiry(&typed, caret, deleting)
-    });
-    let number = state.text(Field::CardNumber);
-    let cvc_format = Callback::new(move |(typed, _caret, _deleting): (String, usize, bool)| {
-        let brand = number.with_untracked(|n| check_number(n).brand);
-        let formatted = format_cvc(&typed, brand);
-        let end = formatted.len();
-        (formatted, end)
-    });
     // US ZIP codes are digits; Canadian and British codes mix letters in.
     let country = state.country;
     let postal_keyboard = Signal::derive(move || {
@@ -42,41 +30,32 @@ pub fn CardForm() -> impl IntoView {
         }
     });
     // After the CVC, the next field the customer still has to fill in.
-    let after_cvc = move || {
+    let after_cvc = Signal::derive(move || {
         if shows(Field::Name) {
             Field::Name
         } else {
             Field::PostalCode
         }
-    };
+    });
+    let in_frame = Memo::new(move |_| matches!(context.card_entry(), form::CardEntry::Frame(_)));
+    let form_root = NodeRef::<leptos::html::Div>::new();
+    // The frame's CVC is complete: focus moves on to the page's next field, if shown.
+    let advance = Callback::new(move |()| {
+        if let Some(root) = form_root.get_untracked() {
+            let selector = ["[data-field=\"", after_cvc.get_untracked().as_str(), "\"]"].concat();
+            focus_in(&root, &selector);
+        }
+    });
 
     view! {
-        <div class="pe-form pe-card-form">
-            <CardNumberField />
-            <div class="pe-row">
-                <InputField
-                    field=Field::Expiry
-                    label=Key::Expiry
-                    placeholder=Key::ExpiryPlaceholder
-                    autocomplete="cc-exp"
-                    inputmode="numeric"
-                    format=expiry_format
-                    next=Field::Cvc
-                />
-                {move || {
-                    view! {
-                        <InputField
-                            field=Field::Cvc
-                            label=Key::Cvc
-                            placeholder=Key::CvcPlaceholder
-                            autocomplete="cc-csc"
-                            inputmode="numeric"
-                            format=cvc_format
-                            next=after_cvc()
-                        />
-                    }
-                }}
-            </div>
+        <div class="pe-form pe-card-form" node_ref=form_root>
+            {move || {
+                if in_frame.get() {
+                    view! { <CardFrame on_advance=advance /> }.into_any()
+                } else {
+                    view! { <CardDetailsFields after_cvc /> }.into_any()
+                }
+            }}
             <OptionalInputField
                 visible
                 field=Field::Name

@@ -2,9 +2,9 @@
 //! the caret after the same digit, and shows the brand as soon as the number tells.
 
 use super::InputField;
-use crate::form::{brand_icon, Field};
-use crate::locale::Key;
-use crate::state::ElementContext;
+use crate::components::state::ElementContext;
+use crate::model::form::{brand_icon, Field};
+use crate::model::locale::Key;
 use leptos::prelude::*;
 use payment_core::card::format_with_caret;
 

@@ -1,9 +1,9 @@
 //! The billing country select; its value decides whether a postal code is asked for.
 
-use crate::form::{countries_by_name, country_name, Field};
-use crate::ids;
-use crate::locale::Key;
-use crate::state::ElementContext;
+use crate::components::state::ElementContext;
+use crate::model::form::{countries_by_name, country_name, Field};
+use crate::model::ids;
+use crate::model::locale::Key;
 use leptos::prelude::*;
 use web_sys::HtmlSelectElement;
 

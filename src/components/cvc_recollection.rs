@@ -1,10 +1,10 @@
 //! The CVC field of a chosen saved card, when the merchant asks for the CVC again:
 //! digits only, as many as the brand's code has, checked as the new-card form checks it.
 
-use crate::form::{format_cvc, Field, Stage};
-use crate::ids;
-use crate::locale::Key;
-use crate::state::ElementContext;
+use crate::components::state::ElementContext;
+use crate::model::form::{format_cvc, Field, Stage};
+use crate::model::ids;
+use crate::model::locale::Key;
 use leptos::prelude::*;
 use payment_core::card::CardBrand;
 use web_sys::HtmlInputElement;

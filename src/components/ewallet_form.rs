@@ -1,11 +1,11 @@
 //! The e-wallet form: the wallets of the payment's currency as a radio list, and what
 //! happens next (a redirect to the wallet).
 
-use crate::form::Field;
-use crate::ids;
-use crate::locale::Key;
-use crate::options::ewallet_channels;
-use crate::state::ElementContext;
+use crate::components::state::ElementContext;
+use crate::model::form::Field;
+use crate::model::ids;
+use crate::model::locale::Key;
+use crate::model::options::ewallet_channels;
 use leptos::prelude::*;
 use payment_core::money::Money;
 

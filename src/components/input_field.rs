@@ -2,10 +2,10 @@
 //! shares (reformat while typing with the caret kept, error after blur, focus moving
 //! on once the field is complete).
 
-use crate::form::{self, Field};
-use crate::ids;
-use crate::locale::Key;
-use crate::state::{focus_in, ElementContext};
+use crate::components::state::{focus_in, AdvanceOut, ElementContext};
+use crate::model::form::{self, Field};
+use crate::model::ids;
+use crate::model::locale::Key;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
@@ -48,6 +48,7 @@ pub fn InputField(
     let error_id = [id.as_str(), "-error"].concat();
 
     let error = Memo::new(move |_| context.error(field));
+    let advance_out = use_context::<AdvanceOut>();
     let complete_now = move || form::is_settled(field, &state.values_untracked(), context.today);
 
     let on_input = move |ev: leptos::ev::Event| {
@@ -93,8 +94,18 @@ pub fn InputField(
         // the middle, or a field that was already complete, keeps the customer here.
         if let Some(next) = next {
             if at_end && !was_complete && complete_now() {
-                if let Some(root) = input.closest(".pe-root").ok().flatten() {
-                    focus_in(&root, &["[data-field=\"", next.as_str(), "\"]"].concat());
+                let moved = input
+                    .closest(".pe-root")
+                    .ok()
+                    .flatten()
+                    .is_some_and(|root| {
+                        focus_in(&root, &["[data-field=\"", next.as_str(), "\"]"].concat())
+                    });
+                // In the card frame, the CVC's next field is in the page.
+                if !moved {
+                    if let Some(AdvanceOut(advance)) = advance_out {
+                        advance.run(());
+                    }
                 }
             }
         }

@@ -1,7 +1,7 @@
 //! The form of one payment method, whichever layout shows it.
 
 use super::{CardForm, EwalletForm, SepaForm};
-use crate::components::types::MethodKind;
+use crate::model::types::MethodKind;
 use leptos::prelude::*;
 
 /// The details form for `method`.

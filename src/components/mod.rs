@@ -1,11 +1,14 @@
 //! The widget's components, one per file.
 
 mod accordion_layout;
+mod card_details_fields;
 mod card_form;
+mod card_frame;
 mod card_number_field;
 mod country_field;
 mod cvc_recollection;
 mod ewallet_form;
+pub mod frame_host;
 mod input_field;
 mod method_form;
 mod pay_form;
@@ -14,12 +17,15 @@ mod payment_status;
 mod save_consent;
 mod saved_method_item;
 mod saved_methods_list;
+pub mod saved_state;
 mod sepa_form;
+pub mod state;
 mod tabs_layout;
-pub mod types;
 
 pub use accordion_layout::AccordionLayout;
+pub use card_details_fields::CardDetailsFields;
 pub use card_form::CardForm;
+pub use card_frame::{enclosing_form, CardFrame, FrameFields};
 pub use card_number_field::CardNumberField;
 pub use country_field::CountryField;
 pub use cvc_recollection::CvcRecollection;
@@ -27,8 +33,8 @@ pub use ewallet_form::EwalletForm;
 pub use input_field::{InputField, OptionalInputField};
 pub use method_form::MethodForm;
 pub use pay_form::PayForm;
-pub(crate) use payment_element::resolve_locale;
 pub use payment_element::PaymentElement;
+pub(crate) use payment_element::{apply_appearance, resolve_locale};
 pub use payment_status::PaymentStatus;
 pub use save_consent::SaveConsent;
 pub use saved_method_item::SavedMethodItem;

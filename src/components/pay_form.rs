@@ -1,19 +1,18 @@
 //! The checkout form around a Payment Element: the Pay button (amount in the label,
 //! disabled with a spinner and `aria-busy` from the first press until the outcome), the
-//! submit flow of `crate::confirm` wired to the merchant API, and the error region.
+//! submit flow of `crate::model::confirm` wired to the merchant API, and the error region.
 
-use crate::client::{new_idempotency_key, Api, Confirmed, Payment, Placement};
-use crate::components::types::Mode;
-use crate::confirm::{
+use crate::components::state::{PaymentDetails, PaymentElementHandle};
+use crate::model::confirm::{
     feedback_for_error, feedback_unanswered, outcome_of, return_address, CallError, Feedback,
     Outcome, RedirectPolicy, Submitter,
 };
-use crate::form::Field;
-use crate::locale::{Catalogue, Key, Locale};
-use crate::state::PaymentElementHandle;
+use crate::model::form::Field;
+use crate::model::locale::{Catalogue, Key, Locale};
+use crate::model::types::Mode;
+use crate::net::client::{new_idempotency_key, Api, Confirmed, Payment, Placement};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use payment_core::api::CreateConfirmationToken;
 use payment_core::money::Money;
 use payment_core::secret::ClientSecret;
 
@@ -44,11 +43,9 @@ pub fn PayForm(
     on_outcome: Option<Callback<Outcome>>,
     /// What to send for a token, from the validated element: by default what the
     /// customer chose in it (a saved method with its re-collected CVC, or the new
-    /// details with the save consent).
+    /// details with the save consent; card data set aside for the payments origin).
     #[prop(optional)]
-    token_request: Option<
-        Callback<PaymentElementHandle, Result<CreateConfirmationToken, Field>>,
-    >,
+    token_request: Option<Callback<PaymentElementHandle, Result<PaymentDetails, Field>>>,
     /// The customer-session secret sent as the bearer with the token request; by default
     /// the one the element's options carry.
     #[prop(optional, into)]
@@ -129,12 +126,17 @@ pub fn PayForm(
         if h.validate_all().is_some() {
             return;
         }
-        let Ok(mut details) = token_request.run(h) else {
+        let Ok(PaymentDetails {
+            mut request,
+            vaulted,
+        }) = token_request.run(h)
+        else {
             return;
         };
-        details.return_url = Some(return_url.get_untracked());
+        request.return_url = Some(return_url.get_untracked());
         let payment = Payment {
-            request: details,
+            request,
+            vaulted,
             placement: untrack(placement),
         };
         let Some(mut attempt) = submitter
@@ -154,7 +156,11 @@ pub fn PayForm(
             let sent = |attempt: &_, token: &str| {
                 submitter.update_value(|s| s.confirm_sent(attempt, token));
             };
-            let (token_id, answer) = match api.send_attempt(&mut attempt, bearer, sent).await {
+            let tokenize = h.tokenizer();
+            let (token_id, answer) = match api
+                .send_attempt(&mut attempt, bearer, &tokenize, sent)
+                .await
+            {
                 Ok(Confirmed { token_id, answer }) => (token_id, answer),
                 Err(failure) => {
                     let current = submitter
@@ -272,8 +278,8 @@ pub fn PayForm(
 }
 
 /// The token request for what the customer chose in the element.
-fn element_request(handle: PaymentElementHandle) -> Result<CreateConfirmationToken, Field> {
-    handle.confirmation_token_request(None)
+fn element_request(handle: PaymentElementHandle) -> Result<PaymentDetails, Field> {
+    handle.payment_details(None)
 }
 
 /// Sends the top window to `url` (the widget may sit in a frame; 3-D Secure pages must

@@ -4,16 +4,18 @@
 //! events to the page.
 
 use super::{AccordionLayout, SaveConsent, SavedMethodsList, TabsLayout};
-use crate::components::types::LayoutKind;
-use crate::customer_api::{CustomerApi, HttpCustomerApi};
-use crate::events::{ChangeEvent, ChangeValue, SavedPaymentMethodRemoveEvent};
-use crate::form;
-use crate::ids;
-use crate::locale::{Catalogue, Locale};
-use crate::options::{available_methods, LocaleChoice, PaymentElementOptions};
-use crate::saved_methods::{self, Choice};
-use crate::saved_state::SavedState;
-use crate::state::{this_month, ElementContext, FormState, I18n, PaymentElementHandle};
+use crate::components::frame_host::FrameHost;
+use crate::components::saved_state::SavedState;
+use crate::components::state::{this_month, ElementContext, FormState, I18n, PaymentElementHandle};
+use crate::model::events::{ChangeEvent, ChangeValue, SavedPaymentMethodRemoveEvent};
+use crate::model::form;
+use crate::model::ids;
+use crate::model::locale::{Catalogue, Locale};
+use crate::model::options::{available_methods, LocaleChoice, PaymentElementOptions};
+use crate::model::saved_methods::{self, Choice};
+use crate::model::types::LayoutKind;
+use crate::net::customer_api::{CustomerApi, HttpCustomerApi};
+use crate::net::vault::VaultApi;
 use leptos::prelude::*;
 use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
@@ -42,14 +44,17 @@ pub fn PaymentElement(
     /// The customer-session calls; the merchant API at `/api` unless given (tests pass a fake).
     #[prop(optional)]
     customer_api: Option<Rc<dyn CustomerApi>>,
+    /// The payments origin's tokenization calls for inline card fields; those of
+    /// `options.payments` unless given (tests pass a fake).
+    #[prop(optional)]
+    vault: Option<Rc<dyn VaultApi>>,
 ) -> impl IntoView {
     let options = options.unwrap_or_else(|| Signal::derive(PaymentElementOptions::default));
     let browser_languages = browser_languages();
     let guessed_country =
         form::default_country(browser_languages.first().map_or("", String::as_str));
-    let country_never = move || {
-        options.with(|o| o.fields.country == crate::components::types::FieldVisibility::Never)
-    };
+    let country_never =
+        move || options.with(|o| o.fields.country == crate::model::types::FieldVisibility::Never);
     let state = FormState::new(if untrack(country_never) {
         ""
     } else {
@@ -95,6 +100,9 @@ pub fn PaymentElement(
         today: this_month(),
         status: RwSignal::new(None),
         saved,
+        frame: FrameHost::new(),
+        vault: StoredValue::new_local(vault),
+        in_frame: false,
     };
     provide_context(context);
     let root_id = ids::fresh("pe-root");
@@ -109,24 +117,32 @@ pub fn PaymentElement(
     let require_cvc = move || options.with(|o| o.saved.require_cvc_recollection);
 
     // The first error in the current form, else the latest status: what the live
-    // region says.
+    // region says. The card frame's error comes as its text (the frame shows it too).
     let announcement = Memo::new(move |_| {
         let error = if !new_chosen.get() {
-            saved.cvc_error(require_cvc(), None)
+            saved
+                .cvc_error(require_cvc(), None)
+                .map(|key| context.i18n.t(key))
         } else {
             current.get().and_then(|method| {
+                let in_frame = method == crate::model::types::MethodKind::Card
+                    && matches!(context.card_entry(), form::CardEntry::Frame(_));
+                if in_frame {
+                    if let Some(text) = context.frame.error.get() {
+                        return Some(text);
+                    }
+                }
                 let fields = options.with(|o| o.fields);
                 state.country.with(|country| {
                     form::visible_fields(method, &fields, country)
                         .into_iter()
+                        .filter(|&field| !(in_frame && form::is_card_detail(field)))
                         .find_map(|field| context.error(field))
+                        .map(|key| context.i18n.t(key))
                 })
             })
         };
-        error
-            .map(|key| context.i18n.t(key))
-            .or_else(|| context.status.get())
-            .unwrap_or_default()
+        error.or_else(|| context.status.get()).unwrap_or_default()
     });
 
     let summary = Memo::new(move |_| {
@@ -146,9 +162,11 @@ pub fn PaymentElement(
         let method = current.get();
         let fields = options.with(|o| o.fields);
         let values = state.values();
+        let card = context.card_entry();
         ChangeEvent {
-            complete: method.is_some_and(|m| form::is_complete(m, &fields, &values, context.today)),
-            empty: method.is_none_or(|m| form::is_empty(m, &values)),
+            complete: method
+                .is_some_and(|m| form::is_complete(m, &fields, &values, context.today, card)),
+            empty: method.is_none_or(|m| form::is_empty(m, &values, card)),
             value: ChangeValue {
                 kind: method,
                 payment_method: None,
@@ -167,9 +185,11 @@ pub fn PaymentElement(
         let complete = event.complete;
         if let Some(was_complete) = was_complete {
             if complete && !was_complete {
-                context
-                    .status
-                    .set(Some(context.i18n.t(crate::locale::Key::StatusFormComplete)));
+                context.status.set(Some(
+                    context
+                        .i18n
+                        .t(crate::model::locale::Key::StatusFormComplete),
+                ));
             }
             // Untracked: whatever the page's handler reads must not re-run this effect.
             if let Some(on_change) = on_change {
@@ -181,13 +201,38 @@ pub fn PaymentElement(
     if let Some(on_ready) = on_ready {
         Effect::new(move |_| untrack(|| on_ready.run(handle)));
     }
-    let crosses_boundary = move |ev: &web_sys::FocusEvent| {
-        let other = ev
-            .related_target()
-            .and_then(|t| t.dyn_into::<web_sys::Node>().ok());
-        root.get_untracked()
-            .is_none_or(|root| !root.contains(other.as_ref()))
+    // Focus is in the element when the document's focused element is inside its root:
+    // one of its inputs, or the card frame (whose own inputs the page cannot see). Read
+    // after the focus change settled: moving into the frame, the page first sees a
+    // focusout without a target.
+    let focused = RwSignal::new(false);
+    let check_focus = move || {
+        let inside = root.get_untracked().is_some_and(|root| {
+            let active = active_element(&root);
+            root.contains(active.as_ref().map(AsRef::as_ref))
+        });
+        if focused.get_untracked() != inside {
+            focused.set(inside);
+        }
     };
+    let check_focus_soon = move || {
+        set_timeout(check_focus, std::time::Duration::ZERO);
+    };
+    Effect::new(move |_| {
+        // The frame said focus came or went: the page checks where it is now.
+        context.frame.focused.track();
+        check_focus_soon();
+    });
+    Effect::new(move |was: Option<bool>| {
+        let now = focused.get();
+        if was.is_some_and(|was| was != now) {
+            let report = if now { on_focus } else { on_blur };
+            if let Some(report) = report {
+                untrack(|| report.run(()));
+            }
+        }
+        now
+    });
 
     view! {
         <div
@@ -197,20 +242,12 @@ pub fn PaymentElement(
             data-theme=move || options.with(|o| o.appearance.theme.0.as_str())
             data-layout=move || layout.get().as_str()
             node_ref=root
-            on:focusin=move |ev| {
-                if crosses_boundary(&ev) {
-                    if let Some(on_focus) = on_focus {
-                        on_focus.run(());
-                    }
+            on:focusin=move |_| {
+                if !focused.get_untracked() {
+                    focused.set(true);
                 }
             }
-            on:focusout=move |ev| {
-                if crosses_boundary(&ev) {
-                    if let Some(on_blur) = on_blur {
-                        on_blur.run(());
-                    }
-                }
-            }
+            on:focusout=move |_| check_focus_soon()
         >
             <SavedMethodsList />
             {move || {
@@ -266,10 +303,9 @@ fn load_saved_methods(context: ElementContext) {
                     // Arriving late, the list must not take over a new card the customer
                     // is already typing (Pay would then charge the saved one).
                     let typing = untrack(|| {
-                        context
-                            .current
-                            .get()
-                            .is_some_and(|method| !form::is_empty(method, &context.state.values()))
+                        context.current.get().is_some_and(|method| {
+                            !form::is_empty(method, &context.state.values(), context.card_entry())
+                        })
                     });
                     if !typing {
                         context.choose_default_saved();
@@ -314,6 +350,15 @@ fn keep_choices_payable(context: ElementContext) {
     });
 }
 
+/// The focused element of the document or shadow root `element` lives in.
+fn active_element(element: &web_sys::Element) -> Option<web_sys::Element> {
+    let node = element.get_root_node();
+    match node.dyn_ref::<web_sys::ShadowRoot>() {
+        Some(shadow) => shadow.active_element(),
+        None => document().active_element(),
+    }
+}
+
 /// The language `choice` means here: the browser's preference for `Auto`.
 pub fn resolve_locale(choice: LocaleChoice) -> Locale {
     match choice {
@@ -342,7 +387,7 @@ fn browser_languages() -> Vec<String> {
 /// Keeps the root's custom properties and its scoped rule sheet in step with
 /// `appearance`, through CSSOM only: the strict CSP (`style-src 'self'`) refuses
 /// inline `style` attributes and `<style>` text, but not CSSOM writes.
-fn apply_appearance(
+pub(crate) fn apply_appearance(
     root: NodeRef<leptos::html::Div>,
     root_id: String,
     options: Signal<PaymentElementOptions>,

@@ -1,10 +1,10 @@
 //! The return page: the status of the payment the customer comes back from, fetched
 //! from the merchant API (never confirmed again), polled while it is processing.
 
-use crate::client::{sleep_ms, Api};
-use crate::confirm::{return_message, PollPolicy, ReturnMessage};
-use crate::locale::{Catalogue, Key, Locale};
-use crate::return_page::take_return_params;
+use crate::model::confirm::{return_message, PollPolicy, ReturnMessage};
+use crate::model::locale::{Catalogue, Key, Locale};
+use crate::model::return_page::take_return_params;
+use crate::net::client::{sleep_ms, Api};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::sync::atomic::{AtomicBool, Ordering};

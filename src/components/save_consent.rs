@@ -2,8 +2,8 @@
 //! naming the merchant, shown only when the customer session allows saving and the
 //! chosen method can be saved. Ticking it records when, for the consent record.
 
-use crate::saved_methods;
-use crate::state::ElementContext;
+use crate::components::state::ElementContext;
+use crate::model::saved_methods;
 use leptos::prelude::*;
 use web_sys::HtmlInputElement;
 

@@ -4,10 +4,10 @@
 //! needs its CVC again.
 
 use super::CvcRecollection;
-use crate::events::SavedPaymentMethodRemoveEvent;
-use crate::locale::Key;
-use crate::saved_methods::{self, Choice};
-use crate::state::{focus_soon, ElementContext};
+use crate::components::state::{focus_soon, ElementContext};
+use crate::model::events::SavedPaymentMethodRemoveEvent;
+use crate::model::locale::Key;
+use crate::model::saved_methods::{self, Choice};
 use leptos::prelude::*;
 use payment_core::api::SavedPaymentMethod;
 

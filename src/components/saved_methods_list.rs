@@ -4,10 +4,10 @@
 //! choice among the methods that can pay.
 
 use super::SavedMethodItem;
-use crate::form::Stage;
-use crate::locale::Key;
-use crate::saved_methods::{self, Choice};
-use crate::state::{focus_soon, key_on, ElementContext};
+use crate::components::state::{focus_soon, key_on, ElementContext};
+use crate::model::form::Stage;
+use crate::model::locale::Key;
+use crate::model::saved_methods::{self, Choice};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 

@@ -2,10 +2,10 @@
 //! customer accepts by paying.
 
 use super::{InputField, OptionalInputField};
-use crate::components::types::MethodKind;
-use crate::form::{self, format_iban, Field};
-use crate::locale::Key;
-use crate::state::ElementContext;
+use crate::components::state::ElementContext;
+use crate::model::form::{self, format_iban, Field};
+use crate::model::locale::Key;
+use crate::model::types::MethodKind;
 use leptos::prelude::*;
 
 /// The SEPA Direct Debit details form.

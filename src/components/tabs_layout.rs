@@ -2,11 +2,11 @@
 //! move between tabs and select them (automatic activation).
 
 use super::MethodForm;
-use crate::components::types::MethodKind;
-use crate::ids;
-use crate::layout::step;
-use crate::locale::Key;
-use crate::state::{focus_in, ElementContext};
+use crate::components::state::{focus_in, ElementContext};
+use crate::model::ids;
+use crate::model::layout::step;
+use crate::model::locale::Key;
+use crate::model::types::MethodKind;
 use leptos::prelude::*;
 
 /// Payment methods as tabs.

@@ -4,15 +4,17 @@
 use super::elements::{not_mounted, submit, Group, JsElements};
 use super::objects::{self, set};
 use super::{absent, expect_object, field, navigate, read, type_error};
-use crate::client::{new_idempotency_key, Api, Confirmed, HttpClient, Payment, Placement};
-use crate::components::types::Mode;
-use crate::confirm::{
+use crate::components::state::PaymentDetails;
+use crate::model::confirm::{
     feedback_for_error, feedback_unanswered, outcome_of, return_address, CallError, Outcome,
     RedirectPolicy,
 };
-use crate::locale::{Catalogue, Key};
+use crate::model::locale::{Catalogue, Key};
+use crate::model::options::PaymentsOrigin;
+use crate::model::types::Mode;
+use crate::net::client::{new_idempotency_key, Api, Confirmed, HttpClient, Payment, Placement};
 use js_sys::{Object, Promise};
-use payment_core::api::{BillingDetails, CreateConfirmationToken, PaymentIntent, Shipping};
+use payment_core::api::{BillingDetails, PaymentIntent, Shipping};
 use payment_core::secret::ClientSecret;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -23,10 +25,14 @@ use wasm_bindgen_futures::future_to_promise;
 pub struct JsCheckout {
     api_base: String,
     api: Api,
+    payments: Option<PaymentsOrigin>,
 }
 
-/// `Checkout({apiBase, timeout})`: the merchant API's base URL (`/api` when absent) and
-/// how long each call may take (30 s when absent).
+/// `Checkout({apiBase, timeout, publishableKey, paymentsOrigin})`: the merchant API's
+/// base URL (`/api` when absent), how long each call may take (30 s when absent), and
+/// where cards go: the payments origin's publishable key, and the payments origin
+/// itself (the origin this script was loaded from when absent). Without a publishable
+/// key the elements take no card.
 #[wasm_bindgen(js_name = Checkout)]
 pub fn checkout(
     #[wasm_bindgen(unchecked_param_type = "CheckoutOptions")] options: JsValue,
@@ -58,19 +64,37 @@ pub fn checkout(
     } else {
         js_sys::Object::keys(options.unchecked_ref::<Object>())
     };
+    const KNOWN: [&str; 4] = ["apiBase", "timeout", "publishableKey", "paymentsOrigin"];
     for key in keys.iter() {
         let key = key.as_string().unwrap_or_default();
-        if key != "apiBase" && key != "timeout" {
+        if !KNOWN.contains(&key.as_str()) {
             return Err(type_error(
                 &[
                     "Checkout: unknown option ",
                     &key,
-                    "; the options are apiBase and timeout",
+                    "; the options are apiBase, timeout, publishableKey and paymentsOrigin",
                 ]
                 .concat(),
             ));
         }
     }
+    let key = field(&options, "publishableKey");
+    let payments = if absent(&key) {
+        None
+    } else {
+        let key = key
+            .as_string()
+            .ok_or_else(|| type_error("publishableKey must be a string (pk_…)"))?;
+        let origin = field(&options, "paymentsOrigin");
+        let origin = if absent(&origin) {
+            super::script_origin()
+        } else {
+            origin
+                .as_string()
+                .ok_or_else(|| type_error("paymentsOrigin must be a string (an origin)"))?
+        };
+        Some(PaymentsOrigin::new(&origin, &key).map_err(|e| type_error(&e.0))?)
+    };
     let mut client = HttpClient::new(api_base.clone());
     if let Some(timeout_ms) = timeout_ms {
         client = client.with_timeout_ms(timeout_ms);
@@ -78,6 +102,7 @@ pub fn checkout(
     Ok(JsCheckout {
         api: Api(Rc::new(client)),
         api_base,
+        payments,
     })
 }
 
@@ -96,12 +121,12 @@ fn call_error(error: &CallError, catalogue: &Catalogue) -> Object {
         CallError::Network => objects::local_error(
             "api_connection_error",
             "network",
-            catalogue.get(crate::locale::Key::ErrorNetwork),
+            catalogue.get(crate::model::locale::Key::ErrorNetwork),
         ),
         CallError::Timeout => objects::local_error(
             "api_connection_error",
             "timeout",
-            catalogue.get(crate::locale::Key::ErrorTimeout),
+            catalogue.get(crate::model::locale::Key::ErrorTimeout),
         ),
     }
 }
@@ -201,12 +226,16 @@ fn params_of(options: &JsValue, call: &str, required: bool) -> Result<Params, Js
 }
 
 /// The token request for what the customer chose, with the page's params: given
-/// billing details fill what the element did not collect.
-fn token_request(group: &Group, params: &Params) -> Result<CreateConfirmationToken, Object> {
+/// billing details fill what the element did not collect. Card data is set aside for
+/// the payments origin (`vaulted`), never in the request.
+fn token_request(group: &Group, params: &Params) -> Result<PaymentDetails, Object> {
     submit(group)?;
     let handle = group.handle.get().ok_or_else(|| not_mounted(group))?;
-    let mut request = handle
-        .confirmation_token_request(params.return_url.clone())
+    let PaymentDetails {
+        mut request,
+        vaulted,
+    } = handle
+        .payment_details(params.return_url.clone())
         .map_err(|field| {
             let message = handle.error_message(field);
             let error = objects::local_error("validation_error", "incomplete", &message);
@@ -228,7 +257,7 @@ fn token_request(group: &Group, params: &Params) -> Result<CreateConfirmationTok
             (own, page) => own.or_else(|| page.clone()),
         };
     }
-    Ok(request)
+    Ok(PaymentDetails { request, vaulted })
 }
 
 /// The intent id in a client secret (`pi_…_secret_…`).
@@ -263,7 +292,7 @@ impl JsCheckout {
         &self,
         #[wasm_bindgen(unchecked_param_type = "ElementsOptions")] options: JsValue,
     ) -> Result<JsElements, JsValue> {
-        JsElements::new(self.api_base.clone(), &options)
+        JsElements::new(self.api_base.clone(), self.payments.clone(), &options)
     }
 
     /// Creates a ConfirmationToken from the element's details: `{confirmationToken}` or
@@ -279,14 +308,23 @@ impl JsCheckout {
         expect_object(&options, "createConfirmationToken options", false)?;
         let group = group_of(&options, "createConfirmationToken")?;
         let params = params_of(&options, "createConfirmationToken", false)?;
-        let request = match token_request(&group, &params) {
-            Ok(request) => request,
+        let details = match token_request(&group, &params) {
+            Ok(details) => details,
             Err(error) => return Ok(resolved(error_result(error))),
         };
-        let bearer = group.handle.get().and_then(|h| h.customer_session_secret());
+        let handle = group.handle.get();
+        let bearer = handle.and_then(|h| h.customer_session_secret());
+        let tokenize = handle.map(|h| h.tokenizer());
         let catalogue = group.catalogue();
         let api = self.api.clone();
         Ok(future_to_promise(async move {
+            let mut request = details.request;
+            if let (Some(vaulted), Some(tokenize)) = (details.vaulted, tokenize) {
+                match tokenize(vaulted.clone()).await {
+                    Ok(token) => vaulted.apply(&mut request, token),
+                    Err(error) => return Ok(error_result(call_error(&error, &catalogue))),
+                }
+            }
             Ok(
                 match api.0.create_confirmation_token(request, bearer).await {
                     Ok(token) => objects::with("confirmationToken", objects::token(&token)),
@@ -352,8 +390,8 @@ impl JsCheckout {
                 catalogue.get(Key::PaymentInProgress),
             ))));
         }
-        let request = match token_request(&group, &params) {
-            Ok(request) => request,
+        let PaymentDetails { request, vaulted } = match token_request(&group, &params) {
+            Ok(details) => details,
             Err(error) => return Ok(resolved(error_result(error))),
         };
         // Another cart is another order: its declined intent is not confirmed again (a
@@ -362,7 +400,11 @@ impl JsCheckout {
             group.submitter.borrow_mut().order_changed();
             group.placement.replace(placement.clone());
         }
-        let payment = Payment { request, placement };
+        let payment = Payment {
+            request,
+            vaulted,
+            placement,
+        };
         let Some(mut attempt) = group
             .submitter
             .borrow_mut()
@@ -385,7 +427,16 @@ impl JsCheckout {
             let sent = |attempt: &_, token: &str| {
                 group.submitter.borrow_mut().confirm_sent(attempt, token);
             };
-            let (token_id, answer) = match api.send_attempt(&mut attempt, bearer, sent).await {
+            let tokenize = match handle {
+                Some(h) => h.tokenizer(),
+                None => std::rc::Rc::new(|_| -> crate::net::client::LocalFuture<_> {
+                    Box::pin(async { Err(CallError::Network) })
+                }),
+            };
+            let (token_id, answer) = match api
+                .send_attempt(&mut attempt, bearer, &tokenize, sent)
+                .await
+            {
                 Ok(Confirmed { token_id, answer }) => (token_id, answer),
                 Err(error) => {
                     if !group.submitter.borrow_mut().abandon(&attempt) {
@@ -506,7 +557,7 @@ impl JsCheckout {
         let api = self.api.clone();
         // Not tied to an element: the customer's browser languages.
         let catalogue = Catalogue::new(
-            crate::components::resolve_locale(crate::options::LocaleChoice::Auto),
+            crate::components::resolve_locale(crate::model::options::LocaleChoice::Auto),
             &[],
         );
         future_to_promise(async move {

@@ -10,13 +10,21 @@
 // attribute after mounting (another amount, a locale) goes to `elements.update`, what
 // was typed staying; invalid options are reported and the old ones kept.
 //
-//   <payment-element api-base="/api"
+//   <payment-element api-base="/api" publishable-key="pk_test_…"
 //       options='{"mode": "payment", "amount": 5400, "currency": "eur"}'></payment-element>
+//
+// `publishable-key` (and `payments-origin`, by default the origin this script came
+// from) say where the card frame and the vault live; without them the tag takes no card.
 //
 // `element.paymentElement` is the mounted element (for `on`), `element.elements` its
 // group (for `checkout.confirm({elements})`); removing the tag destroys it.
 
 let sheets = null;
+
+// The origin this file was served from: the payments origin, which serves the widget.
+export function scriptOrigin() {
+  return new URL(import.meta.url).origin;
+}
 
 function widgetSheets() {
   if (!sheets) {
@@ -70,7 +78,14 @@ export function definePaymentElement(mount) {
         let mounted;
         try {
           const options = JSON.parse(this.getAttribute("options") || "{}");
-          mounted = mount(host, this.getAttribute("api-base") || "/api", options);
+          const checkout = { apiBase: this.getAttribute("api-base") || "/api" };
+          for (const [attribute, option] of [
+            ["publishable-key", "publishableKey"],
+            ["payments-origin", "paymentsOrigin"],
+          ]) {
+            if (this.hasAttribute(attribute)) checkout[option] = this.getAttribute(attribute);
+          }
+          mounted = mount(host, checkout, options);
         } catch (error) {
           mounted = error;
         }

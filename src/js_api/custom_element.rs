@@ -8,14 +8,17 @@ use wasm_bindgen::prelude::*;
 extern "C" {
     #[wasm_bindgen(js_name = definePaymentElement)]
     fn define_payment_element(mount: &js_sys::Function);
+
+    /// The origin the widget's files were served from.
+    #[wasm_bindgen(js_name = scriptOrigin)]
+    pub fn script_origin() -> String;
 }
 
 /// What the tag's `connectedCallback` calls: `[elements, paymentElement]` mounted in
-/// `host`, or the `TypeError` naming a bad option (which the tag throws).
-fn mount(host: web_sys::Element, api_base: JsValue, options: JsValue) -> JsValue {
-    let api = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&api, &"apiBase".into(), &api_base);
-    let mounted = checkout(api.into()).and_then(|checkout| {
+/// `host` with the `Checkout` options the tag's attributes give, or the `TypeError`
+/// naming a bad option (which the tag throws).
+fn mount(host: web_sys::Element, checkout_options: JsValue, options: JsValue) -> JsValue {
+    let mounted = checkout(checkout_options).and_then(|checkout| {
         let elements = checkout.elements(options)?;
         let element = elements.create("payment", JsValue::UNDEFINED)?;
         element.mount(host.into())?;

@@ -5,14 +5,14 @@
 
 use super::objects::{self, set};
 use super::{absent, expect_object, read, type_error};
-use crate::client::{Payment, Placement};
+use crate::components::state::PaymentElementHandle;
 use crate::components::PaymentElement;
-use crate::confirm::Submitter;
-use crate::customer_api::HttpCustomerApi;
-use crate::events::{ChangeEvent, SavedPaymentMethodRemoveEvent};
-use crate::locale::{Catalogue, Key};
-use crate::options::PaymentElementOptions;
-use crate::state::PaymentElementHandle;
+use crate::model::confirm::Submitter;
+use crate::model::events::{ChangeEvent, SavedPaymentMethodRemoveEvent};
+use crate::model::locale::{Catalogue, Key};
+use crate::model::options::{PaymentElementOptions, PaymentsOrigin};
+use crate::net::client::{Payment, Placement};
+use crate::net::customer_api::HttpCustomerApi;
 use js_sys::{Function, Object, Promise};
 use leptos::prelude::*;
 use std::any::Any;
@@ -86,6 +86,8 @@ type PageShowListener = Closure<dyn FnMut(web_sys::PageTransitionEvent)>;
 /// One `elements` group: its options and, once created and mounted, its element.
 pub struct Group {
     pub(crate) api_base: String,
+    /// Where cards go (from `Checkout`), put into every options the group checks.
+    payments: Option<PaymentsOrigin>,
     /// The `elements()` options as given, with every `update()` merged in.
     raw: RefCell<Object>,
     /// The `create("payment", …)` options.
@@ -111,7 +113,7 @@ impl Group {
     }
 
     /// The group's `mode`, `None` when not given.
-    pub fn mode(&self) -> Option<crate::components::types::Mode> {
+    pub fn mode(&self) -> Option<crate::model::types::Mode> {
         self.options.with_untracked(|o| o.mode)
     }
 
@@ -129,11 +131,20 @@ impl Group {
     }
 }
 
-/// Checks the merged options as `crate::options` does, naming the bad option.
-fn checked(raw: &Object, element_raw: &Object) -> Result<PaymentElementOptions, JsValue> {
+/// Checks the merged options as `crate::model::options` does, naming the bad option;
+/// the payments origin comes from `Checkout`.
+fn checked(
+    raw: &Object,
+    element_raw: &Object,
+    payments: &Option<PaymentsOrigin>,
+) -> Result<PaymentElementOptions, JsValue> {
     let merged = Object::assign(&Object::assign(&Object::new(), raw), element_raw);
     read::options(&merged)
         .and_then(|raw| raw.validate())
+        .map(|options| PaymentElementOptions {
+            payments: payments.clone(),
+            ..options
+        })
         .map_err(|e| type_error(&e.0))
 }
 
@@ -154,12 +165,17 @@ pub struct JsElements {
 
 impl JsElements {
     /// A new group for `api_base` with the `elements()` options, checked.
-    pub fn new(api_base: String, options: &JsValue) -> Result<JsElements, JsValue> {
+    pub fn new(
+        api_base: String,
+        payments: Option<PaymentsOrigin>,
+        options: &JsValue,
+    ) -> Result<JsElements, JsValue> {
         expect_object(options, "elements options", true)?;
         let raw = copy(options);
-        let checked = checked(&raw, &Object::new())?;
+        let checked = checked(&raw, &Object::new(), &payments)?;
         let group = Rc::new(Group {
             api_base,
+            payments,
             raw: RefCell::new(raw),
             element_raw: RefCell::new(Object::new()),
             options: ArcRwSignal::new(checked),
@@ -209,7 +225,7 @@ impl JsElements {
         }
         expect_object(&options, "payment element options", true)?;
         let element_raw = copy(&options);
-        let checked = checked(&self.group.raw.borrow(), &element_raw)?;
+        let checked = checked(&self.group.raw.borrow(), &element_raw, &self.group.payments)?;
         *self.group.element_raw.borrow_mut() = element_raw;
         self.group.options.set(checked);
         let id = fresh_id();
@@ -234,7 +250,7 @@ impl JsElements {
             &Object::assign(&Object::new(), &self.group.raw.borrow()),
             options.unchecked_ref(),
         );
-        let checked = checked(&raw, &self.group.element_raw.borrow())?;
+        let checked = checked(&raw, &self.group.element_raw.borrow(), &self.group.payments)?;
         *self.group.raw.borrow_mut() = raw;
         self.group.options.set(checked);
         Ok(())
@@ -413,7 +429,7 @@ impl JsPaymentElement {
             &Object::assign(&Object::new(), &self.group.element_raw.borrow()),
             options.unchecked_ref(),
         );
-        let checked = checked(&self.group.raw.borrow(), &element_raw)?;
+        let checked = checked(&self.group.raw.borrow(), &element_raw, &self.group.payments)?;
         *self.group.element_raw.borrow_mut() = element_raw;
         self.group.options.set(checked);
         Ok(())

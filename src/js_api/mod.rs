@@ -10,9 +10,9 @@
 //! ```
 //!
 //! Bad options throw a `TypeError` at call time naming the option (the messages of
-//! `crate::options`); payment outcomes never reject: promises resolve to `{…}` or
-//! `{error}`. The flow reuses `crate::confirm` (one attempt at a time, one
-//! `Idempotency-Key` per attempt) and `crate::client`.
+//! `crate::model::options`); payment outcomes never reject: promises resolve to `{…}` or
+//! `{error}`. The flow reuses `crate::model::confirm` (one attempt at a time, one
+//! `Idempotency-Key` per attempt) and `crate::net::client`.
 
 mod checkout;
 mod custom_element;
@@ -23,6 +23,7 @@ mod types;
 
 pub use checkout::{checkout, JsCheckout};
 pub use custom_element::define_custom_element;
+pub(crate) use custom_element::script_origin;
 pub use elements::{JsElements, JsPaymentElement};
 
 use wasm_bindgen::{JsCast, JsValue};
@@ -57,9 +58,9 @@ pub fn expect_object(value: &JsValue, name: &str, optional: bool) -> Result<(), 
 /// The options of `mountPaymentStatus`, read and checked as the element's own.
 pub struct StatusOptions {
     /// `None` for `"auto"` (the browser's languages).
-    pub locale: Option<crate::locale::Locale>,
+    pub locale: Option<crate::model::locale::Locale>,
     /// The message overrides.
-    pub strings: Vec<(crate::locale::Key, String)>,
+    pub strings: Vec<(crate::model::locale::Key, String)>,
     /// Where "Try another payment method" leads.
     pub retry_href: String,
 }
@@ -67,7 +68,7 @@ pub struct StatusOptions {
 /// Reads the options of `mountPaymentStatus`: `locale` and `strings` exactly as the
 /// element reads its own, and `retryHref`.
 pub fn status_options(value: &JsValue) -> Result<StatusOptions, JsValue> {
-    use crate::options::LocaleChoice;
+    use crate::model::options::LocaleChoice;
     expect_object(value, "mountPaymentStatus options", true)?;
     let retry = field(value, "retryHref");
     let retry_href = if absent(&retry) {

@@ -3,8 +3,8 @@
 //! them) like what the merchant API sends. Client secrets appear only in the intent the
 //! page asked about; card data never does (previews carry brand and last4 only).
 
-use crate::events::ChangeEvent;
-use crate::locale::Catalogue;
+use crate::model::events::ChangeEvent;
+use crate::model::locale::Catalogue;
 use js_sys::{Object, Reflect};
 use payment_core::api::{ConfirmationToken, NextAction, PaymentIntent, PaymentMethodPreview};
 use payment_core::error::ApiError;
@@ -36,7 +36,7 @@ pub fn api_error(error: &ApiError, catalogue: &Catalogue) -> Object {
     if let Some(decline) = error.decline_code {
         set(&out, "decline_code", decline.as_str());
     }
-    let key = crate::confirm::feedback_for_error(error).message;
+    let key = crate::model::confirm::feedback_for_error(error).message;
     set(&out, "message", catalogue.get(key));
     if let Some(param) = &error.param {
         set(&out, "param", param.as_str());

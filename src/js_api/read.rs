@@ -1,16 +1,18 @@
 //! Reads the option objects a page passes to the JS API into the same raw types the
-//! Rust API deserialises (`crate::options::RawOptions`), so both go through one
+//! Rust API deserialises (`crate::model::options::RawOptions`), so both go through one
 //! `validate`. By hand rather than through serde: serde's generated deserialisers for
 //! these types cost about 50 KB gzip of wasm, and reading them directly lets every
 //! refusal name the option at fault (`layout.radios must be …`), unknown options too.
 
-use crate::customer_api::read_features;
-use crate::options::{
+use crate::model::options::{
     OptionsError, RawAddress, RawAddressObject, RawAppearance, RawBillingDetails,
     RawBillingDetailsObject, RawBusiness, RawFields, RawLayout, RawLayoutObject, RawOptions,
     RawRadios,
 };
-use crate::saved_methods::{RawCardOptions, RawPaymentMethodOptions, RawSavedPaymentMethods};
+use crate::model::saved_methods::{
+    RawCardOptions, RawPaymentMethodOptions, RawSavedPaymentMethods,
+};
+use crate::net::customer_api::read_features;
 use js_sys::{Array, Object, Reflect};
 use payment_core::api::{Address, BillingDetails, Shipping};
 use std::collections::BTreeMap;
@@ -171,6 +173,7 @@ pub fn options(value: &JsValue) -> Read<RawOptions> {
             "customerSessionFeatures",
             "paymentMethodOptions",
             "savedPaymentMethods",
+            "cardFields",
         ],
     )?;
     Ok(RawOptions {
@@ -203,6 +206,9 @@ pub fn options(value: &JsValue) -> Read<RawOptions> {
                 })
             })
             .transpose()?,
+        card_fields: o.string("cardFields")?,
+        // From `Checkout({paymentsOrigin, publishableKey})`, not from element options.
+        payments: None,
         customer_session_client_secret: o
             .string("customerSessionClientSecret")?
             .map(payment_core::secret::ClientSecret::new),

@@ -3,10 +3,10 @@
 #![allow(dead_code)]
 
 use leptos::prelude::*;
-use payment_element::customer_api::CustomerApi;
-use payment_element::events::{ChangeEvent, SavedPaymentMethodRemoveEvent};
-use payment_element::options::{PaymentElementOptions, RawOptions};
-use payment_element::state::PaymentElementHandle;
+use payment_element::components::state::PaymentElementHandle;
+use payment_element::model::events::{ChangeEvent, SavedPaymentMethodRemoveEvent};
+use payment_element::model::options::{PaymentElementOptions, RawOptions};
+use payment_element::net::customer_api::CustomerApi;
 use payment_element::PaymentElement;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, HtmlInputElement};
@@ -21,10 +21,15 @@ pub struct Mounted {
     pub removed: RwSignal<Vec<SavedPaymentMethodRemoveEvent>>,
 }
 
-/// Options from the JSON a merchant writes.
+/// Options from the JSON a merchant writes; card fields inline unless the JSON says
+/// otherwise (the card frame needs the payments origin, which the test page has not).
 pub fn options(json: &str) -> PaymentElementOptions {
     let raw: RawOptions = serde_json::from_str(json).expect("test options parse");
-    raw.validate().expect("test options are valid")
+    let mut options = raw.validate().expect("test options are valid");
+    if !json.contains("cardFields") {
+        options.card_fields = payment_element::model::types::CardFields::Inline;
+    }
+    options
 }
 
 /// The widget's stylesheet, as trunk links it into the demo page.
@@ -66,7 +71,7 @@ pub fn mount_with_api(
         // The element's own default, unless a test brings a fake.
         let customer_api = api
             .clone()
-            .unwrap_or_else(|| payment_element::customer_api::HttpCustomerApi::shared("/api"));
+            .unwrap_or_else(|| payment_element::net::customer_api::HttpCustomerApi::shared("/api"));
         view! {
             <PaymentElement
                 customer_api=customer_api

@@ -7,9 +7,11 @@ use payment_core::api::{
     PaymentMethodType,
 };
 use payment_core::error::{ApiError, DeclineCode};
-use payment_core::secret::ClientSecret;
-use payment_element::client::{sleep_ms, Api, LocalFuture, MerchantApi, Placement};
-use payment_element::confirm::CallError;
+use payment_core::secret::{ClientSecret, Cvc};
+use payment_core::vault::{CardDetails, CardToken, CvcToken};
+use payment_element::model::confirm::CallError;
+use payment_element::net::client::{sleep_ms, Api, LocalFuture, MerchantApi, Placement};
+use payment_element::net::vault::VaultApi;
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
@@ -38,6 +40,56 @@ pub struct Script {
     pub status_answers: Answers,
     /// While false, confirm calls wait.
     pub gate_open: Cell<bool>,
+    /// The cards the page sent to the (fake) payments origin, in order.
+    pub vaulted_cards: RefCell<Vec<CardDetails>>,
+    /// The CVCs sent to it.
+    pub vaulted_cvcs: RefCell<Vec<Cvc>>,
+    /// Scripted refusals of the vault.
+    pub vault_failures: RefCell<VecDeque<CallError>>,
+}
+
+/// The payments origin's tokenization, faked: records what it was sent.
+pub struct FakeVault(pub Rc<Script>);
+
+/// The fake vault of `script`, for the element's `vault` prop.
+pub fn vault(script: &Rc<Script>) -> Rc<dyn VaultApi> {
+    Rc::new(FakeVault(Rc::clone(script)))
+}
+
+impl VaultApi for FakeVault {
+    fn create_card_token(&self, card: CardDetails) -> LocalFuture<Result<CardToken, CallError>> {
+        let script = Rc::clone(&self.0);
+        script.vaulted_cards.borrow_mut().push(card.clone());
+        let n = script.vaulted_cards.borrow().len();
+        Box::pin(async move {
+            sleep_ms(2).await;
+            if let Some(failure) = script.vault_failures.borrow_mut().pop_front() {
+                return Err(failure);
+            }
+            let number = card.number.expose();
+            Ok(CardToken {
+                id: format!("card_tok_{n}"),
+                brand: "visa".into(),
+                last4: number[number.len().saturating_sub(4)..].to_owned(),
+                exp_month: card.exp_month,
+                exp_year: card.exp_year,
+                expires_at: 0,
+            })
+        })
+    }
+
+    fn create_cvc_token(&self, cvc: Cvc) -> LocalFuture<Result<CvcToken, CallError>> {
+        let script = Rc::clone(&self.0);
+        script.vaulted_cvcs.borrow_mut().push(cvc);
+        let n = script.vaulted_cvcs.borrow().len();
+        Box::pin(async move {
+            sleep_ms(2).await;
+            Ok(CvcToken {
+                id: format!("cvc_tok_{n}"),
+                expires_at: 0,
+            })
+        })
+    }
 }
 
 pub struct FakeApi(pub Rc<Script>);

@@ -4,18 +4,18 @@
 //!
 //! All validation goes through payment-core, so the widget and the server agree.
 
-use crate::components::types::{FieldVisibility, MethodKind};
-use crate::locale::{Key, Locale};
-use crate::options::Fields;
+use crate::model::locale::{Key, Locale};
+use crate::model::options::Fields;
+use crate::model::types::{FieldVisibility, MethodKind};
 use payment_core::api::{
-    Address, BillingDetails, CardInput, EwalletChannel, EwalletInput, PaymentMethodData,
-    SepaDebitInput,
+    Address, BillingDetails, EwalletChannel, EwalletInput, PaymentMethodData, SepaDebitInput,
 };
 use payment_core::card::{
     check_cvc, check_number, digits, parse_expiry, CardBrand, ExpiryCheck, YearMonth,
 };
 use payment_core::iban::{self, IbanError};
 use payment_core::secret::{CardNumber, Cvc, IbanNumber};
+use payment_core::vault::CardDetails;
 
 /// An input of the form; its `as_str()` is the `data-field` attribute of the input.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -622,47 +622,92 @@ pub fn is_settled(field: Field, values: &FormValues, today: YearMonth) -> bool {
     }
 }
 
+/// Where the card's number, expiry and CVC are typed, as the form sees them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum CardEntry {
+    /// In the page's own inputs (`cardFields: "inline"`): the values hold them.
+    #[default]
+    Inline,
+    /// In the card frame on the payments origin, which tells the page only this.
+    Frame(FrameSummary),
+}
+
+/// What the card frame tells the page of its fields (never their values).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FrameSummary {
+    /// Number, expiry and CVC are valid.
+    pub complete: bool,
+    /// Nothing is typed in them.
+    pub empty: bool,
+    /// The first of them that a submit would report.
+    pub invalid: Option<Field>,
+    /// Counts the changes of the fields: the same revision means the same card.
+    pub revision: u32,
+}
+
+/// Whether `field` is one of the card details that the card frame holds in frame mode.
+pub fn is_card_detail(field: Field) -> bool {
+    matches!(field, Field::CardNumber | Field::Expiry | Field::Cvc)
+}
+
 /// Whether every shown field of `method` is filled in and valid.
 pub fn is_complete(
     method: MethodKind,
     fields: &Fields,
     values: &FormValues,
     today: YearMonth,
+    card: CardEntry,
 ) -> bool {
-    first_invalid(method, fields, values, today).is_none()
+    first_invalid(method, fields, values, today, card).is_none()
 }
 
-/// The first shown field that is not valid, as a submit would report it.
+/// The first shown field that is not valid, as a submit would report it: with the card
+/// frame, the frame's verdict on the card details (which come first), then the page's.
 pub fn first_invalid(
     method: MethodKind,
     fields: &Fields,
     values: &FormValues,
     today: YearMonth,
+    card: CardEntry,
 ) -> Option<Field> {
+    let in_frame = match card {
+        CardEntry::Frame(summary) if method == MethodKind::Card => {
+            if let Some(field) = summary.invalid {
+                return Some(field);
+            }
+            true
+        }
+        _ => false,
+    };
     visible_fields(method, fields, &values.country)
         .into_iter()
+        .filter(|&f| !(in_frame && is_card_detail(f)))
         .find(|&f| field_error(f, values, today, Stage::Submitted).is_some())
 }
 
 /// Whether nothing has been entered for `method` yet.
-pub fn is_empty(method: MethodKind, values: &FormValues) -> bool {
-    match method {
-        MethodKind::Card => {
+pub fn is_empty(method: MethodKind, values: &FormValues, card: CardEntry) -> bool {
+    match (method, card) {
+        (MethodKind::Card, CardEntry::Frame(summary)) => summary.empty,
+        (MethodKind::Card, CardEntry::Inline) => {
             values.number.is_empty() && values.expiry.is_empty() && values.cvc.is_empty()
         }
-        MethodKind::SepaDebit => values.iban.is_empty(),
-        MethodKind::Ewallet => values.ewallet.is_none(),
+        (MethodKind::SepaDebit, _) => values.iban.is_empty(),
+        (MethodKind::Ewallet, _) => values.ewallet.is_none(),
     }
 }
 
-/// The payment details for the merchant API, or the first field that stops them.
+/// The payment details for the merchant API, or the first field that stops them. A
+/// card's details are not in them: the payments origin tokenizes those ([`card_details`]
+/// in the page, or the card frame), and the token goes in at the last moment.
 pub fn payment_method_data(
     method: MethodKind,
     fields: &Fields,
     values: &FormValues,
     today: YearMonth,
+    card: CardEntry,
 ) -> Result<PaymentMethodData, Field> {
-    if let Some(field) = first_invalid(method, fields, values, today) {
+    if let Some(field) = first_invalid(method, fields, values, today, card) {
         return Err(field);
     }
     let shown = visible_fields(method, fields, &values.country);
@@ -691,15 +736,7 @@ pub fn payment_method_data(
         billing_details,
     };
     match method {
-        MethodKind::Card => {
-            let expiry = parse_expiry(&values.expiry, today);
-            data.card = Some(CardInput {
-                number: CardNumber::new(digits(&values.number)),
-                exp_month: expiry.month.ok_or(Field::Expiry)?,
-                exp_year: expiry.year.ok_or(Field::Expiry)?,
-                cvc: Cvc::new(values.cvc.clone()),
-            });
-        }
+        MethodKind::Card => {}
         MethodKind::SepaDebit => {
             let iban = iban::validate_iban(&values.iban).map_err(|_| Field::Iban)?;
             data.sepa_debit = Some(SepaDebitInput {
@@ -713,6 +750,24 @@ pub fn payment_method_data(
         }
     }
     Ok(data)
+}
+
+/// The card as the payments origin takes it (`POST /v1/card_tokens`), from fields typed
+/// in the page or in the frame; the first card field that stops it otherwise.
+pub fn card_details(values: &FormValues, today: YearMonth) -> Result<CardDetails, Field> {
+    if let Some(field) = [Field::CardNumber, Field::Expiry, Field::Cvc]
+        .into_iter()
+        .find(|&f| field_error(f, values, today, Stage::Submitted).is_some())
+    {
+        return Err(field);
+    }
+    let expiry = parse_expiry(&values.expiry, today);
+    Ok(CardDetails {
+        number: CardNumber::new(digits(&values.number)),
+        exp_month: expiry.month.ok_or(Field::Expiry)?,
+        exp_year: expiry.year.ok_or(Field::Expiry)?,
+        cvc: Cvc::new(values.cvc.clone()),
+    })
 }
 
 /// Countries offered in the billing country select, with their names in each locale.
@@ -1130,9 +1185,12 @@ mod tests {
         );
         // The message exists in every language and differs from "invalid".
         for locale in Locale::ALL {
-            let message = crate::locale::text(locale, Key::IbanNationalCheckFailed);
+            let message = crate::model::locale::text(locale, Key::IbanNationalCheckFailed);
             assert!(!message.is_empty(), "{locale:?}");
-            assert_ne!(message, crate::locale::text(locale, Key::IbanInvalid));
+            assert_ne!(
+                message,
+                crate::model::locale::text(locale, Key::IbanInvalid)
+            );
         }
     }
 
@@ -1203,9 +1261,13 @@ mod tests {
 
     #[test]
     fn complete_card_becomes_payment_method_data() {
-        let data = payment_method_data(MethodKind::Card, &Fields::default(), &card_values(), TODAY)
-            .unwrap();
-        let card = data.card.unwrap();
+        let values = card_values();
+        let data =
+            payment_method_data(MethodKind::Card, &Fields::default(), &values, TODAY, INLINE)
+                .unwrap();
+        // The card itself goes to the payments origin, never into the merchant API's data.
+        assert_eq!(data.card, None);
+        let card = card_details(&values, TODAY).unwrap();
         assert_eq!(card.number.expose(), "4242424242424242");
         assert_eq!((card.exp_month, card.exp_year), (12, 2030));
         assert_eq!(card.cvc.expose(), "123");
@@ -1214,26 +1276,80 @@ mod tests {
         assert_eq!(address.postal_code, None);
     }
 
+    const INLINE: CardEntry = CardEntry::Inline;
+
     #[test]
     fn incomplete_forms_name_their_first_invalid_field() {
         let mut values = card_values();
         values.country = "US".into();
         assert_eq!(
-            payment_method_data(MethodKind::Card, &Fields::default(), &values, TODAY).unwrap_err(),
+            payment_method_data(MethodKind::Card, &Fields::default(), &values, TODAY, INLINE)
+                .unwrap_err(),
             Field::PostalCode
         );
         values.cvc.clear();
         assert_eq!(
-            first_invalid(MethodKind::Card, &Fields::default(), &values, TODAY),
+            first_invalid(MethodKind::Card, &Fields::default(), &values, TODAY, INLINE),
             Some(Field::Cvc)
         );
+        assert_eq!(card_details(&values, TODAY).unwrap_err(), Field::Cvc);
         assert!(!is_complete(
             MethodKind::Card,
             &Fields::default(),
             &values,
-            TODAY
+            TODAY,
+            INLINE
         ));
-        assert!(is_empty(MethodKind::Card, &FormValues::default()));
+        assert!(is_empty(MethodKind::Card, &FormValues::default(), INLINE));
+    }
+
+    #[test]
+    fn with_the_card_frame_its_verdict_stands_for_the_card_details() {
+        // The page holds no card details at all; the frame says what is missing.
+        let values = FormValues {
+            country: "US".into(),
+            postal_code: "94103".into(),
+            ..FormValues::default()
+        };
+        let frame = |invalid, complete, empty| {
+            CardEntry::Frame(FrameSummary {
+                complete,
+                empty,
+                invalid,
+                revision: 3,
+            })
+        };
+        let typing = frame(Some(Field::Expiry), false, false);
+        assert_eq!(
+            first_invalid(MethodKind::Card, &Fields::default(), &values, TODAY, typing),
+            Some(Field::Expiry)
+        );
+        assert!(!is_empty(MethodKind::Card, &values, typing));
+        let done = frame(None, true, false);
+        assert!(is_complete(
+            MethodKind::Card,
+            &Fields::default(),
+            &values,
+            TODAY,
+            done
+        ));
+        let data = payment_method_data(MethodKind::Card, &Fields::default(), &values, TODAY, done)
+            .unwrap();
+        assert_eq!(data.card, None);
+        // The page's own fields still count: a US card without its ZIP is not complete.
+        let no_zip = FormValues {
+            postal_code: String::new(),
+            ..values
+        };
+        assert_eq!(
+            first_invalid(MethodKind::Card, &Fields::default(), &no_zip, TODAY, done),
+            Some(Field::PostalCode)
+        );
+        assert!(is_empty(
+            MethodKind::Card,
+            &no_zip,
+            frame(None, false, true)
+        ));
     }
 
     #[test]
@@ -1245,8 +1361,14 @@ mod tests {
             ewallet: Some(EwalletChannel::Gcash),
             ..FormValues::default()
         };
-        let sepa =
-            payment_method_data(MethodKind::SepaDebit, &Fields::default(), &values, TODAY).unwrap();
+        let sepa = payment_method_data(
+            MethodKind::SepaDebit,
+            &Fields::default(),
+            &values,
+            TODAY,
+            INLINE,
+        )
+        .unwrap();
         assert_eq!(
             sepa.sepa_debit.unwrap().iban.expose(),
             "DE89370400440532013000"
@@ -1255,8 +1377,14 @@ mod tests {
             sepa.billing_details.unwrap().email.as_deref(),
             Some("jenny@example.com")
         );
-        let wallet =
-            payment_method_data(MethodKind::Ewallet, &Fields::default(), &values, TODAY).unwrap();
+        let wallet = payment_method_data(
+            MethodKind::Ewallet,
+            &Fields::default(),
+            &values,
+            TODAY,
+            INLINE,
+        )
+        .unwrap();
         assert_eq!(wallet.ewallet.unwrap().channel_code, EwalletChannel::Gcash);
         assert_eq!(wallet.billing_details, None);
         let none_chosen = FormValues {
@@ -1264,8 +1392,14 @@ mod tests {
             ..values
         };
         assert_eq!(
-            payment_method_data(MethodKind::Ewallet, &Fields::default(), &none_chosen, TODAY)
-                .unwrap_err(),
+            payment_method_data(
+                MethodKind::Ewallet,
+                &Fields::default(),
+                &none_chosen,
+                TODAY,
+                INLINE
+            )
+            .unwrap_err(),
             Field::Ewallet
         );
     }

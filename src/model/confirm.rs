@@ -5,8 +5,8 @@
 //!
 //! Components only wire this to the network and the DOM.
 
-use crate::form::Field;
-use crate::locale::Key;
+use crate::model::form::Field;
+use crate::model::locale::Key;
 use payment_core::api::{NextAction, PaymentIntent, PaymentIntentStatus, PaymentMethodType};
 use payment_core::error::{ApiError, DeclineCode, ErrorCode, ErrorType};
 use payment_core::secret::ClientSecret;

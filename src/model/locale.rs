@@ -105,6 +105,7 @@ catalogue! {
     PaymentMethods "payment_methods" { "Payment method", "Zahlungsmethode", "Metode pembayaran" }
     More "more" { "More", "Mehr", "Lainnya" }
     BrandUnknown "brand_unknown" { "Card", "Karte", "Kartu" }
+    CardFrameTitle "card_frame_title" { "Secure card payment input", "Sichere Eingabe der Kartendaten", "Input pembayaran kartu yang aman" }
     // Payment method names.
     MethodCard "method_card" { "Card", "Karte", "Kartu" }
     MethodSepaDebit "method_sepa_debit" { "SEPA Direct Debit", "SEPA-Lastschrift", "Debit Langsung SEPA" }
@@ -215,6 +216,9 @@ catalogue! {
     CodeInvalidRequestBody "code_invalid_request_body" { "The payment could not be processed.", "Die Zahlung konnte nicht verarbeitet werden.", "Pembayaran tidak dapat diproses." }
     CodeInvalidClientSecret "code_invalid_client_secret" { "This payment could not be found.", "Diese Zahlung wurde nicht gefunden.", "Pembayaran ini tidak ditemukan." }
     CodeFeatureDisabled "code_feature_disabled" { "This action is not available.", "Diese Aktion ist nicht verfügbar.", "Tindakan ini tidak tersedia." }
+    CodeCardDetailsNotAccepted "code_card_details_not_accepted" { "This checkout cannot take cards right now. Please try again later or use another payment method.", "Dieser Checkout kann gerade keine Karten annehmen. Bitte versuchen Sie es später erneut oder verwenden Sie eine andere Zahlungsmethode.", "Checkout ini belum dapat menerima kartu. Silakan coba lagi nanti atau gunakan metode pembayaran lain." }
+    CodeInvalidApiKey "code_invalid_api_key" { "This checkout cannot take cards right now. Please try again later or use another payment method.", "Dieser Checkout kann gerade keine Karten annehmen. Bitte versuchen Sie es später erneut oder verwenden Sie eine andere Zahlungsmethode.", "Checkout ini belum dapat menerima kartu. Silakan coba lagi nanti atau gunakan metode pembayaran lain." }
+    CodeOriginNotAllowed "code_origin_not_allowed" { "This checkout cannot take cards right now. Please try again later or use another payment method.", "Dieser Checkout kann gerade keine Karten annehmen. Bitte versuchen Sie es später erneut oder verwenden Sie eine andere Zahlungsmethode.", "Checkout ini belum dapat menerima kartu. Silakan coba lagi nanti atau gunakan metode pembayaran lain." }
     CodeInternalError "code_internal_error" { "Something went wrong on our side. Please try again.", "Bei uns ist ein Fehler aufgetreten. Bitte versuchen Sie es erneut.", "Terjadi kesalahan di pihak kami. Silakan coba lagi." }
     CodeUnknown "code_unknown" { "Something went wrong. Please try again or use another payment method.", "Etwas ist schiefgelaufen. Bitte versuchen Sie es erneut oder verwenden Sie eine andere Zahlungsmethode.", "Terjadi kesalahan. Silakan coba lagi atau gunakan metode pembayaran lain." }
     // Decline codes (payment_core::error::DeclineCode), as customers may see them.
@@ -264,14 +268,20 @@ impl Key {
             ErrorCode::InvalidRequestBody => Key::CodeInvalidRequestBody,
             ErrorCode::InvalidClientSecret => Key::CodeInvalidClientSecret,
             ErrorCode::FeatureDisabled => Key::CodeFeatureDisabled,
+            // The integration is at fault (a card sent to the storefront, a wrong key, a
+            // page origin the payments origin does not allow): nothing the customer typed,
+            // so all three say the same to the customer.
+            ErrorCode::CardDetailsNotAccepted => Key::CodeCardDetailsNotAccepted,
+            ErrorCode::InvalidApiKey => Key::CodeInvalidApiKey,
+            ErrorCode::OriginNotAllowed => Key::CodeOriginNotAllowed,
             ErrorCode::InternalError => Key::CodeInternalError,
             ErrorCode::Unknown => Key::CodeUnknown,
         }
     }
 
     /// The name of a payment method.
-    pub fn for_method(method: crate::components::types::MethodKind) -> Key {
-        use crate::components::types::MethodKind;
+    pub fn for_method(method: crate::model::types::MethodKind) -> Key {
+        use crate::model::types::MethodKind;
         match method {
             MethodKind::Card => Key::MethodCard,
             MethodKind::SepaDebit => Key::MethodSepaDebit,

@@ -19,6 +19,8 @@ use payment_core::api::{
 use payment_core::error::{ApiError, DeclineCode, ErrorCode, ErrorType};
 use payment_core::money::{Currency, MinorUnit};
 use payment_core::secret::ClientSecret;
+use payment_core::secret::Cvc;
+use payment_core::vault::{CardDetails, CardToken, CvcToken, CARD_TOKEN_PREFIX, CVC_TOKEN_PREFIX};
 use wasm_bindgen::JsValue;
 
 /// Parses a response body; `None` when it is not JSON.
@@ -26,7 +28,7 @@ pub fn parse(text: &str) -> Option<JsValue> {
     JSON::parse(text).ok()
 }
 
-/// Shared with `crate::customer_api`.
+/// Shared with `crate::net::customer_api`.
 pub(crate) fn get(value: &JsValue, key: &str) -> JsValue {
     if !value.is_object() {
         return JsValue::UNDEFINED;
@@ -34,12 +36,12 @@ pub(crate) fn get(value: &JsValue, key: &str) -> JsValue {
     Reflect::get(value, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
-/// Shared with `crate::customer_api`.
+/// Shared with `crate::net::customer_api`.
 pub(crate) fn string(value: &JsValue, key: &str) -> Option<String> {
     get(value, key).as_string()
 }
 
-/// Shared with `crate::customer_api`.
+/// Shared with `crate::net::customer_api`.
 pub(crate) fn integer(value: &JsValue, key: &str) -> Option<i64> {
     get(value, key)
         .as_f64()
@@ -72,7 +74,7 @@ fn error_type(name: &str) -> ErrorType {
         .unwrap_or(Unknown)
 }
 
-/// Shared with `crate::customer_api`.
+/// Shared with `crate::net::customer_api`.
 pub(crate) fn method_type(name: &str) -> PaymentMethodType {
     use PaymentMethodType::*;
     [Card, SepaDebit, Ewallet]
@@ -315,10 +317,7 @@ fn payment_method_data(data: &PaymentMethodData) -> Object {
     set(&out, "type", data.kind.as_str());
     if let Some(card) = &data.card {
         let c = object();
-        set(&c, "number", card.number.expose());
-        set(&c, "exp_month", card.exp_month);
-        set(&c, "exp_year", card.exp_year);
-        set(&c, "cvc", card.cvc.expose());
+        set(&c, "token", card.token.as_str());
         set(&out, "card", c);
     }
     if let Some(sepa) = &data.sepa_debit {
@@ -344,14 +343,14 @@ pub fn token_request(request: &CreateConfirmationToken) -> Option<String> {
         set(&out, "payment_method_data", payment_method_data(data));
     }
     set_some(&out, "payment_method", request.payment_method.as_deref());
-    if let Some(cvc) = request
+    if let Some(cvc_token) = request
         .payment_method_options
         .as_ref()
         .and_then(|o| o.card.as_ref())
-        .and_then(|c| c.cvc.as_ref())
+        .and_then(|c| c.cvc_token.as_deref())
     {
         let card = object();
-        set(&card, "cvc", cvc.expose());
+        set(&card, "cvc_token", cvc_token);
         let options = object();
         set(&options, "card", card);
         set(&out, "payment_method_options", options);
@@ -376,6 +375,48 @@ pub fn token_request(request: &CreateConfirmationToken) -> Option<String> {
         set(&out, "consent", c);
     }
     stringify(&out)
+}
+
+/// The body of the payments origin's `POST /v1/card_tokens`: the card, sent by the
+/// card frame (or inline fields) to the payments origin only.
+pub fn card_details(card: &CardDetails) -> Option<String> {
+    let out = object();
+    set(&out, "number", card.number.expose());
+    set(&out, "exp_month", card.exp_month);
+    set(&out, "exp_year", card.exp_year);
+    set(&out, "cvc", card.cvc.expose());
+    stringify(&out)
+}
+
+/// The body of `POST /v1/cvc_tokens`.
+pub fn cvc_details(cvc: &Cvc) -> Option<String> {
+    let out = object();
+    set(&out, "cvc", cvc.expose());
+    stringify(&out)
+}
+
+/// The payments origin's answer to `POST /v1/card_tokens`; `None` without its id.
+pub fn read_card_token(value: &JsValue) -> Option<CardToken> {
+    Some(CardToken {
+        id: string(value, "id").filter(|id| id.starts_with(CARD_TOKEN_PREFIX))?,
+        brand: string(value, "brand").unwrap_or_default(),
+        last4: string(value, "last4").unwrap_or_default(),
+        exp_month: integer(value, "exp_month")
+            .and_then(|m| u8::try_from(m).ok())
+            .unwrap_or_default(),
+        exp_year: integer(value, "exp_year")
+            .and_then(|y| u16::try_from(y).ok())
+            .unwrap_or_default(),
+        expires_at: integer(value, "expires_at").unwrap_or_default(),
+    })
+}
+
+/// The payments origin's answer to `POST /v1/cvc_tokens`; `None` without its id.
+pub fn read_cvc_token(value: &JsValue) -> Option<CvcToken> {
+    Some(CvcToken {
+        id: string(value, "id").filter(|id| id.starts_with(CVC_TOKEN_PREFIX))?,
+        expires_at: integer(value, "expires_at").unwrap_or_default(),
+    })
 }
 
 /// A flat object of string fields, e.g. `{"confirmation_token_id": …}`.

@@ -1,13 +1,13 @@
 //! The two customer-session calls the element makes (list and remove saved methods),
 //! on `fetch` (src/fetch.rs), behind the [`CustomerApi`] trait so browser tests use a fake.
 //!
-//! The answers are read by `crate::json` (re-exported here), leniently: unknown kinds,
+//! The answers are read by `crate::net::json` (re-exported here), leniently: unknown kinds,
 //! brands and channels decode to their `Unknown` values, an item without an id is
 //! skipped, never a panic. The session secret travels only in the `Authorization`
 //! header, never in a URL or a log line.
 
-use crate::json::get;
-pub use crate::json::{read_features, read_saved_method, read_saved_methods};
+use crate::net::json::get;
+pub use crate::net::json::{read_features, read_saved_method, read_saved_methods};
 use js_sys::JSON;
 use payment_core::api::SavedPaymentMethod;
 use payment_core::error::ErrorCode;
@@ -95,7 +95,7 @@ async fn answer(
         .map(|value| ("Authorization", value))
         .into_iter()
         .collect();
-    let response = crate::fetch::fetch(method, url, &headers, None, None)
+    let response = crate::net::fetch::fetch(method, url, &headers, None, None)
         .await
         .map_err(|_| CustomerApiError::Network)?;
     let body = response.text.as_deref().and_then(|t| JSON::parse(t).ok());

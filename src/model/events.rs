@@ -1,6 +1,6 @@
 //! The events a Payment Element reports to the page, shaped like Stripe's.
 
-use crate::components::types::MethodKind;
+use crate::model::types::MethodKind;
 use payment_core::api::SavedPaymentMethod;
 
 /// `change`: sent when the completeness, emptiness or method of the form changes.

@@ -6,7 +6,7 @@
 //! Everything here is checked when options are parsed, because the values end up in a
 //! stylesheet: a value that could close a declaration or a block is refused.
 
-use crate::components::types::{quoted_list, Theme};
+use crate::model::types::{quoted_list, Theme};
 
 /// A themable value of `appearance.variables`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

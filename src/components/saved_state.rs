@@ -1,11 +1,11 @@
 //! The reactive state of the saved-methods list and the consent box, owned by the
 //! Payment Element root beside the form's state, shared as one `Copy` value.
 
-use crate::customer_api::CustomerApi;
-use crate::events::SavedPaymentMethodRemoveEvent;
-use crate::form::Stage;
-use crate::locale::Key;
-use crate::saved_methods::{self, Choice};
+use crate::model::events::SavedPaymentMethodRemoveEvent;
+use crate::model::form::Stage;
+use crate::model::locale::Key;
+use crate::model::saved_methods::{self, Choice};
+use crate::net::customer_api::CustomerApi;
 use leptos::prelude::*;
 use payment_core::api::SavedPaymentMethod;
 use std::rc::Rc;
@@ -83,6 +83,6 @@ impl SavedState {
         let brand = saved_methods::cvc_brand(&method);
         let stage = stage.unwrap_or_else(|| self.cvc_stage.get());
         self.cvc
-            .with(|cvc| crate::form::cvc_error(cvc, brand, stage))
+            .with(|cvc| crate::model::form::cvc_error(cvc, brand, stage))
     }
 }

@@ -2,17 +2,24 @@
 //! locale switch (which re-renders everything below) never loses what was typed; and
 //! the handle the page uses to validate and collect it.
 
-use crate::components::types::MethodKind;
-use crate::form::{self, Field, FormValues, Stage};
-use crate::locale::{Catalogue, Key};
-use crate::options::PaymentElementOptions;
-use crate::saved_methods::{self, Listing, PaymentChoice};
+use crate::components::frame_host::FrameHost;
+use crate::frame::protocol::ToFrame;
+use crate::model::confirm::CallError;
+use crate::model::form::{self, CardEntry, Field, FormValues, Stage};
+use crate::model::locale::{Catalogue, Key};
+use crate::model::options::PaymentElementOptions;
+use crate::model::saved_methods::{self, Listing, PaymentChoice};
+use crate::model::types::{CardFields, MethodKind};
+use crate::model::vaulted::{Held, Vaulted};
+use crate::net::client::Tokenize;
+use crate::net::vault::{HttpVault, VaultApi};
 use leptos::prelude::*;
 use payment_core::api::{
     CreateConfirmationToken, EwalletChannel, PaymentMethodData, SavedPaymentMethod,
 };
 use payment_core::card::YearMonth;
 use payment_core::secret::{ClientSecret, Cvc};
+use std::rc::Rc;
 
 /// What the customer typed and how far they got: small `Copy` signals, shared through
 /// context with the fields.
@@ -146,7 +153,14 @@ pub struct ElementContext {
     /// The latest status for the live region.
     pub status: RwSignal<Option<String>>,
     /// Saved methods and the consent box.
-    pub saved: crate::saved_state::SavedState,
+    pub saved: crate::components::saved_state::SavedState,
+    /// The card frame, as far as the frame tells (in frame mode).
+    pub frame: FrameHost,
+    /// The payments origin's tokenization calls for inline fields; `None`: the
+    /// options' payments origin.
+    pub vault: StoredValue<Option<Rc<dyn VaultApi>>, LocalStorage>,
+    /// This context is the card frame's own (its fields hold the card values).
+    pub in_frame: bool,
 }
 
 impl ElementContext {
@@ -203,6 +217,21 @@ impl ElementContext {
         }
     }
 
+    /// Where the card details are typed, tracked: in the card frame (which reports
+    /// only its summary), or in the page's own inputs.
+    pub fn card_entry(&self) -> CardEntry {
+        if !self.in_frame && self.options.with(|o| o.card_fields) == CardFields::Frame {
+            CardEntry::Frame(self.frame.summary.get())
+        } else {
+            CardEntry::Inline
+        }
+    }
+
+    /// Whether the card details are in the card frame, untracked.
+    pub fn card_in_frame(&self) -> bool {
+        untrack(|| matches!(self.card_entry(), CardEntry::Frame(_)))
+    }
+
     /// The error `field` shows now, tracked.
     pub fn error(&self, field: Field) -> Option<Key> {
         form::field_error(
@@ -239,6 +268,10 @@ impl PaymentElementHandle {
             return invalid;
         }
         state.submitted.set(true);
+        let in_frame = self.method() == Some(MethodKind::Card) && self.context.card_in_frame();
+        if in_frame {
+            self.context.frame.send(&ToFrame::ShowErrors);
+        }
         let invalid = match self.method() {
             None => Some(Field::Method),
             Some(method) => {
@@ -248,6 +281,7 @@ impl PaymentElementHandle {
                     &fields,
                     &state.values_untracked(),
                     self.context.today,
+                    untrack(|| self.context.card_entry()),
                 )
             }
         };
@@ -268,6 +302,12 @@ impl PaymentElementHandle {
             } else if context.saved.chosen().is_some() {
                 let require = context.options.with(|o| o.saved.require_cvc_recollection);
                 context.saved.cvc_error(require, Some(Stage::Submitted))
+            } else if form::is_card_detail(field) && context.card_in_frame() {
+                // The frame shows its own error; the page has its text, not its key.
+                if let Some(text) = context.frame.error.get() {
+                    return text;
+                }
+                None
             } else {
                 context.error(field)
             };
@@ -284,6 +324,7 @@ impl PaymentElementHandle {
             &fields,
             &self.context.state.values_untracked(),
             self.context.today,
+            untrack(|| self.context.card_entry()),
         )
     }
 
@@ -304,18 +345,17 @@ impl PaymentElementHandle {
         Some(invalid)
     }
 
-    /// The body of `POST /api/confirmation_tokens` for what the customer chose: a saved
-    /// method's id (with its re-collected CVC), or the new details (with
-    /// `setup_future_usage` and the consent record when the box is ticked). Call
-    /// [`Self::validate_all`] first to show errors; this only collects, or names the first
-    /// invalid field. Send it with [`Self::customer_session_secret`] as the bearer.
-    pub fn confirmation_token_request(
-        &self,
-        return_url: Option<String>,
-    ) -> Result<CreateConfirmationToken, Field> {
+    /// What to send for what the customer chose: the body of `POST
+    /// /api/confirmation_tokens` (a saved method's id, or the new details with
+    /// `setup_future_usage` and the consent record when the box is ticked) and what of it
+    /// the payments origin tokenizes first (a new card, or a saved card's CVC typed
+    /// again), never in the body itself. Call [`Self::validate_all`] first to show
+    /// errors; this only collects, or names the first invalid field. Send it with
+    /// [`Self::customer_session_secret`] as the bearer, and [`Self::tokenizer`].
+    pub fn payment_details(&self, return_url: Option<String>) -> Result<PaymentDetails, Field> {
         let context = self.context;
         let saved = context.saved;
-        let choice = if let Some(method) = saved.chosen_untracked() {
+        let (choice, vaulted) = if let Some(method) = saved.chosen_untracked() {
             let require = context
                 .options
                 .with_untracked(|o| o.saved.require_cvc_recollection);
@@ -323,10 +363,9 @@ impl PaymentElementHandle {
             if needs && untrack(|| saved.cvc_error(require, Some(Stage::Submitted))).is_some() {
                 return Err(Field::Cvc);
             }
-            PaymentChoice::Saved {
-                id: method.id,
-                cvc: needs.then(|| Cvc::new(saved.cvc.get_untracked())),
-            }
+            let vaulted =
+                needs.then(|| Vaulted::Cvc(Held::Page(Cvc::new(saved.cvc.get_untracked()))));
+            (PaymentChoice::Saved { id: method.id }, vaulted)
         } else {
             let data = self.payment_method_data()?;
             let (usage, business) = context
@@ -339,14 +378,55 @@ impl PaymentElementHandle {
                 })),
                 _ => None,
             };
-            PaymentChoice::New {
+            let vaulted = match self.method() {
+                Some(MethodKind::Card) if context.card_in_frame() => {
+                    Some(Vaulted::Card(Held::Frame {
+                        frame: context.frame.number,
+                        revision: context.frame.summary.get_untracked().revision,
+                    }))
+                }
+                Some(MethodKind::Card) => Some(Vaulted::Card(Held::Page(form::card_details(
+                    &context.state.values_untracked(),
+                    context.today,
+                )?))),
+                _ => None,
+            };
+            let choice = PaymentChoice::New {
                 data: Box::new(data),
                 consent,
-            }
+            };
+            (choice, vaulted)
         };
-        Ok(saved_methods::confirmation_token_request(
-            choice, return_url,
-        ))
+        Ok(PaymentDetails {
+            request: saved_methods::confirmation_token_request(choice, return_url),
+            vaulted,
+        })
+    }
+
+    /// Exchanges what [`Self::payment_details`] set aside for the vault's token: the
+    /// card frame does it for its card, the payments origin's API for inline fields.
+    pub fn tokenizer(&self) -> Tokenize {
+        let context = self.context;
+        Rc::new(move |vaulted: Vaulted| {
+            let vault = context.vault.get_value().or_else(|| {
+                context
+                    .options
+                    .with_untracked(|o| o.payments.as_ref().map(HttpVault::shared))
+            });
+            match vaulted {
+                Vaulted::Card(Held::Frame { .. }) | Vaulted::Cvc(Held::Frame { .. }) => {
+                    context.frame.tokenize()
+                }
+                Vaulted::Card(Held::Page(card)) => Box::pin(async move {
+                    let vault = vault.ok_or_else(no_payments_origin)?;
+                    vault.create_card_token(card).await.map(|token| token.id)
+                }),
+                Vaulted::Cvc(Held::Page(cvc)) => Box::pin(async move {
+                    let vault = vault.ok_or_else(no_payments_origin)?;
+                    vault.create_cvc_token(cvc).await.map(|token| token.id)
+                }),
+            }
+        })
     }
 
     /// The customer session's secret, to send as `Authorization: Bearer` with the token
@@ -370,6 +450,14 @@ impl PaymentElementHandle {
         let Some(root) = self.root.try_get_untracked().flatten() else {
             return;
         };
+        if form::is_card_detail(field)
+            && self.method() == Some(MethodKind::Card)
+            && self.context.saved.chosen_untracked().is_none()
+            && self.context.card_in_frame()
+        {
+            self.context.frame.focus(field);
+            return;
+        }
         let selector = match field {
             // The method radios or tabs, not a saved method's icon.
             Field::Method => "[role=radio][data-method], [role=tab][data-method]".to_owned(),
@@ -380,7 +468,7 @@ impl PaymentElementHandle {
 
     /// What a failed payment does to the form: the CVC emptied after a card error (as
     /// card forms do; everything else is kept) and the focus on the field to fix.
-    pub fn apply_feedback(&self, feedback: &crate::confirm::Feedback) {
+    pub fn apply_feedback(&self, feedback: &crate::model::confirm::Feedback) {
         if feedback.clear_cvc {
             // The attempt had passed validation, and the CVC is emptied on purpose: until
             // the next submit it reads as not typed yet, so the decline, not "incomplete",
@@ -389,6 +477,7 @@ impl PaymentElementHandle {
             self.context.saved.cvc_stage.set(Stage::Typing);
             self.context.state.text(Field::Cvc).set(String::new());
             self.context.saved.cvc.set(String::new());
+            self.context.frame.send(&ToFrame::ClearCvc);
         }
         if let Some(field) = feedback.focus {
             self.focus(field);
@@ -398,6 +487,7 @@ impl PaymentElementHandle {
     /// Makes the element's inputs unusable (`inert`, `aria-busy`) while a payment is
     /// under way, so nothing typed mid-request is silently ignored; or usable again.
     pub fn set_locked(&self, locked: bool) {
+        self.context.frame.send(&ToFrame::Lock(locked));
         let Some(root) = self.root.try_get_untracked().flatten() else {
             return;
         };
@@ -409,6 +499,32 @@ impl PaymentElementHandle {
             let _ = root.remove_attribute("aria-busy");
         }
     }
+}
+
+/// What [`PaymentElementHandle::payment_details`] collects.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PaymentDetails {
+    /// The body of `POST /api/confirmation_tokens`, without card data.
+    pub request: CreateConfirmationToken,
+    /// What the payments origin tokenizes before the body is sent.
+    pub vaulted: Option<Vaulted>,
+}
+
+/// Inline fields without a payments origin to tokenize with: nothing can be sent.
+fn no_payments_origin() -> CallError {
+    web_sys::console::error_1(
+        &"payment-element: cards are tokenized by the payments origin; pass it with \
+          Checkout({paymentsOrigin, publishableKey}) or options.payments"
+            .into(),
+    );
+    // Spelled out: `ApiError::new` would link every code's English message.
+    CallError::api(payment_core::error::ApiError {
+        kind: payment_core::error::ErrorType::InvalidRequestError,
+        code: payment_core::error::ErrorCode::InvalidApiKey,
+        decline_code: None,
+        message: String::new(),
+        param: None,
+    })
 }
 
 /// Whether a key went to an element matching `selector` (a group's own radios), rather
@@ -425,23 +541,35 @@ pub fn key_on(ev: &web_sys::KeyboardEvent, selector: &str) -> bool {
 /// confirmation), so focus moves on instead of falling to the page.
 pub fn focus_soon(root: web_sys::Element, selector: String) {
     set_timeout(
-        move || focus_in(&root, &selector),
+        move || {
+            focus_in(&root, &selector);
+        },
         std::time::Duration::ZERO,
     );
 }
 
-/// Focuses the first element under `root` matching `selector`, if there is one.
-pub fn focus_in(root: &web_sys::Element, selector: &str) {
+/// Focuses the first element under `root` matching `selector`, if there is one;
+/// whether there was.
+pub fn focus_in(root: &web_sys::Element, selector: &str) -> bool {
     use wasm_bindgen::JsCast;
-    if let Some(el) = root
+    match root
         .query_selector(selector)
         .ok()
         .flatten()
         .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
     {
-        let _ = el.focus();
+        Some(el) => {
+            let _ = el.focus();
+            true
+        }
+        None => false,
     }
 }
+
+/// In the card frame: called when a field was completed whose next field is not in the
+/// frame (the CVC's), so the page moves focus on.
+#[derive(Clone, Copy)]
+pub struct AdvanceOut(pub Callback<()>);
 
 /// This month in the browser's time zone.
 pub fn this_month() -> YearMonth {

@@ -28,7 +28,7 @@ fn read<T: DeserializeOwned>(value: &JsValue) -> Option<T> {
     serde_wasm_bindgen::from_value(value.clone()).ok()
 }
 
-/// Shared with `crate::customer_api`.
+/// Shared with `crate::net::customer_api`.
 pub(crate) fn get(value: &JsValue, key: &str) -> JsValue {
     if !value.is_object() {
         return JsValue::UNDEFINED;
@@ -58,12 +58,12 @@ pub fn read_token(value: &JsValue) -> Option<ConfirmationToken> {
     read(value)
 }
 
-/// One saved method; `None` without an id (`crate::customer_api`).
+/// One saved method; `None` without an id (`crate::net::customer_api`).
 pub fn read_saved_method(value: &JsValue) -> Option<SavedPaymentMethod> {
     read(value)
 }
 
-/// The items of a `{"data": [...]}` list (`crate::customer_api`).
+/// The items of a `{"data": [...]}` list (`crate::net::customer_api`).
 pub fn read_saved_methods(body: &JsValue) -> Vec<SavedPaymentMethod> {
     // Item by item, as the hand-written reader: one unreadable item is skipped, not the list.
     let data = get(body, "data");
@@ -76,7 +76,7 @@ pub fn read_saved_methods(body: &JsValue) -> Vec<SavedPaymentMethod> {
         .collect()
 }
 
-/// The Payment Element features of a session (`crate::customer_api`).
+/// The Payment Element features of a session (`crate::net::customer_api`).
 pub fn read_features(value: &JsValue) -> PaymentElementFeatures {
     read(value).unwrap_or_default()
 }
@@ -96,4 +96,24 @@ pub fn token_request(request: &CreateConfirmationToken) -> Option<String> {
 /// A flat object of string fields, e.g. `{"confirmation_token_id": …}`.
 pub fn strings(fields: &[(&str, &str)]) -> Option<String> {
     write(&fields.iter().copied().collect::<BTreeMap<_, _>>())
+}
+
+/// The body of the payments origin's `POST /v1/card_tokens`.
+pub fn card_details(card: &payment_core::vault::CardDetails) -> Option<String> {
+    write(card)
+}
+
+/// The body of `POST /v1/cvc_tokens`.
+pub fn cvc_details(cvc: &payment_core::secret::Cvc) -> Option<String> {
+    write(&payment_core::vault::CvcDetails { cvc: cvc.clone() })
+}
+
+/// The answer to `POST /v1/card_tokens`.
+pub fn read_card_token(value: &JsValue) -> Option<payment_core::vault::CardToken> {
+    read(value)
+}
+
+/// The answer to `POST /v1/cvc_tokens`.
+pub fn read_cvc_token(value: &JsValue) -> Option<payment_core::vault::CvcToken> {
+    read(value)
 }

@@ -3,7 +3,7 @@
 //!
 //! Retries, and why only these:
 //! - `GET /payment_intents/{id}` is safe: unanswered calls and 5xx answers are retried
-//!   with backoff and jitter ([`crate::confirm::retry_delay_ms`]).
+//!   with backoff and jitter ([`crate::model::confirm::retry_delay_ms`]).
 //! - The confirm calls carry an `Idempotency-Key`: an unanswered one is sent again with
 //!   the same key and body, and the server replays the first answer instead of charging
 //!   twice. An answered error is never retried (the server would only replay it).
@@ -13,8 +13,9 @@
 //!
 //! Every call times out (30 s by default) through an `AbortController`.
 
-use crate::confirm::{retry_delay_ms, unreadable_answer, Attempt, CallError, IntentRef};
-use crate::json;
+use crate::model::confirm::{retry_delay_ms, unreadable_answer, Attempt, CallError, IntentRef};
+use crate::model::vaulted::Vaulted;
+use crate::net::json;
 use payment_core::api::{ConfirmationToken, CreateConfirmationToken, PaymentIntent};
 use payment_core::error::{ErrorCode, ErrorType};
 use payment_core::secret::ClientSecret;
@@ -37,15 +38,23 @@ pub struct Placement {
     pub market: Option<String>,
 }
 
-/// What one Pay sends: the token request and the order it pays. A confirm whose
-/// outcome is unknown is resent with exactly these.
+/// What one Pay sends: the token request, what of it the payments origin tokenizes
+/// first, and the order it pays. A confirm whose outcome is unknown is resent with
+/// exactly these.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Payment {
-    /// The confirmation token request (the payment details).
+    /// The confirmation token request (the payment details, without card data).
     pub request: CreateConfirmationToken,
+    /// The card (or a saved card's CVC) that becomes a vault token in `request` when a
+    /// confirmation token is made.
+    pub vaulted: Option<Vaulted>,
     /// The order.
     pub placement: Placement,
 }
+
+/// Exchanges what only the payments origin may see for its token (`card_tok_…` or
+/// `cvc_tok_…`): through the card frame, or, for inline fields, the vault's API.
+pub type Tokenize = Rc<dyn Fn(Vaulted) -> LocalFuture<Result<String, CallError>>>;
 
 /// What the widget asks of the merchant backend.
 pub trait MerchantApi {
@@ -108,11 +117,14 @@ impl Api {
     /// and the new details are never charged a second time.
     ///
     /// `sent` is told, just before the attempt's own confirm goes out, which token it
-    /// carries (see [`crate::confirm::Submitter::confirm_sent`]).
+    /// carries (see [`crate::model::confirm::Submitter::confirm_sent`]). `tokenize`
+    /// turns the card (or CVC) into the vault's token, only when a new confirmation
+    /// token is made: a confirm sent again carries its old token, and no card data.
     pub async fn send_attempt(
         &self,
         attempt: &mut Attempt<Payment>,
         bearer: Option<ClientSecret>,
+        tokenize: &Tokenize,
         sent: impl FnOnce(&Attempt<Payment>, &str),
     ) -> Result<Confirmed, CallError> {
         if let Some((token_id, key, intent, earlier)) = attempt.earlier_confirm() {
@@ -135,7 +147,10 @@ impl Api {
             Some(token_id) => token_id.clone(),
             None => match self
                 .0
-                .create_confirmation_token(attempt.details.request.clone(), bearer)
+                .create_confirmation_token(
+                    with_vault_token(&attempt.details, tokenize).await?,
+                    bearer,
+                )
                 .await
             {
                 Ok(token) => token.id,
@@ -207,6 +222,19 @@ impl Api {
             Err(_) => Err(CallError::Network),
         }
     }
+}
+
+/// The attempt's token request with the vault's token in place of the card (or CVC).
+async fn with_vault_token(
+    payment: &Payment,
+    tokenize: &Tokenize,
+) -> Result<CreateConfirmationToken, CallError> {
+    let mut request = payment.request.clone();
+    if let Some(vaulted) = &payment.vaulted {
+        let token = tokenize(vaulted.clone()).await?;
+        vaulted.apply(&mut request, token);
+    }
+    Ok(request)
 }
 
 /// Whether a refused confirm leaves its outcome to be read from the intent: a refusal
@@ -300,7 +328,7 @@ impl HttpClient {
 
 /// Which failures a call may retry.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Retry {
+pub(crate) enum Retry {
     /// Never (token creation).
     Never,
     /// Unanswered calls only, resent identically (idempotent confirm).
@@ -310,12 +338,12 @@ enum Retry {
 }
 
 /// One request, rebuilt for each try.
-struct Call {
-    method: &'static str,
-    url: String,
-    body: Option<String>,
-    headers: Vec<(&'static str, String)>,
-    timeout_ms: u32,
+pub(crate) struct Call {
+    pub(crate) method: &'static str,
+    pub(crate) url: String,
+    pub(crate) body: Option<String>,
+    pub(crate) headers: Vec<(&'static str, String)>,
+    pub(crate) timeout_ms: u32,
 }
 
 async fn send_once(call: &Call) -> Result<(u16, String), CallError> {
@@ -344,7 +372,7 @@ async fn send_once(call: &Call) -> Result<(u16, String), CallError> {
     if call.body.is_some() {
         headers.push(("Content-Type", "application/json"));
     }
-    let result = crate::fetch::fetch(
+    let result = crate::net::fetch::fetch(
         call.method,
         &call.url,
         &headers,
@@ -416,7 +444,7 @@ pub async fn sleep_ms(ms: u32) {
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
-async fn send<T>(
+pub(crate) async fn send<T>(
     call: Call,
     retry: Retry,
     retries: u32,

@@ -1,7 +1,7 @@
 //! Layout decisions as plain functions: which accordion items show before "More", and
 //! where the arrow keys move the selection in the radio group or the tab list.
 
-use crate::components::types::{MethodKind, Radios};
+use crate::model::types::{MethodKind, Radios};
 
 /// The accordion items to show, and whether a "More" button hides the rest. With
 /// `count == 0` every item shows; the current method always shows, even if it is

@@ -11,17 +11,16 @@
 //! that returns them, and the page already holds them. With a secret but no features,
 //! saved methods are shown and nothing else is enabled.
 
-use crate::components::types::{MethodKind, Mode};
-use crate::locale::{Catalogue, Key};
-use crate::options::OptionsError;
+use crate::model::locale::{Catalogue, Key};
+use crate::model::options::OptionsError;
+use crate::model::types::{MethodKind, Mode};
 use payment_core::api::{
-    CardOptions, CardPreview, ConsentRecord, CreateConfirmationToken, PaymentElementFeatures,
-    PaymentMethodData, PaymentMethodOptions, PaymentMethodType, SavedPaymentMethod,
-    SetupFutureUsage, Timestamp,
+    CardPreview, ConsentRecord, CreateConfirmationToken, PaymentElementFeatures, PaymentMethodData,
+    PaymentMethodType, SavedPaymentMethod, SetupFutureUsage, Timestamp,
 };
 use payment_core::card::{CardBrand, YearMonth};
 use payment_core::money::Currency;
-use payment_core::secret::{ClientSecret, Cvc};
+use payment_core::secret::ClientSecret;
 use serde::Deserialize;
 
 /// What the options say about saved methods and saving.
@@ -257,7 +256,7 @@ pub fn default_choice(listed: &[SavedPaymentMethod], today: YearMonth) -> Choice
 /// new-method form (last), wrapping around; `None` for other keys.
 pub fn step(choices: &[Choice], from: &Choice, key: &str) -> Option<Choice> {
     let at = choices.iter().position(|c| c == from);
-    let index = crate::layout::step_index(choices.len(), at, key)?;
+    let index = crate::model::layout::step_index(choices.len(), at, key)?;
     choices.get(index).cloned()
 }
 
@@ -405,12 +404,10 @@ pub fn consent_record(
 /// What the customer chose to pay with.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PaymentChoice {
-    /// A saved method, with its CVC when it was asked for again.
+    /// A saved method (its CVC, when asked for again, goes to the payments origin).
     Saved {
         /// `pm_…`.
         id: String,
-        /// The re-collected CVC.
-        cvc: Option<Cvc>,
     },
     /// New details, with the consent when the box was ticked.
     New {
@@ -421,19 +418,17 @@ pub enum PaymentChoice {
     },
 }
 
-/// The body of `POST /api/confirmation_tokens` for `choice`: either `payment_method` (+
-/// `payment_method_options.card.cvc`) or `payment_method_data` (+ `setup_future_usage`
-/// and `consent`).
+/// The body of `POST /api/confirmation_tokens` for `choice`: either `payment_method` or
+/// `payment_method_data` (+ `setup_future_usage` and `consent`). A saved card's CVC
+/// typed again is not in it: the payments origin tokenizes it
+/// ([`crate::model::vaulted::Vaulted::Cvc`]) and its token goes in at the last moment.
 pub fn confirmation_token_request(
     choice: PaymentChoice,
     return_url: Option<String>,
 ) -> CreateConfirmationToken {
     match choice {
-        PaymentChoice::Saved { id, cvc } => CreateConfirmationToken {
+        PaymentChoice::Saved { id } => CreateConfirmationToken {
             payment_method: Some(id),
-            payment_method_options: cvc.map(|cvc| PaymentMethodOptions {
-                card: Some(CardOptions { cvc: Some(cvc) }),
-            }),
             return_url,
             ..CreateConfirmationToken::default()
         },
@@ -450,11 +445,8 @@ pub fn confirmation_token_request(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::locale::Locale;
-    use payment_core::api::{
-        AllowRedisplay, CardInput, EwalletChannel, EwalletPreview, SepaPreview, Toggle,
-    };
-    use payment_core::secret::CardNumber;
+    use crate::model::locale::Locale;
+    use payment_core::api::{AllowRedisplay, EwalletChannel, EwalletPreview, SepaPreview, Toggle};
 
     const TODAY: YearMonth = YearMonth::new(2026, 11);
 
@@ -686,7 +678,7 @@ mod tests {
         assert!(!needs_cvc(&sepa("pm_s", 1), true));
         let brand = cvc_brand(&amex);
         assert_eq!(brand, Some(CardBrand::Amex));
-        use crate::form::{cvc_error, format_cvc, Stage};
+        use crate::model::form::{cvc_error, format_cvc, Stage};
         assert_eq!(format_cvc("12345", brand), "1234");
         assert_eq!(
             cvc_error("123", brand, Stage::Left),
@@ -745,8 +737,8 @@ mod tests {
         assert!(MethodKind::ALL.iter().all(|&k| can_be_saved(k)));
     }
 
-    fn parse(json: &str) -> Result<crate::options::PaymentElementOptions, OptionsError> {
-        let raw: crate::options::RawOptions =
+    fn parse(json: &str) -> Result<crate::model::options::PaymentElementOptions, OptionsError> {
+        let raw: crate::model::options::RawOptions =
             serde_json::from_str(json).map_err(|e| OptionsError(e.to_string()))?;
         raw.validate()
     }
@@ -790,12 +782,7 @@ mod tests {
     fn card_data() -> PaymentMethodData {
         PaymentMethodData {
             kind: PaymentMethodType::Card,
-            card: Some(CardInput {
-                number: CardNumber::new("4242424242424242"),
-                exp_month: 12,
-                exp_year: 2030,
-                cvc: Cvc::new("123"),
-            }),
+            card: None,
             sepa_debit: None,
             ewallet: None,
             billing_details: None,
@@ -803,29 +790,18 @@ mod tests {
     }
 
     #[test]
-    fn a_saved_choice_sends_its_id_and_cvc() {
+    fn a_saved_choice_sends_its_id_and_no_card_data() {
         let request = confirmation_token_request(
-            PaymentChoice::Saved {
-                id: "pm_1".into(),
-                cvc: Some(Cvc::new("123")),
-            },
+            PaymentChoice::Saved { id: "pm_1".into() },
             Some("/complete".into()),
         );
         assert_eq!(request.payment_method.as_deref(), Some("pm_1"));
         assert_eq!(request.payment_method_data, None);
-        let cvc = request.payment_method_options.unwrap().card.unwrap().cvc;
-        assert_eq!(cvc.unwrap().expose(), "123");
+        // A CVC typed again is tokenized by the payments origin, never sent here.
+        assert_eq!(request.payment_method_options, None);
         assert_eq!(request.setup_future_usage, None);
         assert_eq!(request.consent, None);
         assert_eq!(request.return_url.as_deref(), Some("/complete"));
-        let without_cvc = confirmation_token_request(
-            PaymentChoice::Saved {
-                id: "pm_1".into(),
-                cvc: None,
-            },
-            None,
-        );
-        assert_eq!(without_cvc.payment_method_options, None);
     }
 
     #[test]

@@ -6,11 +6,11 @@
 //! Also decides which payment methods appear: that follows `mode`, `amount`,
 //! `currency` and the merchant's `paymentMethodTypes`.
 
-use crate::appearance::{self, Appearance, ThemeChoice, Variable};
-use crate::components::types::{
-    quoted_list, FieldVisibility, LayoutKind, MethodKind, Mode, Radios, Theme,
+use crate::model::appearance::{self, Appearance, ThemeChoice, Variable};
+use crate::model::locale::{Key, Locale};
+use crate::model::types::{
+    quoted_list, CardFields, FieldVisibility, LayoutKind, MethodKind, Mode, Radios, Theme,
 };
-use crate::locale::{Key, Locale};
 use payment_core::api::EwalletChannel;
 use payment_core::money::{Currency, MinorUnit};
 use serde::Deserialize;
@@ -49,9 +49,81 @@ pub struct RawOptions {
     /// The session's `components.payment_element.features`, as the server sent them.
     pub customer_session_features: Option<payment_core::api::PaymentElementFeatures>,
     /// `{card: {require_cvc_recollection}}`.
-    pub payment_method_options: Option<crate::saved_methods::RawPaymentMethodOptions>,
+    pub payment_method_options: Option<crate::model::saved_methods::RawPaymentMethodOptions>,
     /// `{hideExpired}`.
-    pub saved_payment_methods: Option<crate::saved_methods::RawSavedPaymentMethods>,
+    pub saved_payment_methods: Option<crate::model::saved_methods::RawSavedPaymentMethods>,
+    /// `"frame"` (the default) or `"inline"`.
+    pub card_fields: Option<String>,
+    /// The payments origin and the publishable key (the JS API takes them in
+    /// `Checkout({paymentsOrigin, publishableKey})`).
+    pub payments: Option<RawPayments>,
+}
+
+/// `payments`: where cards are tokenized.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RawPayments {
+    /// `https://payments.example`.
+    pub origin: Option<String>,
+    /// `pk_test_…`.
+    pub publishable_key: Option<String>,
+}
+
+/// Where cards go: the payments origin (the card frame and the vault's API live there)
+/// and the publishable key the page may use there, which can do nothing but tokenize.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PaymentsOrigin {
+    /// `https://payments.example` (scheme, host and port; no path).
+    pub origin: String,
+    /// `pk_test_…`.
+    pub publishable_key: String,
+}
+
+impl PaymentsOrigin {
+    /// Checks both: an `http(s)` origin without path, query or credentials, and a
+    /// publishable key (`pk_…` of letters, digits and `_`, so it goes into a URL as is).
+    pub fn new(origin: &str, publishable_key: &str) -> Result<PaymentsOrigin, OptionsError> {
+        let origin = origin.trim_end_matches('/');
+        let host = origin
+            .strip_prefix("https://")
+            .or_else(|| origin.strip_prefix("http://"));
+        let origin_ok = host.is_some_and(|h| {
+            !h.is_empty()
+                && h.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+        });
+        if !origin_ok {
+            return fail(
+                "paymentsOrigin must be an http(s) origin without a path, such as \
+                 \"https://payments.example\"",
+            );
+        }
+        let key_ok = publishable_key.starts_with("pk_")
+            && publishable_key.len() > 3
+            && publishable_key
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !key_ok {
+            return fail("publishableKey must be the payments origin's publishable key (pk_…)");
+        }
+        Ok(PaymentsOrigin {
+            origin: origin.to_owned(),
+            publishable_key: publishable_key.to_owned(),
+        })
+    }
+
+    /// The card frame's address: `fields` is `card` (number, expiry and CVC) or `cvc` (a
+    /// saved card's CVC typed again).
+    pub fn frame_url(&self, fields: &str) -> String {
+        [
+            self.origin.as_str(),
+            "/v1/card-frame?key=",
+            &self.publishable_key,
+            "&fields=",
+            fields,
+        ]
+        .concat()
+    }
 }
 
 /// `layout`: a type name or an object.
@@ -288,7 +360,11 @@ pub struct PaymentElementOptions {
     /// The merchant's name for the SEPA mandate.
     pub business_name: Option<String>,
     /// Saved methods and saving.
-    pub saved: crate::saved_methods::SavedMethodsOptions,
+    pub saved: crate::model::saved_methods::SavedMethodsOptions,
+    /// Where the card details are typed: the payments origin's frame, or inline.
+    pub card_fields: CardFields,
+    /// Where cards are tokenized; without it the element offers no card.
+    pub payments: Option<PaymentsOrigin>,
 }
 
 fn fail<T>(message: impl Into<String>) -> Result<T, OptionsError> {
@@ -457,7 +533,23 @@ impl RawOptions {
             .and_then(|b| b.name)
             .filter(|n| !n.trim().is_empty());
 
-        options.saved = crate::saved_methods::SavedMethodsOptions::from_raw(
+        if let Some(fields) = &self.card_fields {
+            options.card_fields = pick(
+                "cardFields",
+                fields,
+                CardFields::parse,
+                CardFields::ALL,
+                CardFields::as_str,
+            )?;
+        }
+        if let Some(payments) = self.payments {
+            options.payments = Some(PaymentsOrigin::new(
+                payments.origin.as_deref().unwrap_or_default(),
+                payments.publishable_key.as_deref().unwrap_or_default(),
+            )?);
+        }
+
+        options.saved = crate::model::saved_methods::SavedMethodsOptions::from_raw(
             self.customer_session_client_secret,
             self.customer_session_features,
             self.payment_method_options,

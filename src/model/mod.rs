@@ -1,0 +1,17 @@
+//! What the widget decides, as plain data and functions that host `cargo test` covers:
+//! the form's formatting and validation, the submit flow, saved methods, layouts,
+//! locales, options, appearance and the events reported to the page. Nothing here
+//! touches the network; components only wire signals to it.
+
+pub mod appearance;
+pub mod confirm;
+pub mod events;
+pub mod form;
+pub(crate) mod ids;
+pub mod layout;
+pub mod locale;
+pub mod options;
+pub mod return_page;
+pub mod saved_methods;
+pub mod types;
+pub mod vaulted;
