@@ -137,7 +137,14 @@ async function checkoutPage() {
   const result = $(".demo-result");
   const choice = (name) => controls.elements[name].value;
 
-  const checkout = Checkout({ apiBase: "/api" });
+  // Where cards go: the payments origin serves the card frame and the vault, and the
+  // publishable key may only tokenize there (GET /api/config, as Stripe's quickstart).
+  const config = await (await fetch("/api/config")).json();
+  const checkout = Checkout({
+    apiBase: "/api",
+    publishableKey: config.publishableKey,
+    paymentsOrigin: config.paymentsOrigin,
+  });
   const paidPanel = $(".demo-paid");
   let cart = null; // the order: { id, status, market, items, amount, currency, payment_intent }
   let elements = null;

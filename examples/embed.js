@@ -3,7 +3,14 @@
 import init, { Checkout } from "/embed/payment_element.js";
 
 await init();
-const checkout = Checkout({ apiBase: "/api" });
+// The payments origin (card frame and vault) and the publishable key it gives this
+// shop, from the shop's own server: GET /api/config on the reference server.
+const config = await (await fetch("/api/config")).json();
+const checkout = Checkout({
+  apiBase: "/api",
+  publishableKey: config.publishableKey,
+  paymentsOrigin: config.paymentsOrigin,
+});
 const elements = checkout.elements({
   mode: "payment",
   amount: 5400,

@@ -244,7 +244,8 @@ async fn two_elements_live_side_by_side() {
     let (first_host, second_host) = (container(), container());
     let first_group = elements(EUR);
     let second_group =
-        elements(r#"{"mode": "payment", "amount": 100, "currency": "php", "locale": "de"}"#);
+        elements(r#"{"mode": "payment", "amount": 100, "currency": "php", "locale": "de",
+            "cardFields": "inline"}"#);
     let first = first_group.create("payment", JsValue::UNDEFINED).unwrap();
     let second = second_group
         .create("payment", js(r#"{"layout": "tabs"}"#))
@@ -278,7 +279,8 @@ async fn two_elements_live_side_by_side() {
 async fn change_events_reach_the_page_and_submit_resolves_with_or_without_error() {
     let host = container();
     let group =
-        elements(r#"{"mode": "payment", "amount": 5400, "currency": "usd", "locale": "en"}"#);
+        elements(r#"{"mode": "payment", "amount": 5400, "currency": "usd", "locale": "en",
+            "cardFields": "inline"}"#);
     let element = group
         .create(
             "payment",

@@ -56,17 +56,39 @@ macro_rules! e2e_test {
 pub struct Harness {
     /// The browser session.
     pub browser: Client,
-    /// `http://127.0.0.1:<port>` of the server.
+    /// `http://127.0.0.1:<port>` of the server's storefront (the merchant's page and API).
     pub base: String,
+    /// `http://127.0.0.1:<port>` of the server's payments origin (card frame, vault).
+    pub payments: String,
     server: Option<Child>,
     driver: Child,
     server_bin: PathBuf,
     dist: PathBuf,
     port: u16,
+    payments_port: u16,
+    /// A free port a test may serve a second storefront page on (`trunk serve`): the
+    /// payments origin allows it to embed the card frame.
+    pub spare_port: u16,
     data_dir: TempDir,
     /// Set by a test that breaks the CSP on purpose; every other run fails on a report.
     pub expect_csp_reports: bool,
+    /// The browser is switched into the card frame.
+    in_frame: std::sync::atomic::AtomicBool,
 }
+
+/// The labels of the card frame's inputs, in every language of the catalogue: typing
+/// into one of them switches the browser into the frame.
+pub const CARD_FRAME_LABELS: &[&str] = &[
+    "Card number",
+    "Expiration date",
+    "Security code",
+    "Kartennummer",
+    "Ablaufdatum",
+    "Sicherheitscode",
+    "Nomor kartu",
+    "Tanggal kedaluwarsa",
+    "Kode keamanan",
+];
 
 /// Runs in every document before its own scripts (through the DevTools protocol, which
 /// the page's CSP does not govern) and reports each CSP violation to the server at once
@@ -165,9 +187,11 @@ impl Harness {
             std::env::temp_dir().join(format!("payment-element-e2e-{}-{test}", std::process::id()));
         std::fs::create_dir_all(&data_dir).expect("a temporary data directory");
 
-        // Port 0: the server binds a free port itself and says which, so no other
-        // process can take it between a probe and the bind.
-        let (server, port) = spawn_server(&server_bin, &dist, &data_dir, 0).await;
+        // Port 0: the server binds free ports itself and says which, so no other
+        // process can take them between a probe and the bind.
+        let spare_port = free_port();
+        let (server, port, payments_port) =
+            spawn_server(&server_bin, &dist, &data_dir, (0, 0), spare_port).await;
 
         let profile = data_dir.join("chromium-profile");
         let capabilities = serde_json::json!({
@@ -196,13 +220,17 @@ impl Harness {
         Harness {
             browser,
             base: format!("http://127.0.0.1:{port}"),
+            payments: format!("http://127.0.0.1:{payments_port}"),
             server: Some(server),
             driver,
             server_bin,
             dist,
             port,
+            payments_port,
+            spare_port,
             data_dir: TempDir(data_dir),
             expect_csp_reports: false,
+            in_frame: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
@@ -218,12 +246,52 @@ impl Harness {
         }
     }
 
-    /// Starts the server again on the same port and database.
+    /// Starts the server again on the same ports and databases.
     pub async fn restart_server(&mut self) {
         self.stop_server().await;
-        let (server, _) =
-            spawn_server(&self.server_bin, &self.dist, &self.data_dir.0, self.port).await;
+        let (server, _, _) = spawn_server(
+            &self.server_bin,
+            &self.dist,
+            &self.data_dir.0,
+            (self.port, self.payments_port),
+            self.spare_port,
+        )
+        .await;
         self.server = Some(server);
+    }
+
+    /// Switches the browser into the element's card frame (the first one on the page),
+    /// once it is there.
+    pub async fn enter_card_frame(&self) -> Outcome {
+        self.leave_frame().await?;
+        let frame = self
+            .browser
+            .wait()
+            .at_most(Duration::from_secs(15))
+            .for_element(Locator::Css("iframe.pe-card-frame"))
+            .await
+            .map_err(|e| format!("no card frame on the page: {e}"))?;
+        frame
+            .enter_frame()
+            .await
+            .map_err(|e| format!("entering the card frame: {e}"))?;
+        self.in_frame
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        Ok(())
+    }
+
+    /// Switches the browser back to the page, if it is in the card frame.
+    pub async fn leave_frame(&self) -> Outcome {
+        if self
+            .in_frame
+            .swap(false, std::sync::atomic::Ordering::SeqCst)
+        {
+            self.browser
+                .enter_parent_frame()
+                .await
+                .map_err(|e| format!("leaving the card frame: {e}"))?;
+        }
+        Ok(())
     }
 
     /// Sends a request to the server without the browser; returns status and body.
@@ -335,6 +403,7 @@ impl Harness {
         seconds: u64,
         condition: impl Fn(&str) -> bool,
     ) -> Outcome<String> {
+        self.leave_frame().await?;
         let deadline = Instant::now() + Duration::from_secs(seconds);
         let mut last = String::new();
         while Instant::now() < deadline {
@@ -351,6 +420,7 @@ impl Harness {
 
     /// Waits (up to 20 s) until the address contains `part`; the address.
     pub async fn wait_url(&self, part: &str) -> Outcome<String> {
+        self.leave_frame().await?;
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             let url = self
@@ -369,6 +439,7 @@ impl Harness {
 
     /// Presses the button whose text is `text`, once it is there.
     pub async fn press_button(&self, text: &str) -> Outcome {
+        self.leave_frame().await?;
         let xpath = format!("//button[normalize-space(.) = '{text}']");
         self.browser
             .wait()
@@ -384,6 +455,7 @@ impl Harness {
     /// Picks `value` in the `<select>` whose label starts with `label` (the demo's
     /// layout, theme, locale and market switches).
     pub async fn choose(&self, label: &str, value: &str) -> Outcome {
+        self.leave_frame().await?;
         // Not inside anything hidden: the demo shows its switches once the order loaded.
         let xpath = format!(
             "//label[starts-with(normalize-space(.), '{label}')][not(ancestor::*[@hidden])]//select"
@@ -401,14 +473,22 @@ impl Harness {
 
     /// Opens a path of the server.
     pub async fn open(&self, path: &str) -> Outcome {
+        self.leave_frame().await?;
         self.browser
             .goto(&format!("{}{path}", self.base))
             .await
             .map_err(|e| format!("opening {path}: {e}"))
     }
 
-    /// Waits for the input whose label reads `label`, as a shopper finds it.
+    /// Waits for the input whose label reads `label`, as a shopper finds it: a card
+    /// input is looked for in the card frame, and the browser stays there until the next
+    /// page-level step of the harness ([`Harness::leave_frame`]).
     pub async fn input_labelled(&self, label: &str) -> Outcome<Element> {
+        if CARD_FRAME_LABELS.contains(&label) {
+            self.enter_card_frame().await?;
+        } else {
+            self.leave_frame().await?;
+        }
         let xpath = format!("//input[@id = //label[normalize-space(.) = '{label}']/@for]");
         self.browser
             .wait()
@@ -431,13 +511,14 @@ impl Harness {
             .map_err(|e| format!("typing into {label}: {e}"))
     }
 
-    /// Types a card into the element on the current page: `number`, 12 / 34, CVC 123,
-    /// and the postal code when the country asks for one (the browser's en-US locale
-    /// preselects the US).
+    /// Types a card into the element on the current page: `number`, 12 / 34, CVC 123
+    /// (in the card frame), and the postal code when the country asks for one (the
+    /// browser's en-US locale preselects the US).
     pub async fn fill_card_details(&self, number: &str) -> Outcome {
         self.type_into("Card number", number).await?;
         self.type_into("Expiration date", "12 / 34").await?;
         self.type_into("Security code", "123").await?;
+        self.leave_frame().await?;
         if let Ok(postal) = self
             .browser
             .find(Locator::Css("[data-field=postal_code]"))
@@ -453,6 +534,7 @@ impl Harness {
 
     /// Waits for the first element matching a CSS selector.
     pub async fn find(&self, css: &str) -> Outcome<Element> {
+        self.leave_frame().await?;
         self.browser
             .wait()
             .at_most(Duration::from_secs(15))
@@ -462,12 +544,25 @@ impl Harness {
     }
 }
 
-/// Starts checkout-server on `port` (0: any free port) and returns it with the port it
-/// listens on, read from the line it prints once bound.
-async fn spawn_server(server_bin: &Path, dist: &Path, data_dir: &Path, port: u16) -> (Child, u16) {
+/// Starts checkout-server with its storefront and payments origin on `ports` (0: any
+/// free port) and returns it with the ports they listen on, read from the lines it
+/// prints once bound. The payments origin lets the storefront and a page on
+/// `spare_port` (a `trunk serve` of a test) embed the card frame.
+async fn spawn_server(
+    server_bin: &Path,
+    dist: &Path,
+    data_dir: &Path,
+    ports: (u16, u16),
+    spare_port: u16,
+) -> (Child, u16, u16) {
     use tokio::io::{AsyncBufReadExt, BufReader};
     let mut server = Command::new(server_bin)
-        .args(["--addr", &format!("127.0.0.1:{port}")])
+        .args(["--addr", &format!("127.0.0.1:{}", ports.0)])
+        .args(["--payments-addr", &format!("127.0.0.1:{}", ports.1)])
+        .args([
+            "--storefront-origin",
+            &format!("http://127.0.0.1:{spare_port}"),
+        ])
         .arg("--dist")
         .arg(dist)
         .env("CHECKOUT_DATA_DIR", data_dir)
@@ -478,21 +573,31 @@ async fn spawn_server(server_bin: &Path, dist: &Path, data_dir: &Path, port: u16
         .spawn()
         .expect("the checkout-server binary starts");
     let mut lines = BufReader::new(server.stdout.take().expect("stdout is piped")).lines();
+    let port_of = |addr: &str| addr.rsplit(':').next().and_then(|p| p.parse::<u16>().ok());
     let read = tokio::time::timeout(Duration::from_secs(30), async {
+        let (mut storefront, mut payments) = (None, None);
         while let Ok(Some(line)) = lines.next_line().await {
             if let Some(addr) = line.strip_prefix("listening on http://") {
-                return addr.rsplit(':').next().and_then(|p| p.parse::<u16>().ok());
+                storefront = port_of(addr);
+            } else if let Some(addr) = line.strip_prefix("payments origin listening on http://") {
+                payments = port_of(addr);
+            }
+            if let (Some(s), Some(p)) = (storefront, payments) {
+                return Some((s, p));
             }
         }
         None
     })
     .await;
-    let Ok(Some(bound)) = read else {
-        panic!("checkout-server did not listen on 127.0.0.1:{port} within 30 s (see its log above)")
+    let Ok(Some((bound, payments))) = read else {
+        panic!(
+            "checkout-server did not listen on 127.0.0.1:{} and :{} within 30 s (see its log above)",
+            ports.0, ports.1
+        )
     };
     // Keep reading, so that a later line on stdout never meets a closed pipe.
     tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-    (server, bound)
+    (server, bound, payments)
 }
 
 /// Starts chromedriver and a headless Chromium session. chromedriver cannot report the
@@ -626,12 +731,14 @@ impl Drop for TrunkServe {
 
 impl TrunkServe {
     /// Starts `trunk serve` in `dir`, whose `Trunk.toml` serves on `port_line` (e.g.
-    /// `port = 8081`) and proxies to the server on 8080, against the server on
+    /// `port = 8081`) and proxies to the server on 8080, on `port` (the harness's spare
+    /// port, whose origin may embed the card frame) against the server on
     /// `server_port`; waits until trunk listens (after its first debug build).
     pub async fn start(
         dir: &Path,
         port_line: &str,
         server_port: u16,
+        port: u16,
         watch: bool,
     ) -> Result<TrunkServe, String> {
         let original = std::fs::read_to_string(dir.join("Trunk.toml"))
@@ -650,7 +757,6 @@ impl TrunkServe {
         let id = std::process::id();
         let scratch = std::env::temp_dir().join(format!("trunk-serve-e2e-{id}-{port_line}"));
         std::fs::create_dir_all(&scratch).map_err(|e| e.to_string())?;
-        let port = free_port();
         let mut config = original
             .replace(port_line, &format!("port = {port}"))
             .replace(

@@ -16,6 +16,15 @@ use wasm_bindgen::{JsCast, JsValue};
 /// to the vault times out after 30 s).
 const TOKENIZE_TIMEOUT_MS: i32 = 35_000;
 
+/// What the element assumes of a frame that has not reported yet: nothing typed, and
+/// the number is what a submit asks for first.
+const NOT_CONNECTED: FrameSummary = FrameSummary {
+    complete: false,
+    empty: true,
+    invalid: Some(Field::CardNumber),
+    revision: 0,
+};
+
 /// The channel to a connected frame.
 #[derive(Clone)]
 struct Link {
@@ -57,10 +66,7 @@ impl FrameHost {
         });
         FrameHost {
             number,
-            summary: RwSignal::new(FrameSummary {
-                empty: true,
-                ..FrameSummary::default()
-            }),
+            summary: RwSignal::new(NOT_CONNECTED),
             error: RwSignal::new(None),
             brand: RwSignal::new("unknown".to_owned()),
             focused: RwSignal::new(false),
@@ -80,10 +86,7 @@ impl FrameHost {
     /// fields start empty, and so does what the element knows of them).
     pub(crate) fn attach(&self, iframe: web_sys::HtmlIFrameElement, port: web_sys::MessagePort) {
         self.detach();
-        self.summary.set(FrameSummary {
-            empty: true,
-            ..FrameSummary::default()
-        });
+        self.summary.set(NOT_CONNECTED);
         self.error.set(None);
         self.link.set_value(Some(Link {
             port,

@@ -207,11 +207,15 @@ pub fn PaymentElement(
     // focusout without a target.
     let focused = RwSignal::new(false);
     let check_focus = move || {
-        let inside = root.get_untracked().is_some_and(|root| {
+        // Run a moment later: the element may be gone by then.
+        let Some(was) = focused.try_get_untracked() else {
+            return;
+        };
+        let inside = root.try_get_untracked().flatten().is_some_and(|root| {
             let active = active_element(&root);
             root.contains(active.as_ref().map(AsRef::as_ref))
         });
-        if focused.get_untracked() != inside {
+        if was != inside {
             focused.set(inside);
         }
     };

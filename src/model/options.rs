@@ -315,8 +315,8 @@ impl Default for Fields {
 /// Built in Rust or read from the JS API's spelling, the same options:
 ///
 /// ```
-/// use payment_element::components::types::{LayoutKind, Mode};
-/// use payment_element::options::{Layout, PaymentElementOptions};
+/// use payment_element::model::types::{LayoutKind, Mode};
+/// use payment_element::model::options::{Layout, PaymentElementOptions};
 /// use payment_core::money::{Currency, MinorUnit};
 ///
 /// let typed = PaymentElementOptions {
@@ -728,6 +728,42 @@ pub fn ewallet_channels(currency: Option<Currency>) -> Vec<EwalletChannel> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_payments_origin_is_an_origin_and_the_key_a_publishable_key() {
+        let ok = PaymentsOrigin::new("https://payments.example/", "pk_test_abc123").unwrap();
+        assert_eq!(ok.origin, "https://payments.example");
+        assert_eq!(
+            ok.frame_url("card"),
+            "https://payments.example/v1/card-frame?key=pk_test_abc123&fields=card"
+        );
+        assert!(PaymentsOrigin::new("http://127.0.0.1:8090", "pk_test_x").is_ok());
+        for origin in [
+            "payments.example",
+            "https://payments.example/v1",
+            "javascript:alert(1)",
+            "https://user@payments.example",
+            "https://",
+        ] {
+            assert!(
+                PaymentsOrigin::new(origin, "pk_test_x")
+                    .unwrap_err()
+                    .0
+                    .starts_with("paymentsOrigin must be"),
+                "{origin}"
+            );
+        }
+        // A secret key is never a browser's credential, and nothing odd goes into a URL.
+        for key in ["sk_test_abc", "pk_", "pk_test_a&b", ""] {
+            assert!(PaymentsOrigin::new("https://p.example", key).is_err(), "{key}");
+        }
+        let raw: RawOptions = serde_json::from_str(r#"{"cardFields": "iframe"}"#).unwrap();
+        assert_eq!(
+            raw.validate().unwrap_err().0,
+            "cardFields must be \"frame\" or \"inline\""
+        );
+    }
+
     use super::*;
 
     fn parse(json: &str) -> Result<PaymentElementOptions, OptionsError> {

@@ -280,7 +280,11 @@ pub async fn after_timers() {
     wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
 }
 
+/// Lets the element finish reacting: its effects, and the checks it defers by a task
+/// (where focus went after a focus change).
 pub async fn settle() {
+    leptos::task::tick().await;
+    payment_element::net::client::sleep_ms(0).await;
     leptos::task::tick().await;
     leptos::task::tick().await;
 }

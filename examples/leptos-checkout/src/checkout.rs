@@ -3,21 +3,27 @@
 //! merchant API and goes to `/complete`.
 
 use crate::choices::{element_options, layout_from, locale_from, return_url, total};
-use crate::shop::{create_order, start_customer_session, Order};
+use crate::shop::{create_order, get_config, start_customer_session, Order};
 use leptos::prelude::*;
 use payment_core::api::CustomerSession;
-use payment_element::client::Api;
-use payment_element::components::types::LayoutKind;
-use payment_element::confirm::{Outcome, RedirectPolicy};
-use payment_element::events::ChangeEvent;
-use payment_element::options::LocaleChoice;
-use payment_element::state::PaymentElementHandle;
+use payment_element::net::client::Api;
+use payment_element::model::types::LayoutKind;
+use payment_element::model::confirm::{Outcome, RedirectPolicy};
+use payment_element::model::events::ChangeEvent;
+use payment_element::model::options::{LocaleChoice, PaymentsOrigin};
+use payment_element::components::state::PaymentElementHandle;
 use payment_element::{PayForm, PaymentElement};
 
 /// `/`: starts an order on the server, then shows its checkout.
 #[component]
 pub fn CheckoutPage() -> impl IntoView {
-    let order = LocalResource::new(create_order);
+    let order = LocalResource::new(|| async {
+        // The order, and where cards go (the payments origin and its publishable key).
+        let config = get_config().await?;
+        let payments = PaymentsOrigin::new(&config.payments_origin, &config.publishable_key)
+            .map_err(|e| e.0)?;
+        Ok::<_, String>((create_order().await?, payments))
+    });
     view! {
         <h1>"Checkout"</h1>
         <Transition fallback=|| view! { <p>"Loading your order…"</p> }>
@@ -25,7 +31,7 @@ pub fn CheckoutPage() -> impl IntoView {
                 order
                     .get()
                     .map(|loaded| match loaded {
-                        Ok(order) => view! { <Checkout order /> }.into_any(),
+                        Ok((order, payments)) => view! { <Checkout order payments /> }.into_any(),
                         Err(failure) => {
                             view! { <p role="alert">"Could not load the order: " {failure}</p> }
                                 .into_any()
@@ -41,6 +47,8 @@ pub fn CheckoutPage() -> impl IntoView {
 fn Checkout(
     /// The order being paid.
     order: Order,
+    /// Where the card frame and the vault live.
+    payments: PaymentsOrigin,
 ) -> impl IntoView {
     let layout = RwSignal::new(LayoutKind::Accordion);
     let locale = RwSignal::new(LocaleChoice::Auto);
@@ -64,7 +72,15 @@ fn Checkout(
     let options = {
         let order = order.clone();
         Signal::derive(move || {
-            session.with(|s| element_options(&order, layout.get(), locale.get(), s.as_ref()))
+            session.with(|s| {
+                element_options(
+                    &order,
+                    layout.get(),
+                    locale.get(),
+                    s.as_ref(),
+                    Some(&payments),
+                )
+            })
         })
     };
     let amount = Signal::stored(total(&order));

@@ -4,10 +4,10 @@
 use crate::shop::Order;
 use payment_core::api::CustomerSession;
 use payment_core::money::Money;
-use payment_element::components::types::{LayoutKind, Mode};
-use payment_element::locale::Locale;
-use payment_element::options::{Layout, LocaleChoice, PaymentElementOptions};
-use payment_element::saved_methods::SavedMethodsOptions;
+use payment_element::model::types::{LayoutKind, Mode};
+use payment_element::model::locale::Locale;
+use payment_element::model::options::{Layout, LocaleChoice, PaymentElementOptions, PaymentsOrigin};
+use payment_element::model::saved_methods::SavedMethodsOptions;
 
 /// The merchant named in the SEPA mandate.
 pub const BUSINESS_NAME: &str = "Rocket Rides";
@@ -16,14 +16,18 @@ pub const BUSINESS_NAME: &str = "Rocket Rides";
 ///
 /// The same as the JS API's `{mode: "payment", amount, currency, layout: {type},
 /// locale, business: {name}, customerSessionClientSecret, customerSessionFeatures,
-/// paymentMethodOptions: {card: {require_cvc_recollection: true}}}` (a test checks it).
+/// paymentMethodOptions: {card: {require_cvc_recollection: true}}}` (a test checks it),
+/// with the payments origin the JS API takes in `Checkout({publishableKey,
+/// paymentsOrigin})`: the card fields are its frame.
 pub fn element_options(
     order: &Order,
     layout: LayoutKind,
     locale: LocaleChoice,
     session: Option<&CustomerSession>,
+    payments: Option<&PaymentsOrigin>,
 ) -> PaymentElementOptions {
     PaymentElementOptions {
+        payments: payments.cloned(),
         mode: Some(Mode::Payment),
         amount: Some(order.amount),
         currency: Some(order.currency),
@@ -101,11 +105,13 @@ mod tests {
     #[test]
     fn the_options_are_those_the_js_api_takes() {
         let session = session();
+        let payments = PaymentsOrigin::new("http://127.0.0.1:8090", "pk_test_abc").unwrap();
         let typed = element_options(
             &order(),
             LayoutKind::Tabs,
             LocaleChoice::Fixed(Locale::De),
             Some(&session),
+            Some(&payments),
         );
         let from_json: PaymentElementOptions = serde_json::from_str(
             r#"{"mode": "payment", "amount": 10800, "currency": "eur",
@@ -114,7 +120,8 @@ mod tests {
                 "customerSessionClientSecret": "cuss_1_secret_abc",
                 "customerSessionFeatures": {"payment_method_redisplay": "enabled",
                     "payment_method_save": "enabled", "payment_method_remove": "enabled"},
-                "paymentMethodOptions": {"card": {"require_cvc_recollection": true}}}"#,
+                "paymentMethodOptions": {"card": {"require_cvc_recollection": true}},
+                "payments": {"origin": "http://127.0.0.1:8090", "publishableKey": "pk_test_abc"}}"#,
         )
         .unwrap();
         assert_eq!(typed, from_json);
@@ -122,13 +129,15 @@ mod tests {
 
     #[test]
     fn a_new_customer_sees_no_saved_methods() {
-        let options = element_options(&order(), LayoutKind::Accordion, LocaleChoice::Auto, None);
+        let options =
+            element_options(&order(), LayoutKind::Accordion, LocaleChoice::Auto, None, None);
         assert!(!options.saved.redisplays());
         assert!(element_options(
             &order(),
             LayoutKind::Accordion,
             LocaleChoice::Auto,
-            Some(&session())
+            Some(&session()),
+            None
         )
         .saved
         .redisplays());

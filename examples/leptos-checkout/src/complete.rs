@@ -3,7 +3,7 @@
 use crate::choices::locale_from_query;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-use payment_element::client::Api;
+use payment_element::net::client::Api;
 use payment_element::PaymentStatus;
 
 /// `/complete`: `<PaymentStatus/>` in the language the checkout was in (`?lang=`).

@@ -24,6 +24,34 @@ pub struct Order {
     pub currency: Currency,
 }
 
+/// `GET /api/config`: where the card frame and the vault live, and the publishable key
+/// this page may use there (the shape of Stripe's quickstart `GET /config`).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Config {
+    /// `pk_test_…`.
+    pub publishable_key: String,
+    /// `http://127.0.0.1:8090` in the demo.
+    pub payments_origin: String,
+}
+
+/// `GET /api/config`.
+pub async fn get_config() -> Result<Config, String> {
+    let response: Response = JsFuture::from(window().fetch_with_str("/api/config"))
+        .await
+        .map_err(describe)?
+        .unchecked_into();
+    if !response.ok() {
+        return Err(format!("/api/config answered HTTP {}", response.status()));
+    }
+    let text = JsFuture::from(response.text().map_err(describe)?)
+        .await
+        .map_err(describe)?
+        .as_string()
+        .unwrap_or_default();
+    serde_json::from_str(&text).map_err(|e| format!("/api/config: {e}"))
+}
+
 /// `POST /api/orders`: a new order for the server's default cart.
 pub async fn create_order() -> Result<Order, String> {
     post_json("/api/orders").await
