@@ -25,8 +25,8 @@ pub const FRAME_ORIGINS_PLACEHOLDER: &str = "__PAYMENT_ELEMENT_FRAME_ORIGINS__";
 /// The `/v1` router of the payments origin.
 pub fn v1(state: &AppState) -> Router<AppState> {
     let tokenize = Router::new()
-        .route("/card_tokens", post(card_tokens_create))
-        .route("/cvc_tokens", post(cvc_tokens_create))
+        .route("/card_tokens", post(card_tokens_create).options(preflight))
+        .route("/cvc_tokens", post(cvc_tokens_create).options(preflight))
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             tokenize_guard,
@@ -89,7 +89,7 @@ async fn tokenize_guard(State(state): State<AppState>, request: Request, next: N
         .map(str::to_owned);
     let mut response = if request.method() == Method::OPTIONS {
         if origin.is_some() {
-            preflight()
+            next.run(request).await
         } else {
             origin_not_allowed().into_response()
         }
@@ -108,7 +108,8 @@ async fn tokenize_guard(State(state): State<AppState>, request: Request, next: N
     response
 }
 
-fn preflight() -> Response {
+/// The answer to a CORS preflight from an allowed origin (the guard adds the origin).
+async fn preflight() -> Response {
     (
         StatusCode::NO_CONTENT,
         [

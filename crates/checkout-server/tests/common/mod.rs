@@ -75,7 +75,10 @@ impl Harness {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let payments_origin = format!("http://{}", listener.local_addr().unwrap());
         settings.payments_origin = payments_origin.clone();
-        settings.storefront_origins = vec![STOREFRONT.to_owned()];
+        // The test storefront, unless the test chose its own.
+        if settings.storefront_origins == Settings::new("").storefront_origins {
+            settings.storefront_origins = vec![STOREFRONT.to_owned()];
+        }
         settings
             .merchant_key
             .get_or_insert_with(|| MERCHANT_KEY.to_owned());
