@@ -34,9 +34,9 @@ struct Args {
     /// Directory for the embedded SQLite database (checkout.sqlite3), created if missing.
     #[arg(long, env = "CHECKOUT_DATA_DIR", default_value = "data")]
     data_dir: PathBuf,
-    /// File with the key of card and IBAN fingerprints, created (mode 0600) on first
-    /// start; kept out of the database, where beside brand, last4, bank code and country
-    /// it would let anyone holding a copy guess card numbers and IBANs
+    /// File with the key of IBAN fingerprints, created (mode 0600) on first start; kept
+    /// out of the database, where beside bank code and country it would let anyone
+    /// holding a copy guess IBANs (card fingerprints are the vault's)
     /// [default: fingerprint.key in --data-dir].
     #[arg(long, env = "CHECKOUT_FINGERPRINT_KEY_FILE")]
     fingerprint_key_file: Option<PathBuf>,

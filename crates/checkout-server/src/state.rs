@@ -30,7 +30,7 @@ pub struct Settings {
     /// The server's public origin (`http://127.0.0.1:8080`), put before the simulated
     /// pages' paths in `next_action` URLs; empty for same-origin paths.
     pub public_url: String,
-    /// The file holding the key of card and IBAN fingerprints (created with mode 0600
+    /// The file holding the key of IBAN fingerprints (created with mode 0600
     /// on first start). `None` keeps a random key in memory only: fingerprints then
     /// compare within one run (tests, an in-memory database).
     pub fingerprint_key_file: Option<PathBuf>,
@@ -272,7 +272,7 @@ impl AppState {
         self.inner.processor.as_ref()
     }
 
-    /// The key of card and IBAN fingerprints.
+    /// The key of IBAN fingerprints (card fingerprints are the vault's).
     pub(crate) fn fingerprint_key(&self) -> &[u8] {
         &self.inner.fingerprint_key
     }
