@@ -626,11 +626,14 @@ async fn the_databases_never_hold_a_card_number_or_cvc() {
         assert!(!everything.contains("4000002500003155"), "{name}: a PAN");
         // The storefront keeps the expiry for the preview, without the PAN; the vault
         // keeps it only sealed with the PAN.
+        // (Sealed blobs are dumped in hex, where four digits may occur by chance: a
+        // value in the clear is a field of its own.)
         if name == "vault" {
-            assert!(
-                !everything.contains("2037"),
-                "{name}: an expiry in the clear"
-            );
+            let clear = everything.split([',', '\n']).any(|field| {
+                let value = field.trim_matches('\'');
+                value == "2037" || value.contains("/2037") || value.contains("2037-")
+            });
+            assert!(!clear, "{name}: an expiry in the clear");
         }
         for cvc in ["918", "917"] {
             assert!(
