@@ -18,8 +18,8 @@ use std::collections::HashSet;
 use std::path::Path;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use crate::html::escape_attribute;
 use crate::state::AppState;
-use crate::vault::routes::escape_attribute;
 
 /// Whether a file at the top of `dist` is the widget's (served by the payments origin)
 /// rather than the merchant's page or its own script and style.

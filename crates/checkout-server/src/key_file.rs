@@ -9,7 +9,7 @@
 use rand::RngCore;
 use std::path::Path;
 
-use crate::state::StartError;
+use crate::startup::StartError;
 
 /// 32 random bytes.
 pub fn random_key() -> Vec<u8> {

@@ -14,6 +14,7 @@ pub mod csp;
 pub mod customers;
 pub mod error;
 pub mod faults;
+pub mod html;
 pub mod idempotency;
 pub mod ids;
 pub mod intents;
@@ -22,6 +23,7 @@ pub mod merchant;
 pub mod methods;
 pub mod orders;
 pub mod processor;
+pub mod startup;
 pub mod state;
 pub mod stats;
 pub mod test_mode;
@@ -44,7 +46,8 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use cart::{Cart, CartItem};
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use state::{AppState, Settings, StartError};
+pub use startup::StartError;
+pub use state::{AppState, Settings};
 
 /// The `Reporting-Endpoints` header naming the policies' `report-to csp` group (the
 /// storefront's policy is [`AppState::storefront_policy`], the card frame's

@@ -158,7 +158,7 @@ async fn every_allowed_storefront_is_named_in_the_frame() {
     assert_eq!(reply.code(), "origin_not_allowed");
     // An origin is written into the page as an attribute's text.
     assert_eq!(
-        checkout_server::vault::routes::escape_attribute("https://a.example \"><x"),
+        checkout_server::html::escape_attribute("https://a.example \"><x"),
         "https://a.example &quot;&gt;&lt;x"
     );
 }

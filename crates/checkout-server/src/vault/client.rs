@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use super::types::{CvcChecked, RedeemCvc, RedeemedCard};
 use crate::error::AppError;
-use crate::state::StartError;
+use crate::startup::StartError;
 
 /// How long a call to the vault may take.
 pub const VAULT_TIMEOUT: Duration = Duration::from_secs(10);

@@ -16,6 +16,7 @@ use subtle::ConstantTimeEq;
 
 use super::types::{CvcChecked, RedeemCvc, RedeemedCard};
 use crate::error::{api_method_not_allowed, api_not_found, bearer, ApiJson, ApiResult, AppError};
+use crate::html::escape_attribute;
 use crate::state::{AppState, MERCHANT_KEY_PREFIX};
 
 /// The placeholder in `frame/card.html` that becomes the allowed storefront origins (the
@@ -187,22 +188,6 @@ pub async fn cvc_tokens_redeem(
         .redeem_cvc_token(&id, &body.card, state.now())
         .await
         .map(Json)
-}
-
-/// Text for an HTML attribute value.
-pub fn escape_attribute(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 const UNKNOWN_KEY_PAGE: &str = "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\">\

@@ -22,7 +22,7 @@ use crate::clock::year_month;
 use crate::error::{ApiResult, AppError};
 use crate::ids::new_id;
 use crate::processor::Processor;
-use crate::state::{open_pool, StartError};
+use crate::startup::{open_pool, StartError};
 
 /// The prefix of a card's vault reference.
 pub const CARD_REF_PREFIX: &str = "vc";
