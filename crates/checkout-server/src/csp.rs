@@ -1,4 +1,10 @@
-//! Content-Security-Policy violation reports. Browsers send them to
+//! Content-Security-Policy: the two origins' policies, and violation reports.
+//!
+//! The storefront's policy is the widget's strict one with the payments origin added
+//! where the page needs it (the widget's files, the card frame, inline tokenization);
+//! the card frame's is as strict, framed only by the allowed storefront origins.
+//!
+//! Browsers send violation reports to
 //! `POST /api/csp-reports` (the policy's `report-uri` and, through `Reporting-Endpoints`,
 //! its `report-to`); the server logs a warning and keeps them, and the end-to-end suite
 //! reads `GET /test-mode/csp-reports` to assert that no flow broke the policy.
@@ -21,6 +27,36 @@ use crate::error::{ApiResult, AppError};
 use crate::mask_digit_runs;
 use crate::state::AppState;
 use crate::stats::{self, Counter};
+
+/// What both policies end with: where violations are reported (`report-uri` for every
+/// browser, `report-to` with the `Reporting-Endpoints` header where known). Relative, so
+/// each origin's reports go to its own `/api/csp-reports`, which share one store.
+const REPORTING: &str = "report-uri /api/csp-reports; report-to csp";
+
+/// The storefront's policy: the widget's (DESIGN.md), with the payments origin in
+/// `script-src`, `style-src`, `connect-src` and `frame-src`, and nothing else loosened.
+pub fn storefront_policy(payments_origin: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' {payments_origin}; \
+         style-src 'self' {payments_origin}; img-src 'self' data:; \
+         connect-src 'self' {payments_origin}; frame-src {payments_origin}; \
+         frame-ancestors 'none'; {REPORTING}"
+    )
+}
+
+/// The card frame's policy: everything from its own origin, no inline code, and framed
+/// only by the allowed storefront origins.
+pub fn frame_policy(storefront_origins: &[String]) -> String {
+    let ancestors = if storefront_origins.is_empty() {
+        "'none'".to_owned()
+    } else {
+        storefront_origins.join(" ")
+    };
+    format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data:; connect-src 'self'; frame-ancestors {ancestors}; {REPORTING}"
+    )
+}
 
 /// The largest report body read: a batch of `application/reports+json` reports can be
 /// larger than an API request.

@@ -253,7 +253,9 @@ pub(crate) fn body_rejection(rejection: BytesRejection) -> AppError {
 }
 
 /// Parses JSON into `T`, turning serde's verdict into Stripe-style errors that name the
-/// parameter but never repeat the value sent (it may be a card number).
+/// parameter but never repeat the value sent (it may be a card number). Card details
+/// sent to the merchant API are refused as `card_details_not_accepted`: cards are
+/// tokenized by the payments origin.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
     // serde accepts a JSON array for a struct; the API takes objects only.
     if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
@@ -292,6 +294,10 @@ fn json_error(err: serde_path_to_error::Error<serde_json::Error>) -> AppError {
             };
             if let Some(field) = quoted(&text, "unknown field `") {
                 let param = join(field);
+                if let Some(refused) = card_details_param(&param) {
+                    return AppError::invalid(ErrorCode::CardDetailsNotAccepted)
+                        .with_param(refused);
+                }
                 AppError::invalid(ErrorCode::ParameterUnknown)
                     .with_param(&param)
                     .with_message(format!("Received unknown parameter: {param}."))
@@ -304,6 +310,19 @@ fn json_error(err: serde_path_to_error::Error<serde_json::Error>) -> AppError {
                 AppError::param_invalid(&path, format!("Invalid value for {path}."))
             }
         }
+    }
+}
+
+/// Card details sent to the merchant API, where only a card token is taken: the param
+/// the refusal names (`None` for any other unknown field).
+fn card_details_param(param: &str) -> Option<&'static str> {
+    match param {
+        "payment_method_data.card.number"
+        | "payment_method_data.card.exp_month"
+        | "payment_method_data.card.exp_year"
+        | "payment_method_data.card.cvc" => Some("payment_method_data.card"),
+        "payment_method_options.card.cvc" => Some("payment_method_options.card.cvc"),
+        _ => None,
     }
 }
 

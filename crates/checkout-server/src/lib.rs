@@ -1,57 +1,68 @@
-//! The reference merchant backend: the merchant API the widget calls, a test-mode
-//! processor, and the built widget served under a strict Content-Security-Policy.
+//! The reference merchant backend, in two roles on two origins: the storefront (the
+//! merchant API the widget calls, a test-mode processor, the checkout page under a strict
+//! Content-Security-Policy) and the payments origin (the vault that alone sees card
+//! data, the card frame, and the widget's files).
 //!
-//! `app(state)` builds the whole router so tests drive it with `oneshot`, no socket.
+//! `app(state)` builds the storefront's router and `payments_app(state)` the payments
+//! origin's, so tests drive both with `oneshot`, no socket.
 
 pub mod cart;
+pub mod checkout_page;
 pub mod clock;
+pub mod config;
 pub mod csp;
 pub mod customers;
 pub mod error;
 pub mod faults;
+pub mod html;
 pub mod idempotency;
 pub mod ids;
 pub mod intents;
+pub mod key_file;
 pub mod merchant;
 pub mod methods;
 pub mod orders;
 pub mod processor;
+pub mod startup;
 pub mod state;
 pub mod stats;
 pub mod test_mode;
 pub mod tokens;
+pub mod vault;
 pub mod webhooks;
 
 use axum::extract::{DefaultBodyLimit, Request};
+use axum::handler::Handler;
 use axum::http::{header, HeaderValue};
 use axum::middleware::{self, Next};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use std::time::Instant;
 use tower::ServiceBuilder;
 use tower_http::compression::CompressionLayer;
-use tower_http::services::{ServeDir, ServeFile};
+use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use cart::{Cart, CartItem};
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use state::{AppState, Settings, StartError};
+pub use startup::StartError;
+pub use state::{AppState, Settings};
 
-/// The policy the widget must work under (DESIGN.md): no inline scripts or styles.
-/// Violations are reported to `/api/csp-reports`, by `report-uri` (every browser) and by
-/// `report-to` with [`REPORTING_ENDPOINTS`] (the Reporting API, preferred where known).
-pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; \
-     script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; \
-     connect-src 'self'; frame-ancestors 'none'; report-uri /api/csp-reports; report-to csp";
-
-/// The `Reporting-Endpoints` header naming the policy's `report-to csp` group.
+/// The `Reporting-Endpoints` header naming the policies' `report-to csp` group (the
+/// storefront's policy is [`AppState::storefront_policy`], the card frame's
+/// [`AppState::frame_policy`]; see `csp.rs`).
 pub const REPORTING_ENDPOINTS: &str = "csp=\"/api/csp-reports\"";
+
+/// The policy of the payments origin's answers other than the card frame (the widget's
+/// files, JSON): nothing to run, and never framed.
+pub const PAYMENTS_DEFAULT_POLICY: &str = "default-src 'none'; frame-ancestors 'none'";
 
 /// The merchant API, mounted at `/api`. Every answer, errors included, is JSON.
 fn api() -> Router<AppState> {
     Router::new()
         .route("/cart", get(cart::cart_get))
+        .route("/config", get(config::config_get))
         .route("/orders", post(orders::orders_create))
         .route("/orders/{id}", get(orders::orders_get))
         .route(
@@ -124,30 +135,37 @@ fn test_mode_pages() -> Router<AppState> {
         .layer(DefaultBodyLimit::max(error::BODY_LIMIT))
 }
 
-/// The whole application.
+/// The storefront: the merchant API, the test-mode pages, the checkout page (with the
+/// widget's files taken from the payments origin) and the rest of the build.
 pub fn app(state: AppState) -> Router {
     let dist = &state.settings().dist;
     // Unknown paths (the `/complete` return page among them) get the checkout page: the
     // widget decides what to show from the address.
-    let index = ServeFile::new(dist.join("index.html"));
-    // The widget's files compressed on the way out (brotli or gzip, as the browser
+    let page = checkout_page::checkout_page_get.with_state(state.clone());
+    // The build's files compressed on the way out (brotli or gzip, as the browser
     // accepts): 600 KB of wasm travel as ~180 KB. The API's small JSON is sent as is.
     let static_files = ServiceBuilder::new()
         .layer(CompressionLayer::new())
-        .service(ServeDir::new(dist).fallback(index));
+        .service(ServeDir::new(dist).fallback(page.clone()));
     let mut router = Router::new()
         .route("/healthz", get(healthz_get))
+        .route_service("/", page.clone())
+        .route_service("/index.html", page)
         .nest("/api", api());
     if state.processor().is_test_mode() {
         router = router.nest("/test-mode", test_mode_pages());
     }
+    // Built once: it names the payments origin.
+    let policy = HeaderValue::from_str(state.storefront_policy())
+        .unwrap_or_else(|_| HeaderValue::from_static("default-src 'none'"));
     router
         .fallback_service(static_files)
+        .layer(CompressionLayer::new().compress_when(is_html))
         .layer(middleware::from_fn(cache_policy))
-        .layer(middleware::from_fn(log_request))
+        .layer(middleware::from_fn(log_storefront_request))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+            policy,
         ))
         .layer(SetResponseHeaderLayer::overriding(
             header::HeaderName::from_static("reporting-endpoints"),
@@ -160,13 +178,81 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// Compress the checkout page as the files are; the API's small JSON goes as it is.
+fn is_html(
+    _status: axum::http::StatusCode,
+    _version: axum::http::Version,
+    headers: &axum::http::HeaderMap,
+    _extensions: &axum::http::Extensions,
+) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/html"))
+}
+
+/// The payments origin: the vault's `/v1` API, the card frame page, the widget's files
+/// (for any origin: CORS and `Cross-Origin-Resource-Policy`, checked by SRI on the
+/// page), and the CSP report endpoint of the frame. No checkout page, no fallback page.
+pub fn payments_app(state: AppState) -> Router {
+    let widget_files = ServiceBuilder::new()
+        .layer(SetResponseHeaderLayer::overriding(
+            header::ACCESS_CONTROL_ALLOW_ORIGIN,
+            HeaderValue::from_static("*"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::HeaderName::from_static("cross-origin-resource-policy"),
+            HeaderValue::from_static("cross-origin"),
+        ))
+        .layer(middleware::from_fn(refuse_pages))
+        .layer(CompressionLayer::new())
+        .service(ServeDir::new(&state.settings().dist).append_index_html_on_directories(false));
+    Router::new()
+        .route("/healthz", get(healthz_get))
+        .nest("/v1", vault::routes::v1(&state))
+        .route(
+            "/api/csp-reports",
+            post(csp::csp_reports_create).layer(DefaultBodyLimit::max(csp::REPORT_BODY_LIMIT)),
+        )
+        .fallback_service(widget_files)
+        .layer(middleware::from_fn(cache_policy))
+        .layer(middleware::from_fn(log_payments_request))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(PAYMENTS_DEFAULT_POLICY),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::HeaderName::from_static("reporting-endpoints"),
+            HeaderValue::from_static(REPORTING_ENDPOINTS),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+        .with_state(state)
+}
+
+/// The payments origin serves no page of the build (`index.html`, the examples, the raw
+/// frame page): those are the merchant's, or come through `/v1/card-frame`.
+async fn refuse_pages(request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    if path.ends_with(".html") || path.ends_with('/') {
+        return axum::http::StatusCode::NOT_FOUND.into_response();
+    }
+    next.run(request).await
+}
+
 /// How long browsers may keep what they fetched. Everything is `no-store` (API answers,
 /// the return page whose address carried a client secret, the test-mode pages) except:
 /// the checkout page is `no-cache` (always revalidated, but it may stay in the
 /// back/forward cache, so the back button from a 3-D Secure or wallet page restores the
-/// form as the customer left it), so are the stable embed entry points (`/embed/…`,
-/// which change with each release), and files with a content hash in their name never
-/// change.
+/// form as the customer left it), so are the stable entry points (`/embed/…` and the
+/// card frame's `/frame/…`, which change with each release), and files with a content
+/// hash in their name never change. Both origins follow it.
 async fn cache_policy(request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();
     // A return_url pointing at a page puts the intent and its client secret in the
@@ -182,7 +268,11 @@ async fn cache_policy(request: Request, next: Next) -> Response {
     if response.headers().contains_key(header::CACHE_CONTROL) || !cacheable || has_query {
         return response;
     }
-    let policy = if path == "/" || path == "/index.html" || path.starts_with("/embed/") {
+    let policy = if path == "/"
+        || path == "/index.html"
+        || path.starts_with("/embed/")
+        || path.starts_with("/frame/")
+    {
         Some("no-cache")
     } else if is_hashed_asset(&path) {
         Some("public, max-age=31536000, immutable")
@@ -209,14 +299,24 @@ fn is_hashed_asset(path: &str) -> bool {
         .is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
-/// Logs method, path, status and duration. Never the query string (it carries client
-/// secrets), headers (bearer secrets) or bodies (card data).
-async fn log_request(request: Request, next: Next) -> Response {
+async fn log_storefront_request(request: Request, next: Next) -> Response {
+    log_request("storefront", request, next).await
+}
+
+async fn log_payments_request(request: Request, next: Next) -> Response {
+    log_request("payments", request, next).await
+}
+
+/// Logs the origin's role, method, path, status and duration. Never the query string
+/// (it carries client secrets and publishable keys), headers (bearer secrets) or bodies
+/// (card data).
+async fn log_request(role: &'static str, request: Request, next: Next) -> Response {
     let method = request.method().clone();
     let path = mask_digit_runs(request.uri().path());
     let started = Instant::now();
     let response = next.run(request).await;
     tracing::info!(
+        role,
         %method,
         path,
         status = response.status().as_u16(),

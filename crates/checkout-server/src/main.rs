@@ -1,8 +1,11 @@
-//! checkout-server: the reference merchant backend and demo host.
-//! Run it with `cargo xtask demo`, or `cargo run -p checkout-server -- --help`.
+//! checkout-server: the reference merchant backend and demo host, listening as the
+//! storefront and as the payments origin. Run it with `cargo xtask demo`, or
+//! `cargo run -p checkout-server -- --help`.
 
 use checkout_server::state::MERCHANT_KEY_PREFIX;
-use checkout_server::{app, idempotency, intents, webhooks, AppState, Cart, Settings};
+use checkout_server::{
+    app, idempotency, intents, payments_app, webhooks, AppState, Cart, Settings,
+};
 use clap::Parser;
 use payment_core::money::Currency;
 use std::io::Write;
@@ -13,9 +16,12 @@ use tracing_subscriber::EnvFilter;
 
 /// Reference merchant backend for payment-element, with a built-in test-mode processor.
 ///
-/// Serves the built widget, the merchant API under /api, the simulated 3-D Secure and
-/// e-wallet pages under /test-mode, and delivers signed webhooks to its own
-/// /api/webhooks. Logs go to stderr; set RUST_LOG (e.g. RUST_LOG=debug) for more.
+/// Listens twice. The storefront (--addr) serves the checkout page, the merchant API
+/// under /api, the simulated 3-D Secure and e-wallet pages under /test-mode, and
+/// delivers signed webhooks to its own /api/webhooks. The payments origin
+/// (--payments-addr) serves the vault (/v1: card tokens, the card frame) and the
+/// widget's files: card numbers, expiries and CVCs reach it only. Logs go to stderr;
+/// set RUST_LOG (e.g. RUST_LOG=debug) for more.
 #[derive(Debug, Parser)]
 #[command(version, about, long_about)]
 struct Args {
@@ -28,9 +34,9 @@ struct Args {
     /// Directory for the embedded SQLite database (checkout.sqlite3), created if missing.
     #[arg(long, env = "CHECKOUT_DATA_DIR", default_value = "data")]
     data_dir: PathBuf,
-    /// File with the key of card and IBAN fingerprints, created (mode 0600) on first
-    /// start; kept out of the database, where beside brand, last4, bank code and country
-    /// it would let anyone holding a copy guess card numbers and IBANs
+    /// File with the key of IBAN fingerprints, created (mode 0600) on first start; kept
+    /// out of the database, where beside bank code and country it would let anyone
+    /// holding a copy guess IBANs (card fingerprints are the vault's)
     /// [default: fingerprint.key in --data-dir].
     #[arg(long, env = "CHECKOUT_FINGERPRINT_KEY_FILE")]
     fingerprint_key_file: Option<PathBuf>,
@@ -55,6 +61,33 @@ struct Args {
     /// database and printed at start-up].
     #[arg(long, env = "CHECKOUT_MERCHANT_KEY", hide_env_values = true)]
     merchant_key: Option<String>,
+    /// Address of the payments origin: the vault, the card frame and the widget's files.
+    #[arg(long, env = "CHECKOUT_PAYMENTS_ADDR", default_value = "127.0.0.1:8090")]
+    payments_addr: SocketAddr,
+    /// Public origin of the payments listener (e.g. https://pay.example)
+    /// [default: http://<the bound --payments-addr>].
+    #[arg(long, env = "CHECKOUT_PAYMENTS_ORIGIN")]
+    payments_origin: Option<String>,
+    /// A storefront origin allowed to embed the card frame and use the publishable key;
+    /// repeat the flag or separate with commas [default: --public-url if given, else
+    /// http://<the bound --addr>].
+    #[arg(
+        long = "storefront-origin",
+        env = "CHECKOUT_STOREFRONT_ORIGINS",
+        value_delimiter = ','
+    )]
+    storefront_origins: Vec<String>,
+    /// Publishable key (pk_test_ and at least 16 letters or digits): the browser's
+    /// credential for the payments origin, which may only tokenize [default: generated
+    /// once, kept in the vault's database and printed at start-up].
+    #[arg(long, env = "CHECKOUT_PUBLISHABLE_KEY")]
+    publishable_key: Option<String>,
+    /// File with the vault's key (AES-256-GCM of card numbers and expiries, card
+    /// fingerprints), created (mode 0600) on first start [default: vault.key in
+    /// --data-dir; in memory with an in-memory database]. The vault's database is
+    /// vault.sqlite3 in --data-dir (in memory with an in-memory DATABASE_URL).
+    #[arg(long, env = "CHECKOUT_VAULT_KEY_FILE")]
+    vault_key_file: Option<PathBuf>,
 }
 
 #[tokio::main]
@@ -80,6 +113,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             std::fs::create_dir_all(&args.data_dir)?;
             Some(args.data_dir.join("fingerprint.key"))
         }
+    };
+    // The vault's database and key follow the same rule, in their own files.
+    let vault_key_file = match args.vault_key_file {
+        Some(path) => Some(path),
+        None if in_memory => None,
+        None => Some(args.data_dir.join("vault.key")),
+    };
+    let vault_database_url = if in_memory {
+        "sqlite::memory:".to_owned()
+    } else {
+        std::fs::create_dir_all(&args.data_dir)?;
+        format!("sqlite://{}", args.data_dir.join("vault.sqlite3").display())
     };
     let database_url = match args.database_url {
         Some(url) => url,
@@ -110,6 +155,33 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .unwrap_or_default()
         .trim_end_matches('/')
         .to_owned();
+    // Both listeners are bound before anything is printed: port 0 works for each, and
+    // the origins the state needs are the bound ones.
+    let listener = tokio::net::TcpListener::bind(args.addr).await?;
+    let bound = listener.local_addr()?;
+    let payments_listener = tokio::net::TcpListener::bind(args.payments_addr).await?;
+    let payments_bound = payments_listener.local_addr()?;
+    let origin = |text: &str| text.trim().trim_end_matches('/').to_owned();
+    settings.payments_origin = args
+        .payments_origin
+        .as_deref()
+        .map_or_else(|| format!("http://{payments_bound}"), origin);
+    settings.storefront_origins = args
+        .storefront_origins
+        .iter()
+        .map(|o| origin(o))
+        .filter(|o| !o.is_empty())
+        .collect();
+    if settings.storefront_origins.is_empty() {
+        settings.storefront_origins = vec![if settings.public_url.is_empty() {
+            format!("http://{bound}")
+        } else {
+            origin(&settings.public_url)
+        }];
+    }
+    settings.publishable_key = args.publishable_key;
+    settings.vault_key_file = vault_key_file;
+    settings.vault_database_url = vault_database_url;
     let state = AppState::open_default(settings, &database_url).await?;
     // On stdout, not in the logs: this is the test-mode demo's key, shown so a merchant
     // can try /api/merchant; one given by flag or environment is already known.
@@ -121,15 +193,38 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("merchant secret key: {key}");
     }
     tokio::spawn(background(state.clone()));
-    let listener = tokio::net::TcpListener::bind(args.addr).await?;
-    let bound = listener.local_addr()?;
-    // On stdout too, so that a supervisor that asked for port 0 learns the port; one
-    // that stopped reading (a closed pipe) must not stop the server.
-    let _ = writeln!(std::io::stdout(), "listening on http://{bound}");
+    // On stdout too, so that a supervisor that asked for port 0 learns the ports; one
+    // that stopped reading (a closed pipe) must not stop the server. The publishable key
+    // is not a secret: pages carry it.
+    {
+        let mut stdout = std::io::stdout();
+        let _ = writeln!(stdout, "listening on http://{bound}");
+        let _ = writeln!(
+            stdout,
+            "payments origin listening on http://{payments_bound}"
+        );
+        let _ = writeln!(stdout, "publishable key: {}", state.publishable_key());
+        let _ = stdout.flush();
+    }
     tracing::info!("listening on http://{bound}");
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown())
-        .await?;
+    tracing::info!(
+        origin = %state.settings().payments_origin,
+        "payments origin listening on http://{payments_bound}"
+    );
+    // One signal stops both listeners.
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        shutdown().await;
+        let _ = stop.send(true);
+    });
+    let until_stopped = |mut stopped: tokio::sync::watch::Receiver<bool>| async move {
+        let _ = stopped.wait_for(|stop| *stop).await;
+    };
+    let storefront = axum::serve(listener, app(state.clone()))
+        .with_graceful_shutdown(until_stopped(stopped.clone()));
+    let payments = axum::serve(payments_listener, payments_app(state))
+        .with_graceful_shutdown(until_stopped(stopped));
+    tokio::try_join!(async { storefront.await }, async { payments.await })?;
     Ok(())
 }
 
@@ -156,8 +251,8 @@ async fn shutdown() {
     tracing::info!("shutting down");
 }
 
-/// The processor's clockwork: settles due SEPA debits, delivers due webhooks, and
-/// forgets expired idempotency keys.
+/// The processor's clockwork: settles due SEPA debits, delivers due webhooks, forgets
+/// expired idempotency keys, and drops the vault's CVCs whose 15 minutes are over.
 async fn background(state: AppState) {
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     loop {
@@ -168,6 +263,7 @@ async fn background(state: AppState) {
         if let Err(err) = webhooks::deliver_due(&state).await {
             tracing::warn!(code = err.error.code.as_str(), "webhook delivery failed");
         }
+        state.vault().purge_expired(state.now());
         if let Err(err) = idempotency::purge_expired(&state).await {
             tracing::warn!(
                 code = err.error.code.as_str(),

@@ -1,5 +1,6 @@
-//! Stored payment methods: what is kept of a card, an account or a wallet (never the
-//! full number or CVC), and its wire summaries.
+//! Stored payment methods: what is kept of a card (the vault's reference, brand, last4,
+//! expiry, fingerprint; never the number or CVC), an account or a wallet, and its wire
+//! summaries.
 
 use payment_core::api::{
     AllowRedisplay, BillingDetails, CardPreview, EwalletChannel, EwalletPreview,
@@ -25,6 +26,8 @@ pub struct MethodRow {
     pub card_exp_month: Option<i64>,
     pub card_exp_year: Option<i64>,
     pub card_funding: Option<String>,
+    /// The vault's reference to the card (`vc_…`), never its number.
+    pub card_vault_ref: Option<String>,
     pub sepa_country: Option<String>,
     pub sepa_bank_code: Option<String>,
     pub sepa_last4: Option<String>,
@@ -36,7 +39,7 @@ pub struct MethodRow {
 /// The columns of [`MethodRow`], for SELECTs.
 pub const METHOD_COLUMNS: &str = "id, type, created, customer_id, allow_redisplay, \
     setup_usage, billing_details, card_brand, card_last4, card_exp_month, card_exp_year, \
-    card_funding, sepa_country, sepa_bank_code, sepa_last4, ewallet_channel, \
+    card_funding, card_vault_ref, sepa_country, sepa_bank_code, sepa_last4, ewallet_channel, \
     ewallet_account_label, test_behaviour";
 
 /// Parses a stored enum through its wire name.

@@ -1,8 +1,9 @@
 //! The payment processor behind the merchant API, and the built-in deterministic
 //! test-mode processor that follows Stripe's documented test numbers (DESIGN.md).
 //!
-//! The processor sees raw card and IBAN data exactly once, when a confirmation token is
-//! made, and answers with a [`Behaviour`]: the outcome class stored with the payment
+//! The processor sees raw card data exactly once, in the vault on the payments origin
+//! when the storefront redeems a card token, and an IBAN once, when a confirmation token
+//! is made; it answers with a [`Behaviour`]: the outcome class stored with the payment
 //! method instead of the number. Later decisions (confirm, 3-D Secure result, SEPA
 //! settlement, off-session charge) are made from that class alone.
 

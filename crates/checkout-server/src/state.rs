@@ -1,17 +1,17 @@
 //! What every handler shares: settings, the database, the clock, the processor, the
-//! server's keys, and the per-idempotency-key locks.
+//! server's keys, the per-idempotency-key locks, and the two roles' links: the vault
+//! (served by the payments origin's router only) and the storefront's client to it.
 
 use crate::cart::Cart;
 use crate::clock::{Clock, ManualClock, SystemClock};
 use crate::processor::{Processor, TestProcessor};
+use crate::startup::{open_pool, StartError};
+use crate::vault::{Vault, VaultClient};
 use rand::RngCore;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::str::FromStr;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 /// Start-up settings. Their `Debug` leaves the secrets out.
 #[derive(Clone)]
@@ -22,16 +22,31 @@ pub struct Settings {
     pub cart: Cart,
     /// Secret for signing webhooks; generated and kept in the database when `None`.
     pub webhook_secret: Option<String>,
-    /// The merchant's secret API key (`sk_test_…`) for `/api/merchant`; generated and
-    /// kept in the database when `None`.
+    /// The merchant's secret API key (`sk_test_…`) for `/api/merchant` and the vault's
+    /// server-to-server calls; generated and kept in the database when `None`.
     pub merchant_key: Option<String>,
     /// The server's public origin (`http://127.0.0.1:8080`), put before the simulated
     /// pages' paths in `next_action` URLs; empty for same-origin paths.
     pub public_url: String,
-    /// The file holding the key of card and IBAN fingerprints (created with mode 0600
+    /// The file holding the key of IBAN fingerprints (created with mode 0600
     /// on first start). `None` keeps a random key in memory only: fingerprints then
     /// compare within one run (tests, an in-memory database).
     pub fingerprint_key_file: Option<PathBuf>,
+    /// The payments origin (`http://127.0.0.1:8090`): where the vault, the card frame and
+    /// the widget's files are served. The storefront's policy, `/api/config` and its
+    /// client to the vault use it.
+    pub payments_origin: String,
+    /// The storefront origins allowed to embed the card frame and to use the publishable
+    /// key (`http://127.0.0.1:8080`).
+    pub storefront_origins: Vec<String>,
+    /// The publishable key (`pk_test_…`); generated once and kept in the vault's
+    /// database when `None`.
+    pub publishable_key: Option<String>,
+    /// The vault's database (`sqlite::memory:` by default).
+    pub vault_database_url: String,
+    /// The file holding the vault's key (created with mode 0600 on first start). `None`
+    /// keeps a random key in memory only (tests, an in-memory vault).
+    pub vault_key_file: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -41,12 +56,17 @@ impl std::fmt::Debug for Settings {
             .field("cart", &self.cart)
             .field("public_url", &self.public_url)
             .field("fingerprint_key_file", &self.fingerprint_key_file)
+            .field("payments_origin", &self.payments_origin)
+            .field("storefront_origins", &self.storefront_origins)
+            .field("vault_key_file", &self.vault_key_file)
             .finish_non_exhaustive()
     }
 }
 
 impl Settings {
-    /// Settings with the demo cart in euros and keys kept in the database.
+    /// Settings with the demo cart in euros, keys kept in the database, an in-memory
+    /// vault, and the demo's two origins (storefront 127.0.0.1:8080, payments
+    /// 127.0.0.1:8090).
     pub fn new(dist: impl Into<PathBuf>) -> Self {
         Self {
             dist: dist.into(),
@@ -55,27 +75,13 @@ impl Settings {
             merchant_key: None,
             public_url: String::new(),
             fingerprint_key_file: None,
+            payments_origin: "http://127.0.0.1:8090".to_owned(),
+            storefront_origins: vec!["http://127.0.0.1:8080".to_owned()],
+            publishable_key: None,
+            vault_database_url: "sqlite::memory:".to_owned(),
+            vault_key_file: None,
         }
     }
-}
-
-/// Why the server could not start.
-#[derive(Debug, thiserror::Error)]
-pub enum StartError {
-    /// The database could not be opened or queried.
-    #[error("database: {0}")]
-    Database(#[from] sqlx::Error),
-    /// A migration failed.
-    #[error("migration: {0}")]
-    Migration(#[from] sqlx::migrate::MigrateError),
-    /// The fingerprint key file could not be read or written.
-    #[error("fingerprint key file {path}: {reason}")]
-    KeyFile {
-        /// The file.
-        path: PathBuf,
-        /// What went wrong.
-        reason: String,
-    },
 }
 
 /// The shared state; cheap to clone.
@@ -94,6 +100,10 @@ struct Inner {
     merchant_key: String,
     faults: crate::faults::Faults,
     key_locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    vault: Vault,
+    vault_client: VaultClient,
+    storefront_policy: String,
+    frame_policy: String,
 }
 
 impl std::fmt::Debug for AppState {
@@ -117,28 +127,11 @@ impl AppState {
         clock: Arc<dyn Clock>,
         processor: Arc<dyn Processor>,
     ) -> Result<Self, StartError> {
-        let in_memory = database_url.contains(":memory:") || database_url.contains("mode=memory");
-        let mut options = SqliteConnectOptions::from_str(database_url)?
-            .create_if_missing(true)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(5));
-        if !in_memory {
-            // WAL with NORMAL sync is durable across application crashes and skips an
-            // fsync per commit (only a power loss can drop the last commits).
-            options = options
-                .journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Normal);
+        for origin in std::iter::once(&settings.payments_origin).chain(&settings.storefront_origins)
+        {
+            check_origin(origin)?;
         }
-        // One connection: SQLite has a single writer anyway, and with one connection
-        // every transaction is serialisable without SQLITE_BUSY upgrades. An in-memory
-        // database also lives only as long as its connection, so it must never close.
-        let db = SqlitePoolOptions::new()
-            .max_connections(1)
-            .min_connections(1)
-            .idle_timeout(None)
-            .max_lifetime(None)
-            .connect_with(options)
-            .await?;
+        let db = open_pool(database_url).await?;
         MIGRATOR.run(&db).await?;
         // The key of a database made before the key file existed: moved into the file,
         // and out of the database only once the file holds that very key.
@@ -146,9 +139,21 @@ impl AppState {
             sqlx::query_scalar("SELECT value FROM server_keys WHERE name = 'fingerprint'")
                 .fetch_optional(&db)
                 .await?;
+        let legacy = legacy.and_then(|hex_key| hex::decode(hex_key).ok());
         let fingerprint_key = match &settings.fingerprint_key_file {
             Some(path) => {
-                let key = fingerprint_key_file(path, legacy.as_deref())?;
+                // Refuses a file whose key is not the database's older one: one of them
+                // would make every stored fingerprint stale.
+                let accept = |key: &[u8]| match &legacy {
+                    Some(old) if old.as_slice() != key => Err(
+                        "holds another key than the one this database kept before the key \
+                         file existed; move the file aside to have the database's key moved \
+                         into it"
+                            .to_owned(),
+                    ),
+                    _ => Ok(()),
+                };
+                let key = crate::key_file::load_or_create(path, legacy.clone(), &accept)?;
                 if legacy.is_some() {
                     sqlx::query("DELETE FROM server_keys WHERE name = 'fingerprint'")
                         .execute(&db)
@@ -158,10 +163,7 @@ impl AppState {
             }
             // No file (tests, an in-memory database): a key for this run only, or the
             // older database's own, which then stays where it is.
-            None => legacy
-                .as_deref()
-                .and_then(|hex_key| hex::decode(hex_key).ok())
-                .unwrap_or_else(random_key),
+            None => legacy.unwrap_or_else(crate::key_file::random_key),
         };
         let webhook_secret = match &settings.webhook_secret {
             Some(secret) => secret.clone(),
@@ -171,6 +173,15 @@ impl AppState {
             Some(key) => key.clone(),
             None => server_key(&db, "merchant_key", MERCHANT_KEY_PREFIX).await?,
         };
+        let vault = Vault::open(
+            &settings.vault_database_url,
+            settings.vault_key_file.as_deref(),
+            settings.publishable_key.clone(),
+        )
+        .await?;
+        let vault_client = VaultClient::new(&settings.payments_origin, &merchant_key)?;
+        let storefront_policy = crate::csp::storefront_policy(&settings.payments_origin);
+        let frame_policy = crate::csp::frame_policy(&settings.storefront_origins);
         Ok(Self {
             inner: Arc::new(Inner {
                 settings,
@@ -182,6 +193,10 @@ impl AppState {
                 merchant_key,
                 faults: crate::faults::Faults::default(),
                 key_locks: Mutex::new(HashMap::new()),
+                vault,
+                vault_client,
+                storefront_policy,
+                frame_policy,
             }),
         })
     }
@@ -229,7 +244,7 @@ impl AppState {
         self.inner.processor.as_ref()
     }
 
-    /// The key of card and IBAN fingerprints.
+    /// The key of IBAN fingerprints (card fingerprints are the vault's).
     pub(crate) fn fingerprint_key(&self) -> &[u8] {
         &self.inner.fingerprint_key
     }
@@ -242,6 +257,45 @@ impl AppState {
     /// The merchant's secret API key.
     pub fn merchant_key(&self) -> &str {
         &self.inner.merchant_key
+    }
+
+    /// The vault. Only the payments origin's router (`vault::routes`) and the background
+    /// pass use it; the storefront reaches it over HTTP through [`Self::vault_client`],
+    /// as it would reach a vault in another process.
+    pub fn vault(&self) -> &Vault {
+        &self.inner.vault
+    }
+
+    /// The storefront's client to the vault (server to server, with the secret key).
+    pub fn vault_client(&self) -> &VaultClient {
+        &self.inner.vault_client
+    }
+
+    /// The publishable key (`pk_test_…`): the browser's credential for the payments
+    /// origin; it may only tokenize.
+    pub fn publishable_key(&self) -> &str {
+        self.inner.vault.publishable_key()
+    }
+
+    /// Whether `origin` is one of the storefront origins allowed to embed the card frame
+    /// and use the publishable key.
+    pub fn is_storefront_origin(&self, origin: &str) -> bool {
+        self.inner
+            .settings
+            .storefront_origins
+            .iter()
+            .any(|allowed| allowed == origin)
+    }
+
+    /// The storefront's Content-Security-Policy (with the payments origin), built once.
+    pub fn storefront_policy(&self) -> &str {
+        &self.inner.storefront_policy
+    }
+
+    /// The card frame's Content-Security-Policy (`frame-ancestors` the allowed storefront
+    /// origins), built once.
+    pub fn frame_policy(&self) -> &str {
+        &self.inner.frame_policy
     }
 
     /// The faults armed for the next requests (test mode).
@@ -276,82 +330,23 @@ impl AppState {
 /// The prefix of merchant secret keys in test mode (Stripe's).
 pub const MERCHANT_KEY_PREFIX: &str = "sk_test_";
 
-/// 32 random bytes.
-fn random_key() -> Vec<u8> {
-    let mut bytes = vec![0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    bytes
-}
-
-/// Reads the fingerprint key from `path`, or creates the file (mode 0600, hex) with the
-/// key a database carried before (`legacy`) or a new one. Refuses a file whose key is
-/// not the database's older one (one of them would make every stored fingerprint
-/// stale). Never logged.
-fn fingerprint_key_file(
-    path: &std::path::Path,
-    legacy: Option<&str>,
-) -> Result<Vec<u8>, StartError> {
-    let failed = |reason: String| StartError::KeyFile {
-        path: path.to_owned(),
-        reason,
-    };
-    let legacy = legacy.and_then(|hex_key| hex::decode(hex_key).ok());
-    let read = |path: &std::path::Path| -> Result<Vec<u8>, StartError> {
-        let text = std::fs::read_to_string(path).map_err(|e| failed(e.to_string()))?;
-        let key =
-            hex::decode(text.trim()).map_err(|_| failed("is not a hex-encoded key".to_owned()))?;
-        if key.len() < 32 {
-            return Err(failed("holds fewer than 32 bytes".to_owned()));
-        }
-        if legacy.as_ref().is_some_and(|old| *old != key) {
-            return Err(failed(
-                "holds another key than the one this database kept before the key file \
-                 existed; move the file aside to have the database's key moved into it"
-                    .to_owned(),
-            ));
-        }
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(path).map_or(0, |m| m.permissions().mode());
-            if mode & 0o077 != 0 {
-                tracing::warn!(
-                    path = %path.display(),
-                    "the fingerprint key file can be read by others than its owner; chmod 600 it"
-                );
-            }
-        }
-        Ok(key)
-    };
-    if path.exists() {
-        return read(path);
-    }
-    let key = legacy
-        .clone()
-        .filter(|key| key.len() >= 32)
-        .unwrap_or_else(random_key);
-    // Written whole to a temporary file, then linked into place: a crash leaves no
-    // half-written key, and of two servers starting at once the second reads the
-    // first's key instead of writing its own.
-    let temporary = path.with_extension(format!("tmp-{}", std::process::id()));
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let written = options.open(&temporary).and_then(|mut file| {
-        std::io::Write::write_all(&mut file, format!("{}\n", hex::encode(&key)).as_bytes())?;
-        file.sync_all()
+/// An origin as browsers send it: `http(s)://host[:port]`, nothing after.
+fn check_origin(origin: &str) -> Result<(), StartError> {
+    let rest = origin
+        .strip_prefix("https://")
+        .or_else(|| origin.strip_prefix("http://"));
+    let ok = rest.is_some_and(|host| {
+        !host.is_empty()
+            && host
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
     });
-    if let Err(err) = written {
-        let _ = std::fs::remove_file(&temporary);
-        return Err(failed(err.to_string()));
-    }
-    let linked = std::fs::hard_link(&temporary, path);
-    let _ = std::fs::remove_file(&temporary);
-    match linked {
-        Ok(()) => Ok(key),
-        Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => read(path),
-        Err(err) => Err(failed(err.to_string())),
+    if ok {
+        Ok(())
+    } else {
+        Err(StartError::Setting(format!(
+            "{origin:?} is not an origin (http(s)://host[:port], no path)"
+        )))
     }
 }
 

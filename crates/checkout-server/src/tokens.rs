@@ -1,25 +1,26 @@
-//! `POST /api/confirmation_tokens`: the one place raw card and IBAN data arrive. They are
-//! validated with payment-core (the same verdicts the widget shows), reduced to brand,
-//! last4, expiry and a keyed fingerprint plus the processor's outcome class, and dropped.
+//! `POST /api/confirmation_tokens`. A card arrives as the payments origin's single-use
+//! token and is redeemed there, server to server: the storefront learns the card's vault
+//! reference, brand, last4, expiry, fingerprint and the processor's outcome class, never
+//! its number, expiry with it, or CVC. An IBAN still arrives here: it is validated with
+//! payment-core (the same verdicts the widget shows), reduced to country, bank code,
+//! last4 and a keyed fingerprint plus the processor's outcome class, and dropped.
 
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::Json;
 use hmac::{Hmac, Mac};
 use payment_core::api::{
-    CardInput, ConfirmationToken, CreateConfirmationToken, EwalletChannel, PaymentMethodData,
+    ConfirmationToken, CreateConfirmationToken, EwalletChannel, PaymentMethodData,
     PaymentMethodType,
 };
-use payment_core::card::{check_cvc, check_number, digits, parse_expiry, YearMonth};
 use payment_core::error::ErrorCode;
 use payment_core::iban::{is_sepa_country, validate_iban};
 use sha2::Sha256;
 
-use crate::clock::year_month;
 use crate::customers::session_for;
 use crate::error::{bearer, ApiJson, ApiResult, AppError};
 use crate::ids::new_id;
-use crate::methods::load_method;
+use crate::methods::{load_method, MethodRow};
 use crate::processor::Behaviour;
 use crate::state::AppState;
 
@@ -30,11 +31,12 @@ pub const TOKEN_TTL: i64 = 12 * 60 * 60;
 #[derive(Debug, Default)]
 struct NewMethod {
     kind: &'static str,
-    card_brand: Option<&'static str>,
+    card_brand: Option<String>,
     card_last4: Option<String>,
     card_exp_month: Option<i64>,
     card_exp_year: Option<i64>,
-    card_funding: Option<&'static str>,
+    card_funding: Option<String>,
+    card_vault_ref: Option<String>,
     fingerprint: Option<String>,
     sepa_country: Option<String>,
     sepa_bank_code: Option<String>,
@@ -52,60 +54,28 @@ fn fingerprint(state: &AppState, kind: &str, value: &str) -> String {
     hex::encode(&mac.finalize().into_bytes()[..16])
 }
 
-/// Validates a card as the widget does and keeps only the safe parts.
-fn card_method(state: &AppState, card: &CardInput) -> ApiResult<NewMethod> {
-    let param = |p: &str| format!("payment_method_data.card.{p}");
-    let number = card.number.expose();
-    let check = check_number(number);
-    let brand = match (check.is_valid, check.brand) {
-        (true, Some(brand)) => brand,
-        _ => {
-            let all_digits = number
-                .chars()
-                .all(|c| c.is_ascii_digit() || c == ' ' || c == '-');
-            let code = if all_digits && !digits(number).is_empty() {
-                ErrorCode::IncorrectNumber
-            } else {
-                ErrorCode::InvalidNumber
-            };
-            return Err(AppError::card(code).with_param(&param("number")));
-        }
-    };
-    if !(1..=12).contains(&card.exp_month) {
-        return Err(AppError::card(ErrorCode::InvalidExpiryMonth).with_param(&param("exp_month")));
-    }
-    let (year, month) = year_month(state.now());
-    let today = YearMonth::new(u16::try_from(year).unwrap_or(u16::MAX), month);
-    let expiry = parse_expiry(&format!("{:02}/{}", card.exp_month, card.exp_year), today);
-    if !expiry.is_valid {
-        // A past month of this year is a bad month; anything else is a bad year.
-        let (code, field) = if card.exp_year == today.year {
-            (ErrorCode::InvalidExpiryMonth, "exp_month")
-        } else {
-            (ErrorCode::InvalidExpiryYear, "exp_year")
-        };
-        return Err(AppError::card(code).with_param(&param(field)));
-    }
-    if !check_cvc(card.cvc.expose(), Some(brand)).is_valid {
-        return Err(AppError::card(ErrorCode::InvalidCvc).with_param(&param("cvc")));
-    }
-    let pan = digits(number);
-    // parse_expiry reads a two-digit year as 20YY; keep the four-digit form.
-    let exp_year = expiry.year.unwrap_or(card.exp_year);
+/// Redeems the card token with the vault and keeps what it tells.
+async fn card_method(state: &AppState, token: &str) -> ApiResult<NewMethod> {
+    let card = state
+        .vault_client()
+        .redeem_card_token(token)
+        .await
+        .map_err(|err| err.for_param("payment_method_data.card.token"))?;
     Ok(NewMethod {
         kind: "card",
-        card_brand: Some(brand.as_str()),
-        card_last4: Some(pan[pan.len() - 4..].to_owned()),
+        card_brand: Some(card.brand),
+        card_last4: Some(card.last4),
         card_exp_month: Some(i64::from(card.exp_month)),
-        card_exp_year: Some(i64::from(exp_year)),
-        card_funding: Some("credit"),
-        fingerprint: Some(fingerprint(state, "card", &pan)),
-        behaviour: Some(state.processor().classify_card(&pan)),
+        card_exp_year: Some(i64::from(card.exp_year)),
+        card_funding: Some(card.funding),
+        card_vault_ref: Some(card.card),
+        fingerprint: Some(card.fingerprint),
+        behaviour: Some(card.processor_class),
         ..NewMethod::default()
     })
 }
 
-fn new_method(state: &AppState, data: &PaymentMethodData) -> ApiResult<NewMethod> {
+async fn new_method(state: &AppState, data: &PaymentMethodData) -> ApiResult<NewMethod> {
     let only = |present: bool, name: &str| {
         if present {
             Err(AppError::param_invalid(
@@ -124,7 +94,7 @@ fn new_method(state: &AppState, data: &PaymentMethodData) -> ApiResult<NewMethod
                 .card
                 .as_ref()
                 .ok_or_else(|| AppError::param_missing("payment_method_data.card"))?;
-            card_method(state, card)
+            card_method(state, &card.token).await
         }
         PaymentMethodType::SepaDebit => {
             only(data.card.is_some(), "card")?;
@@ -217,6 +187,12 @@ fn check_return_url(url: &str) -> ApiResult<()> {
     }
 }
 
+/// The method a token is made for: a new one (not stored yet) or a saved one.
+enum Chosen<'a> {
+    New(NewMethod, &'a PaymentMethodData),
+    Saved(MethodRow),
+}
+
 /// `POST /api/confirmation_tokens`.
 pub async fn confirmation_tokens_create(
     State(state): State<AppState>,
@@ -247,8 +223,9 @@ pub async fn confirmation_tokens_create(
     if let Some(url) = &request.return_url {
         check_return_url(url)?;
     }
-    let mut tx = state.db().begin().await?;
-    let method = match (&request.payment_method_data, &request.payment_method) {
+    // The vault is called before the transaction opens: the storefront's one
+    // connection is never held across a call to another server.
+    let chosen = match (&request.payment_method_data, &request.payment_method) {
         (Some(_), Some(_)) => {
             return Err(AppError::param_invalid(
                 "payment_method",
@@ -256,8 +233,47 @@ pub async fn confirmation_tokens_create(
             ))
         }
         (None, None) => return Err(AppError::param_missing("payment_method_data")),
-        (Some(data), None) => {
-            let m = new_method(&state, data)?;
+        (Some(data), None) => Chosen::New(new_method(&state, data).await?, data),
+        (None, Some(id)) => {
+            let Some(session) = &session else {
+                return Err(
+                    AppError::unauthorized(ErrorCode::InvalidClientSecret).with_message(
+                        "A saved payment method needs the customer session's client secret \
+                     as Authorization: Bearer <secret>.",
+                    ),
+                );
+            };
+            let method = load_method(state.db(), id)
+                .await?
+                .filter(|m| {
+                    m.customer_id.as_deref() == Some(session.customer_id.as_str())
+                        && m.allow_redisplay == "always"
+                })
+                .ok_or_else(|| AppError::missing("payment method", Some("payment_method")))?;
+            let cvc_token = request
+                .payment_method_options
+                .as_ref()
+                .and_then(|o| o.card.as_ref())
+                .and_then(|c| c.cvc_token.as_deref());
+            if let Some(cvc_token) = cvc_token {
+                let param = "payment_method_options.card.cvc_token";
+                // Only a card the vault holds has a CVC to check against.
+                let Some(card) = method.card_vault_ref.as_deref() else {
+                    return Err(AppError::card(ErrorCode::InvalidCvc).with_param(param));
+                };
+                state
+                    .vault_client()
+                    .redeem_cvc_token(cvc_token, card)
+                    .await
+                    .map_err(|err| err.for_param(param))?;
+            }
+            Chosen::Saved(method)
+        }
+    };
+    let mut tx = state.db().begin().await?;
+    let method = match chosen {
+        Chosen::Saved(method) => method,
+        Chosen::New(m, data) => {
             let id = new_id("pm");
             let billing = data
                 .billing_details
@@ -266,19 +282,20 @@ pub async fn confirmation_tokens_create(
                 .transpose()?;
             sqlx::query(
                 "INSERT INTO payment_methods (id, type, created, billing_details, card_brand, \
-                 card_last4, card_exp_month, card_exp_year, card_funding, fingerprint, \
-                 sepa_country, sepa_bank_code, sepa_last4, ewallet_channel, test_behaviour) \
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                 card_last4, card_exp_month, card_exp_year, card_funding, card_vault_ref, \
+                 fingerprint, sepa_country, sepa_bank_code, sepa_last4, ewallet_channel, \
+                 test_behaviour) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             )
             .bind(&id)
             .bind(m.kind)
             .bind(now)
             .bind(billing)
-            .bind(m.card_brand)
+            .bind(&m.card_brand)
             .bind(&m.card_last4)
             .bind(m.card_exp_month)
             .bind(m.card_exp_year)
-            .bind(m.card_funding)
+            .bind(&m.card_funding)
+            .bind(&m.card_vault_ref)
             .bind(&m.fingerprint)
             .bind(&m.sepa_country)
             .bind(&m.sepa_bank_code)
@@ -290,39 +307,6 @@ pub async fn confirmation_tokens_create(
             load_method(&mut *tx, &id)
                 .await?
                 .ok_or_else(AppError::internal)?
-        }
-        (None, Some(id)) => {
-            let Some(session) = &session else {
-                return Err(
-                    AppError::unauthorized(ErrorCode::InvalidClientSecret).with_message(
-                        "A saved payment method needs the customer session's client secret \
-                     as Authorization: Bearer <secret>.",
-                    ),
-                );
-            };
-            let method = load_method(&mut *tx, id)
-                .await?
-                .filter(|m| {
-                    m.customer_id.as_deref() == Some(session.customer_id.as_str())
-                        && m.allow_redisplay == "always"
-                })
-                .ok_or_else(|| AppError::missing("payment method", Some("payment_method")))?;
-            let cvc = request
-                .payment_method_options
-                .as_ref()
-                .and_then(|o| o.card.as_ref())
-                .and_then(|c| c.cvc.as_ref());
-            if let Some(cvc) = cvc {
-                let brand = method
-                    .card_brand
-                    .as_deref()
-                    .and_then(payment_core::card::CardBrand::from_str_name);
-                if method.card_brand.is_none() || !check_cvc(cvc.expose(), brand).is_valid {
-                    return Err(AppError::card(ErrorCode::InvalidCvc)
-                        .with_param("payment_method_options.card.cvc"));
-                }
-            }
-            method
         }
     };
     let id = new_id("ctoken");

@@ -6,7 +6,7 @@ mod common;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
 use checkout_server::app;
-use common::{card_request, Harness};
+use common::Harness;
 use serde_json::json;
 use tower::ServiceExt;
 
@@ -64,7 +64,9 @@ async fn wrong_content_type_is_a_json_error() {
         let reply = h
             .send(
                 request
-                    .body(Body::from(card_request("4242424242424242").to_string()))
+                    .body(Body::from(
+                        h.card_request("4242424242424242").await.to_string(),
+                    ))
                     .unwrap(),
             )
             .await;
@@ -75,7 +77,9 @@ async fn wrong_content_type_is_a_json_error() {
         .send(
             Request::post("/api/confirmation_tokens")
                 .header("content-type", "application/json; charset=utf-8")
-                .body(Body::from(card_request("4242424242424242").to_string()))
+                .body(Body::from(
+                    h.card_request("4242424242424242").await.to_string(),
+                ))
                 .unwrap(),
         )
         .await;
@@ -112,7 +116,7 @@ async fn unknown_fields_are_refused_with_their_param() {
     assert_json_error(&reply, StatusCode::BAD_REQUEST, "parameter_unknown");
     assert_eq!(reply.body["error"]["param"], "amount");
 
-    let mut request = card_request("4242424242424242");
+    let mut request = h.card_request("4242424242424242").await;
     request["payment_method_data"]["card"]["pin"] = json!("1234");
     let reply = h.post("/api/confirmation_tokens", &request).await;
     assert_json_error(&reply, StatusCode::BAD_REQUEST, "parameter_unknown");
@@ -126,13 +130,13 @@ async fn missing_and_invalid_fields_name_their_param() {
     assert_json_error(&reply, StatusCode::BAD_REQUEST, "parameter_missing");
     assert_eq!(reply.body["error"]["param"], "confirmation_token_id");
 
-    let mut request = card_request("4242424242424242");
-    request["payment_method_data"]["card"]["exp_month"] = json!("4242424242424242");
+    let mut request = h.card_request("4242424242424242").await;
+    request["payment_method_data"]["billing_details"]["name"] = json!(4242424242424242_u64);
     let reply = h.post("/api/confirmation_tokens", &request).await;
     assert_json_error(&reply, StatusCode::BAD_REQUEST, "parameter_invalid");
     assert_eq!(
         reply.body["error"]["param"],
-        "payment_method_data.card.exp_month"
+        "payment_method_data.billing_details.name"
     );
     // The message never repeats what was sent.
     assert!(!reply.text.contains("4242424242424242"));
@@ -182,7 +186,7 @@ async fn healthz_and_api_keep_the_csp() {
     let reply = h.get("/api/cart").await;
     assert_eq!(
         reply.headers["content-security-policy"],
-        checkout_server::CONTENT_SECURITY_POLICY
+        h.state.storefront_policy()
     );
     assert_eq!(reply.headers["cache-control"], "no-store");
 }
@@ -205,7 +209,9 @@ async fn the_cart_decides_amount_and_currency() {
 #[tokio::test]
 async fn tokens_are_single_use_and_expire_after_12_hours() {
     let h = Harness::new().await;
-    let token = h.token_from(card_request("4242424242424242"), None).await;
+    let token = h
+        .token_from(h.card_request("4242424242424242").await, None)
+        .await;
     assert_eq!(token["expires_at"], common::NOW + 12 * 3600);
     assert!(token["id"].as_str().unwrap().starts_with("ctoken_"));
     assert_eq!(token["return_url"], "https://shop.example/complete");
@@ -218,9 +224,9 @@ async fn tokens_are_single_use_and_expire_after_12_hours() {
     let again = h.confirm(id, None).await;
     assert_json_error(&again, StatusCode::BAD_REQUEST, "token_already_used");
 
-    let late = h.card_token("4242424242424242").await;
+    let late = h.card_confirmation_token("4242424242424242").await;
     h.clock.advance(12 * 3600 - 1);
-    let almost = h.card_token("4242424242424242").await;
+    let almost = h.card_confirmation_token("4242424242424242").await;
     h.clock.advance(1);
     let reply = h.confirm(&late, None).await;
     assert_json_error(&reply, StatusCode::BAD_REQUEST, "expired_token");
@@ -312,7 +318,7 @@ async fn saved_methods_list_newest_first_and_can_be_removed() {
     let auth = format!("Bearer {secret}");
     let mut saved = Vec::new();
     for number in ["4242424242424242", "5555555555554444"] {
-        let mut request = card_request(number);
+        let mut request = h.card_request(number).await;
         request["setup_future_usage"] = json!("off_session");
         request["consent"] = common::consent();
         let token = h.token_from(request, Some(&secret)).await;
@@ -374,7 +380,7 @@ async fn saved_methods_list_newest_first_and_can_be_removed() {
 #[tokio::test]
 async fn same_key_and_body_replays_the_first_response() {
     let h = Harness::new().await;
-    let token = h.card_token("4242424242424242").await;
+    let token = h.card_confirmation_token("4242424242424242").await;
     let first = h.confirm(&token, Some("key-1")).await;
     assert_eq!(first.status, StatusCode::OK);
     assert!(first.headers.get("idempotent-replayed").is_none());
@@ -394,7 +400,7 @@ async fn same_key_and_body_replays_the_first_response() {
         .await;
     assert_eq!(spaced.body, first.body);
     // Nor does key order, in a body of two fields.
-    let token = h.card_token("4242424242424242").await;
+    let token = h.card_confirmation_token("4242424242424242").await;
     let ordered = format!(r#"{{"confirmation_token_id":"{token}","market":"eu"}}"#);
     let reordered = format!(r#"{{ "market": "eu",  "confirmation_token_id": "{token}" }}"#);
     let uri = "/api/create-confirm-intent";
@@ -411,7 +417,7 @@ async fn same_key_and_body_replays_the_first_response() {
 #[tokio::test]
 async fn errors_are_replayed_too() {
     let h = Harness::new().await;
-    let token = h.card_token("4000000000009995").await;
+    let token = h.card_confirmation_token("4000000000009995").await;
     let first = h.confirm(&token, Some("decline-key")).await;
     assert_eq!(first.status, StatusCode::PAYMENT_REQUIRED);
     // Without the key this would be token_already_used; with it, the same decline.
@@ -424,8 +430,8 @@ async fn errors_are_replayed_too() {
 #[tokio::test]
 async fn same_key_with_another_body_is_a_409() {
     let h = Harness::new().await;
-    let a = h.card_token("4242424242424242").await;
-    let b = h.card_token("4242424242424242").await;
+    let a = h.card_confirmation_token("4242424242424242").await;
+    let b = h.card_confirmation_token("4242424242424242").await;
     assert_eq!(h.confirm(&a, Some("k")).await.status, StatusCode::OK);
     let conflict = h.confirm(&b, Some("k")).await;
     assert_json_error(&conflict, StatusCode::CONFLICT, "idempotency_key_in_use");
@@ -438,7 +444,7 @@ async fn same_key_with_another_body_is_a_409() {
 #[tokio::test]
 async fn keys_expire_after_24_hours() {
     let h = Harness::new().await;
-    let token = h.card_token("4242424242424242").await;
+    let token = h.card_confirmation_token("4242424242424242").await;
     assert_eq!(
         h.confirm(&token, Some("daily")).await.status,
         StatusCode::OK
@@ -457,7 +463,7 @@ async fn keys_expire_after_24_hours() {
 #[tokio::test]
 async fn an_unusable_idempotency_key_is_refused() {
     let h = Harness::new().await;
-    let token = h.card_token("4242424242424242").await;
+    let token = h.card_confirmation_token("4242424242424242").await;
     let long = "k".repeat(256);
     let reply = h.confirm(&token, Some(&long)).await;
     assert_json_error(&reply, StatusCode::BAD_REQUEST, "parameter_invalid");
@@ -467,7 +473,7 @@ async fn an_unusable_idempotency_key_is_refused() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_requests_with_one_key_charge_once() {
     let h = Harness::new().await;
-    let token = h.card_token("4242424242424242").await;
+    let token = h.card_confirmation_token("4242424242424242").await;
     let body = json!({ "confirmation_token_id": token }).to_string();
     let mut tasks = Vec::new();
     for _ in 0..24 {
@@ -510,7 +516,7 @@ async fn concurrent_requests_with_one_key_charge_once() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_requests_without_a_key_cannot_spend_one_token_twice() {
     let h = Harness::new().await;
-    let token = h.card_token("4242424242424242").await;
+    let token = h.card_confirmation_token("4242424242424242").await;
     let mut tasks = Vec::new();
     for _ in 0..8 {
         let router = app(h.state.clone());
@@ -541,7 +547,7 @@ async fn concurrent_requests_without_a_key_cannot_spend_one_token_twice() {
 #[tokio::test]
 async fn a_key_still_running_elsewhere_is_a_409() {
     let h = Harness::new().await;
-    let token = h.card_token("4242424242424242").await;
+    let token = h.card_confirmation_token("4242424242424242").await;
     // Another server process sharing the database has claimed the key and not finished.
     let body = json!({ "confirmation_token_id": token });
     let hash = {
@@ -589,7 +595,7 @@ async fn a_key_still_running_elsewhere_is_a_409() {
 #[tokio::test]
 async fn expired_keys_are_purged() {
     let h = Harness::new().await;
-    let token = h.card_token("4242424242424242").await;
+    let token = h.card_confirmation_token("4242424242424242").await;
     h.confirm(&token, Some("old")).await;
     let purge = checkout_server::idempotency::purge_expired;
     assert_eq!(purge(&h.state).await.unwrap(), 0);

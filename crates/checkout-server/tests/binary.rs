@@ -1,6 +1,6 @@
 //! The real binary: `--help` documents every flag, and a started server prints its
-//! merchant key and the address it bound, answers on loopback with an in-memory database
-//! and stops on SIGTERM.
+//! merchant key, the addresses its two listeners bound and the publishable key, answers
+//! on both with an in-memory database, and stops both on SIGTERM.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -26,6 +26,16 @@ fn help_documents_every_flag() {
         "--webhook-secret",
         "--merchant-key",
         "CHECKOUT_MERCHANT_KEY",
+        "--payments-addr",
+        "CHECKOUT_PAYMENTS_ADDR",
+        "127.0.0.1:8090",
+        "--payments-origin",
+        "--storefront-origin",
+        "CHECKOUT_STOREFRONT_ORIGINS",
+        "--publishable-key",
+        "CHECKOUT_PUBLISHABLE_KEY",
+        "--vault-key-file",
+        "CHECKOUT_VAULT_KEY_FILE",
     ] {
         assert!(help.contains(flag), "--help does not mention {flag}");
     }
@@ -55,7 +65,14 @@ fn request(addr: &str, raw: &str) -> String {
 fn the_server_answers_on_loopback_and_stops_on_sigterm() {
     let mut server = Server(
         Command::new(BINARY)
-            .args(["--addr", "127.0.0.1:0", "--database-url", "sqlite::memory:"])
+            .args([
+                "--addr",
+                "127.0.0.1:0",
+                "--payments-addr",
+                "127.0.0.1:0",
+                "--database-url",
+                "sqlite::memory:",
+            ])
             .env("RUST_LOG", "warn")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -63,8 +80,8 @@ fn the_server_answers_on_loopback_and_stops_on_sigterm() {
             .spawn()
             .unwrap(),
     );
-    // On stdout, once each: the generated merchant key before serving, then the address
-    // bound (port 0 asked for any free port).
+    // On stdout, once each: the generated merchant key before serving, then the
+    // addresses bound (port 0 asked for any free port), then the publishable key.
     let mut stdout = BufReader::new(server.0.stdout.take().unwrap());
     let mut line = String::new();
     stdout.read_line(&mut line).unwrap();
@@ -83,6 +100,40 @@ fn the_server_answers_on_loopback_and_stops_on_sigterm() {
         .to_owned();
     assert!(addr.starts_with("127.0.0.1:"), "{addr}");
     assert!(!addr.ends_with(":0"), "{addr}");
+    line.clear();
+    stdout.read_line(&mut line).unwrap();
+    let payments = line
+        .trim_end()
+        .strip_prefix("payments origin listening on http://")
+        .unwrap_or_else(|| panic!("no payments listening line: {line:?}"))
+        .to_owned();
+    assert!(payments.starts_with("127.0.0.1:"), "{payments}");
+    assert!(!payments.ends_with(":0"), "{payments}");
+    assert_ne!(payments, addr);
+    line.clear();
+    stdout.read_line(&mut line).unwrap();
+    let publishable = line
+        .trim_end()
+        .strip_prefix("publishable key: ")
+        .unwrap_or_else(|| panic!("no publishable key line: {line:?}"))
+        .to_owned();
+    assert!(publishable.starts_with("pk_test_"), "{publishable}");
+    // The payments origin answers, and the storefront tells the page where it is.
+    let health = request(
+        &payments,
+        &format!("GET /healthz HTTP/1.1\r\nHost: {payments}\r\nConnection: close\r\n\r\n"),
+    );
+    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+    let config = request(
+        &addr,
+        &format!("GET /api/config HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"),
+    );
+    assert!(
+        config.ends_with(&format!(
+            r#"{{"publishableKey":"{publishable}","paymentsOrigin":"http://{payments}"}}"#
+        )),
+        "{config}"
+    );
     let health = request(
         &addr,
         &format!("GET /healthz HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"),
@@ -131,6 +182,13 @@ fn the_server_answers_on_loopback_and_stops_on_sigterm() {
             }
             assert!(Instant::now() < deadline, "SIGTERM did not stop the server");
             std::thread::sleep(Duration::from_millis(50));
+        }
+        // Both listeners are gone.
+        for bound in [&addr, &payments] {
+            assert!(
+                TcpStream::connect(bound.as_str()).is_err(),
+                "{bound} still open"
+            );
         }
     }
 }

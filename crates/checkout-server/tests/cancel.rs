@@ -394,7 +394,7 @@ async fn a_canceled_order_is_never_fulfilled() {
     assert_eq!(received.status, StatusCode::OK, "{}", received.text);
 
     // Nor does a new attempt revive it.
-    let token = h.card_token("4242424242424242").await;
+    let token = h.card_confirmation_token("4242424242424242").await;
     let again = h
         .post(
             &format!("/api/payment_intents/{}/confirm", id(&intent)),

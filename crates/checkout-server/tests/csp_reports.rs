@@ -5,7 +5,7 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
-use checkout_server::{CONTENT_SECURITY_POLICY, REPORTING_ENDPOINTS};
+use checkout_server::REPORTING_ENDPOINTS;
 use common::Harness;
 use serde_json::{json, Value};
 
@@ -31,7 +31,7 @@ fn legacy(document: &str) -> String {
         "referrer": "",
         "violated-directive": "style-src-attr",
         "effective-directive": "style-src-attr",
-        "original-policy": CONTENT_SECURITY_POLICY,
+        "original-policy": checkout_server::csp::storefront_policy("http://127.0.0.1:8090"),
         "disposition": "enforce",
         "blocked-uri": "inline",
         "line-number": 12,
@@ -49,7 +49,7 @@ async fn every_response_names_the_report_endpoints() {
     for path in ["/api/cart", "/healthz", "/", "/test-mode/stats"] {
         let reply = h.get(path).await;
         let csp = reply.headers["content-security-policy"].to_str().unwrap();
-        assert_eq!(csp, CONTENT_SECURITY_POLICY, "{path}");
+        assert_eq!(csp, h.state.storefront_policy(), "{path}");
         assert!(csp.ends_with("; report-uri /api/csp-reports; report-to csp"));
         assert_eq!(reply.headers["reporting-endpoints"], REPORTING_ENDPOINTS);
         assert_eq!(
@@ -108,7 +108,7 @@ async fn a_reports_json_batch_keeps_only_csp_violations() {
                 "documentURL": "http://127.0.0.1:8080/?returning=1",
                 "blockedURL": "https://evil.example/x.js?token=t",
                 "effectiveDirective": "script-src-elem",
-                "originalPolicy": CONTENT_SECURITY_POLICY,
+                "originalPolicy": checkout_server::csp::storefront_policy("http://127.0.0.1:8090"),
                 "disposition": "enforce", "statusCode": 200,
                 "sourceFile": "http://127.0.0.1:8080/index.js", "lineNumber": 3, "columnNumber": 1,
                 "referrer": "https://shop.example/cart?coupon=SECRET"

@@ -4,14 +4,14 @@
 mod common;
 
 use axum::http::{Method, StatusCode};
-use common::{card_request, consent, Harness, MERCHANT_KEY};
+use common::{consent, Harness, MERCHANT_KEY};
 use serde_json::{json, Value};
 
 const LIST: &str = "/api/customer_sessions/payment_methods";
 
 /// Pays with a card through `secret`'s session, asking to save it; returns the method.
 async fn save_card(h: &Harness, secret: &str, number: &str, consent: Option<Value>) -> String {
-    let mut request = card_request(number);
+    let mut request = h.card_request(number).await;
     request["setup_future_usage"] = json!("off_session");
     if let Some(consent) = consent {
         request["consent"] = consent;
@@ -204,7 +204,7 @@ async fn an_expired_session_is_refused_everywhere_with_a_clear_error() {
             Method::POST,
             "/api/confirmation_tokens",
             &[("authorization", &auth)],
-            Some(&card_request("4242424242424242").to_string()),
+            Some(&h.card_request("4242424242424242").await.to_string()),
         )
         .await,
     ];
@@ -334,7 +334,7 @@ async fn paying_again_with_a_saved_method_keeps_its_consent() {
                 &json!({
                     "payment_method": pm,
                     "setup_future_usage": "off_session",
-                    "payment_method_options": {"card": {"cvc": "123"}}
+                    "payment_method_options": {"card": {"cvc_token": h.cvc_token("123").await}}
                 })
                 .to_string(),
             ),

@@ -1,5 +1,6 @@
 //! Everything the server logs during a run of every flow, at TRACE level and with every
-//! dependency's events, holds no card number, CVC, IBAN or client secret.
+//! dependency's events (the storefront, the vault, and the HTTP between them), holds no
+//! card number, CVC, IBAN, client secret or secret key.
 //!
 //! One test per binary: the subscriber is global, and a second test would mix its own
 //! events into the buffer.
@@ -8,7 +9,7 @@ mod common;
 
 use axum::http::Method;
 use checkout_server::webhooks::deliver_due;
-use common::{card_request, consent, sepa_request, Harness};
+use common::{consent, sepa_request, Harness};
 use payment_core::money::Currency;
 use serde_json::json;
 use std::io::Write;
@@ -68,13 +69,26 @@ async fn run_every_flow() {
     let (secret, customer) = h.session().await;
     let auth = format!("Bearer {secret}");
     for number in CARDS {
-        let mut request = card_request(number);
         let cvc = if number.starts_with("37") {
             AMEX_CID
         } else {
             CVC
         };
-        request["payment_method_data"]["card"]["cvc"] = json!(cvc);
+        // The card frame tokenizes with the payments origin (in the same process, so
+        // its logs are read too); an invalid number is refused there.
+        let card = json!({"number": number, "exp_month": 12, "exp_year": 2034, "cvc": cvc});
+        let tokenized = h.tokenize(&card).await;
+        // The same card to the storefront, as a page that skipped the frame would send
+        // it: refused, never logged.
+        h.post(
+            "/api/confirmation_tokens",
+            &json!({"payment_method_data": {"type": "card", "card": card}}),
+        )
+        .await;
+        let Some(card_token) = tokenized.body["id"].as_str() else {
+            continue;
+        };
+        let mut request = common::card_token_request(card_token);
         request["setup_future_usage"] = json!("off_session");
         request["consent"] = consent();
         let reply = h
@@ -103,7 +117,7 @@ async fn run_every_flow() {
             h.status_of(&intent).await;
         }
         // Card data in the wrong places: refused, never logged.
-        let mut wrong = card_request(number);
+        let mut wrong = common::card_token_request(card_token);
         wrong["payment_method_data"]["card"]["exp_month"] = json!(number);
         wrong[number] = json!(CVC);
         h.post("/api/confirmation_tokens", &wrong).await;
@@ -128,6 +142,9 @@ async fn run_every_flow() {
     for method in methods.body["data"].as_array().unwrap() {
         h.charge_off_session(&json!({"payment_method": method["id"], "customer": customer}))
             .await;
+        let cvc_token = h.cvc_token(CVC).await;
+        h.post_authorized("/api/confirmation_tokens", &json!({"payment_method": method["id"], "payment_method_options": {"card": {"cvc_token": cvc_token}}}), &auth).await;
+        // A raw CVC to the storefront: refused, never logged.
         h.post_authorized("/api/confirmation_tokens", &json!({"payment_method": method["id"], "payment_method_options": {"card": {"cvc": CVC}}}), &auth).await;
     }
     // SEPA.
@@ -271,6 +288,8 @@ async fn logs_hold_no_card_number_cvc_iban_or_secret() {
         "order fulfilled",
         "webhook refused",
         "confirmation token created",
+        "card tokenized",
+        "card token redeemed",
         "CSP violation reported",
     ] {
         assert!(logs.contains(expected), "no {expected:?} in the logs");

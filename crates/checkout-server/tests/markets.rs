@@ -52,7 +52,7 @@ async fn an_unknown_market_is_a_json_error() {
         assert_eq!(reply.code(), "parameter_invalid");
         assert_eq!(reply.body["error"]["param"], "market");
     }
-    let token = h.card_token("4242424242424242").await;
+    let token = h.card_confirmation_token("4242424242424242").await;
     let reply = confirm_in(&h, &token, Some("us")).await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
     assert_eq!(reply.body["error"]["param"], "market");
@@ -99,7 +99,7 @@ async fn the_order_comes_from_the_chosen_market() {
     let token = h.token_from(wallet("GCASH"), None).await;
     let refused = confirm_in(&h, token["id"].as_str().unwrap(), None).await;
     assert_eq!(refused.code(), "parameter_invalid");
-    let card = h.card_token("4242424242424242").await;
+    let card = h.card_confirmation_token("4242424242424242").await;
     let paid = confirm_in(&h, &card, None).await;
     assert_eq!(paid.body["currency"], "eur");
     assert_eq!(paid.body["amount"], 10_800);
@@ -135,7 +135,7 @@ async fn a_market_cannot_take_sepa_outside_the_euro_area_nor_carry_an_amount() {
 #[tokio::test]
 async fn a_replay_with_another_market_is_an_idempotency_conflict() {
     let h = Harness::new().await;
-    let token = h.card_token("4242424242424242").await;
+    let token = h.card_confirmation_token("4242424242424242").await;
     let body = |market: &str| json!({"confirmation_token_id": token, "market": market}).to_string();
     let key = [("idempotency-key", "market-key")];
     let first = h

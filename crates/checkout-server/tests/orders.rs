@@ -5,7 +5,7 @@
 mod common;
 
 use axum::http::{Method, StatusCode};
-use common::{card_request, sepa_request, Harness, Reply};
+use common::{sepa_request, Harness, Reply};
 use serde_json::{json, Value};
 
 async fn new_order(h: &Harness, market: Option<&str>) -> String {
@@ -65,13 +65,13 @@ async fn an_order_is_priced_by_the_server_and_open_until_paid() {
 async fn a_paid_order_refuses_every_further_confirm_and_carries_its_intent() {
     let h = Harness::new().await;
     let id = new_order(&h, Some("eu")).await;
-    let token = h.card_token("4242424242424242").await;
+    let token = h.card_confirmation_token("4242424242424242").await;
     let paid = pay_order(&h, &id, &token, "key-1").await;
     assert_eq!(paid.status, StatusCode::OK, "{}", paid.text);
     assert_eq!(paid.body["status"], "succeeded");
 
     // Another tab, Back, a reload: a new token, a new key, the same order.
-    let again = h.card_token("5555555555554444").await;
+    let again = h.card_confirmation_token("5555555555554444").await;
     let refused = pay_order(&h, &id, &again, "key-2").await;
     assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.text);
     assert_eq!(refused.code(), "order_already_paid");
@@ -100,11 +100,11 @@ async fn a_paid_order_refuses_every_further_confirm_and_carries_its_intent() {
 async fn a_declined_order_is_retried_on_its_one_intent() {
     let h = Harness::new().await;
     let id = new_order(&h, None).await;
-    let token = h.card_token("4000000000009995").await;
+    let token = h.card_confirmation_token("4000000000009995").await;
     let declined = pay_order(&h, &id, &token, "key-1").await;
     assert_eq!(declined.status, StatusCode::PAYMENT_REQUIRED);
     assert_eq!(order(&h, &id).await["status"], "open");
-    let token = h.card_token("4242424242424242").await;
+    let token = h.card_confirmation_token("4242424242424242").await;
     let paid = pay_order(&h, &id, &token, "key-2").await;
     assert_eq!(paid.status, StatusCode::OK, "{}", paid.text);
     assert_eq!(
@@ -122,16 +122,16 @@ async fn a_declined_order_is_retried_on_its_one_intent() {
 async fn back_after_a_completed_challenge_cannot_pay_the_order_again() {
     let h = Harness::new().await;
     let id = new_order(&h, None).await;
-    let token = h.card_token("4000000000003220").await;
+    let token = h.card_confirmation_token("4000000000003220").await;
     let first = pay_order(&h, &id, &token, "key-1").await;
     let url = redirect_url(&first);
     h.call(Method::POST, &format!("{url}/complete"), &[], None)
         .await;
-    let token = h.card_token("4000000000003220").await;
+    let token = h.card_confirmation_token("4000000000003220").await;
     let second = pay_order(&h, &id, &token, "key-2").await;
     assert_eq!(second.code(), "order_already_paid", "{}", second.text);
     // Through the intent's own endpoint too, with its secret.
-    let token = h.card_token("4242424242424242").await;
+    let token = h.card_confirmation_token("4242424242424242").await;
     let intent_id = first.body["id"].as_str().unwrap();
     let again = h
         .post(
@@ -151,11 +151,11 @@ async fn back_after_a_completed_challenge_cannot_pay_the_order_again() {
 async fn an_abandoned_challenge_is_replaced_on_the_same_intent() {
     let h = Harness::new().await;
     let id = new_order(&h, None).await;
-    let token = h.card_token("4000000000003220").await;
+    let token = h.card_confirmation_token("4000000000003220").await;
     let first = pay_order(&h, &id, &token, "key-1").await;
     let url = redirect_url(&first);
     // Back from the challenge without finishing it, then another card.
-    let token = h.card_token("4242424242424242").await;
+    let token = h.card_confirmation_token("4242424242424242").await;
     let second = pay_order(&h, &id, &token, "key-2").await;
     assert_eq!(second.body["status"], "succeeded", "{}", second.text);
     assert_eq!(second.body["id"], first.body["id"]);
@@ -177,7 +177,7 @@ async fn a_processing_order_is_not_charged_again() {
     let first = pay_order(&h, &id, token["id"].as_str().unwrap(), "key-1").await;
     assert_eq!(first.body["status"], "processing", "{}", first.text);
     assert_eq!(order(&h, &id).await["status"], "processing");
-    let token = h.card_token("4242424242424242").await;
+    let token = h.card_confirmation_token("4242424242424242").await;
     let second = pay_order(&h, &id, &token, "key-2").await;
     assert_eq!(second.code(), "order_already_paid");
     assert_eq!(
@@ -191,7 +191,7 @@ async fn a_processing_order_is_not_charged_again() {
 async fn a_confirm_naming_another_market_than_its_order_is_refused() {
     let h = Harness::new().await;
     let id = new_order(&h, Some("ph")).await;
-    let token = h.card_token("4242424242424242").await;
+    let token = h.card_confirmation_token("4242424242424242").await;
     let body = json!({ "confirmation_token_id": token, "order": id, "market": "eu" });
     let reply = h.post("/api/create-confirm-intent", &body).await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
@@ -210,8 +210,8 @@ async fn a_confirm_naming_another_market_than_its_order_is_refused() {
 async fn two_tabs_paying_one_order_at_once_charge_once() {
     let h = Harness::new().await;
     let id = new_order(&h, None).await;
-    let first = h.card_token("4242424242424242").await;
-    let second = h.card_token("5555555555554444").await;
+    let first = h.card_confirmation_token("4242424242424242").await;
+    let second = h.card_confirmation_token("5555555555554444").await;
     let (a, b) = tokio::join!(
         pay_order(&h, &id, &first, "tab-1"),
         pay_order(&h, &id, &second, "tab-2")
@@ -233,7 +233,7 @@ async fn two_tabs_paying_one_order_at_once_charge_once() {
 async fn a_final_write_that_fails_after_the_charge_replays_the_charge() {
     let h = Harness::new().await;
     let id = new_order(&h, None).await;
-    let token = h.card_token("4242424242424242").await;
+    let token = h.card_confirmation_token("4242424242424242").await;
     h.state
         .faults()
         .arm(checkout_server::faults::Fault::FinalWriteFails);
@@ -262,14 +262,14 @@ async fn faults_are_armed_through_the_test_mode_endpoint() {
         .post("/test-mode/faults", &json!({ "fault": "other" }))
         .await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
-    let token = h.card_token("4242424242424242").await;
+    let token = h.card_confirmation_token("4242424242424242").await;
     let id = new_order(&h, None).await;
     assert_eq!(
         pay_order(&h, &id, &token, "k").await.status,
         StatusCode::INTERNAL_SERVER_ERROR
     );
     // Armed once: the next request is healthy.
-    let token = h.card_token("4242424242424242").await;
+    let token = h.card_confirmation_token("4242424242424242").await;
     let id = new_order(&h, None).await;
     assert_eq!(
         pay_order(&h, &id, &token, "k2").await.status,
@@ -281,7 +281,7 @@ async fn faults_are_armed_through_the_test_mode_endpoint() {
 async fn a_canceled_order_refuses_a_confirm_with_its_intent() {
     let h = Harness::new().await;
     let id = new_order(&h, None).await;
-    let token = h.card_token("4000000000003220").await;
+    let token = h.card_confirmation_token("4000000000003220").await;
     let first = pay_order(&h, &id, &token, "key-1").await;
     let intent = first.body["id"].as_str().unwrap();
     let canceled = h
@@ -293,7 +293,7 @@ async fn a_canceled_order_refuses_a_confirm_with_its_intent() {
         .await;
     assert_eq!(canceled.status, StatusCode::OK, "{}", canceled.text);
     assert_eq!(order(&h, &id).await["status"], "canceled");
-    let token = h.card_token("4242424242424242").await;
+    let token = h.card_confirmation_token("4242424242424242").await;
     let refused = pay_order(&h, &id, &token, "key-2").await;
     assert_eq!(refused.code(), "payment_intent_unexpected_state");
     assert_eq!(
@@ -306,7 +306,9 @@ async fn a_canceled_order_refuses_a_confirm_with_its_intent() {
 #[tokio::test]
 async fn without_an_order_each_confirm_is_an_order_of_its_own() {
     let h = Harness::new().await;
-    let token = h.token_from(card_request("4242424242424242"), None).await;
+    let token = h
+        .token_from(h.card_request("4242424242424242").await, None)
+        .await;
     let reply = h.confirm(token["id"].as_str().unwrap(), None).await;
     assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(h.count("SELECT COUNT(*) FROM orders").await, 1);
@@ -318,7 +320,7 @@ async fn the_database_refuses_a_second_intent_for_one_order() {
     // an order cannot get two intents, so it cannot be charged twice.
     let h = Harness::new().await;
     let id = new_order(&h, None).await;
-    let token = h.card_token("4000000000009995").await;
+    let token = h.card_confirmation_token("4000000000009995").await;
     pay_order(&h, &id, &token, "key-1").await;
     let second = sqlx::query(
         "INSERT INTO payment_intents (id, client_secret, order_id, created, amount, currency, \

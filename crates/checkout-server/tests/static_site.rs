@@ -1,11 +1,12 @@
-//! The server hosts the built widget: every page carries the strict CSP, the checkout
-//! page is revalidated on every load (but may stay in the back/forward cache), the
-//! return page and the API are never stored, fingerprinted files are immutable, and
-//! unknown paths such as the return page get index.html.
+//! The storefront hosts the build: every page carries the strict CSP (with the payments
+//! origin where the page needs it), the checkout page is revalidated on every load (but
+//! may stay in the back/forward cache), the return page and the API are never stored,
+//! fingerprinted files are immutable, and unknown paths such as the return page get
+//! index.html.
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use checkout_server::{app, AppState, ManualClock, Settings, CONTENT_SECURITY_POLICY};
+use checkout_server::{app, AppState, ManualClock, Settings};
 use http_body_util::BodyExt;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -43,6 +44,21 @@ async fn app_serving(dist: std::path::PathBuf) -> axum::Router {
     app(state)
 }
 
+/// The payments origin of `Settings::new` (the demo's).
+const PAYMENTS_ORIGIN: &str = "http://127.0.0.1:8090";
+
+/// The policy in the README's code block after `marker`.
+fn readme_policy(marker: &str) -> String {
+    let readme = include_str!("../../../README.md");
+    readme
+        .split(marker)
+        .nth(1)
+        .and_then(|rest| rest.split("```").nth(1))
+        .map(str::trim)
+        .unwrap_or_else(|| panic!("README.md shows a policy in a code block after {marker:?}"))
+        .to_owned()
+}
+
 async fn get(uri: &str) -> (StatusCode, axum::http::HeaderMap, String) {
     let response = app_serving(dist_with_index())
         .await
@@ -69,18 +85,16 @@ async fn checkout_page_has_strict_csp_and_is_revalidated() {
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("<title>Checkout</title>"));
     // The policy the README promises merchants, as written there (not this crate's
-    // constant, which would only compare the header with itself), plus the reporting.
-    let readme = include_str!("../../../README.md");
-    let promised = readme
-        .split("The exact Content-Security-Policy a merchant page needs")
-        .nth(1)
-        .and_then(|rest| rest.split("```").nth(1))
-        .map(str::trim)
-        .expect("README.md shows the merchant page's policy in a code block");
+    // function, which would only compare the header with itself), with this server's
+    // payments origin for the README's example one, plus the reporting.
+    let promised = readme_policy("checkout page takes the widget's files")
+        .replace("https://pay.example", PAYMENTS_ORIGIN);
     assert_eq!(
         promised,
-        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
-         img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'"
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' http://127.0.0.1:8090; \
+         style-src 'self' http://127.0.0.1:8090; img-src 'self' data:; \
+         connect-src 'self' http://127.0.0.1:8090; frame-src http://127.0.0.1:8090; \
+         frame-ancestors 'none'"
     );
     assert_eq!(
         headers[header::CONTENT_SECURITY_POLICY],
@@ -97,7 +111,7 @@ async fn return_page_path_falls_back_to_the_checkout_page() {
     assert!(body.contains("<title>Checkout</title>"));
     assert_eq!(
         headers[header::CONTENT_SECURITY_POLICY],
-        CONTENT_SECURITY_POLICY
+        checkout_server::csp::storefront_policy(PAYMENTS_ORIGIN).as_str()
     );
 }
 

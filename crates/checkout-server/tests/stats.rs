@@ -38,7 +38,7 @@ async fn a_fresh_server_counts_nothing() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ten_submits_with_one_key_count_one_of_each() {
     let h = Harness::new().await;
-    let token = h.card_token("4242424242424242").await;
+    let token = h.card_confirmation_token("4242424242424242").await;
     let body = json!({ "confirmation_token_id": token }).to_string();
     let mut tasks = Vec::new();
     for _ in 0..10 {
@@ -67,7 +67,7 @@ async fn ten_submits_with_one_key_count_one_of_each() {
 #[tokio::test]
 async fn replays_do_not_count_but_refused_reruns_do() {
     let h = Harness::new().await;
-    let token = h.card_token("4242424242424242").await;
+    let token = h.card_confirmation_token("4242424242424242").await;
     h.confirm(&token, Some("k")).await;
     let replay = h.confirm(&token, Some("k")).await;
     assert_eq!(replay.headers["idempotent-replayed"], "true");
@@ -103,7 +103,7 @@ async fn declines_challenges_and_off_session_charges_are_attempts() {
     // A retry of the declined intent is a confirm and an attempt.
     let intent = &declined.body["error"]["payment_intent"];
     let id = intent["id"].as_str().unwrap();
-    let token = h.card_token("4242424242424242").await;
+    let token = h.card_confirmation_token("4242424242424242").await;
     let retry = h
         .post(
             &format!("/api/payment_intents/{id}/confirm"),
@@ -115,7 +115,7 @@ async fn declines_challenges_and_off_session_charges_are_attempts() {
 
     // A merchant-initiated charge is an attempt but not a customer's confirm.
     let (secret, customer) = h.session().await;
-    let mut request = common::card_request("4242424242424242");
+    let mut request = h.card_request("4242424242424242").await;
     request["setup_future_usage"] = json!("off_session");
     request["consent"] = common::consent();
     let saved = h.token_from(request, Some(&secret)).await;

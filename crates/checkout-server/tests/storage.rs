@@ -65,16 +65,22 @@ async fn file_server(dir: &std::path::Path, key_file: &std::path::Path) -> commo
     let clock = std::sync::Arc::new(checkout_server::ManualClock::new(common::NOW));
     let mut settings = Settings::new(dir);
     settings.fingerprint_key_file = Some(key_file.to_owned());
+    // Card fingerprints are the vault's: its key and database are kept beside.
+    settings.vault_key_file = Some(dir.join("vault.key"));
+    settings.vault_database_url = format!("sqlite://{}", dir.join("vault.sqlite3").display());
     let url = format!("sqlite://{}", dir.join("checkout.sqlite3").display());
-    let state = AppState::open(
-        settings,
-        &url,
-        clock.clone(),
-        std::sync::Arc::new(checkout_server::processor::TestProcessor::default()),
-    )
+    let for_state = clock.clone();
+    common::Harness::open(settings, clock, move |settings| async move {
+        AppState::open(
+            settings,
+            &url,
+            for_state,
+            std::sync::Arc::new(checkout_server::processor::TestProcessor::default()),
+        )
+        .await
+        .unwrap()
+    })
     .await
-    .unwrap();
-    common::Harness { state, clock }
 }
 
 #[tokio::test]
@@ -97,7 +103,7 @@ async fn the_fingerprint_key_lives_in_a_0600_file_and_never_in_the_database() {
         assert_eq!(mode & 0o777, 0o600);
     }
     let card = h
-        .token_from(common::card_request("4242424242424242"), None)
+        .token_from(h.card_request("4242424242424242").await, None)
         .await;
     h.confirm(card["id"].as_str().unwrap(), None).await;
     let sepa = h
@@ -129,11 +135,12 @@ async fn the_fingerprint_key_lives_in_a_0600_file_and_never_in_the_database() {
         "the BBAN is stored"
     );
     h.state.db().close().await;
+    h.state.vault().db().close().await;
 
-    // A restart reads the same key: the same card gets the same fingerprint.
+    // A restart reads the same keys: the same card gets the same fingerprint.
     let h = file_server(&dir, &key_file).await;
     let card = h
-        .token_from(common::card_request("4242424242424242"), None)
+        .token_from(h.card_request("4242424242424242").await, None)
         .await;
     h.confirm(card["id"].as_str().unwrap(), None).await;
     let card_fingerprints: Vec<String> =

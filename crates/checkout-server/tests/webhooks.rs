@@ -26,7 +26,7 @@ fn event(id: &str, kind: &str, intent: &str) -> String {
 async fn a_payment_delivers_signed_events_that_the_endpoint_accepts() {
     let h = Harness::new().await;
     let (secret, _) = h.session().await;
-    let mut request = common::card_request("4242424242424242");
+    let mut request = h.card_request("4242424242424242").await;
     request["setup_future_usage"] = json!("off_session");
     request["consent"] = common::consent();
     let token = h.token_from(request, Some(&secret)).await;

@@ -11,7 +11,7 @@
 mod common;
 
 use axum::http::{Method, StatusCode};
-use common::{card_request, consent, sepa_request, Harness, Reply};
+use common::{consent, sepa_request, Harness, Reply};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -120,7 +120,7 @@ fn capture(name: &str, reply: &Reply, status: StatusCode) {
 
 /// A new card token's confirm for `order`.
 async fn pay_order(h: &Harness, order: &Value, key: &str) -> Reply {
-    let token = h.card_token("4242424242424242").await;
+    let token = h.card_confirmation_token("4242424242424242").await;
     let body = json!({ "confirmation_token_id": token, "order": order }).to_string();
     h.call(
         Method::POST,
@@ -145,7 +145,7 @@ async fn card_answers_keep_the_shape_the_widget_reads() {
     capture("customer_session.json", &session, StatusCode::OK);
 
     // A card saved with consent: the token, the intent, and the customer's saved list.
-    let mut request = card_request("4242424242424242");
+    let mut request = h.card_request("4242424242424242").await;
     request["setup_future_usage"] = json!("off_session");
     request["consent"] = consent();
     let reply = h

@@ -1,9 +1,12 @@
-//! A server on an in-memory database and a manual clock, driven through `oneshot`.
+//! A server on an in-memory database and a manual clock, driven through `oneshot`: the
+//! storefront's router and the payments origin's. The payments origin also listens on a
+//! real 127.0.0.1:0 socket, so the storefront reaches the vault over HTTP as it does in
+//! production.
 #![allow(dead_code)]
 
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode};
-use checkout_server::{app, AppState, Cart, ManualClock, Settings};
+use checkout_server::{app, payments_app, AppState, Cart, ManualClock, Settings};
 use http_body_util::BodyExt;
 use payment_core::money::Currency;
 use serde_json::{json, Value};
@@ -16,9 +19,14 @@ pub const NOW: i64 = 1_795_000_000;
 /// The merchant secret key of every test server.
 pub const MERCHANT_KEY: &str = "sk_test_harness0123456789";
 
+/// The storefront origin every test server allows (the card frame's embedder).
+pub const STOREFRONT: &str = "http://shop.test";
+
 pub struct Harness {
     pub state: AppState,
     pub clock: Arc<ManualClock>,
+    /// The payments origin, `http://127.0.0.1:PORT`.
+    pub payments_origin: String,
 }
 
 pub struct Reply {
@@ -41,16 +49,129 @@ impl Harness {
     }
 
     pub async fn with_currency(currency: Currency) -> Self {
-        let clock = Arc::new(ManualClock::new(NOW));
         let mut settings = Settings::new(std::env::temp_dir().join("checkout-no-dist"));
         settings.cart = Cart::demo(currency);
-        settings.merchant_key = Some(MERCHANT_KEY.to_owned());
-        let state = AppState::for_tests(settings, clock.clone()).await;
-        Self { state, clock }
+        Self::with_settings(settings).await
+    }
+
+    /// The test settings (merchant key, storefront origin) over `settings`, on an
+    /// in-memory database.
+    pub async fn with_settings(settings: Settings) -> Self {
+        let clock = Arc::new(ManualClock::new(NOW));
+        let for_state = clock.clone();
+        Self::open(settings, clock, move |settings| async move {
+            AppState::for_tests(settings, for_state).await
+        })
+        .await
+    }
+
+    /// Binds the payments origin's socket, opens the state with `open` (given the
+    /// settings with that origin), and serves the payments app on the socket.
+    pub async fn open<F, Fut>(mut settings: Settings, clock: Arc<ManualClock>, open: F) -> Self
+    where
+        F: FnOnce(Settings) -> Fut,
+        Fut: std::future::Future<Output = AppState>,
+    {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let payments_origin = format!("http://{}", listener.local_addr().unwrap());
+        settings.payments_origin = payments_origin.clone();
+        // The test storefront, unless the test chose its own.
+        if settings.storefront_origins == Settings::new("").storefront_origins {
+            settings.storefront_origins = vec![STOREFRONT.to_owned()];
+        }
+        settings
+            .merchant_key
+            .get_or_insert_with(|| MERCHANT_KEY.to_owned());
+        let state = open(settings).await;
+        let serve = axum::serve(listener, payments_app(state.clone()));
+        tokio::spawn(async move { serve.await });
+        Self {
+            state,
+            clock,
+            payments_origin,
+        }
+    }
+
+    /// A request to the payments origin's router.
+    pub async fn send_payments(&self, request: Request<Body>) -> Reply {
+        let response = payments_app(self.state.clone())
+            .oneshot(request)
+            .await
+            .unwrap();
+        Reply::read(response).await
+    }
+
+    /// `POST /v1/card_tokens` as the card frame would: the publishable key, the
+    /// storefront's origin, this body.
+    pub async fn tokenize(&self, card: &Value) -> Reply {
+        self.send_payments(
+            Request::post("/v1/card_tokens")
+                .header("content-type", "application/json")
+                .header(
+                    "authorization",
+                    format!("Bearer {}", self.state.publishable_key()),
+                )
+                .header("origin", STOREFRONT)
+                .body(Body::from(card.to_string()))
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// A card token (`card_tok_…`) for `number` with `cvc`, expiring 12/2034.
+    pub async fn card_token_with_cvc(&self, number: &str, cvc: &str) -> String {
+        let reply = self
+            .tokenize(&json!({"number": number, "exp_month": 12, "exp_year": 2034, "cvc": cvc}))
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+        reply.body["id"].as_str().unwrap().to_owned()
+    }
+
+    /// A card token (`card_tok_…`) for `number` (typed with spaces or not), expiring
+    /// 12/2034, with the CVC its brand takes (four digits for American Express).
+    pub async fn card_token(&self, number: &str) -> String {
+        let digits: String = number.chars().filter(char::is_ascii_digit).collect();
+        let cvc = if digits.starts_with("34") || digits.starts_with("37") {
+            "1234"
+        } else {
+            "123"
+        };
+        self.card_token_with_cvc(number, cvc).await
+    }
+
+    /// A CVC token (`cvc_tok_…`) for a saved card's CVC typed again.
+    pub async fn cvc_token(&self, cvc: &str) -> String {
+        let reply = self
+            .send_payments(
+                Request::post("/v1/cvc_tokens")
+                    .header("content-type", "application/json")
+                    .header(
+                        "authorization",
+                        format!("Bearer {}", self.state.publishable_key()),
+                    )
+                    .header("origin", STOREFRONT)
+                    .body(Body::from(json!({ "cvc": cvc }).to_string()))
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+        reply.body["id"].as_str().unwrap().to_owned()
+    }
+
+    /// A confirmation-token request for a new card: `number` tokenized by the payments
+    /// origin, the token sent to the storefront.
+    pub async fn card_request(&self, number: &str) -> Value {
+        card_token_request(&self.card_token(number).await)
     }
 
     pub async fn send(&self, request: Request<Body>) -> Reply {
         let response = app(self.state.clone()).oneshot(request).await.unwrap();
+        Reply::read(response).await
+    }
+}
+
+impl Reply {
+    pub async fn read(response: axum::response::Response) -> Self {
         let status = response.status();
         let headers = response.headers().clone();
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
@@ -63,7 +184,9 @@ impl Harness {
             text,
         }
     }
+}
 
+impl Harness {
     pub async fn call(
         &self,
         method: Method,
@@ -117,9 +240,10 @@ impl Harness {
         reply.body
     }
 
-    /// A token for a card number.
-    pub async fn card_token(&self, number: &str) -> String {
-        self.token_from(card_request(number), None).await["id"]
+    /// A confirmation token (`ctoken_…`) for a card number.
+    pub async fn card_confirmation_token(&self, number: &str) -> String {
+        let request = self.card_request(number).await;
+        self.token_from(request, None).await["id"]
             .as_str()
             .unwrap()
             .to_owned()
@@ -141,7 +265,7 @@ impl Harness {
 
     /// Token + confirm for a card number.
     pub async fn pay(&self, number: &str) -> Reply {
-        let token = self.card_token(number).await;
+        let token = self.card_confirmation_token(number).await;
         self.confirm(&token, None).await
     }
 
@@ -223,11 +347,12 @@ impl Harness {
     }
 }
 
-pub fn card_request(number: &str) -> Value {
+/// A confirmation-token request for a new card, by its token.
+pub fn card_token_request(token: &str) -> Value {
     json!({
         "payment_method_data": {
             "type": "card",
-            "card": {"number": number, "exp_month": 12, "exp_year": 2034, "cvc": "123"},
+            "card": {"token": token},
             "billing_details": {"name": "Jenny Rosen"}
         },
         "return_url": "https://shop.example/complete"
@@ -254,18 +379,27 @@ pub fn consent() -> Value {
     })
 }
 
-/// Every value of every table, as text.
+/// Every value of every table of the storefront's database, as text.
 pub async fn dump_database(h: &Harness) -> String {
+    dump(h.state.db()).await
+}
+
+/// Every value of every table of the vault's database, as text (blobs in hex).
+pub async fn dump_vault(h: &Harness) -> String {
+    dump(h.state.vault().db()).await
+}
+
+async fn dump(db: &sqlx::SqlitePool) -> String {
     let tables: Vec<String> =
         sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table'")
-            .fetch_all(h.state.db())
+            .fetch_all(db)
             .await
             .unwrap();
     let mut everything = String::new();
     for table in tables {
         let columns: Vec<String> = sqlx::query_scalar("SELECT name FROM pragma_table_info(?)")
             .bind(&table)
-            .fetch_all(h.state.db())
+            .fetch_all(db)
             .await
             .unwrap();
         let list = columns
@@ -274,7 +408,7 @@ pub async fn dump_database(h: &Harness) -> String {
             .collect::<Vec<_>>()
             .join(" || ',' || ");
         let rows: Vec<String> = sqlx::query_scalar(&format!("SELECT {list} FROM \"{table}\""))
-            .fetch_all(h.state.db())
+            .fetch_all(db)
             .await
             .unwrap();
         for row in rows {
