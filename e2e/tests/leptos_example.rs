@@ -13,7 +13,8 @@ use e2e::{
 
 async fn pays_through_the_example(h: &Harness) -> Outcome {
     let dir = repository().join("examples/leptos-checkout");
-    let example = TrunkServe::start(&dir, "port = 8082", h.server_port(), h.spare_port, false).await?;
+    let example =
+        TrunkServe::start(&dir, "port = 8082", h.server_port(), h.spare_port, false).await?;
     let base = format!("http://127.0.0.1:{}", example.port);
     let open_checkout = || async {
         h.browser

@@ -10,7 +10,14 @@ use e2e::{e2e_test, ensure, pay, repository, status_is, Harness, Outcome, TrunkS
 use std::time::{Duration, Instant};
 
 async fn through_trunk_serve(h: &Harness) -> Outcome {
-    let trunk = TrunkServe::start(&repository(), "port = 8081", h.server_port(), h.spare_port, true).await?;
+    let trunk = TrunkServe::start(
+        &repository(),
+        "port = 8081",
+        h.server_port(),
+        h.spare_port,
+        true,
+    )
+    .await?;
     let base = format!("http://127.0.0.1:{}", trunk.port);
     h.browser
         .goto(&format!("{base}/"))

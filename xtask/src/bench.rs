@@ -78,7 +78,11 @@ fn build_release_widget() -> Result<PathBuf> {
 fn build_widget(dist: &std::path::Path, features: &[&str]) -> Result<PathBuf> {
     println!(
         "\n== building the widget (trunk build --release{}{} --dist {})",
-        if features.is_empty() { "" } else { " --features " },
+        if features.is_empty() {
+            ""
+        } else {
+            " --features "
+        },
         features.join(","),
         dist.display()
     );

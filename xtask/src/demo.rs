@@ -1,21 +1,31 @@
 //! `cargo xtask demo`: builds the widget with trunk and serves it with the reference
-//! merchant backend on http://127.0.0.1:8080 until Ctrl-C.
+//! merchant backend until Ctrl-C: the storefront on http://127.0.0.1:8080, the payments
+//! origin (card frame, vault, the widget's files) on http://127.0.0.1:8090.
 
 use crate::cmd::{self, Result};
 use std::path::PathBuf;
 use std::process::Command;
 
 pub const DEMO_ADDR: &str = "127.0.0.1:8080";
+/// The payments origin of the demo: the card frame, the vault and the widget's files.
+pub const PAYMENTS_ADDR: &str = "127.0.0.1:8090";
+/// Pages of front-end work that may embed the card frame besides the demo's own:
+/// `trunk serve` of the demo (8081) and of the Leptos example (8082).
+pub const DEV_ORIGINS: &str = "http://127.0.0.1:8081,http://127.0.0.1:8082";
 
 pub fn run() -> Result {
     build_widget()?;
     build_server()?;
     let root = cmd::root();
-    println!("\n== demo: http://{DEMO_ADDR}  (Ctrl-C stops it)\n");
+    println!(
+        "\n== demo: http://{DEMO_ADDR}  (the storefront; the payments origin with the card \
+         frame and the vault is http://{PAYMENTS_ADDR}; Ctrl-C stops both)\n"
+    );
     cmd::run(
         Command::new(server_binary())
             .current_dir(&root)
-            .args(["--addr", DEMO_ADDR, "--dist"])
+            .args(["--addr", DEMO_ADDR, "--payments-addr", PAYMENTS_ADDR])
+            .args(["--storefront-origin", DEV_ORIGINS, "--dist"])
             .arg(root.join("dist")),
         "the demo server",
     )

@@ -68,9 +68,10 @@ struct Args {
     /// [default: http://<the bound --payments-addr>].
     #[arg(long, env = "CHECKOUT_PAYMENTS_ORIGIN")]
     payments_origin: Option<String>,
-    /// A storefront origin allowed to embed the card frame and use the publishable key;
-    /// repeat the flag or separate with commas [default: --public-url if given, else
-    /// http://<the bound --addr>].
+    /// Another storefront origin allowed to embed the card frame and use the publishable
+    /// key (a `trunk serve` page, another shop); repeat the flag or separate with commas.
+    /// This server's own storefront (--public-url if given, else http://<the bound
+    /// --addr>) is always allowed.
     #[arg(
         long = "storefront-origin",
         env = "CHECKOUT_STOREFRONT_ORIGINS",
@@ -166,19 +167,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .payments_origin
         .as_deref()
         .map_or_else(|| format!("http://{payments_bound}"), origin);
-    settings.storefront_origins = args
-        .storefront_origins
-        .iter()
-        .map(|o| origin(o))
+    let own = if settings.public_url.is_empty() {
+        format!("http://{bound}")
+    } else {
+        origin(&settings.public_url)
+    };
+    settings.storefront_origins = std::iter::once(own)
+        .chain(args.storefront_origins.iter().map(|o| origin(o)))
         .filter(|o| !o.is_empty())
         .collect();
-    if settings.storefront_origins.is_empty() {
-        settings.storefront_origins = vec![if settings.public_url.is_empty() {
-            format!("http://{bound}")
-        } else {
-            origin(&settings.public_url)
-        }];
-    }
+    settings.storefront_origins.dedup();
     settings.publishable_key = args.publishable_key;
     settings.vault_key_file = vault_key_file;
     settings.vault_database_url = vault_database_url;

@@ -1,6 +1,9 @@
 -- wrk script for `cargo xtask bench`: every client creates a confirmation token, then
 -- confirms it with create-confirm-intent (one Idempotency-Key per attempt). Each wrk
--- thread keeps a queue of the tokens its connections received.
+-- thread keeps a queue of the tokens its connections received. The method is a SEPA
+-- debit: the storefront takes cards only as tokens of the payments origin (another
+-- host, which one wrk run cannot reach), and the IBAN's path through the storefront is
+-- the same (validate, fingerprint, store, confirm).
 local threads = {}
 local next_thread = 0
 
@@ -17,8 +20,9 @@ created = 0
 failed = 0
 last_error = ""
 
-local card = '{"payment_method_data":{"type":"card","card":{"number":"4242424242424242",'
-  .. '"exp_month":12,"exp_year":2034,"cvc":"123"}}}'
+local method = '{"payment_method_data":{"type":"sepa_debit",'
+  .. '"sepa_debit":{"iban":"DE89370400440532013000"},'
+  .. '"billing_details":{"name":"Jenny Rosen","email":"jenny@example.com"}}}'
 
 function request()
   if #tokens > 0 then
@@ -32,7 +36,7 @@ function request()
       '{"confirmation_token_id":"' .. token .. '"}')
   end
   return wrk.format("POST", "/api/confirmation_tokens",
-    { ["Content-Type"] = "application/json" }, card)
+    { ["Content-Type"] = "application/json" }, method)
 end
 
 function response(status, headers, body)

@@ -115,7 +115,13 @@ impl Server {
     fn start(binary: &Path, root: &Path, dist: &Path, data: &Path) -> Result<Server> {
         let mut child = Command::new(binary)
             .current_dir(root)
-            .args(["--addr", "127.0.0.1:0", "--dist"])
+            .args([
+                "--addr",
+                "127.0.0.1:0",
+                "--payments-addr",
+                "127.0.0.1:0",
+                "--dist",
+            ])
             .arg(dist)
             .arg("--data-dir")
             .arg(data)
@@ -199,8 +205,9 @@ fn post(addr: &str, path: &str, extra: &str, body: &str) -> Result<(u16, String)
 /// One token and one confirm, as the load script sends them; fails with what the
 /// server said when either does not work.
 fn probe(addr: &str) -> Result {
-    let card = r#"{"payment_method_data":{"type":"card","card":{"number":"4242424242424242","exp_month":12,"exp_year":2034,"cvc":"123"}}}"#;
-    let (status, body) = post(addr, "/api/confirmation_tokens", "", card)?;
+    // A SEPA debit, as load.lua sends (a card would need the payments origin's token).
+    let sepa = r#"{"payment_method_data":{"type":"sepa_debit","sepa_debit":{"iban":"DE89370400440532013000"},"billing_details":{"name":"Jenny Rosen","email":"jenny@example.com"}}}"#;
+    let (status, body) = post(addr, "/api/confirmation_tokens", "", sepa)?;
     let token = serde_json::from_str::<Value>(&body)
         .ok()
         .and_then(|v| v.get("id")?.as_str().map(str::to_owned))
