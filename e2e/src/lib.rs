@@ -74,7 +74,13 @@ pub struct Harness {
     pub expect_csp_reports: bool,
     /// The browser is switched into the card frame.
     in_frame: std::sync::atomic::AtomicBool,
+    /// What the server's log held of card data (a line each, redacted), over the test.
+    log_findings: LogFindings,
 }
+
+/// Card data seen in the server's log lines (both origins), shared with the task that
+/// reads them.
+type LogFindings = std::sync::Arc<std::sync::Mutex<Vec<String>>>;
 
 /// The labels of the card frame's inputs, in every language of the catalogue: typing
 /// into one of them switches the browser into the frame.
@@ -190,8 +196,16 @@ impl Harness {
         // Port 0: the server binds free ports itself and says which, so no other
         // process can take them between a probe and the bind.
         let spare_port = free_port();
-        let (server, port, payments_port) =
-            spawn_server(&server_bin, &dist, &data_dir, (0, 0), spare_port).await;
+        let log_findings = LogFindings::default();
+        let (server, port, payments_port) = spawn_server(
+            &server_bin,
+            &dist,
+            &data_dir,
+            (0, 0),
+            spare_port,
+            log_findings.clone(),
+        )
+        .await;
 
         let profile = data_dir.join("chromium-profile");
         let capabilities = serde_json::json!({
@@ -231,6 +245,7 @@ impl Harness {
             data_dir: TempDir(data_dir),
             expect_csp_reports: false,
             in_frame: std::sync::atomic::AtomicBool::new(false),
+            log_findings,
         }
     }
 
@@ -255,9 +270,23 @@ impl Harness {
             &self.data_dir.0,
             (self.port, self.payments_port),
             self.spare_port,
+            self.log_findings.clone(),
         )
         .await;
         self.server = Some(server);
+    }
+
+    /// Runs `source` in every document the browser opens from now on, before the
+    /// document's own scripts (the DevTools protocol, which no page CSP governs).
+    pub async fn install_script(&self, source: &str) -> Outcome {
+        self.browser
+            .issue_cmd(CdpCommand {
+                cmd: "Page.addScriptToEvaluateOnNewDocument",
+                params: serde_json::json!({ "source": source }),
+            })
+            .await
+            .map(|_| ())
+            .map_err(|e| format!("installing a script: {e}"))
     }
 
     /// Switches the browser into the element's card frame (the first one on the page),
@@ -294,9 +323,74 @@ impl Harness {
         Ok(())
     }
 
-    /// Sends a request to the server without the browser; returns status and body.
+    /// Sends a request to the storefront without the browser; returns status and body.
     pub async fn http(
         &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<&serde_json::Value>,
+    ) -> Outcome<(u16, serde_json::Value)> {
+        self.http_at(self.port, method, path, headers, body).await
+    }
+
+    /// A card token of the payments origin for `number` (12/34, CVC 123), made as the
+    /// card frame makes it: `POST /v1/card_tokens` with the publishable key, from the
+    /// payments origin's own origin.
+    pub async fn card_token(&self, number: &str) -> Outcome<String> {
+        let (status, config) = self.http("GET", "/api/config", &[], None).await?;
+        ensure!(status == 200, "config answered {status}");
+        let key = config["publishableKey"].as_str().unwrap_or_default();
+        let bearer = format!("Bearer {key}");
+        let (status, token) = self
+            .http_at(
+                self.payments_port,
+                "POST",
+                "/v1/card_tokens",
+                &[("Authorization", &bearer), ("Origin", &self.payments)],
+                Some(&serde_json::json!({
+                    "number": number, "exp_month": 12, "exp_year": 2034, "cvc": "123"
+                })),
+            )
+            .await?;
+        ensure!(status == 200, "card token: {status} {token}");
+        Ok(token["id"].as_str().unwrap_or_default().to_owned())
+    }
+
+    /// Where focus is: the `data-field` (or `data-method`) of the page's focused
+    /// element, or `frame:<field>` when it is inside the card frame.
+    pub async fn focused_field(&self) -> Outcome<String> {
+        self.leave_frame().await?;
+        let page = self
+            .browser
+            .execute(
+                r#"const el = document.activeElement;
+                   if (el && el.matches("iframe.pe-card-frame")) return "frame";
+                   return el ? (el.dataset.field || el.dataset.method || el.tagName) : "none";"#,
+                vec![],
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+        if page != "frame" {
+            return Ok(page.as_str().unwrap_or_default().to_owned());
+        }
+        self.enter_card_frame().await?;
+        let inside = self
+            .browser
+            .execute(
+                "const el = document.activeElement; return el && el.dataset.field || 'none';",
+                vec![],
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+        self.leave_frame().await?;
+        Ok(format!("frame:{}", inside.as_str().unwrap_or_default()))
+    }
+
+    /// Sends a request to `port` of the server without the browser.
+    pub async fn http_at(
+        &self,
+        port: u16,
         method: &str,
         path: &str,
         headers: &[(&str, &str)],
@@ -305,9 +399,8 @@ impl Harness {
         use tokio::io::{AsyncReadExt, AsyncWriteExt};
         let body = body.map(|b| b.to_string()).unwrap_or_default();
         let mut request = format!(
-            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\
+            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\
              Content-Type: application/json\r\nContent-Length: {}\r\n",
-            self.port,
             body.len()
         );
         for (name, value) in headers {
@@ -315,7 +408,7 @@ impl Harness {
         }
         request.push_str("\r\n");
         request.push_str(&body);
-        let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", self.port))
+        let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
             .await
             .map_err(|e| format!("connecting to the server: {e}"))?;
         stream
@@ -359,6 +452,9 @@ impl Harness {
         if outcome.is_ok() && !harness.expect_csp_reports {
             outcome = harness.no_csp_reports().await;
         }
+        if outcome.is_ok() {
+            outcome = harness.no_card_data_on_the_storefront().await;
+        }
         if let Err(failure) = &outcome {
             let shot = screenshot_dir().join(format!("{test}.png"));
             if let Ok(png) = harness.browser.screenshot().await {
@@ -384,6 +480,32 @@ impl Harness {
             reports["count"] == 0,
             "the strict CSP was violated: {reports}"
         );
+        Ok(())
+    }
+
+    /// Card data where it must never be, over the whole test (issue 13): in a request
+    /// body the storefront received, in the storefront's database or in the clear in the
+    /// vault's (the server's own audit, `GET /test-mode/card-data`), or in a log line of
+    /// either origin. None, or a failure saying what and where (never the number).
+    pub async fn no_card_data_on_the_storefront(&self) -> Outcome {
+        let logs = self
+            .log_findings
+            .lock()
+            .map(|f| f.clone())
+            .unwrap_or_default();
+        ensure!(logs.is_empty(), "the server logged card data: {logs:?}");
+        if self.server.is_none() {
+            return Ok(());
+        }
+        let (status, findings) = self.http("GET", "/test-mode/card-data", &[], None).await?;
+        ensure!(status == 200, "card-data answered {status}");
+        for part in ["requests", "database", "vault_database"] {
+            ensure!(
+                findings[part].as_array().is_some_and(Vec::is_empty),
+                "card data reached the storefront ({part}): {}",
+                findings[part]
+            );
+        }
         Ok(())
     }
 
@@ -554,6 +676,7 @@ async fn spawn_server(
     data_dir: &Path,
     ports: (u16, u16),
     spare_port: u16,
+    log_findings: LogFindings,
 ) -> (Child, u16, u16) {
     use tokio::io::{AsyncBufReadExt, BufReader};
     let mut server = Command::new(server_bin)
@@ -566,12 +689,27 @@ async fn spawn_server(
         .arg("--dist")
         .arg(dist)
         .env("CHECKOUT_DATA_DIR", data_dir)
-        // Its log (stderr, inherited) shows warnings and errors only.
-        .env("RUST_LOG", "warn")
+        // Every request is logged (info), so the audit below reads what a real log
+        // would hold; only warnings and errors are echoed to the test's output.
+        .env("RUST_LOG", "info")
         .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
         .kill_on_drop(true)
         .spawn()
         .expect("the checkout-server binary starts");
+    let mut log = BufReader::new(server.stderr.take().expect("stderr is piped")).lines();
+    tokio::spawn(async move {
+        while let Ok(Some(line)) = log.next_line().await {
+            if let Some(what) = payment_core::audit::card_data_in(&line) {
+                if let Ok(mut findings) = log_findings.lock() {
+                    findings.push(what);
+                }
+            }
+            if line.contains("WARN") || line.contains("ERROR") {
+                eprintln!("{line}");
+            }
+        }
+    });
     let mut lines = BufReader::new(server.stdout.take().expect("stdout is piped")).lines();
     let port_of = |addr: &str| addr.rsplit(':').next().and_then(|p| p.parse::<u16>().ok());
     let read = tokio::time::timeout(Duration::from_secs(30), async {

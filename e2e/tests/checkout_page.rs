@@ -12,7 +12,12 @@ async fn typing_a_card_number(h: &Harness) -> Outcome {
         .map_err(|e| format!("typing: {e}"))?;
     let shown = property(&number, "value").await?;
     ensure!(shown == "4242 4242 4242 4242", "the field shows {shown:?}");
-    let brand = h.find("[data-brand]").await?;
+    // The brand shows in the card frame, beside the number.
+    let brand = h
+        .browser
+        .find(fantoccini::Locator::Css("[data-brand]"))
+        .await
+        .map_err(|e| format!("no brand beside the number: {e}"))?;
     let brand = brand.attr("data-brand").await.map_err(|e| e.to_string())?;
     ensure!(brand.as_deref() == Some("visa"), "brand shown is {brand:?}");
     Ok(())
@@ -90,6 +95,7 @@ e2e_test!(
 async fn a_violation_is_reported(h: &mut Harness) -> Outcome {
     h.open("/").await?;
     h.input_labelled("Card number").await?;
+    h.leave_frame().await?;
     ensure!(
         h.csp_reports().await?["count"] == 0,
         "the page reported violations before the test broke the CSP"

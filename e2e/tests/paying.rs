@@ -210,15 +210,8 @@ async fn declines(h: &Harness) -> Outcome {
         error == "Your card's security code is incorrect.",
         "says {error:?}"
     );
-    let focused = h
-        .browser
-        .active_element()
-        .await
-        .map_err(|e| e.to_string())?
-        .attr("data-field")
-        .await
-        .map_err(|e| e.to_string())?;
-    ensure!(focused.as_deref() == Some("cvc"), "focus is on {focused:?}");
+    let focused = h.focused_field().await?;
+    ensure!(focused == "frame:cvc", "focus is on {focused:?}");
     let stats = h.stats().await?;
     ensure!(stats["charges_succeeded"] == 0, "{stats}");
     Ok(())
@@ -302,7 +295,7 @@ async fn fresh_profile(h: &Harness) -> Outcome {
             &[],
             Some(&serde_json::json!({
                 "payment_method_data": {"type": "card", "card":
-                    {"number": "4242424242424242", "exp_month": 12, "exp_year": 2034, "cvc": "123"}},
+                    {"token": h.card_token("4242424242424242").await?}},
                 "return_url": format!("{}/complete", h.base),
             })),
         )

@@ -6,6 +6,7 @@
 //! `app(state)` builds the storefront's router and `payments_app(state)` the payments
 //! origin's, so tests drive both with `oneshot`, no socket.
 
+pub mod card_audit;
 pub mod cart;
 pub mod checkout_page;
 pub mod clock;
@@ -114,6 +115,7 @@ fn api() -> Router<AppState> {
 fn test_mode_pages() -> Router<AppState> {
     Router::new()
         .route("/stats", get(stats::stats_get))
+        .route("/card-data", get(card_audit::card_data_get))
         .route("/csp-reports", get(csp::csp_reports_list))
         .route("/faults", post(faults::faults_create))
         .route("/test-mode.css", get(test_mode::stylesheet_get))
@@ -153,7 +155,13 @@ pub fn app(state: AppState) -> Router {
         .route_service("/index.html", page)
         .nest("/api", api());
     if state.processor().is_test_mode() {
-        router = router.nest("/test-mode", test_mode_pages());
+        router =
+            router
+                .nest("/test-mode", test_mode_pages())
+                .layer(middleware::from_fn_with_state(
+                    state.clone(),
+                    card_audit::audit_request,
+                ));
     }
     // Built once: it names the payments origin.
     let policy = HeaderValue::from_str(state.storefront_policy())

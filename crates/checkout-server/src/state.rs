@@ -99,6 +99,7 @@ struct Inner {
     webhook_secret: String,
     merchant_key: String,
     faults: crate::faults::Faults,
+    card_audit: crate::card_audit::CardAudit,
     key_locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     vault: Vault,
     vault_client: VaultClient,
@@ -192,6 +193,7 @@ impl AppState {
                 webhook_secret,
                 merchant_key,
                 faults: crate::faults::Faults::default(),
+                card_audit: crate::card_audit::CardAudit::default(),
                 key_locks: Mutex::new(HashMap::new()),
                 vault,
                 vault_client,
@@ -296,6 +298,11 @@ impl AppState {
     /// origins), built once.
     pub fn frame_policy(&self) -> &str {
         &self.inner.frame_policy
+    }
+
+    /// What the test-mode audit found of card data in storefront requests.
+    pub fn card_audit(&self) -> &crate::card_audit::CardAudit {
+        &self.inner.card_audit
     }
 
     /// The faults armed for the next requests (test mode).

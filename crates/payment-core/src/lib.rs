@@ -5,6 +5,7 @@
 //! Pure Rust: no `web-sys`, no `leptos`, no I/O.
 
 pub mod api;
+pub mod audit;
 pub mod card;
 pub mod error;
 pub mod iban;

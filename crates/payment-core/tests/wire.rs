@@ -81,7 +81,8 @@ fn the_merchant_api_refuses_card_details() {
     let raw = r#"{"payment_method_data": {"type": "card",
         "card": {"number": "4242424242424242", "exp_month": 12, "exp_year": 2034, "cvc": "123"}}}"#;
     assert!(serde_json::from_str::<CreateConfirmationToken>(raw).is_err());
-    let raw_cvc = r#"{"payment_method": "pm_1", "payment_method_options": {"card": {"cvc": "123"}}}"#;
+    let raw_cvc =
+        r#"{"payment_method": "pm_1", "payment_method_options": {"card": {"cvc": "123"}}}"#;
     assert!(serde_json::from_str::<CreateConfirmationToken>(raw_cvc).is_err());
 }
 
@@ -89,7 +90,10 @@ fn the_merchant_api_refuses_card_details() {
 fn vault_answers_round_trip() {
     let token: CardToken = round_trip("card_token.json");
     assert!(token.id.starts_with(CARD_TOKEN_PREFIX));
-    assert_eq!((token.brand.as_str(), token.last4.as_str()), ("visa", "4242"));
+    assert_eq!(
+        (token.brand.as_str(), token.last4.as_str()),
+        ("visa", "4242")
+    );
     let cvc: CvcToken = round_trip("cvc_token.json");
     assert!(cvc.id.starts_with(CVC_TOKEN_PREFIX));
 }
