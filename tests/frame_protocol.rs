@@ -93,10 +93,8 @@ fn the_frame_reads_the_elements_look_and_language_with_the_elements_own_checks()
     );
     // Options the element's checks refuse (CSS that could load a URL) are not taken
     // from a message either.
-    let forged = js(
-        r#"{"type": "options", "options": {"appearance":
-            {"variables": {"colorPrimary": "url(https://evil.example/x)"}}}}"#,
-    );
+    let forged = js(r#"{"type": "options", "options": {"appearance":
+            {"variables": {"colorPrimary": "url(https://evil.example/x)"}}}}"#);
     assert_eq!(ToFrame::decode(&forged), None);
     let _ = PaymentElementOptions::default();
 }
@@ -129,9 +127,18 @@ fn anything_else_is_ignored() {
 
 #[wasm_bindgen_test]
 fn the_handshake_names_its_protocol_version() {
-    assert!(protocol::is_handshake(&protocol::handshake(FRAME_READY), FRAME_READY));
-    assert!(protocol::is_handshake(&protocol::handshake(CONNECT), CONNECT));
-    assert!(!protocol::is_handshake(&protocol::handshake(CONNECT), FRAME_READY));
+    assert!(protocol::is_handshake(
+        &protocol::handshake(FRAME_READY),
+        FRAME_READY
+    ));
+    assert!(protocol::is_handshake(
+        &protocol::handshake(CONNECT),
+        CONNECT
+    ));
+    assert!(!protocol::is_handshake(
+        &protocol::handshake(CONNECT),
+        FRAME_READY
+    ));
     assert!(!protocol::is_handshake(
         &js(r#"{"type": "pe:connect", "version": 2}"#),
         CONNECT

@@ -243,9 +243,10 @@ async fn mount_unmount_remount_and_destroy_leave_nothing_behind() {
 async fn two_elements_live_side_by_side() {
     let (first_host, second_host) = (container(), container());
     let first_group = elements(EUR);
-    let second_group =
-        elements(r#"{"mode": "payment", "amount": 100, "currency": "php", "locale": "de",
-            "cardFields": "inline"}"#);
+    let second_group = elements(
+        r#"{"mode": "payment", "amount": 100, "currency": "php", "locale": "de",
+            "cardFields": "inline"}"#,
+    );
     let first = first_group.create("payment", JsValue::UNDEFINED).unwrap();
     let second = second_group
         .create("payment", js(r#"{"layout": "tabs"}"#))
@@ -278,9 +279,10 @@ async fn two_elements_live_side_by_side() {
 #[wasm_bindgen_test]
 async fn change_events_reach_the_page_and_submit_resolves_with_or_without_error() {
     let host = container();
-    let group =
-        elements(r#"{"mode": "payment", "amount": 5400, "currency": "usd", "locale": "en",
-            "cardFields": "inline"}"#);
+    let group = elements(
+        r#"{"mode": "payment", "amount": 5400, "currency": "usd", "locale": "en",
+            "cardFields": "inline"}"#,
+    );
     let element = group
         .create(
             "payment",

@@ -12,6 +12,8 @@
 
 /// One fixture: its path below `crates/payment-core/tests/fixtures`, its text, what
 /// reads it, and the key paths the widget leaves unread on purpose, each with why.
+// Read by the browser half only; the host half checks the table's names.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 struct Fixture {
     name: &'static str,
     text: &'static str,
@@ -21,6 +23,7 @@ struct Fixture {
 
 /// Which wire object a fixture holds.
 #[derive(Clone, Copy)]
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 enum Reader {
     /// A payment intent (`json::read_intent`).
     Intent,
@@ -35,6 +38,14 @@ enum Reader {
     CustomerSession,
     /// A confirmation-token request the widget writes (`json::token_request`).
     TokenRequest,
+    /// The payments origin's card token (`json::read_card_token`).
+    CardToken,
+    /// Its CVC token (`json::read_cvc_token`).
+    CvcToken,
+    /// A card the frame (or inline fields) sends the vault (`json::card_details`).
+    CardTokenRequest,
+    /// A CVC it sends the vault (`json::cvc_details`).
+    CvcTokenRequest,
 }
 
 macro_rules! fixture {
@@ -69,6 +80,10 @@ const FIXTURES: &[Fixture] = &[
             ("payment_method_preview.billing_details", BILLING_DETAILS),
         ]
     ),
+    fixture!("card_token.json", CardToken, &[]),
+    fixture!("card_token_request.json", CardTokenRequest, &[]),
+    fixture!("cvc_token.json", CvcToken, &[]),
+    fixture!("cvc_token_request.json", CvcTokenRequest, &[]),
     fixture!("confirmation_token_request_card.json", TokenRequest, &[]),
     fixture!("confirmation_token_request_ewallet.json", TokenRequest, &[]),
     fixture!("confirmation_token_request_saved.json", TokenRequest, &[]),
@@ -209,6 +224,7 @@ mod browser {
         SavedPaymentMethod,
     };
     use payment_core::error::ApiError;
+    use payment_core::vault::{CardDetails, CardToken, CvcDetails, CvcToken};
     use payment_element::model::confirm::CallError;
     use payment_element::net::client::decode_body;
     use payment_element::net::{customer_api, json};
@@ -410,15 +426,42 @@ mod browser {
             Reader::TokenRequest => {
                 let request: CreateConfirmationToken = serde_reads(name, &wire);
                 let written = json::token_request(&request).expect("the widget writes it");
-                let written: Value = serde_json::from_str(&written).expect("JSON");
-                // A writer reads no JSON: what it must cover is the whole fixture.
-                let mut all = BTreeSet::new();
-                paths(&wire, "", &mut all);
-                return (written, encode(&request), all);
+                return written_both_ways(&wire, &written, encode(&request));
             }
+            Reader::CardTokenRequest => {
+                let card: CardDetails = serde_reads(name, &wire);
+                let written = json::card_details(&card).expect("the widget writes it");
+                return written_both_ways(&wire, &written, encode(&card));
+            }
+            Reader::CvcTokenRequest => {
+                let cvc: CvcDetails = serde_reads(name, &wire);
+                let written = json::cvc_details(&cvc.cvc).expect("the widget writes it");
+                return written_both_ways(&wire, &written, encode(&cvc));
+            }
+            Reader::CardToken => (
+                encode(&json::read_card_token(&body)),
+                encode(&serde_reads::<CardToken>(name, &wire)),
+            ),
+            Reader::CvcToken => (
+                encode(&json::read_cvc_token(&body)),
+                encode(&serde_reads::<CvcToken>(name, &wire)),
+            ),
         };
         let seen = seen.iter().filter_map(|p| p.as_string()).collect();
         (widget, serde, seen)
+    }
+
+    /// A body the widget writes beside what serde writes; a writer reads no JSON, so
+    /// what it must cover is the whole fixture.
+    fn written_both_ways(
+        wire: &Value,
+        written: &str,
+        serde: Value,
+    ) -> (Value, Value, BTreeSet<String>) {
+        let written: Value = serde_json::from_str(written).expect("JSON");
+        let mut all = BTreeSet::new();
+        paths(wire, "", &mut all);
+        (written, serde, all)
     }
 
     fn json_get(value: &JsValue, key: &str) -> JsValue {

@@ -289,17 +289,36 @@ impl Harness {
             .map_err(|e| format!("installing a script: {e}"))
     }
 
-    /// Switches the browser into the element's card frame (the first one on the page),
-    /// once it is there.
+    /// Switches the browser into the card frame the shopper sees (the first one shown:
+    /// a new card's, or a saved card's CVC), once it is there.
     pub async fn enter_card_frame(&self) -> Outcome {
         self.leave_frame().await?;
-        let frame = self
-            .browser
-            .wait()
-            .at_most(Duration::from_secs(15))
-            .for_element(Locator::Css("iframe.pe-card-frame"))
-            .await
-            .map_err(|e| format!("no card frame on the page: {e}"))?;
+        let deadline = Instant::now() + Duration::from_secs(15);
+        let frame = loop {
+            let shown = self
+                .browser
+                .execute(
+                    r#"return [...document.querySelectorAll("iframe.pe-card-frame")]
+                           .findIndex((f) => f.offsetParent !== null);"#,
+                    vec![],
+                )
+                .await
+                .map_err(|e| format!("looking for the card frame: {e}"))?
+                .as_i64()
+                .unwrap_or(-1);
+            if shown >= 0 {
+                let frames = self
+                    .browser
+                    .find_all(Locator::Css("iframe.pe-card-frame"))
+                    .await
+                    .map_err(|e| format!("the card frames: {e}"))?;
+                if let Some(frame) = frames.into_iter().nth(shown as usize) {
+                    break frame;
+                }
+            }
+            ensure!(Instant::now() < deadline, "no card frame shown on the page");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        };
         frame
             .enter_frame()
             .await

@@ -463,3 +463,75 @@ e2e_test!(
     tab_and_shift_tab_move_through_page_and_frame_in_order,
     keyboard
 );
+
+/// The frame's size against its content, and whether it scrolls inside.
+async fn frame_fits(h: &Harness) -> Outcome<(f64, f64)> {
+    let outer = run(
+        h,
+        r#"return document.querySelector("iframe.pe-card-frame").getBoundingClientRect().height;"#,
+    )
+    .await?
+    .as_f64()
+    .unwrap_or_default();
+    h.enter_card_frame().await?;
+    let inner = h
+        .browser
+        .execute("return document.documentElement.scrollHeight;", vec![])
+        .await
+        .map_err(|e| e.to_string())?
+        .as_f64()
+        .unwrap_or_default();
+    h.leave_frame().await?;
+    Ok((outer, inner))
+}
+
+async fn sizes_submits_and_keeps(h: &Harness) -> Outcome {
+    h.open("/").await?;
+    frame_ready(h).await?;
+    // Pay with nothing typed: every error shows inside the frame, which grows to fit
+    // them instead of scrolling.
+    let (before, _) = frame_fits(h).await?;
+    pay(h).await?;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let (outer, inner) = frame_fits(h).await?;
+        if outer > before && (outer - inner).abs() <= 1.0 {
+            break;
+        }
+        ensure!(
+            Instant::now() < deadline,
+            "the frame is {outer}px for {inner}px of content (was {before}px)"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let focused = h.focused_field().await?;
+    ensure!(focused == "frame:number", "focus went to {focused:?}");
+    // Typed, then another method and back: the card is still there.
+    h.fill_card_details("4000000000003220").await?;
+    h.find("[role=radio][data-method=sepa_debit]")
+        .await?
+        .click()
+        .await
+        .map_err(|e| e.to_string())?;
+    h.find("[role=radio][data-method=card]")
+        .await?
+        .click()
+        .await
+        .map_err(|e| e.to_string())?;
+    let number = h.input_labelled("Card number").await?;
+    let kept = e2e::property(&number, "value").await?;
+    ensure!(kept == "4000 0000 0000 3220", "the number reads {kept:?}");
+    // Enter in the frame's CVC pays, as Enter in a field of the page does.
+    let cvc = h.input_labelled("Security code").await?;
+    cvc.send_keys(&char::from(Key::Enter).to_string())
+        .await
+        .map_err(|e| format!("pressing Enter: {e}"))?;
+    h.leave_frame().await?;
+    h.wait_url("/test-mode/authenticate/").await?;
+    Ok(())
+}
+
+e2e_test!(
+    the_frame_fits_its_errors_keeps_the_card_across_methods_and_submits_on_enter,
+    sizes_submits_and_keeps
+);

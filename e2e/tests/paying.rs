@@ -417,10 +417,31 @@ async fn returning_customer(h: &Harness) -> Outcome {
     start_new_order(h).await?;
     returning(h).await?;
     h.find("[data-saved-choice^=pm_]").await?;
-    let cvc = h.find(".pe-cvc-recollection input").await?;
+    // The saved card's CVC is typed in a frame of the payments origin too.
+    h.enter_card_frame().await?;
+    let cvc = h
+        .browser
+        .wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css(".pe-cvc-recollection input"))
+        .await
+        .map_err(|e| format!("no CVC field in the frame: {e}"))?;
+    let label = h
+        .browser
+        .find(Locator::Css(".pe-cvc-recollection label"))
+        .await
+        .map_err(|e| e.to_string())?
+        .text()
+        .await
+        .map_err(|e| e.to_string())?;
+    ensure!(
+        label.ends_with("4242"),
+        "the CVC field is labelled {label:?}"
+    );
     cvc.send_keys("123")
         .await
         .map_err(|e| format!("typing the CVC: {e}"))?;
+    h.leave_frame().await?;
     pay(h).await?;
     h.wait_url("/complete").await?;
     status_is(h, "succeeded", 15).await?;

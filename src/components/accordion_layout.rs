@@ -27,6 +27,8 @@ pub fn AccordionLayout() -> impl IntoView {
     let radios =
         Memo::new(move |_| shows_radios(layout.with(|l| l.radios), context.methods.with(Vec::len)));
     let group = NodeRef::<leptos::html::Div>::new();
+    let keeps_mounted =
+        move |method: MethodKind| method == MethodKind::Card && context.card_in_frame();
     let select = move |method: MethodKind| context.choose_method(method);
     let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
         // The open form sits inside the group: arrows, Home and End typed in its fields
@@ -113,11 +115,25 @@ pub fn AccordionLayout() -> impl IntoView {
                                     {move || i18n.t(Key::for_method(method))}
                                 </span>
                             </button>
-                            <Show when=checked>
-                                <div class="pe-accordion-body">
-                                    <MethodForm method />
-                                </div>
-                            </Show>
+                            {if keeps_mounted(method) {
+                                // The card frame stays loaded while another method is
+                                // open: what the customer typed in it is still there.
+                                view! {
+                                    <div class="pe-accordion-body" hidden=move || !checked()>
+                                        <MethodForm method />
+                                    </div>
+                                }
+                                    .into_any()
+                            } else {
+                                view! {
+                                    <Show when=checked>
+                                        <div class="pe-accordion-body">
+                                            <MethodForm method />
+                                        </div>
+                                    </Show>
+                                }
+                                    .into_any()
+                            }}
                         </div>
                     }
                     })

@@ -12,10 +12,13 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 /// Which fields a frame holds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum FrameFields {
     /// Number, expiry and CVC of a new card.
+    #[default]
     Card,
+    /// A saved card's CVC typed again.
+    Cvc,
 }
 
 impl FrameFields {
@@ -23,23 +26,49 @@ impl FrameFields {
     pub fn as_str(self) -> &'static str {
         match self {
             FrameFields::Card => "card",
+            FrameFields::Cvc => "cvc",
         }
+    }
+
+    /// Its name in the frame's address, read back.
+    pub fn parse(name: &str) -> Option<FrameFields> {
+        [FrameFields::Card, FrameFields::Cvc]
+            .into_iter()
+            .find(|f| f.as_str() == name)
     }
 }
 
-/// The isolated card fields.
+/// The isolated card fields: a new card's, or a saved card's CVC.
 #[component]
 pub fn CardFrame(
+    /// Which fields.
+    #[prop(optional)]
+    fields: FrameFields,
+    /// For a saved card's CVC: the card's brand (the code's length) and last four digits
+    /// (the label).
+    #[prop(optional)]
+    saved_card: Option<(Option<payment_core::card::CardBrand>, String)>,
     /// Called when the frame's last field was completed, to move focus on in the page.
     #[prop(optional)]
     on_advance: Option<Callback<()>>,
 ) -> impl IntoView {
     let context = ElementContext::get();
-    let host = context.frame;
+    let host = match fields {
+        FrameFields::Card => context.frame,
+        FrameFields::Cvc => context.cvc_frame,
+    };
     let i18n = context.i18n;
     let payments = Memo::new(move |_| context.options.with(|o| o.payments.clone()));
     let src = Memo::new(move |_| {
-        payments.with(|p| p.as_ref().map(|p| p.frame_url(FrameFields::Card.as_str())))
+        let (brand, last4) = saved_card.clone().unwrap_or_default();
+        let extra = [
+            (
+                "brand",
+                brand.map_or("", payment_core::card::CardBrand::as_str),
+            ),
+            ("last4", last4.as_str()),
+        ];
+        payments.with(|p| p.as_ref().map(|p| p.frame_url(fields.as_str(), &extra)))
     });
     let iframe = NodeRef::<leptos::html::Iframe>::new();
     // The port's listener lives as long as this view.

@@ -101,6 +101,7 @@ pub fn PaymentElement(
         status: RwSignal::new(None),
         saved,
         frame: FrameHost::new(),
+        cvc_frame: FrameHost::new(),
         vault: StoredValue::new_local(vault),
         in_frame: false,
     };
@@ -114,15 +115,19 @@ pub fn PaymentElement(
     keep_choices_payable(context);
     // The new-method form shows unless a saved method is chosen.
     let new_chosen = Memo::new(move |_| saved.chosen().is_none());
+    let frame_mode = Memo::new(move |_| matches!(context.card_entry(), form::CardEntry::Frame(_)));
     let require_cvc = move || options.with(|o| o.saved.require_cvc_recollection);
 
     // The first error in the current form, else the latest status: what the live
     // region says. The card frame's error comes as its text (the frame shows it too).
     let announcement = Memo::new(move |_| {
         let error = if !new_chosen.get() {
-            saved
-                .cvc_error(require_cvc(), None)
-                .map(|key| context.i18n.t(key))
+            let in_frame = matches!(context.card_entry(), form::CardEntry::Frame(_));
+            match context.saved_cvc_error(require_cvc(), None) {
+                Some(_) if in_frame => context.cvc_frame.error.get(),
+                Some(key) => Some(context.i18n.t(key)),
+                None => None,
+            }
         } else {
             current.get().and_then(|method| {
                 let in_frame = method == crate::model::types::MethodKind::Card
@@ -148,8 +153,8 @@ pub fn PaymentElement(
     let summary = Memo::new(move |_| {
         if let Some(chosen) = saved.chosen() {
             return ChangeEvent {
-                complete: saved
-                    .cvc_error(require_cvc(), Some(form::Stage::Submitted))
+                complete: context
+                    .saved_cvc_error(require_cvc(), Some(form::Stage::Submitted))
                     .is_none(),
                 empty: false,
                 value: ChangeValue {
@@ -223,8 +228,9 @@ pub fn PaymentElement(
         set_timeout(check_focus, std::time::Duration::ZERO);
     };
     Effect::new(move |_| {
-        // The frame said focus came or went: the page checks where it is now.
+        // A frame said focus came or went: the page checks where it is now.
         context.frame.focused.track();
+        context.cvc_frame.focused.track();
         check_focus_soon();
     });
     Effect::new(move |was: Option<bool>| {
@@ -255,17 +261,23 @@ pub fn PaymentElement(
         >
             <SavedMethodsList />
             {move || {
-                new_chosen
-                    .get()
-                    .then(|| {
-                        view! {
-                            {move || match layout.get() {
-                                LayoutKind::Accordion => view! { <AccordionLayout /> }.into_any(),
-                                LayoutKind::Tabs => view! { <TabsLayout /> }.into_any(),
-                            }}
-                            <SaveConsent />
-                        }
-                    })
+                let methods = move || {
+                    view! {
+                        {move || match layout.get() {
+                            LayoutKind::Accordion => view! { <AccordionLayout /> }.into_any(),
+                            LayoutKind::Tabs => view! { <TabsLayout /> }.into_any(),
+                        }}
+                        <SaveConsent />
+                    }
+                };
+                if frame_mode.get() {
+                    // Hidden, not removed, while a saved method is chosen: the card frame
+                    // keeps what the customer typed in it.
+                    view! { <div class="pe-new-method" hidden=move || !new_chosen.get()>{methods()}</div> }
+                        .into_any()
+                } else {
+                    new_chosen.get().then(methods).into_any()
+                }
             }}
             <div class="pe-live" role="status" aria-live="polite" aria-atomic="true">
                 {move || announcement.get()}

@@ -3,7 +3,7 @@
 //! confirmation when the session allows removing, and the CVC field when a chosen card
 //! needs its CVC again.
 
-use super::CvcRecollection;
+use super::{CardFrame, CvcRecollection, FrameFields};
 use crate::components::state::{focus_soon, ElementContext};
 use crate::model::events::SavedPaymentMethodRemoveEvent;
 use crate::model::locale::Key;
@@ -35,6 +35,11 @@ pub fn SavedMethodItem(
     let remove_label = i18n.fill(Key::SavedRemoveLabel, &[("method", &short)]);
     let question = i18n.fill(Key::SavedRemoveConfirm, &[("method", &short)]);
     let cvc_brand = saved_methods::cvc_brand(&method);
+    let last4 = method
+        .card
+        .as_ref()
+        .map(|card| card.last4.clone())
+        .unwrap_or_default();
     let is_card = method.card.is_some();
     let checked = {
         let id = id.clone();
@@ -246,7 +251,16 @@ pub fn SavedMethodItem(
             </p>
             {move || {
                 needs_cvc()
-                    .then(|| view! { <CvcRecollection brand=cvc_brand label=short.clone() /> })
+                    .then(|| {
+                        if context.card_in_frame() {
+                            // Typed in the payments origin's frame, as a new card is.
+                            let saved_card = (cvc_brand, last4.clone());
+                            view! { <CardFrame fields=FrameFields::Cvc saved_card /> }.into_any()
+                        } else {
+                            view! { <CvcRecollection brand=cvc_brand label=short.clone() /> }
+                                .into_any()
+                        }
+                    })
             }}
         </div>
     }

@@ -156,6 +156,8 @@ pub struct ElementContext {
     pub saved: crate::components::saved_state::SavedState,
     /// The card frame, as far as the frame tells (in frame mode).
     pub frame: FrameHost,
+    /// The frame of a saved card's CVC typed again (in frame mode).
+    pub cvc_frame: FrameHost,
     /// The payments origin's tokenization calls for inline fields; `None`: the
     /// options' payments origin.
     pub vault: StoredValue<Option<Rc<dyn VaultApi>>, LocalStorage>,
@@ -225,6 +227,23 @@ impl ElementContext {
         } else {
             CardEntry::Inline
         }
+    }
+
+    /// The error of the chosen saved card's CVC when it must be typed again, tracked (at
+    /// `stage` when given): the page's own field's, or in frame mode what the CVC frame
+    /// reports (its own field shows the message).
+    pub fn saved_cvc_error(&self, require: bool, stage: Option<Stage>) -> Option<Key> {
+        if self.in_frame || self.options.with(|o| o.card_fields) != CardFields::Frame {
+            return self.saved.cvc_error(require, stage);
+        }
+        let method = self.saved.chosen()?;
+        if !saved_methods::needs_cvc(&method, require) {
+            return None;
+        }
+        self.cvc_frame
+            .summary
+            .with(|s| s.invalid)
+            .map(|_| Key::CvcIncomplete)
     }
 
     /// Whether the card details are in the card frame, untracked.
@@ -301,7 +320,12 @@ impl PaymentElementHandle {
                 Some(Key::MethodRequired)
             } else if context.saved.chosen().is_some() {
                 let require = context.options.with(|o| o.saved.require_cvc_recollection);
-                context.saved.cvc_error(require, Some(Stage::Submitted))
+                if context.card_in_frame() {
+                    if let Some(text) = context.cvc_frame.error.get() {
+                        return text;
+                    }
+                }
+                context.saved_cvc_error(require, Some(Stage::Submitted))
             } else if form::is_card_detail(field) && context.card_in_frame() {
                 // The frame shows its own error; the page has its text, not its key.
                 if let Some(text) = context.frame.error.get() {
@@ -338,7 +362,10 @@ impl PaymentElementHandle {
             .context
             .options
             .with_untracked(|o| o.saved.require_cvc_recollection);
-        let invalid = untrack(|| saved.cvc_error(require, None)).map(|_| Field::Cvc);
+        if self.context.card_in_frame() {
+            self.context.cvc_frame.send(&ToFrame::ShowErrors);
+        }
+        let invalid = untrack(|| self.context.saved_cvc_error(require, None)).map(|_| Field::Cvc);
         if let Some(field) = invalid {
             self.focus(field);
         }
@@ -360,11 +387,21 @@ impl PaymentElementHandle {
                 .options
                 .with_untracked(|o| o.saved.require_cvc_recollection);
             let needs = saved_methods::needs_cvc(&method, require);
-            if needs && untrack(|| saved.cvc_error(require, Some(Stage::Submitted))).is_some() {
+            if needs
+                && untrack(|| context.saved_cvc_error(require, Some(Stage::Submitted))).is_some()
+            {
                 return Err(Field::Cvc);
             }
-            let vaulted =
-                needs.then(|| Vaulted::Cvc(Held::Page(Cvc::new(saved.cvc.get_untracked()))));
+            let vaulted = needs.then(|| {
+                Vaulted::Cvc(if context.card_in_frame() {
+                    Held::Frame {
+                        frame: context.cvc_frame.number,
+                        revision: context.cvc_frame.summary.get_untracked().revision,
+                    }
+                } else {
+                    Held::Page(Cvc::new(saved.cvc.get_untracked()))
+                })
+            });
             (PaymentChoice::Saved { id: method.id }, vaulted)
         } else {
             let data = self.payment_method_data()?;
@@ -414,9 +451,8 @@ impl PaymentElementHandle {
                     .with_untracked(|o| o.payments.as_ref().map(HttpVault::shared))
             });
             match vaulted {
-                Vaulted::Card(Held::Frame { .. }) | Vaulted::Cvc(Held::Frame { .. }) => {
-                    context.frame.tokenize()
-                }
+                Vaulted::Card(Held::Frame { .. }) => context.frame.tokenize(),
+                Vaulted::Cvc(Held::Frame { .. }) => context.cvc_frame.tokenize(),
                 Vaulted::Card(Held::Page(card)) => Box::pin(async move {
                     let vault = vault.ok_or_else(no_payments_origin)?;
                     vault.create_card_token(card).await.map(|token| token.id)
@@ -450,13 +486,15 @@ impl PaymentElementHandle {
         let Some(root) = self.root.try_get_untracked().flatten() else {
             return;
         };
-        if form::is_card_detail(field)
-            && self.method() == Some(MethodKind::Card)
-            && self.context.saved.chosen_untracked().is_none()
-            && self.context.card_in_frame()
-        {
-            self.context.frame.focus(field);
-            return;
+        if form::is_card_detail(field) && self.context.card_in_frame() {
+            if self.context.saved.chosen_untracked().is_some() {
+                self.context.cvc_frame.focus(field);
+                return;
+            }
+            if self.method() == Some(MethodKind::Card) {
+                self.context.frame.focus(field);
+                return;
+            }
         }
         let selector = match field {
             // The method radios or tabs, not a saved method's icon.
@@ -478,6 +516,7 @@ impl PaymentElementHandle {
             self.context.state.text(Field::Cvc).set(String::new());
             self.context.saved.cvc.set(String::new());
             self.context.frame.send(&ToFrame::ClearCvc);
+            self.context.cvc_frame.send(&ToFrame::ClearCvc);
         }
         if let Some(field) = feedback.focus {
             self.focus(field);
@@ -488,6 +527,7 @@ impl PaymentElementHandle {
     /// under way, so nothing typed mid-request is silently ignored; or usable again.
     pub fn set_locked(&self, locked: bool) {
         self.context.frame.send(&ToFrame::Lock(locked));
+        self.context.cvc_frame.send(&ToFrame::Lock(locked));
         let Some(root) = self.root.try_get_untracked().flatten() else {
             return;
         };

@@ -15,6 +15,13 @@ pub fn TabsLayout() -> impl IntoView {
     let context = ElementContext::get();
     let i18n = context.i18n;
     let current = context.current;
+    let keep_card = Memo::new(move |_| {
+        context.methods.with(|m| m.contains(&MethodKind::Card))
+            && matches!(
+                context.card_entry(),
+                crate::model::form::CardEntry::Frame(_)
+            )
+    });
     let base = ids::fresh("pe-tabs");
     let panel_id = [base.as_str(), "-panel"].concat();
     let tab_id = {
@@ -86,7 +93,28 @@ pub fn TabsLayout() -> impl IntoView {
                 }
             </div>
             <div class="pe-tabpanel" role="tabpanel" id=panel_id aria-labelledby=labelled_by>
-                {move || current.get().map(|method| view! { <MethodForm method /> })}
+                // The card frame stays loaded while another tab is open: what the
+                // customer typed in it is still there.
+                {move || {
+                    keep_card
+                        .get()
+                        .then(|| {
+                            view! {
+                                <div
+                                    class="pe-tab-card"
+                                    hidden=move || current.get() != Some(MethodKind::Card)
+                                >
+                                    <MethodForm method=MethodKind::Card />
+                                </div>
+                            }
+                        })
+                }}
+                {move || {
+                    current
+                        .get()
+                        .filter(|m| !(keep_card.get() && *m == MethodKind::Card))
+                        .map(|method| view! { <MethodForm method /> })
+                }}
             </div>
         </div>
     }

@@ -7,20 +7,69 @@ use crate::components::apply_appearance;
 use crate::components::frame_host::FrameHost;
 use crate::components::saved_state::SavedState;
 use crate::components::state::{focus_in, this_month, AdvanceOut, ElementContext, FormState, I18n};
-use crate::components::CardDetailsFields;
+use crate::components::{CardDetailsFields, CvcRecollection};
 use crate::model::confirm::unreadable_answer;
 use crate::model::form::{self, Field, FrameSummary, Stage};
 use crate::model::locale::Catalogue;
 use crate::model::options::{LocaleChoice, PaymentElementOptions};
+use crate::model::saved_methods::{self, Choice};
 use crate::model::types::{CardFields, MethodKind};
 use crate::net::customer_api::HttpCustomerApi;
 use crate::net::vault::{HttpVault, VaultApi};
 use leptos::prelude::*;
+use payment_core::api::{AllowRedisplay, CardPreview, PaymentMethodType, SavedPaymentMethod};
+use payment_core::card::CardBrand;
 use payment_core::error::{ApiError, ErrorCode, ErrorType};
+use payment_core::secret::Cvc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-/// The card fields of the frame.
+/// The saved card whose CVC a CVC frame asks for again.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SavedCard {
+    /// Its brand, when known: the code's length.
+    pub brand: Option<CardBrand>,
+    /// Its last four digits, for the label.
+    pub last4: String,
+}
+
+impl SavedCard {
+    /// The card as the saved-methods components take it.
+    fn method(&self) -> SavedPaymentMethod {
+        SavedPaymentMethod {
+            id: "frame".to_owned(),
+            kind: PaymentMethodType::Card,
+            created: 0,
+            allow_redisplay: AllowRedisplay::Always,
+            card: Some(CardPreview {
+                brand: self
+                    .brand
+                    .map(CardBrand::as_str)
+                    .unwrap_or_default()
+                    .to_owned(),
+                last4: self.last4.clone(),
+                exp_month: 0,
+                exp_year: 0,
+                funding: None,
+            }),
+            sepa_debit: None,
+            ewallet: None,
+        }
+    }
+}
+
+/// The options the frame runs with: the element's look and language, its own fields.
+fn frame_options(received: PaymentElementOptions, cvc: bool) -> PaymentElementOptions {
+    let mut options = PaymentElementOptions {
+        card_fields: CardFields::Inline,
+        payments: None,
+        ..received
+    };
+    options.saved.require_cvc_recollection = cvc;
+    options
+}
+
+/// The card fields of the frame: number, expiry and CVC, or a saved card's CVC.
 #[component]
 pub fn FrameRoot(
     /// The storefront origins the payments origin allows to embed the frame.
@@ -29,11 +78,11 @@ pub fn FrameRoot(
     publishable_key: String,
     /// The embedding page's origin, where the browser tells it.
     parent: Option<String>,
+    /// A saved card whose CVC is asked for again; `None`: a new card's fields.
+    saved_card: Option<SavedCard>,
 ) -> impl IntoView {
-    let options = RwSignal::new(PaymentElementOptions {
-        card_fields: CardFields::Inline,
-        ..PaymentElementOptions::default()
-    });
+    let cvc_only = saved_card.is_some();
+    let options = RwSignal::new(frame_options(PaymentElementOptions::default(), cvc_only));
     let locale = Memo::new(move |_| match options.with(|o| o.locale) {
         LocaleChoice::Fixed(locale) => locale,
         LocaleChoice::Auto => crate::components::resolve_locale(LocaleChoice::Auto),
@@ -51,10 +100,16 @@ pub fn FrameRoot(
         status: RwSignal::new(None),
         saved: SavedState::new(HttpCustomerApi::shared(""), None),
         frame: FrameHost::new(),
+        cvc_frame: FrameHost::new(),
         vault: StoredValue::new_local(None),
         in_frame: true,
     };
     provide_context(context);
+    let saved = context.saved;
+    if let Some(card) = &saved_card {
+        saved.methods.set(vec![card.method()]);
+        saved.choice.set(Choice::Saved("frame".to_owned()));
+    }
     let port = StoredValue::new_local(None::<web_sys::MessagePort>);
     let send = move |message: FromFrame| {
         port.with_value(|port| {
@@ -74,7 +129,7 @@ pub fn FrameRoot(
     let revision = RwSignal::new(0u32);
     let card_values = Memo::new(move |_| {
         let v = state.values();
-        (v.number, v.expiry, v.cvc)
+        (v.number, v.expiry, v.cvc, saved.cvc.get())
     });
     Effect::new(move |seen: Option<()>| {
         card_values.track();
@@ -84,6 +139,17 @@ pub fn FrameRoot(
     });
     let fields = [Field::CardNumber, Field::Expiry, Field::Cvc];
     let summary = Memo::new(move |_| {
+        if cvc_only {
+            let invalid = saved
+                .cvc_error(true, Some(Stage::Submitted))
+                .map(|_| Field::Cvc);
+            return FrameSummary {
+                complete: invalid.is_none(),
+                empty: saved.cvc.with(String::is_empty),
+                invalid,
+                revision: revision.get(),
+            };
+        }
         let values = state.values();
         let today = context.today;
         let invalid = fields
@@ -97,10 +163,12 @@ pub fn FrameRoot(
         }
     });
     let shown_error = Memo::new(move |_| {
-        fields
-            .into_iter()
-            .find_map(|f| context.error(f))
-            .map(|key| context.i18n.t(key))
+        let key = if cvc_only {
+            saved.cvc_error(true, None)
+        } else {
+            fields.into_iter().find_map(|f| context.error(f))
+        };
+        key.map(|key| context.i18n.t(key))
     });
     let brand = Memo::new(move |_| {
         state
@@ -119,7 +187,36 @@ pub fn FrameRoot(
         }
     });
 
+    let tokenize_cvc = move |id: u32| {
+        let invalid = untrack(|| saved.cvc_error(true, Some(Stage::Submitted)));
+        let cvc = Cvc::new(saved.cvc.get_untracked());
+        leptos::task::spawn_local(async move {
+            let answer = if invalid.is_some() {
+                saved.cvc_stage.set(Stage::Submitted);
+                FromFrame::Failed {
+                    id,
+                    error: Some(incomplete(Field::Cvc)),
+                }
+            } else {
+                match vault.get_value().create_cvc_token(cvc).await {
+                    Ok(token) => FromFrame::Tokenized {
+                        id,
+                        token: token.id,
+                    },
+                    Err(crate::model::confirm::CallError::Api { error, .. }) => FromFrame::Failed {
+                        id,
+                        error: Some(error),
+                    },
+                    Err(_) => FromFrame::Failed { id, error: None },
+                }
+            };
+            send(answer);
+        });
+    };
     let tokenize = move |id: u32| {
+        if cvc_only {
+            return tokenize_cvc(id);
+        }
         let values = state.values_untracked();
         let card = form::card_details(&values, context.today);
         leptos::task::spawn_local(async move {
@@ -153,11 +250,7 @@ pub fn FrameRoot(
         };
         match message {
             ToFrame::Options(received) => {
-                options.set(PaymentElementOptions {
-                    card_fields: CardFields::Inline,
-                    payments: None,
-                    ..received
-                });
+                options.set(frame_options(*received, cvc_only));
                 if !ready.get_untracked() {
                     ready.set(true);
                     send(FromFrame::Ready);
@@ -168,12 +261,17 @@ pub fn FrameRoot(
                     focus_in(&root, &["[data-field=\"", field.as_str(), "\"]"].concat());
                 }
             }
-            ToFrame::ShowErrors => state.submitted.set(true),
+            ToFrame::ShowErrors => {
+                state.submitted.set(true);
+                saved.cvc_stage.set(Stage::Submitted);
+            }
             ToFrame::ClearCvc => {
                 // As the element does after a card error: the CVC empty and not yet
                 // reported as missing, so the decline is what the customer hears.
                 state.submitted.set(false);
                 state.text(Field::Cvc).set(String::new());
+                saved.cvc_stage.set(Stage::Typing);
+                saved.cvc.set(String::new());
             }
             ToFrame::Lock(locked) => {
                 if let Some(root) = root.get_untracked() {
@@ -275,7 +373,13 @@ pub fn FrameRoot(
             on:focusout=on_focusout
         >
             <div class="pe-form pe-card-form">
-                <CardDetailsFields after_cvc=Field::Name />
+                {match saved_card.as_ref() {
+                    Some(card) => {
+                        let label = saved_methods::short_label(&card.method());
+                        view! { <CvcRecollection brand=card.brand label /> }.into_any()
+                    }
+                    None => view! { <CardDetailsFields after_cvc=Field::Name /> }.into_any(),
+                }}
             </div>
         </div>
     }

@@ -7,8 +7,9 @@
 mod frame_root;
 pub mod protocol;
 
-pub use frame_root::FrameRoot;
+pub use frame_root::{FrameRoot, SavedCard};
 
+use crate::components::FrameFields;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
@@ -62,12 +63,27 @@ pub fn mount_card_frame() {
     let query =
         web_sys::UrlSearchParams::new_with_str(&window.location().search().unwrap_or_default())
             .ok();
-    let key = query
-        .as_ref()
-        .and_then(|q| q.get("key"))
-        .unwrap_or_default();
+    let param = |name: &str| query.as_ref().and_then(|q| q.get(name)).unwrap_or_default();
+    let key = param("key");
+    let fields = FrameFields::parse(&param("fields")).unwrap_or_default();
+    // A saved card's CVC: its brand sets the code's length, its last four digits the label.
+    let saved_card = (fields == FrameFields::Cvc).then(|| SavedCard {
+        brand: payment_core::card::CardBrand::from_str_name(&param("brand")),
+        last4: param("last4")
+            .chars()
+            .filter(char::is_ascii_digit)
+            .take(4)
+            .collect(),
+    });
     leptos::mount::mount_to_body(move || {
-        view! { <FrameRoot allowed=allowed.clone() publishable_key=key.clone() parent=parent.clone() /> }
+        view! {
+            <FrameRoot
+                allowed=allowed.clone()
+                publishable_key=key.clone()
+                parent=parent.clone()
+                saved_card=saved_card.clone()
+            />
+        }
     });
 }
 

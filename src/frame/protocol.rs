@@ -32,7 +32,7 @@ pub const VERSION: u32 = 1;
 pub enum ToFrame {
     /// The look and language: `locale`, `strings` and `appearance`, exactly as the
     /// element's own options (sent on connect and on every change).
-    Options(PaymentElementOptions),
+    Options(Box<PaymentElementOptions>),
     /// Move focus to this field of the frame.
     Focus(Field),
     /// A submit was attempted: show every error, empty fields too.
@@ -214,7 +214,7 @@ impl ToFrame {
         Some(match string(value, "type")?.as_str() {
             "options" => {
                 let raw = crate::js_api::read::options(&get(value, "options")).ok()?;
-                ToFrame::Options(raw.validate().ok()?)
+                ToFrame::Options(Box::new(raw.validate().ok()?))
             }
             "focus" => ToFrame::Focus(card_field(&string(value, "field")?)?),
             "show_errors" => ToFrame::ShowErrors,

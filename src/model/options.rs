@@ -113,16 +113,23 @@ impl PaymentsOrigin {
     }
 
     /// The card frame's address: `fields` is `card` (number, expiry and CVC) or `cvc` (a
-    /// saved card's CVC typed again).
-    pub fn frame_url(&self, fields: &str) -> String {
-        [
+    /// saved card's CVC typed again, with the card's `brand` and `last4` for its length
+    /// and label). Values that are not letters, digits or `_` are left out.
+    pub fn frame_url(&self, fields: &str, extra: &[(&str, &str)]) -> String {
+        let mut url = [
             self.origin.as_str(),
             "/v1/card-frame?key=",
             &self.publishable_key,
             "&fields=",
             fields,
         ]
-        .concat()
+        .concat();
+        for (name, value) in extra {
+            if !value.is_empty() && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                url.push_str(&["&", name, "=", value].concat());
+            }
+        }
+        url
     }
 }
 
@@ -734,8 +741,12 @@ mod tests {
         let ok = PaymentsOrigin::new("https://payments.example/", "pk_test_abc123").unwrap();
         assert_eq!(ok.origin, "https://payments.example");
         assert_eq!(
-            ok.frame_url("card"),
+            ok.frame_url("card", &[]),
             "https://payments.example/v1/card-frame?key=pk_test_abc123&fields=card"
+        );
+        assert_eq!(
+            ok.frame_url("cvc", &[("brand", "amex"), ("last4", "0005"), ("x", "a&b=c")]),
+            "https://payments.example/v1/card-frame?key=pk_test_abc123&fields=cvc&brand=amex&last4=0005"
         );
         assert!(PaymentsOrigin::new("http://127.0.0.1:8090", "pk_test_x").is_ok());
         for origin in [
@@ -755,7 +766,10 @@ mod tests {
         }
         // A secret key is never a browser's credential, and nothing odd goes into a URL.
         for key in ["sk_test_abc", "pk_", "pk_test_a&b", ""] {
-            assert!(PaymentsOrigin::new("https://p.example", key).is_err(), "{key}");
+            assert!(
+                PaymentsOrigin::new("https://p.example", key).is_err(),
+                "{key}"
+            );
         }
         let raw: RawOptions = serde_json::from_str(r#"{"cardFields": "iframe"}"#).unwrap();
         assert_eq!(

@@ -88,19 +88,15 @@ option_enum! {
 
 option_enum! {
     /// Where the card number, expiry and CVC are typed (`cardFields`).
+    #[derive(Default)]
     CardFields {
         /// In a frame served by the payments origin: no script of the page can read
         /// them, and the merchant stays out of PCI DSS scope for card data (SAQ A).
+        #[default]
         Frame => "frame",
         /// In the page's own inputs, tokenized by the page with the payments origin: for
         /// integrators who take the PCI scope of their page themselves (SAQ A-EP).
         Inline => "inline",
-    }
-}
-
-impl Default for CardFields {
-    fn default() -> Self {
-        CardFields::Frame
     }
 }
 

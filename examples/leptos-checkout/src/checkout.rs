@@ -6,12 +6,12 @@ use crate::choices::{element_options, layout_from, locale_from, return_url, tota
 use crate::shop::{create_order, get_config, start_customer_session, Order};
 use leptos::prelude::*;
 use payment_core::api::CustomerSession;
-use payment_element::net::client::Api;
-use payment_element::model::types::LayoutKind;
+use payment_element::components::state::PaymentElementHandle;
 use payment_element::model::confirm::{Outcome, RedirectPolicy};
 use payment_element::model::events::ChangeEvent;
 use payment_element::model::options::{LocaleChoice, PaymentsOrigin};
-use payment_element::components::state::PaymentElementHandle;
+use payment_element::model::types::LayoutKind;
+use payment_element::net::client::Api;
 use payment_element::{PayForm, PaymentElement};
 
 /// `/`: starts an order on the server, then shows its checkout.

@@ -4,10 +4,12 @@
 use crate::shop::Order;
 use payment_core::api::CustomerSession;
 use payment_core::money::Money;
-use payment_element::model::types::{LayoutKind, Mode};
 use payment_element::model::locale::Locale;
-use payment_element::model::options::{Layout, LocaleChoice, PaymentElementOptions, PaymentsOrigin};
+use payment_element::model::options::{
+    Layout, LocaleChoice, PaymentElementOptions, PaymentsOrigin,
+};
 use payment_element::model::saved_methods::SavedMethodsOptions;
+use payment_element::model::types::{LayoutKind, Mode};
 
 /// The merchant named in the SEPA mandate.
 pub const BUSINESS_NAME: &str = "Rocket Rides";
@@ -129,8 +131,13 @@ mod tests {
 
     #[test]
     fn a_new_customer_sees_no_saved_methods() {
-        let options =
-            element_options(&order(), LayoutKind::Accordion, LocaleChoice::Auto, None, None);
+        let options = element_options(
+            &order(),
+            LayoutKind::Accordion,
+            LocaleChoice::Auto,
+            None,
+            None,
+        );
         assert!(!options.saved.redisplays());
         assert!(element_options(
             &order(),
