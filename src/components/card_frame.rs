@@ -89,8 +89,11 @@ pub fn CardFrame(
         match message {
             FromFrame::Height(px) => {
                 if let Some(frame) = iframe.get_untracked() {
+                    // Whole pixels, as an integer: formatting a float would link
+                    // float printing into the wasm (~15 KB).
+                    let px = px.ceil().clamp(0.0, 100_000.0) as u32;
                     let _ = web_sys::HtmlElement::style(&frame)
-                        .set_property("height", &[&px.ceil().to_string(), "px"].concat());
+                        .set_property("height", &[&px.to_string(), "px"].concat());
                 }
             }
             FromFrame::Submit => {
