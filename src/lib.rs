@@ -6,7 +6,7 @@
 //! The smallest checkout: a [`PaymentElement`] inside a [`PayForm`], which validates it,
 //! confirms through the merchant API and sends the customer to the return page, where
 //! [`PaymentStatus`] shows the outcome. The options are the JS API's, typed
-//! ([`options::PaymentElementOptions`]; `serde_json` reads the JS spelling too).
+//! ([`model::options::PaymentElementOptions`]; `serde_json` reads the JS spelling too).
 //!
 //! ```no_run
 //! use leptos::prelude::*;
