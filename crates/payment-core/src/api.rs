@@ -141,6 +141,10 @@ pub struct DisplayQrCode {
     /// When the code stops working.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Timestamp>,
+    /// The processor's own picture of the code, when it gives one (the widget draws
+    /// the code from `data` either way).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_url_svg: Option<String>,
 }
 
 /// The kind of a payment method.
@@ -153,6 +157,8 @@ pub enum PaymentMethodType {
     SepaDebit,
     /// An e-wallet redirect (GCash, OVO, …).
     Ewallet,
+    /// A QR code the customer scans with any banking or wallet app (QRIS, QR Ph).
+    QrCode,
     /// A type this build does not know.
     #[serde(other)]
     Unknown,
@@ -165,6 +171,7 @@ impl PaymentMethodType {
             Self::Card => "card",
             Self::SepaDebit => "sepa_debit",
             Self::Ewallet => "ewallet",
+            Self::QrCode => "qr_code",
             Self::Unknown => "unknown",
         }
     }
@@ -231,6 +238,58 @@ impl EwalletChannel {
             Self::Shopeepay => matches!(currency.code(), "php" | "idr"),
             Self::Unknown => false,
         }
+    }
+}
+
+/// A national QR standard that any banking or wallet app of its country pays (Xendit's
+/// `QR_CODE` channels).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum QrChannel {
+    /// QRIS (Indonesia, IDR).
+    #[serde(rename = "QRIS")]
+    Qris,
+    /// QR Ph (the Philippines, PHP).
+    #[serde(rename = "QRPH")]
+    Qrph,
+    /// A channel this build does not know.
+    #[serde(other)]
+    Unknown,
+}
+
+impl QrChannel {
+    /// Every known channel.
+    pub const ALL: [QrChannel; 2] = [Self::Qris, Self::Qrph];
+
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Qris => "QRIS",
+            Self::Qrph => "QRPH",
+            Self::Unknown => "UNKNOWN",
+        }
+    }
+
+    /// The name customers know.
+    pub fn display_name(self) -> &'static str {
+        match self {
+            Self::Qris => "QRIS",
+            Self::Qrph => "QR Ph",
+            Self::Unknown => "QR code",
+        }
+    }
+
+    /// The channel of `currency`, if it has one.
+    pub fn for_currency(currency: &Currency) -> Option<QrChannel> {
+        match currency.code() {
+            "idr" => Some(Self::Qris),
+            "php" => Some(Self::Qrph),
+            _ => None,
+        }
+    }
+
+    /// Whether the channel takes payments in this currency.
+    pub fn supports(self, currency: &Currency) -> bool {
+        Self::for_currency(currency) == Some(self)
     }
 }
 
@@ -371,6 +430,14 @@ pub struct EwalletInput {
     pub channel_code: EwalletChannel,
 }
 
+/// A QR code payment: which standard.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QrCodeInput {
+    /// The standard.
+    pub channel_code: QrChannel,
+}
+
 /// A new payment method, as the customer entered it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -387,6 +454,9 @@ pub struct PaymentMethodData {
     /// For `ewallet`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ewallet: Option<EwalletInput>,
+    /// For `qr_code`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub qr_code: Option<QrCodeInput>,
     /// Billing details collected by the element.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_details: Option<BillingDetails>,
@@ -513,6 +583,9 @@ pub struct PaymentMethodPreview {
     /// For e-wallets.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ewallet: Option<EwalletPreview>,
+    /// For QR codes: the standard.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub qr_code: Option<QrCodeInput>,
     /// Billing details.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_details: Option<BillingDetails>,
