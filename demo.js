@@ -231,6 +231,20 @@ async function checkoutPage() {
   });
   const paymentElement = elements.create("payment", { layout: { type: choice("layout") } });
   paymentElement.mount("#payment-element");
+
+  // Test mode only: a QR code of the test-mode processor encodes its simulated "bank
+  // app" page, which a phone cannot reach on 127.0.0.1; the demo links it beside the
+  // element, as a shopper's scan would open it.
+  const simulator = $(".demo-qr-app");
+  new MutationObserver(() => {
+    const shown = document.querySelector("#payment-element [data-qr-payload]");
+    const payload = shown?.getAttribute("data-qr-payload") ?? "";
+    const simulated = new URL(payload, location.href).href.startsWith(
+      `${location.origin}/test-mode/qr/`,
+    );
+    simulator.hidden = !simulated;
+    if (simulated) simulator.querySelector("a").href = payload;
+  }).observe($("#payment-element"), { childList: true, subtree: true, attributes: true });
   controls.hidden = false;
   order.hidden = false;
   render();
@@ -310,7 +324,10 @@ async function checkoutPage() {
       const { error: failure, paymentIntent } = await checkout.confirm({
         elements,
         params: { return_url: returnUrl(choice("locale")) },
-        redirect: "always",
+        // "if_required": 3-D Secure opens in a dialog on this page and a QR code shows in
+        // the element; "always": the full-page redirect, and the return page after any
+        // payment.
+        redirect: choice("redirect"),
         order: cart.id,
       });
       // The answer of a payment the page gave up on (it came back from the back/forward
@@ -324,6 +341,15 @@ async function checkoutPage() {
       } else if (["succeeded", "processing", "requires_capture"].includes(paymentIntent?.status)) {
         paid = true; // on its way to the return page
         unanswered = false;
+        if (choice("redirect") === "if_required") {
+          // Paid on this page (no redirect was needed): the page shows the result on its
+          // return page itself, as the widget does with redirect "always".
+          const url = new URL(returnUrl(choice("locale")));
+          url.searchParams.set("payment_intent", paymentIntent.id);
+          url.searchParams.set("payment_intent_client_secret", paymentIntent.client_secret);
+          url.searchParams.set("redirect_status", paymentIntent.status);
+          location.assign(url.href);
+        }
       } else {
         unanswered = false; // leaving for a 3-D Secure or wallet page
       }

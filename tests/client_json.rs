@@ -120,6 +120,7 @@ fn the_token_request_is_what_serde_would_send() {
             }),
             sepa_debit: None,
             ewallet: None,
+            qr_code: None,
             billing_details: Some(BillingDetails {
                 name: Some("Jenny Rosen".into()),
                 address: Some(Address {

@@ -403,17 +403,21 @@ async fn a_token_that_could_not_be_made_reopens_the_form() {
 #[wasm_bindgen_test]
 async fn a_redirect_goes_to_the_page_and_the_back_button_reopens_the_form() {
     let (script, api) = fake();
+    // A bank's own page, of another origin: it may refuse to be framed, so the customer
+    // goes there rather than into the dialog.
     script
         .confirm_answers
         .borrow_mut()
-        .push_back(Ok(redirect_intent("/test-mode/authenticate/pi_test")));
+        .push_back(Ok(redirect_intent(
+            "https://acs.bank.example/challenge/pi_test",
+        )));
     let c = mount_checkout(api, &script);
     c.fill_card("4000000000003220").await;
     c.button().click();
     until("the redirect", || !c.navigations.get_untracked().is_empty()).await;
     assert_eq!(
         c.navigations.get_untracked(),
-        ["/test-mode/authenticate/pi_test"]
+        ["https://acs.bank.example/challenge/pi_test"]
     );
     settle().await;
     assert!(c.button().disabled(), "locked while the page is leaving");
@@ -626,4 +630,203 @@ async fn an_order_paid_elsewhere_shows_as_paid() {
         c.outcomes.get_untracked()[0],
         Outcome::Succeeded(_)
     ));
+}
+
+/// The open 3-D Secure dialog, if any.
+fn dialog() -> Option<web_sys::HtmlDialogElement> {
+    document()
+        .query_selector("dialog.pe-challenge")
+        .unwrap()
+        .map(JsCast::unchecked_into)
+}
+
+/// Runs `script` inside the dialog's (same-origin, in this test) challenge frame, once
+/// it has loaded: what the challenge page's own script would do.
+async fn in_challenge_frame(script: &str) {
+    let frame: web_sys::HtmlIFrameElement = document()
+        .query_selector("dialog.pe-challenge iframe")
+        .unwrap()
+        .expect("the challenge frame")
+        .unchecked_into();
+    until("the challenge frame to load", || {
+        frame
+            .content_document()
+            .is_some_and(|d| d.ready_state() == "complete")
+    })
+    .await;
+    let window = frame.content_window().unwrap();
+    let eval = js_sys::Reflect::get(&window, &"eval".into()).unwrap();
+    js_sys::Function::from(eval)
+        .call1(&window, &script.into())
+        .unwrap();
+}
+
+const READY: &str = "parent.postMessage({type: 'pe:challenge-ready', version: 1}, '*')";
+const DONE: &str = "parent.postMessage({type: 'pe:challenge-done', version: 1}, '*')";
+
+#[wasm_bindgen_test]
+async fn three_d_secure_opens_in_a_dialog_and_the_intents_status_ends_it() {
+    let (script, api) = fake();
+    // A challenge page of this page's own origin may be framed: it opens in the dialog.
+    script
+        .confirm_answers
+        .borrow_mut()
+        .push_back(Ok(redirect_intent("/challenge/pi_test")));
+    script
+        .status_answers
+        .borrow_mut()
+        .push_back(Ok(intent("succeeded")));
+    let c = mount_checkout(api, &script);
+    c.fill_card("4000000000003220").await;
+    c.button().click();
+    until("the dialog", || dialog().is_some_and(|d| d.open())).await;
+    let frame = document()
+        .query_selector("dialog.pe-challenge iframe")
+        .unwrap()
+        .unwrap();
+    assert!(frame
+        .get_attribute("src")
+        .unwrap()
+        .ends_with("/challenge/pi_test?embedded=1"));
+    assert_eq!(
+        frame.get_attribute("title").as_deref(),
+        Some("Your bank's confirmation page")
+    );
+    assert!(c.navigations.get_untracked().is_empty(), "the page stays");
+    // The challenge page says it loaded, then that the customer answered: the element
+    // asks the server at once and believes only its answer.
+    in_challenge_frame(READY).await;
+    in_challenge_frame(DONE).await;
+    until("the outcome", || !c.outcomes.get_untracked().is_empty()).await;
+    assert!(matches!(
+        c.outcomes.get_untracked()[0],
+        Outcome::Succeeded(_)
+    ));
+    assert!(dialog().is_none(), "the dialog is gone");
+    assert_eq!(script.reads.borrow()[0].1, "pi_test_secret_abc");
+    assert_eq!(script.confirm_count(), 1);
+}
+
+#[wasm_bindgen_test]
+async fn escape_cancels_the_dialog_and_the_next_pay_confirms_the_same_intent() {
+    let (script, api) = fake();
+    script
+        .confirm_answers
+        .borrow_mut()
+        .push_back(Ok(redirect_intent("/challenge/pi_test")));
+    let c = mount_checkout(api, &script);
+    c.fill_card("4000000000003220").await;
+    c.button().click();
+    until("the dialog", || dialog().is_some_and(|d| d.open())).await;
+    in_challenge_frame(READY).await;
+    // Escape closes a modal dialog (its `close` event), as the close button does.
+    dialog().unwrap().close();
+    until("the form to open", || !c.button().disabled()).await;
+    settle().await;
+    assert!(dialog().is_none());
+    assert_eq!(
+        c.error(),
+        "The confirmation with your bank was canceled. Nothing was charged; you can try again."
+    );
+    assert_eq!(
+        c.m.field("number").value(),
+        "4000 0000 0000 3220",
+        "what was typed stays"
+    );
+    // Again: the same intent is confirmed, no new one is made.
+    c.button().click();
+    until("the second confirm", || script.confirm_count() == 2).await;
+    let confirms = script.confirms.borrow();
+    assert_eq!(confirms[1].0, "payment_intents/confirm");
+}
+
+/// A confirm answered with a QR code to scan.
+fn qr_intent() -> payment_core::api::PaymentIntent {
+    serde_json::from_value(serde_json::json!({
+        "id": "pi_qr", "client_secret": "pi_qr_secret_q", "status": "requires_action",
+        "amount": 10_800_000, "currency": "idr",
+        "next_action": {"type": "display_qr_code", "display_qr_code":
+            {"data": "00020101021226570011ID.CO.QRIS.WWW", "expires_at": 4_000_000_000u64}}
+    }))
+    .unwrap()
+}
+
+async fn pay_by_qr(c: &Checkout) {
+    c.options.set(options(
+        r#"{"locale": "en", "currency": "idr", "amount": 10800000, "mode": "payment",
+            "paymentMethodTypes": ["qr_code"]}"#,
+    ));
+    settle().await;
+    assert!(c.m.text(".pe-qr-intro").starts_with("Pay with QRIS"));
+    c.button().click();
+}
+
+#[wasm_bindgen_test]
+async fn a_qr_code_shows_in_the_element_until_its_payment_settles() {
+    let (script, api) = fake();
+    script
+        .confirm_answers
+        .borrow_mut()
+        .push_back(Ok(qr_intent()));
+    let mut waiting = qr_intent();
+    waiting.client_secret = None;
+    script.status_answers.borrow_mut().push_back(Ok(waiting));
+    let c = mount_checkout(api, &script);
+    pay_by_qr(&c).await;
+    until("the code", || c.m.find("svg.pe-qr-code").is_some()).await;
+    let code = c.m.find("svg.pe-qr-code").unwrap();
+    assert_eq!(code.get_attribute("role").as_deref(), Some("img"));
+    assert!(code
+        .get_attribute("aria-label")
+        .unwrap()
+        .starts_with("QR code to pay Rp"));
+    assert!(c.m.find("path.pe-qr-dark").is_some());
+    assert!(c.m.text(".pe-qr-countdown").starts_with("Expires in "));
+    assert!(c.m.find(".pe-qr-cancel").is_some());
+    assert!(
+        !c.m.root().has_attribute("inert"),
+        "the element takes the Cancel click"
+    );
+    // The intent is read until it settles: first still waiting, then paid.
+    for _ in 0..2000 {
+        if !c.outcomes.get_untracked().is_empty() {
+            break;
+        }
+        payment_element::net::client::sleep_ms(5).await;
+    }
+    assert!(matches!(
+        c.outcomes.get_untracked()[0],
+        Outcome::Succeeded(_)
+    ));
+    assert!(script.reads.borrow().len() >= 2);
+    assert!(script.reads.borrow().iter().all(|(id, _)| id == "pi_qr"));
+    settle().await;
+    assert!(c.m.find("svg.pe-qr-code").is_none(), "the code is gone");
+}
+
+#[wasm_bindgen_test]
+async fn cancel_under_the_qr_code_goes_back_to_the_methods() {
+    let (script, api) = fake();
+    script
+        .confirm_answers
+        .borrow_mut()
+        .push_back(Ok(qr_intent()));
+    for _ in 0..20 {
+        script
+            .status_answers
+            .borrow_mut()
+            .push_back(Ok(qr_intent()));
+    }
+    let c = mount_checkout(api, &script);
+    pay_by_qr(&c).await;
+    until("the code", || c.m.find(".pe-qr-cancel").is_some()).await;
+    c.m.find(".pe-qr-cancel").unwrap().click();
+    until("the form to open", || !c.button().disabled()).await;
+    settle().await;
+    assert!(c.m.find("svg.pe-qr-code").is_none());
+    assert_eq!(
+        c.error(),
+        "The QR code payment was canceled. Nothing was charged."
+    );
+    assert!(c.m.text(".pe-qr-intro").starts_with("Pay with QRIS"));
 }

@@ -812,6 +812,13 @@ pub async fn property(element: &Element, name: &str) -> Outcome<String> {
         .map(Option::unwrap_or_default)
 }
 
+/// Switches the demo to full-page redirects for next actions (3-D Secure and wallet
+/// pages as pages of their own, the return page after every payment), the flow of
+/// `redirect: "always"`; the demo's default follows 3-D Secure in a dialog.
+pub async fn full_page_redirects(h: &Harness) -> Outcome {
+    h.choose("Next actions", "always").await
+}
+
 /// Clicks Pay.
 pub async fn pay(h: &Harness) -> Outcome {
     h.find(".pe-pay-button")

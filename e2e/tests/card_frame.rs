@@ -527,7 +527,7 @@ async fn sizes_submits_and_keeps(h: &Harness) -> Outcome {
         .await
         .map_err(|e| format!("pressing Enter: {e}"))?;
     h.leave_frame().await?;
-    h.wait_url("/test-mode/authenticate/").await?;
+    h.find("dialog.pe-challenge[open]").await?;
     Ok(())
 }
 

@@ -3,8 +3,8 @@
 //! each end with one charge, and the checkout shows a paid order as paid.
 
 use e2e::{
-    e2e_test, ensure, is_disabled, pay, pay_until_succeeded, pay_with_gcash, status_is, Harness,
-    Outcome,
+    e2e_test, ensure, full_page_redirects, is_disabled, pay, pay_until_succeeded, pay_with_gcash,
+    status_is, Harness, Outcome,
 };
 use fantoccini::Locator;
 use std::time::{Duration, Instant};
@@ -61,6 +61,7 @@ async fn back(h: &Harness) -> Outcome {
 async fn back_twice_after_3ds(h: &Harness) -> Outcome {
     h.open("/").await?;
     h.fill_card_details("4000000000003220").await?;
+    full_page_redirects(h).await?;
     pay(h).await?;
     h.wait_url("/test-mode/authenticate/").await?;
     h.press_button("Complete authentication").await?;

@@ -2,8 +2,8 @@
 //! Pay through any 3-D Secure page to the return page, exactly once.
 
 use e2e::{
-    e2e_test, ensure, fill_card_to_save, is_disabled, pay, pay_until_succeeded, pay_with_gcash,
-    property, status_is, Harness, Outcome,
+    e2e_test, ensure, fill_card_to_save, full_page_redirects, is_disabled, pay,
+    pay_until_succeeded, pay_with_gcash, property, status_is, Harness, Outcome,
 };
 use fantoccini::Locator;
 use std::time::{Duration, Instant};
@@ -110,6 +110,7 @@ async fn return_page_in_german(h: &Harness) -> Outcome {
     h.choose("Locale", "de").await?;
     h.wait_text(".pe-pay-label", 5, |t| t.ends_with("bezahlen"))
         .await?;
+    full_page_redirects(h).await?;
     pay(h).await?;
     h.wait_url("/test-mode/authenticate/").await?;
     h.press_button("Complete authentication").await?;
@@ -130,8 +131,11 @@ e2e_test!(
     return_page_in_german
 );
 
+/// 3-D Secure as a page of its own (`redirect: "always"`; the dialog on the checkout
+/// page is `next_actions.rs`'s).
 async fn three_d_secure(h: &Harness, number: &str, button: &str, expected: &str) -> Outcome {
     fill_card(h, number).await?;
+    full_page_redirects(h).await?;
     pay(h).await?;
     h.wait_url("/test-mode/authenticate/").await?;
     h.press_button(button).await?;
@@ -560,6 +564,7 @@ e2e_test!(
 
 async fn back_from_3ds(h: &Harness) -> Outcome {
     fill_card(h, "4000000000003220").await?;
+    full_page_redirects(h).await?;
     pay(h).await?;
     let first = h.wait_url("/test-mode/authenticate/").await?;
     // The customer changes their mind on the bank's page and goes back.

@@ -6,7 +6,9 @@
 //! trunk), the output directory (a temporary one, so the release `dist/` the other tests
 //! serve stays as built) and a watched file the test touches.
 
-use e2e::{e2e_test, ensure, pay, repository, status_is, Harness, Outcome, TrunkServe};
+use e2e::{
+    e2e_test, ensure, full_page_redirects, pay, repository, status_is, Harness, Outcome, TrunkServe,
+};
 use std::time::{Duration, Instant};
 
 async fn through_trunk_serve(h: &Harness) -> Outcome {
@@ -24,6 +26,8 @@ async fn through_trunk_serve(h: &Harness) -> Outcome {
         .await
         .map_err(|e| format!("opening trunk serve's page: {e}"))?;
     h.fill_card_details("4000000000003220").await?;
+    // The redirect through trunk's proxy is what this checks: full-page next actions.
+    full_page_redirects(h).await?;
     pay(h).await?;
     let challenge = h.wait_url("/test-mode/authenticate/").await?;
     ensure!(

@@ -1,6 +1,6 @@
 //! The form of one payment method, whichever layout shows it.
 
-use super::{CardForm, EwalletForm, SepaForm};
+use super::{CardForm, EwalletForm, QrCodeForm, SepaForm};
 use crate::model::types::MethodKind;
 use leptos::prelude::*;
 
@@ -14,5 +14,6 @@ pub fn MethodForm(
         MethodKind::Card => view! { <CardForm /> }.into_any(),
         MethodKind::SepaDebit => view! { <SepaForm /> }.into_any(),
         MethodKind::Ewallet => view! { <EwalletForm /> }.into_any(),
+        MethodKind::QrCode => view! { <QrCodeForm /> }.into_any(),
     }
 }

@@ -2,6 +2,7 @@
 //! disabled with a spinner and `aria-busy` from the first press until the outcome), the
 //! submit flow of `crate::model::confirm` wired to the merchant API, and the error region.
 
+use crate::components::follow_on_page;
 use crate::components::state::{PaymentDetails, PaymentElementHandle};
 use crate::model::confirm::{
     feedback_for_error, feedback_unanswered, outcome_of, return_address, CallError, Feedback,
@@ -178,7 +179,7 @@ pub fn PayForm(
                     return;
                 }
             };
-            let outcome = outcome_of(answer.clone());
+            let mut outcome = outcome_of(answer.clone());
             let current = submitter
                 .try_update_value(|s| s.finish(attempt, token_id, &answer, &outcome))
                 .unwrap_or(false);
@@ -186,6 +187,16 @@ pub fn PayForm(
                 // A late answer of an attempt the page gave up on: the form belongs to
                 // the newer one.
                 return;
+            }
+            // 3-D Secure in a dialog, a QR code in the element: followed here, and
+            // what it came to is the outcome.
+            if let Some(followed) = follow_on_page(h, &api, &outcome, redirect).await {
+                let paid = matches!(
+                    followed.outcome,
+                    Outcome::Succeeded(_) | Outcome::Processing(_)
+                );
+                submitter.update_value(|s| s.action_settled(paid));
+                outcome = followed.outcome;
             }
             match &outcome {
                 Outcome::Succeeded(intent) | Outcome::Processing(intent) => {
@@ -212,6 +223,8 @@ pub fn PayForm(
                     status.set(Some(Key::StatusRedirecting));
                     navigate.run(url.clone());
                 }
+                // Followed on the page above, which always settles it.
+                Outcome::ShowQrCode { .. } => {}
                 Outcome::Failed(feedback) => {
                     status.set(None);
                     fail(*feedback);

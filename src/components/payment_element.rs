@@ -3,7 +3,7 @@
 //! applies the appearance through CSSOM, announces errors and status, and reports
 //! events to the page.
 
-use super::{AccordionLayout, SaveConsent, SavedMethodsList, TabsLayout};
+use super::{AccordionLayout, QrCodeView, SaveConsent, SavedMethodsList, TabsLayout};
 use crate::components::frame_host::FrameHost;
 use crate::components::saved_state::SavedState;
 use crate::components::state::{this_month, ElementContext, FormState, I18n, PaymentElementHandle};
@@ -104,8 +104,20 @@ pub fn PaymentElement(
         cvc_frame: FrameHost::new(),
         vault: StoredValue::new_local(vault),
         in_frame: false,
+        qr_shown: RwSignal::new(None),
+        qr_canceled: RwSignal::new(false),
     };
     provide_context(context);
+    // The QR standard follows the cart's currency (QRIS for rupiah, QR Ph for pesos).
+    Effect::new(move |_| {
+        let channel = options.with(|o| {
+            o.currency
+                .and_then(|c| payment_core::api::QrChannel::for_currency(&c))
+        });
+        if state.qr.get_untracked() != channel {
+            state.qr.set(channel);
+        }
+    });
     let root_id = ids::fresh("pe-root");
     let root = NodeRef::<leptos::html::Div>::new();
     let handle = PaymentElementHandle { context, root };
@@ -259,6 +271,9 @@ pub fn PaymentElement(
             }
             on:focusout=move |_| check_focus_soon()
         >
+            // A QR payment waiting for its scan takes the form's place.
+            {move || context.qr_shown.get().map(|shown| view! { <QrCodeView shown /> })}
+            <div class="pe-choice" hidden=move || context.qr_shown.with(Option::is_some)>
             <SavedMethodsList />
             {move || {
                 let methods = move || {
@@ -279,6 +294,7 @@ pub fn PaymentElement(
                     new_chosen.get().then(methods).into_any()
                 }
             }}
+            </div>
             <div class="pe-live" role="status" aria-live="polite" aria-atomic="true">
                 {move || announcement.get()}
             </div>

@@ -15,7 +15,7 @@ use crate::net::client::Tokenize;
 use crate::net::vault::{HttpVault, VaultApi};
 use leptos::prelude::*;
 use payment_core::api::{
-    CreateConfirmationToken, EwalletChannel, PaymentMethodData, SavedPaymentMethod,
+    CreateConfirmationToken, EwalletChannel, PaymentMethodData, QrChannel, SavedPaymentMethod,
 };
 use payment_core::card::YearMonth;
 use payment_core::secret::{ClientSecret, Cvc};
@@ -36,6 +36,8 @@ pub struct FormState {
     email: RwSignal<String>,
     /// The chosen e-wallet.
     pub ewallet: RwSignal<Option<EwalletChannel>>,
+    /// The QR standard of the cart's currency, if it has one.
+    pub qr: RwSignal<Option<QrChannel>>,
     /// Fields the customer has left at least once.
     left: RwSignal<Vec<Field>>,
     /// A submit was attempted: every error shows, empty required fields included.
@@ -57,6 +59,7 @@ impl FormState {
             iban: RwSignal::new(String::new()),
             email: RwSignal::new(String::new()),
             ewallet: RwSignal::new(None),
+            qr: RwSignal::new(None),
             left: RwSignal::new(Vec::new()),
             submitted: RwSignal::new(false),
             selected: RwSignal::new(None),
@@ -91,6 +94,7 @@ impl FormState {
             iban: self.iban.get(),
             email: self.email.get(),
             ewallet: self.ewallet.get(),
+            qr: self.qr.get(),
         }
     }
 
@@ -163,6 +167,24 @@ pub struct ElementContext {
     pub vault: StoredValue<Option<Rc<dyn VaultApi>>, LocalStorage>,
     /// This context is the card frame's own (its fields hold the card values).
     pub in_frame: bool,
+    /// The QR code shown in place of the form while a QR payment waits for its scan.
+    pub qr_shown: RwSignal<Option<QrShown>>,
+    /// The customer pressed Cancel under the QR code.
+    pub qr_canceled: RwSignal<bool>,
+}
+
+/// A QR code the element shows: what it encodes, until when, what it pays, and the
+/// standard's name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QrShown {
+    /// The code's data.
+    pub data: String,
+    /// Unix seconds when it stops working, if the server says.
+    pub expires_at: Option<i64>,
+    /// What it charges.
+    pub amount: payment_core::money::Money,
+    /// The standard (QRIS, QR Ph).
+    pub channel: QrChannel,
 }
 
 impl ElementContext {
@@ -276,6 +298,19 @@ impl PaymentElementHandle {
     /// The method whose form is shown, if any.
     pub fn method(&self) -> Option<MethodKind> {
         self.context.current.get_untracked()
+    }
+
+    /// What the customer pays with: a chosen saved method's kind, else the method shown.
+    pub fn paying_with(&self) -> Option<MethodKind> {
+        match self.context.saved.chosen_untracked() {
+            Some(saved) => saved_methods::method_kind(&saved),
+            None => self.method(),
+        }
+    }
+
+    /// The element's root, while mounted.
+    pub fn root_element(&self) -> Option<web_sys::HtmlDivElement> {
+        self.root.try_get_untracked().flatten()
     }
 
     /// Shows every error, empty required fields included, moves focus to the first

@@ -103,6 +103,8 @@ pub fn FrameRoot(
         cvc_frame: FrameHost::new(),
         vault: StoredValue::new_local(None),
         in_frame: true,
+        qr_shown: RwSignal::new(None),
+        qr_canceled: RwSignal::new(false),
     };
     provide_context(context);
     let saved = context.saved;

@@ -4,6 +4,7 @@
 use super::elements::{not_mounted, submit, Group, JsElements};
 use super::objects::{self, set};
 use super::{absent, expect_object, field, navigate, read, type_error};
+use crate::components::follow_on_page;
 use crate::components::state::PaymentDetails;
 use crate::model::confirm::{
     feedback_for_error, feedback_unanswered, outcome_of, return_address, CallError, Outcome,
@@ -454,16 +455,46 @@ impl JsCheckout {
                     return Ok(error_result(call_error(&error, &catalogue)));
                 }
             };
-            let outcome = outcome_of(answer.clone());
+            let mut outcome = outcome_of(answer.clone());
             let current = group
                 .submitter
                 .borrow_mut()
                 .finish(attempt, token_id, &answer, &outcome);
-            let intent = match &answer {
+            let mut intent = match &answer {
                 Ok(intent) => Some(intent.clone()),
                 Err(CallError::Api { payment_intent, .. }) => payment_intent.as_deref().cloned(),
                 Err(_) => None,
             };
+            // 3-D Secure in a dialog, a QR code in the element: followed here, and what
+            // it came to is the answer.
+            let mut followed_error = None;
+            if let (true, Some(h)) = (current, handle) {
+                if let Some(followed) = follow_on_page(h, &api, &outcome, redirect).await {
+                    let paid = matches!(
+                        followed.outcome,
+                        Outcome::Succeeded(_) | Outcome::Processing(_)
+                    );
+                    group.submitter.borrow_mut().action_settled(paid);
+                    if let Outcome::Failed(feedback) = &followed.outcome {
+                        let last_error = followed
+                            .intent
+                            .as_ref()
+                            .and_then(|i| i.last_payment_error.as_ref());
+                        followed_error = Some(match (followed.canceled, last_error) {
+                            (false, Some(error)) => objects::api_error(error, &catalogue),
+                            _ => objects::local_error(
+                                "invalid_request_error",
+                                "payment_canceled",
+                                catalogue.get(feedback.message),
+                            ),
+                        });
+                    }
+                    if let Some(settled) = followed.intent {
+                        intent = Some(settled);
+                    }
+                    outcome = followed.outcome;
+                }
+            }
             let result = Object::new();
             if let Some(intent) = &intent {
                 set(
@@ -495,26 +526,31 @@ impl JsCheckout {
                     // listener opens both, and the next confirm retries the same intent.
                     navigate(url);
                 }
+                // Followed on the page above, which always settles it.
+                Outcome::ShowQrCode { .. } => {}
                 Outcome::Failed(feedback) => {
                     if let Some(h) = handle {
                         h.set_locked(false);
                         h.apply_feedback(feedback);
                     }
-                    let error = match &answer {
-                        Err(error) => {
-                            let object = call_error(error, &catalogue);
-                            if error.outcome_unknown() {
-                                // The payment may have gone through: the page keeps the
-                                // order as it is; the next confirm settles it first.
-                                set(&object, "pending", true);
+                    let error = match (followed_error, &answer) {
+                        (Some(error), _) => error,
+                        (None, answer) => match answer {
+                            Err(error) => {
+                                let object = call_error(error, &catalogue);
+                                if error.outcome_unknown() {
+                                    // The payment may have gone through: the page keeps the
+                                    // order as it is; the next confirm settles it first.
+                                    set(&object, "pending", true);
+                                }
+                                object
                             }
-                            object
-                        }
-                        Ok(_) => objects::local_error(
-                            "api_error",
-                            "unknown",
-                            catalogue.get(feedback.message),
-                        ),
+                            Ok(_) => objects::local_error(
+                                "api_error",
+                                "unknown",
+                                catalogue.get(feedback.message),
+                            ),
+                        },
                     };
                     set(&result, "error", error);
                 }

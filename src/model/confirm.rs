@@ -7,8 +7,11 @@
 
 use crate::model::form::Field;
 use crate::model::locale::Key;
-use payment_core::api::{NextAction, PaymentIntent, PaymentIntentStatus, PaymentMethodType};
+use payment_core::api::{
+    DisplayQrCode, NextAction, PaymentIntent, PaymentIntentStatus, PaymentMethodType,
+};
 use payment_core::error::{ApiError, DeclineCode, ErrorCode, ErrorType};
+use payment_core::money::Money;
 use payment_core::secret::ClientSecret;
 
 /// Why a call to the merchant API did not give the wanted object.
@@ -209,6 +212,15 @@ pub enum Outcome {
         /// The intent waiting for that page.
         intent: Option<IntentRef>,
     },
+    /// The customer pays by scanning a QR code with a banking or wallet app.
+    ShowQrCode {
+        /// What the code holds and when it expires.
+        qr: DisplayQrCode,
+        /// The intent waiting for the scan, with what it charges.
+        intent: Option<IntentRef>,
+        /// The amount it charges.
+        amount: Money,
+    },
     /// Not paid: say why, point at the field to fix.
     Failed(Feedback),
 }
@@ -311,7 +323,12 @@ pub fn outcome_of(answer: Result<PaymentIntent, CallError>) -> Outcome {
                 url: redirect_to_url.url.clone(),
                 intent: reference,
             },
-            Some(NextAction::DisplayQrCode { .. } | NextAction::Unknown) | None => generic(),
+            Some(NextAction::DisplayQrCode { display_qr_code }) => Outcome::ShowQrCode {
+                qr: display_qr_code.clone(),
+                intent: reference,
+                amount: Money::new(intent.amount, intent.currency),
+            },
+            Some(NextAction::Unknown) | None => generic(),
         },
         PaymentIntentStatus::RequiresPaymentMethod => declined(&intent, None),
         PaymentIntentStatus::Canceled => Outcome::Failed(Feedback {
@@ -525,7 +542,7 @@ impl<D: Clone + PartialEq> Submitter<D> {
                 self.phase = Phase::Done;
                 self.retry_intent = None;
             }
-            Outcome::Redirect { intent, .. } => {
+            Outcome::Redirect { intent, .. } | Outcome::ShowQrCode { intent, .. } => {
                 self.phase = Phase::Away(intent.clone().filter(|_| same_order));
             }
             // The order changed while this attempt was out: its intent is not reused.
@@ -560,6 +577,21 @@ impl<D: Clone + PartialEq> Submitter<D> {
             },
         }
         true
+    }
+
+    /// A next action followed on the page (3-D Secure in a modal, a QR code) has ended:
+    /// `paid` when the intent succeeded or is processing (nothing more to do), else it
+    /// was canceled, failed or expired, and the next Pay confirms the same intent again.
+    pub fn action_settled(&mut self, paid: bool) {
+        if !matches!(self.phase, Phase::Away(_)) {
+            return;
+        }
+        if paid {
+            self.phase = Phase::Done;
+            self.retry_intent = None;
+        } else {
+            self.restored();
+        }
     }
 
     /// The page came back from the back/forward cache (`pageshow` with `persisted`)

@@ -8,7 +8,8 @@ use crate::model::locale::{Key, Locale};
 use crate::model::options::Fields;
 use crate::model::types::{FieldVisibility, MethodKind};
 use payment_core::api::{
-    Address, BillingDetails, EwalletChannel, EwalletInput, PaymentMethodData, SepaDebitInput,
+    Address, BillingDetails, EwalletChannel, EwalletInput, PaymentMethodData, QrChannel,
+    QrCodeInput, SepaDebitInput,
 };
 use payment_core::card::{
     check_cvc, check_number, digits, parse_expiry, CardBrand, ExpiryCheck, YearMonth,
@@ -95,6 +96,8 @@ pub struct FormValues {
     pub email: String,
     /// Chosen wallet.
     pub ewallet: Option<EwalletChannel>,
+    /// The QR standard of the cart's currency (QRIS, QR Ph), if it has one.
+    pub qr: Option<QrChannel>,
 }
 
 impl std::fmt::Debug for FormValues {
@@ -109,6 +112,7 @@ impl std::fmt::Debug for FormValues {
             .field("iban", &IbanNumber::new(self.iban.as_str()))
             .field("email", &self.email)
             .field("ewallet", &self.ewallet)
+            .field("qr", &self.qr)
             .finish()
     }
 }
@@ -581,6 +585,8 @@ pub fn visible_fields(method: MethodKind, fields: &Fields, country: &str) -> Vec
                 out.push(Field::Email);
             }
         }
+        // Nothing to type: the code appears after Pay.
+        MethodKind::QrCode => {}
     }
     out
 }
@@ -694,6 +700,8 @@ pub fn is_empty(method: MethodKind, values: &FormValues, card: CardEntry) -> boo
         }
         (MethodKind::SepaDebit, _) => values.iban.is_empty(),
         (MethodKind::Ewallet, _) => values.ewallet.is_none(),
+        // Nothing to type, nothing missing.
+        (MethodKind::QrCode, _) => false,
     }
 }
 
@@ -733,6 +741,7 @@ pub fn payment_method_data(
         card: None,
         sepa_debit: None,
         ewallet: None,
+        qr_code: None,
         billing_details,
     };
     match method {
@@ -746,6 +755,11 @@ pub fn payment_method_data(
         MethodKind::Ewallet => {
             data.ewallet = Some(EwalletInput {
                 channel_code: values.ewallet.ok_or(Field::Ewallet)?,
+            });
+        }
+        MethodKind::QrCode => {
+            data.qr_code = Some(QrCodeInput {
+                channel_code: values.qr.ok_or(Field::Method)?,
             });
         }
     }

@@ -110,6 +110,22 @@ catalogue! {
     MethodCard "method_card" { "Card", "Karte", "Kartu" }
     MethodSepaDebit "method_sepa_debit" { "SEPA Direct Debit", "SEPA-Lastschrift", "Debit Langsung SEPA" }
     MethodEwallet "method_ewallet" { "E-wallet", "E-Wallet", "E-wallet" }
+    MethodQrCode "method_qr_code" { "QR code", "QR-Code", "Kode QR" }
+    // QR code payments (QRIS, QR Ph).
+    QrIntro "qr_intro" { "Pay with {channel}: after you press Pay, scan the QR code with your banking or e-wallet app.", "Mit {channel} bezahlen: Nach „Bezahlen“ scannen Sie den QR-Code mit Ihrer Banking- oder E-Wallet-App.", "Bayar dengan {channel}: setelah menekan Bayar, pindai kode QR dengan aplikasi bank atau e-wallet Anda." }
+    QrTitle "qr_title" { "Scan to pay with {channel}", "Scannen und mit {channel} bezahlen", "Pindai untuk membayar dengan {channel}" }
+    QrImage "qr_image" { "QR code to pay {amount}", "QR-Code, um {amount} zu bezahlen", "Kode QR untuk membayar {amount}" }
+    QrInstructions "qr_instructions" { "Open your banking or e-wallet app, choose Scan QR and point it at this code. This page updates by itself once you have paid.", "Öffnen Sie Ihre Banking- oder E-Wallet-App, wählen Sie „QR scannen“ und richten Sie sie auf diesen Code. Diese Seite aktualisiert sich von selbst, sobald Sie bezahlt haben.", "Buka aplikasi bank atau e-wallet Anda, pilih Pindai QR, lalu arahkan ke kode ini. Halaman ini diperbarui sendiri setelah Anda membayar." }
+    QrExpiresIn "qr_expires_in" { "Expires in {time}", "Läuft ab in {time}", "Kedaluwarsa dalam {time}" }
+    QrExpired "qr_expired" { "This QR code has expired. Try again for a new one.", "Dieser QR-Code ist abgelaufen. Versuchen Sie es erneut, um einen neuen zu erhalten.", "Kode QR ini sudah kedaluwarsa. Coba lagi untuk mendapatkan kode baru." }
+    QrCancel "qr_cancel" { "Cancel", "Abbrechen", "Batal" }
+    QrCanceled "qr_canceled" { "The QR code payment was canceled. Nothing was charged.", "Die Zahlung per QR-Code wurde abgebrochen. Es wurde nichts abgebucht.", "Pembayaran kode QR dibatalkan. Tidak ada yang ditagih." }
+    QrDeclined "qr_declined" { "The QR code payment was declined.", "Die Zahlung per QR-Code wurde abgelehnt.", "Pembayaran kode QR ditolak." }
+    // 3-D Secure in a dialog on the page.
+    ChallengeTitle "challenge_title" { "Confirm your payment with your bank", "Bestätigen Sie die Zahlung bei Ihrer Bank", "Konfirmasikan pembayaran dengan bank Anda" }
+    ChallengeFrame "challenge_frame" { "Your bank's confirmation page", "Bestätigungsseite Ihrer Bank", "Halaman konfirmasi bank Anda" }
+    ChallengeClose "challenge_close" { "Close", "Schließen", "Tutup" }
+    ChallengeCanceled "challenge_canceled" { "The confirmation with your bank was canceled. Nothing was charged; you can try again.", "Die Bestätigung bei Ihrer Bank wurde abgebrochen. Es wurde nichts abgebucht; Sie können es erneut versuchen.", "Konfirmasi dengan bank Anda dibatalkan. Tidak ada yang ditagih; Anda dapat mencoba lagi." }
     // Saved payment methods and the save-for-future-use consent (src/saved_methods.rs).
     SavedMethods "saved_methods" { "Saved payment methods", "Gespeicherte Zahlungsmethoden", "Metode pembayaran tersimpan" }
     NewPaymentMethod "new_payment_method" { "New payment method", "Neue Zahlungsmethode", "Metode pembayaran baru" }
@@ -219,6 +235,7 @@ catalogue! {
     CodeCardDetailsNotAccepted "code_card_details_not_accepted" { "This checkout cannot take cards right now. Please try again later or use another payment method.", "Dieser Checkout kann gerade keine Karten annehmen. Bitte versuchen Sie es später erneut oder verwenden Sie eine andere Zahlungsmethode.", "Checkout ini belum dapat menerima kartu. Silakan coba lagi nanti atau gunakan metode pembayaran lain." }
     CodeInvalidApiKey "code_invalid_api_key" { "This checkout cannot take cards right now. Please try again later or use another payment method.", "Dieser Checkout kann gerade keine Karten annehmen. Bitte versuchen Sie es später erneut oder verwenden Sie eine andere Zahlungsmethode.", "Checkout ini belum dapat menerima kartu. Silakan coba lagi nanti atau gunakan metode pembayaran lain." }
     CodeOriginNotAllowed "code_origin_not_allowed" { "This checkout cannot take cards right now. Please try again later or use another payment method.", "Dieser Checkout kann gerade keine Karten annehmen. Bitte versuchen Sie es später erneut oder verwenden Sie eine andere Zahlungsmethode.", "Checkout ini belum dapat menerima kartu. Silakan coba lagi nanti atau gunakan metode pembayaran lain." }
+    CodeQrCodeExpired "code_qr_code_expired" { "This QR code has expired. Try again for a new one.", "Dieser QR-Code ist abgelaufen. Versuchen Sie es erneut, um einen neuen zu erhalten.", "Kode QR ini sudah kedaluwarsa. Coba lagi untuk mendapatkan kode baru." }
     CodeInternalError "code_internal_error" { "Something went wrong on our side. Please try again.", "Bei uns ist ein Fehler aufgetreten. Bitte versuchen Sie es erneut.", "Terjadi kesalahan di pihak kami. Silakan coba lagi." }
     CodeUnknown "code_unknown" { "Something went wrong. Please try again or use another payment method.", "Etwas ist schiefgelaufen. Bitte versuchen Sie es erneut oder verwenden Sie eine andere Zahlungsmethode.", "Terjadi kesalahan. Silakan coba lagi atau gunakan metode pembayaran lain." }
     // Decline codes (payment_core::error::DeclineCode), as customers may see them.
@@ -274,6 +291,7 @@ impl Key {
             ErrorCode::CardDetailsNotAccepted => Key::CodeCardDetailsNotAccepted,
             ErrorCode::InvalidApiKey => Key::CodeInvalidApiKey,
             ErrorCode::OriginNotAllowed => Key::CodeOriginNotAllowed,
+            ErrorCode::QrCodeExpired => Key::CodeQrCodeExpired,
             ErrorCode::InternalError => Key::CodeInternalError,
             ErrorCode::Unknown => Key::CodeUnknown,
         }
@@ -286,6 +304,7 @@ impl Key {
             MethodKind::Card => Key::MethodCard,
             MethodKind::SepaDebit => Key::MethodSepaDebit,
             MethodKind::Ewallet => Key::MethodEwallet,
+            MethodKind::QrCode => Key::MethodQrCode,
         }
     }
 

@@ -697,6 +697,14 @@ pub fn available_methods(options: &PaymentElementOptions) -> Vec<MethodKind> {
                 && options.amount.is_some_and(|a| a.0 > 0)
                 && !ewallet_channels(options.currency).is_empty()
         }
+        // A QR code pays an amount now, in the one currency of its national standard.
+        MethodKind::QrCode => {
+            options.mode == Some(Mode::Payment)
+                && options.amount.is_some_and(|a| a.0 > 0)
+                && options
+                    .currency
+                    .is_some_and(|c| payment_core::api::QrChannel::for_currency(&c).is_some())
+        }
     };
     let mut methods: Vec<MethodKind> = options
         .payment_method_order
@@ -918,7 +926,7 @@ mod tests {
         assert!(error(r#"{"currency": "euro"}"#).starts_with("currency must be"));
         assert_eq!(
             error(r#"{"paymentMethodTypes": ["card", "paypal"]}"#),
-            "paymentMethodTypes[1] must be \"card\", \"sepa_debit\" or \"ewallet\""
+            "paymentMethodTypes[1] must be \"card\", \"sepa_debit\", \"ewallet\" or \"qr_code\""
         );
         assert!(error(r#"{"locale": "fr de"}"#).starts_with("locale must be"));
         assert!(error(r#"{"locale": ""}"#).starts_with("locale must be"));
@@ -968,14 +976,20 @@ mod tests {
             ))
         };
         assert_eq!(pay("eur"), [Card, SepaDebit]);
-        assert_eq!(pay("php"), [Card, Ewallet]);
-        assert_eq!(pay("idr"), [Card, Ewallet]);
+        // QR Ph for pesos, QRIS for rupiah: the national QR standards.
+        assert_eq!(pay("php"), [Card, Ewallet, QrCode]);
+        assert_eq!(pay("idr"), [Card, Ewallet, QrCode]);
         assert_eq!(pay("usd"), [Card]);
         assert_eq!(
             methods(r#"{"mode": "setup", "currency": "eur"}"#),
             [Card, SepaDebit]
         );
         assert_eq!(methods(r#"{"mode": "setup", "currency": "php"}"#), [Card]);
+        // A QR code pays now: not for a subscription's setup or without an amount.
+        assert_eq!(
+            methods(r#"{"mode": "subscription", "amount": 5, "currency": "idr"}"#),
+            [Card, Ewallet]
+        );
         assert_eq!(
             methods(
                 r#"{"mode": "payment", "amount": 1, "currency": "php", "paymentMethodTypes": ["ewallet"]}"#
@@ -986,7 +1000,7 @@ mod tests {
             methods(
                 r#"{"mode": "payment", "amount": 1, "currency": "php", "paymentMethodOrder": ["ewallet"]}"#
             ),
-            [Ewallet, Card]
+            [Ewallet, Card, QrCode]
         );
     }
 

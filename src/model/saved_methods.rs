@@ -142,7 +142,8 @@ pub fn method_kind(method: &SavedPaymentMethod) -> Option<MethodKind> {
         PaymentMethodType::Card => Some(MethodKind::Card),
         PaymentMethodType::SepaDebit => Some(MethodKind::SepaDebit),
         PaymentMethodType::Ewallet => Some(MethodKind::Ewallet),
-        PaymentMethodType::Unknown => None,
+        // A QR code pays once: never saved, so never listed.
+        PaymentMethodType::QrCode | PaymentMethodType::Unknown => None,
     }
 }
 
@@ -163,7 +164,8 @@ pub fn is_usable(method: &SavedPaymentMethod, today: YearMonth) -> bool {
         PaymentMethodType::Card => method.card.is_some(),
         PaymentMethodType::SepaDebit => method.sepa_debit.is_some(),
         PaymentMethodType::Ewallet => method.ewallet.is_some(),
-        PaymentMethodType::Unknown => false,
+        // A QR code pays once and is never saved.
+        PaymentMethodType::QrCode | PaymentMethodType::Unknown => false,
     };
     complete && !is_expired(method, today)
 }
@@ -369,11 +371,12 @@ pub fn needs_cvc(method: &SavedPaymentMethod, require_cvc_recollection: bool) ->
     require_cvc_recollection && method.kind == PaymentMethodType::Card
 }
 
-/// Whether a new method of `kind` can be saved for future use (all that this element
-/// offers: the server saves cards, SEPA mandates and e-wallet tokens).
+/// Whether a new method of `kind` can be saved for future use: cards, SEPA mandates and
+/// e-wallet tokens; not a QR code, which pays once.
 pub fn can_be_saved(kind: MethodKind) -> bool {
     match kind {
         MethodKind::Card | MethodKind::SepaDebit | MethodKind::Ewallet => true,
+        MethodKind::QrCode => false,
     }
 }
 
@@ -734,7 +737,9 @@ mod tests {
         options.features = SavedMethodsOptions::features_for_secret_only();
         assert!(options.redisplays());
         assert!(!options.removes());
-        assert!(MethodKind::ALL.iter().all(|&k| can_be_saved(k)));
+        assert!(MethodKind::ALL
+            .iter()
+            .all(|&k| can_be_saved(k) == (k != MethodKind::QrCode)));
     }
 
     fn parse(json: &str) -> Result<crate::model::options::PaymentElementOptions, OptionsError> {
@@ -785,6 +790,7 @@ mod tests {
             card: None,
             sepa_debit: None,
             ewallet: None,
+            qr_code: None,
             billing_details: None,
         }
     }

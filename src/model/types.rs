@@ -109,6 +109,8 @@ option_enum! {
         SepaDebit => "sepa_debit",
         /// An e-wallet redirect (channel chosen inside).
         Ewallet => "ewallet",
+        /// A QR code to scan with any banking or wallet app (QRIS, QR Ph).
+        QrCode => "qr_code",
     }
 }
 
@@ -119,6 +121,7 @@ impl MethodKind {
             MethodKind::Card => PaymentMethodType::Card,
             MethodKind::SepaDebit => PaymentMethodType::SepaDebit,
             MethodKind::Ewallet => PaymentMethodType::Ewallet,
+            MethodKind::QrCode => PaymentMethodType::QrCode,
         }
     }
 }

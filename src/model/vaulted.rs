@@ -78,6 +78,7 @@ mod tests {
                 card: None,
                 sepa_debit: None,
                 ewallet: None,
+                qr_code: None,
                 billing_details: None,
             }),
             ..CreateConfirmationToken::default()

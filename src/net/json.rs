@@ -13,8 +13,8 @@ use payment_core::api::{
     Address, AllowRedisplay, BillingDetails, CardPreview, ConfirmationToken,
     CreateConfirmationToken, DisplayQrCode, EwalletChannel, EwalletPreview, NextAction,
     PaymentElementFeatures, PaymentIntent, PaymentIntentStatus, PaymentMethodData,
-    PaymentMethodPreview, PaymentMethodType, RedirectToUrl, SavedPaymentMethod, SepaPreview,
-    SetupFutureUsage, Toggle,
+    PaymentMethodPreview, PaymentMethodType, QrChannel, QrCodeInput, RedirectToUrl,
+    SavedPaymentMethod, SepaPreview, SetupFutureUsage, Toggle,
 };
 use payment_core::error::{ApiError, DeclineCode, ErrorCode, ErrorType};
 use payment_core::money::{Currency, MinorUnit};
@@ -77,7 +77,7 @@ fn error_type(name: &str) -> ErrorType {
 /// Shared with `crate::net::customer_api`.
 pub(crate) fn method_type(name: &str) -> PaymentMethodType {
     use PaymentMethodType::*;
-    [Card, SepaDebit, Ewallet]
+    [Card, SepaDebit, Ewallet, QrCode]
         .into_iter()
         .find(|t| t.as_str() == name)
         .unwrap_or(Unknown)
@@ -129,6 +129,7 @@ fn read_next_action(value: &JsValue) -> Option<NextAction> {
                     display_qr_code: DisplayQrCode {
                         data,
                         expires_at: integer(&code, "expires_at"),
+                        image_url_svg: string(&code, "image_url_svg"),
                     },
                 },
                 None => NextAction::Unknown,
@@ -148,11 +149,15 @@ fn read_preview(value: &JsValue) -> Option<PaymentMethodPreview> {
         exp_year: integer(&card, "exp_year").unwrap_or_default() as u16,
         funding: string(&card, "funding"),
     });
+    let qr = get(value, "qr_code");
     Some(PaymentMethodPreview {
         kind,
         card,
         sepa_debit: None,
         ewallet: None,
+        qr_code: string(&qr, "channel_code").map(|code| QrCodeInput {
+            channel_code: qr_channel(&code),
+        }),
         billing_details: None,
     })
 }
@@ -185,12 +190,20 @@ pub fn read_token(value: &JsValue) -> Option<ConfirmationToken> {
                 card: None,
                 sepa_debit: None,
                 ewallet: None,
+                qr_code: None,
                 billing_details: None,
             },
         ),
         setup_future_usage: None,
         return_url: string(value, "return_url"),
     })
+}
+
+fn qr_channel(name: &str) -> QrChannel {
+    QrChannel::ALL
+        .into_iter()
+        .find(|c| c.as_str() == name)
+        .unwrap_or(QrChannel::Unknown)
 }
 
 fn channel(name: &str) -> EwalletChannel {
@@ -329,6 +342,11 @@ fn payment_method_data(data: &PaymentMethodData) -> Object {
         let w = object();
         set(&w, "channel_code", wallet.channel_code.as_str());
         set(&out, "ewallet", w);
+    }
+    if let Some(qr) = &data.qr_code {
+        let q = object();
+        set(&q, "channel_code", qr.channel_code.as_str());
+        set(&out, "qr_code", q);
     }
     if let Some(details) = &data.billing_details {
         set(&out, "billing_details", billing_details(details));

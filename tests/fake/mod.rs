@@ -184,6 +184,7 @@ impl MerchantApi for FakeApi {
                     card: None,
                     sepa_debit: None,
                     ewallet: None,
+                    qr_code: None,
                     billing_details: None,
                 },
                 setup_future_usage: None,

@@ -1,0 +1,355 @@
+//! Next actions on the checkout page (issue 14): with the demo's default `redirect:
+//! "if_required"`, a card's 3-D Secure challenge opens in a modal dialog over the
+//! checkout and the page never leaves until the payment settled; a QR code payment
+//! (QRIS, QR Ph) shows its code in the element, which follows the payment by itself.
+
+use e2e::{e2e_test, ensure, pay, status_is, Harness, Outcome};
+use fantoccini::elements::Element;
+use fantoccini::key::Key;
+use fantoccini::Locator;
+use serde_json::Value;
+use std::time::{Duration, Instant};
+
+async fn run(h: &Harness, script: &str) -> Outcome<Value> {
+    h.browser
+        .execute(script, vec![])
+        .await
+        .map_err(|e| format!("running a script in the page: {e}"))
+}
+
+/// Waits for the 3-D Secure dialog and switches into its challenge page.
+async fn enter_challenge(h: &Harness) -> Outcome {
+    h.find("dialog.pe-challenge[open]").await?;
+    h.find("iframe.pe-challenge-frame")
+        .await?
+        .enter_frame()
+        .await
+        .map_err(|e| format!("entering the challenge frame: {e}"))
+}
+
+/// The challenge page's button `text`, inside its frame.
+async fn challenge_button(h: &Harness, text: &str) -> Outcome<Element> {
+    let xpath = format!("//button[normalize-space(.) = '{text}']");
+    h.browser
+        .wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::XPath(&xpath))
+        .await
+        .map_err(|e| format!("no {text:?} in the challenge page: {e}"))
+}
+
+/// Whether the page's focused element is inside the open dialog.
+async fn focus_in_dialog(h: &Harness) -> Outcome<bool> {
+    let inside = run(
+        h,
+        r#"const dialog = document.querySelector("dialog.pe-challenge[open]");
+           return !!dialog && dialog.contains(document.activeElement);"#,
+    )
+    .await?;
+    Ok(inside == Value::Bool(true))
+}
+
+async fn dialog_gone(h: &Harness) -> Outcome {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while h
+        .browser
+        .find(Locator::Css("dialog.pe-challenge"))
+        .await
+        .is_ok()
+    {
+        ensure!(Instant::now() < deadline, "the dialog is still there");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Ok(())
+}
+
+async fn completes_in_the_dialog(h: &Harness) -> Outcome {
+    h.open("/").await?;
+    h.fill_card_details("4000000000003220").await?;
+    pay(h).await?;
+    enter_challenge(h).await?;
+    challenge_button(h, "Complete authentication")
+        .await?
+        .click()
+        .await
+        .map_err(|e| e.to_string())?;
+    h.browser
+        .enter_parent_frame()
+        .await
+        .map_err(|e| e.to_string())?;
+    // The checkout never left for the bank's page: the demo shows its return page once
+    // the dialog saw the payment settle.
+    h.wait_url("/complete").await?;
+    status_is(h, "succeeded", 15).await?;
+    let stats = h.stats().await?;
+    ensure!(
+        stats["confirms"] == 1 && stats["charges_succeeded"] == 1,
+        "one confirm, one charge: {stats}"
+    );
+    Ok(())
+}
+
+e2e_test!(
+    three_d_secure_in_a_dialog_completes_the_payment,
+    completes_in_the_dialog
+);
+
+async fn fails_in_the_dialog(h: &Harness) -> Outcome {
+    h.open("/").await?;
+    h.fill_card_details("4000000000003220").await?;
+    pay(h).await?;
+    enter_challenge(h).await?;
+    challenge_button(h, "Fail authentication")
+        .await?
+        .click()
+        .await
+        .map_err(|e| e.to_string())?;
+    h.browser
+        .enter_parent_frame()
+        .await
+        .map_err(|e| e.to_string())?;
+    dialog_gone(h).await?;
+    let error = h.wait_text(".pe-pay-error", 15, |t| !t.is_empty()).await?;
+    ensure!(
+        error.starts_with("We are unable to authenticate your payment method"),
+        "says {error:?}"
+    );
+    // Still the checkout, with the card as typed, ready for another try.
+    let url = h.browser.current_url().await.map_err(|e| e.to_string())?;
+    ensure!(!url.as_str().contains("/complete"), "left for {url}");
+    let number = h.input_labelled("Card number").await?;
+    let kept = e2e::property(&number, "value").await?;
+    ensure!(kept == "4000 0000 0000 3220", "the number reads {kept:?}");
+    h.leave_frame().await?;
+    let stats = h.stats().await?;
+    ensure!(stats["charges_succeeded"] == 0, "{stats}");
+    Ok(())
+}
+
+e2e_test!(
+    three_d_secure_failed_in_the_dialog_keeps_the_form,
+    fails_in_the_dialog
+);
+
+async fn escape_then_again(h: &Harness) -> Outcome {
+    h.open("/").await?;
+    h.fill_card_details("4000000000003220").await?;
+    pay(h).await?;
+    h.find("dialog.pe-challenge[open]").await?;
+    ensure!(
+        focus_in_dialog(h).await?,
+        "focus did not move into the dialog"
+    );
+    // Escape closes it: nothing charged, the form usable again with what was typed.
+    h.browser
+        .active_element()
+        .await
+        .map_err(|e| e.to_string())?
+        .send_keys(&char::from(Key::Escape).to_string())
+        .await
+        .map_err(|e| format!("pressing Escape: {e}"))?;
+    dialog_gone(h).await?;
+    let error = h.wait_text(".pe-pay-error", 10, |t| !t.is_empty()).await?;
+    ensure!(
+        error.starts_with("The confirmation with your bank was canceled"),
+        "says {error:?}"
+    );
+    let stats = h.stats().await?;
+    ensure!(stats["charges_succeeded"] == 0, "{stats}");
+    // A second try confirms the same order's intent again, and pays it once.
+    pay(h).await?;
+    enter_challenge(h).await?;
+    challenge_button(h, "Complete authentication")
+        .await?
+        .click()
+        .await
+        .map_err(|e| e.to_string())?;
+    h.browser
+        .enter_parent_frame()
+        .await
+        .map_err(|e| e.to_string())?;
+    h.wait_url("/complete").await?;
+    status_is(h, "succeeded", 15).await?;
+    let stats = h.stats().await?;
+    ensure!(
+        stats["charges_succeeded"] == 1 && stats["confirms"] == 2,
+        "the second try pays the same intent once: {stats}"
+    );
+    Ok(())
+}
+
+e2e_test!(
+    escape_cancels_the_dialog_and_a_second_try_pays_once,
+    escape_then_again
+);
+
+async fn keyboard_only(h: &Harness) -> Outcome {
+    h.open("/").await?;
+    h.fill_card_details("4000000000003220").await?;
+    // Pay from the keyboard: Enter in the page's postal code field submits.
+    let postal = h.find("[data-field=postal_code]").await?;
+    postal
+        .send_keys(&char::from(Key::Enter).to_string())
+        .await
+        .map_err(|e| format!("pressing Enter: {e}"))?;
+    h.find("dialog.pe-challenge[open]").await?;
+    // Tab and Shift+Tab stay inside the dialog (the page behind is inert).
+    for backwards in [false, false, false, true, true] {
+        ensure!(focus_in_dialog(h).await?, "focus left the dialog");
+        let keys = if backwards {
+            format!(
+                "{}{}{}",
+                char::from(Key::Shift),
+                char::from(Key::Tab),
+                char::from(Key::Null)
+            )
+        } else {
+            char::from(Key::Tab).to_string()
+        };
+        h.browser
+            .active_element()
+            .await
+            .map_err(|e| e.to_string())?
+            .send_keys(&keys)
+            .await
+            .map_err(|e| e.to_string())?;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    ensure!(focus_in_dialog(h).await?, "focus left the dialog");
+    // Into the challenge page and onto its Complete button, with Tab only.
+    enter_challenge(h).await?;
+    let mut on = String::new();
+    for _ in 0..6 {
+        let active = h
+            .browser
+            .active_element()
+            .await
+            .map_err(|e| e.to_string())?;
+        on = active.text().await.unwrap_or_default();
+        if on.trim() == "Complete authentication" {
+            active
+                .send_keys(&char::from(Key::Enter).to_string())
+                .await
+                .map_err(|e| e.to_string())?;
+            break;
+        }
+        active
+            .send_keys(&char::from(Key::Tab).to_string())
+            .await
+            .map_err(|e| e.to_string())?;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    ensure!(
+        on.trim() == "Complete authentication",
+        "Tab never reached Complete authentication (last on {on:?})"
+    );
+    h.browser
+        .enter_parent_frame()
+        .await
+        .map_err(|e| e.to_string())?;
+    h.wait_url("/complete").await?;
+    status_is(h, "succeeded", 15).await
+}
+
+e2e_test!(the_dialog_works_with_the_keyboard_alone, keyboard_only);
+
+/// Pays the Indonesian cart by QRIS up to the code shown in the element; its payload
+/// (what the code encodes: the test-mode bank app's page).
+async fn qr_shown(h: &Harness) -> Outcome<String> {
+    h.open("/").await?;
+    h.choose("Market", "id").await?;
+    h.wait_text(".pe-pay-label", 15, |t| t.contains("Rp"))
+        .await?;
+    h.find("[data-method=qr_code]")
+        .await?
+        .click()
+        .await
+        .map_err(|e| format!("choosing the QR code: {e}"))?;
+    pay(h).await?;
+    let code = h.find("svg.pe-qr-code[role=img]").await?;
+    let name = code
+        .attr("aria-label")
+        .await
+        .map_err(|e| e.to_string())?
+        .unwrap_or_default();
+    ensure!(
+        name.starts_with("QR code to pay Rp"),
+        "the code's accessible name is {name:?}"
+    );
+    let shown = h.find("[data-qr-payload]").await?;
+    let payload = shown
+        .attr("data-qr-payload")
+        .await
+        .map_err(|e| e.to_string())?
+        .unwrap_or_default();
+    ensure!(
+        payload.contains("/test-mode/qr/pi_"),
+        "the code encodes {payload:?}"
+    );
+    Ok(payload)
+}
+
+async fn qris_pays(h: &Harness) -> Outcome {
+    let payload = qr_shown(h).await?;
+    let checkout = h.browser.window().await.map_err(|e| e.to_string())?;
+    // The shopper's phone: the bank app page the code opens, in another window.
+    let phone = h
+        .browser
+        .new_window(false)
+        .await
+        .map_err(|e| e.to_string())?;
+    h.browser
+        .switch_to_window(phone.handle)
+        .await
+        .map_err(|e| e.to_string())?;
+    let url = if payload.starts_with('/') {
+        format!("{}{payload}", h.base)
+    } else {
+        payload
+    };
+    h.browser.goto(&url).await.map_err(|e| e.to_string())?;
+    h.press_button("Pay").await?;
+    h.browser.close_window().await.map_err(|e| e.to_string())?;
+    h.browser
+        .switch_to_window(checkout)
+        .await
+        .map_err(|e| e.to_string())?;
+    // The checkout saw it by itself: no reload, and on to the return page.
+    h.wait_url("/complete").await?;
+    status_is(h, "succeeded", 20).await?;
+    let message = h
+        .wait_text(".pe-status-message", 5, |t| !t.is_empty())
+        .await?;
+    ensure!(
+        message == "Payment received. Thank you!",
+        "says {message:?}"
+    );
+    let stats = h.stats().await?;
+    ensure!(stats["charges_succeeded"] == 1, "{stats}");
+    Ok(())
+}
+
+e2e_test!(qris_pays_through_the_scanned_page, qris_pays);
+
+async fn qr_expires(h: &Harness) -> Outcome {
+    let payload = qr_shown(h).await?;
+    let id = payload.rsplit('/').next().unwrap_or_default().to_owned();
+    let (status, body) = h
+        .http("POST", &format!("/test-mode/qr/{id}/expire"), &[], None)
+        .await?;
+    ensure!(status < 400, "expire answered {status} {body}");
+    let error = h.wait_text(".pe-pay-error", 20, |t| !t.is_empty()).await?;
+    ensure!(
+        error == "This QR code has expired. Try again for a new one.",
+        "says {error:?}"
+    );
+    // The form is back; a second try shows a new code for the same order.
+    h.find("[data-method=qr_code]").await?;
+    pay(h).await?;
+    h.find("svg.pe-qr-code[role=img]").await?;
+    let stats = h.stats().await?;
+    ensure!(stats["charges_succeeded"] == 0, "{stats}");
+    Ok(())
+}
+
+e2e_test!(an_expired_qr_code_says_so_and_offers_a_new_one, qr_expires);

@@ -1,0 +1,23 @@
+//! The QR code method's form: nothing to type, a sentence saying what happens after Pay.
+
+use crate::components::state::ElementContext;
+use crate::model::locale::Key;
+use leptos::prelude::*;
+
+/// What paying by QR code means, before Pay.
+#[component]
+pub fn QrCodeForm() -> impl IntoView {
+    let context = ElementContext::get();
+    let i18n = context.i18n;
+    let channel = context.state.qr;
+    view! {
+        <div class="pe-form pe-qr-form">
+            <p class="pe-qr-intro Text">
+                {move || {
+                    let name = channel.get().map_or("QR", |c| c.display_name());
+                    i18n.fill(Key::QrIntro, &[("channel", name)])
+                }}
+            </p>
+        </div>
+    }
+}

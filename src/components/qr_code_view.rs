@@ -1,0 +1,69 @@
+//! A QR code payment waiting for its scan, shown in place of the form: the code (an SVG
+//! path drawn with DOM attributes, no inline style), what it pays, a countdown to its
+//! expiry, how to scan it, and Cancel, which goes back to the methods. The submit flow
+//! (`crate::components::next_action`) polls the intent and ends the view.
+
+use crate::components::state::{ElementContext, QrShown};
+use crate::model::locale::Key;
+use crate::model::qr;
+use leptos::prelude::*;
+
+/// The QR code being paid.
+#[component]
+pub fn QrCodeView(
+    /// What to show.
+    shown: QrShown,
+) -> impl IntoView {
+    let context = ElementContext::get();
+    let i18n = context.i18n;
+    let amount = move || shown.amount.format(i18n.0.with(|c| c.locale.as_str()));
+    let name = shown.channel.display_name();
+    let now = RwSignal::new(js_sys::Date::now() / 1000.0);
+    let ticking = set_interval_with_handle(
+        move || now.set(js_sys::Date::now() / 1000.0),
+        std::time::Duration::from_secs(1),
+    )
+    .ok();
+    on_cleanup(move || {
+        if let Some(ticking) = ticking {
+            ticking.clear();
+        }
+    });
+    let expires_at = shown.expires_at;
+    let countdown = move || {
+        expires_at.map(|at| {
+            let left = at - now.get() as i64;
+            i18n.fill(Key::QrExpiresIn, &[("time", &qr::countdown(left))])
+        })
+    };
+    let code = qr::svg_path(&shown.data);
+    let data = shown.data.clone();
+    let cancel = move |_| context.qr_canceled.set(true);
+
+    view! {
+        <section class="pe-qr" aria-labelledby="pe-qr-title" data-qr-payload=data>
+            <h3 class="pe-qr-title" id="pe-qr-title">
+                {move || i18n.fill(Key::QrTitle, &[("channel", name)])}
+            </h3>
+            {code.map(|(side, path)| {
+                view! {
+                    <svg
+                        class="pe-qr-code"
+                        viewBox=["0 0 ", &side.to_string(), " ", &side.to_string()].concat()
+                        role="img"
+                        aria-label=move || i18n.fill(Key::QrImage, &[("amount", &amount())])
+                    >
+                        <rect class="pe-qr-light" width="100%" height="100%"></rect>
+                        <path class="pe-qr-dark" d=path></path>
+                    </svg>
+                }
+            })}
+            <p class="pe-qr-amount">{amount}</p>
+            <p class="pe-qr-countdown" aria-live="off">{countdown}</p>
+            <p class="pe-qr-instructions Text">{move || i18n.t(Key::QrInstructions)}</p>
+            <button type="button" class="pe-qr-cancel" on:click=cancel>
+                {move || i18n.t(Key::QrCancel)}
+            </button>
+        </section>
+    }
+}
