@@ -6,6 +6,7 @@ mod anchors;
 mod browser;
 pub mod budget;
 mod http;
+mod payments;
 mod server;
 pub mod size;
 mod stats;
@@ -283,19 +284,44 @@ pub fn run(args: &[String]) -> Result {
         "\n== start-up and typing in headless Chromium ({} runs per page)",
         options.runs
     );
+    // Our page loads the widget's files and the card frame from a payments origin (the
+    // release server's second listener), which must allow the bench server's origin.
+    let server_binary = server::build(&root)?;
+    let listener = http::Server::bind()?;
+    let storefront = format!(
+        "http://{}",
+        listener
+            .local_addr()
+            .map_err(|e| Failure::new(format!("bench server: {e}")))?
+    );
+    let payments = payments::start(&server_binary, &dist, &storefront)?;
     let anchor_keys: Vec<&str> = anchors.iter().map(|a| a.key).collect();
-    let routes = browser::routes(&dist, &bench_dir.join("anchors/out"), &anchor_keys)?;
+    let routes = browser::routes(
+        &dist,
+        &bench_dir.join("anchors/out"),
+        &anchor_keys,
+        &payments,
+    )?;
     let mut pages = vec![browser::Page {
         key: "ours",
         path: "ours.html".to_owned(),
+        query: "",
     }];
     pages.extend(anchors.iter().map(|a| browser::Page {
         key: a.key,
         path: format!("{}.html", a.key),
+        query: "",
     }));
+    // The same page with the card fields inline: what the frame costs, and keystrokes.
+    pages.push(browser::Page {
+        key: "ours-inline",
+        path: "ours.html".to_owned(),
+        query: "cardFields=inline",
+    });
     let scratch = browser::scratch_dir(&bench_dir);
-    let timings = browser::measure(routes, &pages, options.runs, &scratch)?;
+    let timings = browser::measure(listener, routes, &pages, options.runs, &scratch)?;
     let _ = std::fs::remove_dir_all(&scratch);
+    drop(payments);
 
     // 5. The server under load.
     let load = if options.server {
@@ -315,8 +341,9 @@ pub fn run(args: &[String]) -> Result {
         "ours/Braintree",
     ]);
     size_rows(&mut table, &ours, &anchors);
-    let start_up = start_up_rows(&mut table, &timings);
-    let typing = typing_rows(&mut table, &timings[0]);
+    let start_up = start_up_rows(&mut table, &timings[..3]);
+    let frame = frame_rows(&mut table, &timings[0], &timings[3]);
+    let typing = typing_rows(&mut table, &timings[3]);
     let server = server_rows(&mut table, &load);
 
     let machine_after = machine_info();
@@ -356,6 +383,7 @@ pub fn run(args: &[String]) -> Result {
             "files": assets_json(&ours),
             "total": sizes_json(ours_total),
             "start_up": start_up[0],
+            "card_frame": frame,
             "typing": typing,
         },
         "anchors": anchors.iter().zip(&start_up[1..]).map(|(a, start_up)| json!({
@@ -521,6 +549,39 @@ fn start_up_rows(table: &mut Table, timings: &[browser::Runs]) -> Vec<Value> {
             })
         })
         .collect()
+}
+
+/// Start-up with the card fields inline beside the card frame's (the default, in the
+/// table above): what the frame costs a shopper; the figures for report.json.
+fn frame_rows(table: &mut Table, frame: &browser::Runs, inline: &browser::Runs) -> Value {
+    table.section(
+        "the card frame: ours with the card fields in the payments origin's frame (above) \
+         and inline in the page, navigation start → card number typeable",
+    );
+    let framed = stats::summarize(&frame.start);
+    let inline_start = stats::summarize(&inline.start);
+    let cost = framed.zip(inline_start).map(|(f, i)| f.median - i.median);
+    table.row(vec![
+        "ours, card fields inline: median (min–max, runs)".to_owned(),
+        spread(inline_start),
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+    ]);
+    table.row(vec![
+        "the card frame adds, median".to_owned(),
+        cost.map_or_else(|| "no figure".to_owned(), |c| format!("{c:+.0} ms")),
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+    ]);
+    json!({
+        "inline_to_ready": summary_json(inline_start),
+        "frame_to_ready": summary_json(framed),
+        "frame_adds_median_ms": cost,
+    })
 }
 
 /// Typing rows for the fields the built widget has; their figures for report.json.

@@ -32,6 +32,8 @@ const RUN_TIMEOUT: Duration = Duration::from_secs(40);
 pub struct Page {
     pub key: &'static str,
     pub path: String,
+    /// Its own query (`cardFields=inline`), before the run number.
+    pub query: &'static str,
 }
 
 /// What one page gave over all runs.
@@ -52,11 +54,18 @@ pub struct Runs {
     pub errors: Vec<String>,
 }
 
-/// The generated bench pages: our demo page with the probe first in `<head>`, and one
-/// page per anchor (`{name}.js` and `{name}.css` in the anchors' out folder).
-pub fn routes(dist: &Path, anchors_out: &Path, anchor_names: &[&str]) -> Result<Routes> {
+/// The generated bench pages: our demo page with the probe first in `<head>` and the
+/// widget's files on the payments origin, and one page per anchor (`{name}.js` and
+/// `{name}.css` in the anchors' out folder).
+pub fn routes(
+    dist: &Path,
+    anchors_out: &Path,
+    anchor_names: &[&str],
+    payments: &super::payments::PaymentsOrigin,
+) -> Result<Routes> {
     let index = std::fs::read_to_string(dist.join("index.html"))
         .map_err(|e| Failure::new(format!("{}/index.html: {e}", dist.display())))?;
+    let index = super::payments::with_widget_from(&index, &payments.origin);
     let ours = with_probe(&index)
         .ok_or_else(|| Failure::new("the built index.html has neither <head> nor <html>"))?;
     let mut generated =
@@ -87,6 +96,7 @@ pub fn routes(dist: &Path, anchors_out: &Path, anchor_names: &[&str]) -> Result<
         dist: dist.to_path_buf(),
         anchors: anchors_out.to_path_buf(),
         generated,
+        json: payments.api_answers(),
     })
 }
 
@@ -105,16 +115,27 @@ fn with_probe(index: &str) -> Option<String> {
 }
 
 /// Runs each page `runs` times, interleaved (ours, anchor, anchor, ours, …) so that the
-/// machine's noise falls on all of them alike.
-pub fn measure(routes: Routes, pages: &[Page], runs: usize, scratch: &Path) -> Result<Vec<Runs>> {
-    let (server, results) = Server::start(routes)?;
+/// machine's noise falls on all of them alike; the bench server listens on `listener`.
+pub fn measure(
+    listener: std::net::TcpListener,
+    routes: Routes,
+    pages: &[Page],
+    runs: usize,
+    scratch: &Path,
+) -> Result<Vec<Runs>> {
+    let (server, results) = Server::start_on(listener, routes)?;
     let mut all: Vec<Runs> = pages.iter().map(|_| Runs::default()).collect();
     for run in 0..runs {
         for (page, out) in pages.iter().zip(all.iter_mut()) {
             // The warm-up page passes the browser on to the measured page (`next` is
             // a path with its own query, percent-encoded).
+            let query = if page.query.is_empty() {
+                String::new()
+            } else {
+                [&page.query.replace('=', "%3D"), "%26"].concat()
+            };
             let url = format!(
-                "http://{}/__bench/warm.html?next=%2F__bench%2F{}%3Frun%3D{run}",
+                "http://{}/__bench/warm.html?next=%2F__bench%2F{}%3F{query}run%3D{run}",
                 server.addr, page.path
             );
             let profile = scratch.join(format!("profile-{}-{run}", page.key));

@@ -20,6 +20,9 @@ pub struct Routes {
     pub anchors: PathBuf,
     /// `/__bench/<name>`: pages and scripts made in memory.
     pub generated: Vec<(String, String)>,
+    /// JSON answers by exact path, to any method: the merchant API calls the demo page
+    /// makes (`/api/config`, `POST /api/orders`), answered as the reference server would.
+    pub json: Vec<(String, String)>,
 }
 
 pub struct Server {
@@ -29,10 +32,20 @@ pub struct Server {
 }
 
 impl Server {
+    /// A loopback listener on a free port, for a server whose address must be known
+    /// before its routes are (the payments origin allows the bench pages' origin).
+    pub fn bind() -> Result<TcpListener> {
+        TcpListener::bind("127.0.0.1:0")
+            .map_err(|e| Failure::new(format!("bench server: cannot bind 127.0.0.1: {e}")))
+    }
+
     /// Starts serving; the bodies POSTed to `/__bench/result` arrive on the receiver.
     pub fn start(routes: Routes) -> Result<(Server, Receiver<String>)> {
-        let listener = TcpListener::bind("127.0.0.1:0")
-            .map_err(|e| Failure::new(format!("bench server: cannot bind 127.0.0.1: {e}")))?;
+        Server::start_on(Server::bind()?, routes)
+    }
+
+    /// Starts serving on `listener`.
+    pub fn start_on(listener: TcpListener, routes: Routes) -> Result<(Server, Receiver<String>)> {
         let addr = listener
             .local_addr()
             .map_err(|e| Failure::new(format!("bench server: {e}")))?;
@@ -101,6 +114,13 @@ fn answer(stream: TcpStream, routes: &Routes, results: &Sender<String>) -> std::
         reader.read_exact(&mut body)?;
         let _ = results.send(String::from_utf8_lossy(&body).into_owned());
         return respond(&mut out, "204 No Content", "text/plain", b"");
+    }
+    if let Some((_, body)) = routes.json.iter().find(|(p, _)| p == path) {
+        if content_length > 0 {
+            let mut body = vec![0; content_length.min(1 << 20)];
+            reader.read_exact(&mut body)?;
+        }
+        return respond(&mut out, "200 OK", "application/json", body.as_bytes());
     }
     if method != "GET" {
         return respond(&mut out, "405 Method Not Allowed", "text/plain", b"");
@@ -188,6 +208,7 @@ mod tests {
             dist: dir.clone(),
             anchors: dir.clone(),
             generated: vec![("page.html".into(), "<p>hi</p>".into())],
+            json: vec![("/api/config".into(), "{\"a\":1}".into())],
         };
         let (server, results) = Server::start(routes).unwrap();
         let get = |path: &str| {
@@ -207,6 +228,8 @@ mod tests {
         assert!(get("/snippets/x/inline0.js").ends_with("export {};"));
         // The demo page's order request.
         assert!(get("/api/cart?market=eu").contains("\"amount\":10800"));
+        // The merchant API answers the bench gives, to any method.
+        assert!(get("/api/config").ends_with("{\"a\":1}"));
         let mut s = TcpStream::connect(server.addr).unwrap();
         write!(
             s,

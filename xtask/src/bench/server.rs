@@ -64,7 +64,7 @@ pub fn measure(
 
 /// `cargo build --release -p checkout-server`, at opt-level 3 without LTO: the
 /// workspace's release profile is tuned for the wasm's size, not a server's speed.
-fn build(root: &Path) -> Result<PathBuf> {
+pub fn build(root: &Path) -> Result<PathBuf> {
     println!("\n== building the server for the load test (release, opt-level 3)");
     cmd::run(
         Command::new("cargo")

@@ -81,8 +81,20 @@
   }
   var ready;
   var observer = new MutationObserver(check);
+  // The card form is interactive when the card number can be typed into: inline, when
+  // its input is in the page; in the card frame (the default), when the frame of the
+  // payments origin says it shows its fields (its `pe:frame-ready`). The probe cannot
+  // type into the frame, so keystrokes are timed on the inline page only.
+  addEventListener("message", function (e) {
+    var data = e.data;
+    if (ready !== undefined || !data || data.type !== "pe:frame-ready") return;
+    ready = performance.now();
+    observer.disconnect();
+    post({ ready: ready, loaded: wasmLoaded(), ready_event: readyEvent, frame: true });
+  });
   function check() {
-    if (ready !== undefined || !document.querySelector("#payment-element input")) return;
+    if (ready !== undefined) return;
+    if (!document.querySelector('#payment-element input[autocomplete="cc-number"]')) return;
     ready = performance.now();
     observer.disconnect();
     settled()
