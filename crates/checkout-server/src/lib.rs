@@ -134,6 +134,10 @@ fn test_mode_pages() -> Router<AppState> {
             post(test_mode::ewallet_authorize),
         )
         .route("/ewallet/{id}/decline", post(test_mode::ewallet_decline))
+        .route("/qr/{id}", get(test_mode::qr_get))
+        .route("/qr/{id}/pay", post(test_mode::qr_pay))
+        .route("/qr/{id}/decline", post(test_mode::qr_decline))
+        .route("/qr/{id}/expire", post(test_mode::qr_expire))
         .layer(DefaultBodyLimit::max(error::BODY_LIMIT))
 }
 

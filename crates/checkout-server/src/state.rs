@@ -47,6 +47,9 @@ pub struct Settings {
     /// The file holding the vault's key (created with mode 0600 on first start). `None`
     /// keeps a random key in memory only (tests, an in-memory vault).
     pub vault_key_file: Option<PathBuf>,
+    /// The shop's name, as a banking app shows it after a QR code is scanned (the
+    /// test-mode QR page); `None` shows the amount alone.
+    pub merchant_name: Option<String>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -59,6 +62,7 @@ impl std::fmt::Debug for Settings {
             .field("payments_origin", &self.payments_origin)
             .field("storefront_origins", &self.storefront_origins)
             .field("vault_key_file", &self.vault_key_file)
+            .field("merchant_name", &self.merchant_name)
             .finish_non_exhaustive()
     }
 }
@@ -80,6 +84,7 @@ impl Settings {
             publishable_key: None,
             vault_database_url: "sqlite::memory:".to_owned(),
             vault_key_file: None,
+            merchant_name: None,
         }
     }
 }
