@@ -110,6 +110,7 @@ struct Inner {
     vault_client: VaultClient,
     storefront_policy: String,
     frame_policy: String,
+    action_page_policy: String,
 }
 
 impl std::fmt::Debug for AppState {
@@ -188,6 +189,8 @@ impl AppState {
         let vault_client = VaultClient::new(&settings.payments_origin, &merchant_key)?;
         let storefront_policy = crate::csp::storefront_policy(&settings.payments_origin);
         let frame_policy = crate::csp::frame_policy(&settings.storefront_origins);
+        let action_page_policy =
+            crate::csp::action_page_policy(&settings.payments_origin, &settings.storefront_origins);
         Ok(Self {
             inner: Arc::new(Inner {
                 settings,
@@ -204,6 +207,7 @@ impl AppState {
                 vault_client,
                 storefront_policy,
                 frame_policy,
+                action_page_policy,
             }),
         })
     }
@@ -303,6 +307,13 @@ impl AppState {
     /// origins), built once.
     pub fn frame_policy(&self) -> &str {
         &self.inner.frame_policy
+    }
+
+    /// The policy of the test-mode 3-D Secure and wallet pages, which the widget may
+    /// frame in its modal (`frame-ancestors 'self'` and the allowed storefront origins),
+    /// built once.
+    pub fn action_page_policy(&self) -> &str {
+        &self.inner.action_page_policy
     }
 
     /// What the test-mode audit found of card data in storefront requests.

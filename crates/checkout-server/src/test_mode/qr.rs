@@ -78,6 +78,7 @@ fn no_longer_payable(intent: &IntentRow) -> Response {
         StatusCode::CONFLICT,
         title,
         &format!("<p>{}</p>", escape(text)),
+        None,
     )
 }
 
@@ -86,7 +87,7 @@ fn no_longer_payable(intent: &IntentRow) -> Response {
 async fn not_payable(state: &AppState, intent: &IntentRow) -> Response {
     match qr_channel(state, intent).await {
         Ok(Some(_)) => no_longer_payable(intent),
-        Ok(None) => not_waiting(),
+        Ok(None) => not_waiting(None),
         Err(()) => server_error(),
     }
 }
@@ -109,11 +110,11 @@ pub async fn qr_get(
     id: Result<Path<String>, PathRejection>,
 ) -> Response {
     let Ok(Path(id)) = id else {
-        return not_waiting();
+        return not_waiting(None);
     };
     let intent = match read(&state, &id).await {
         Ok(Some(intent)) => intent,
-        Ok(None) => return not_waiting(),
+        Ok(None) => return not_waiting(None),
         Err(()) => return server_error(),
     };
     if !intent.waits_on(ActionPage::QrCode) {
@@ -148,19 +149,20 @@ pub async fn qr_get(
              <p>In test mode you choose what the banking app does.</p>{expiry}{}",
             escape(channel.display_name()),
             escape(&amount(&intent)),
-            two_buttons(&action, ("Pay", "pay"), ("Decline", "decline"))
+            two_buttons(&action, "", ("Pay", "pay"), ("Decline", "decline"))
         ),
+        None,
     )
 }
 
 async fn press(state: &AppState, id: Result<Path<String>, PathRejection>, pay: bool) -> Response {
     let Ok(Path(id)) = id else {
-        return not_waiting();
+        return not_waiting(None);
     };
     let Pressed { intent, acted } = match complete_action(state, &id, ActionPage::QrCode, pay).await
     {
         Ok(Some(pressed)) => pressed,
-        Ok(None) => return not_waiting(),
+        Ok(None) => return not_waiting(None),
         Err(_) => return server_error(),
     };
     if !acted {
@@ -174,7 +176,7 @@ async fn press(state: &AppState, id: Result<Path<String>, PathRejection>, pay: b
             "Payment declined. You can close this page.",
         )
     };
-    page(StatusCode::OK, title, &format!("<p>{text}</p>"))
+    page(StatusCode::OK, title, &format!("<p>{text}</p>"), None)
 }
 
 /// `POST /test-mode/qr/{intent}/pay`: the banking app pays; the intent succeeds.
