@@ -36,11 +36,26 @@ const REPORTING: &str = "report-uri /api/csp-reports; report-to csp";
 /// The storefront's policy: the widget's (DESIGN.md), with the payments origin in
 /// `script-src`, `style-src`, `connect-src` and `frame-src`, and nothing else loosened.
 pub fn storefront_policy(payments_origin: &str) -> String {
+    storefront_policy_framed_by(payments_origin, "'none'")
+}
+
+/// The policy of the test-mode processor's 3-D Secure and wallet pages (and their
+/// buttons' answers): the storefront's, except that the storefront itself and the
+/// allowed storefront origins may frame them, as the widget's modal does. Every other
+/// storefront page stays unframeable.
+pub fn action_page_policy(payments_origin: &str, storefront_origins: &[String]) -> String {
+    let ancestors: Vec<&str> = std::iter::once("'self'")
+        .chain(storefront_origins.iter().map(String::as_str))
+        .collect();
+    storefront_policy_framed_by(payments_origin, &ancestors.join(" "))
+}
+
+fn storefront_policy_framed_by(payments_origin: &str, ancestors: &str) -> String {
     format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' {payments_origin}; \
          style-src 'self' {payments_origin}; img-src 'self' data:; \
          connect-src 'self' {payments_origin}; frame-src {payments_origin}; \
-         frame-ancestors 'none'; {REPORTING}"
+         frame-ancestors {ancestors}; {REPORTING}"
     )
 }
 

@@ -4,7 +4,9 @@
 //! requires_confirmation ─confirm─▶ succeeded
 //!                              ├─▶ requires_payment_method (declined; retry with a new token)
 //!                              ├─▶ requires_action ─complete─▶ succeeded | requires_payment_method
-//!                              │                    (left alone: stays requires_action)
+//!                              │                    (left alone: stays requires_action; a QR
+//!                              │                     code lapses at action_expires_at ─▶
+//!                              │                     requires_payment_method, qr_code_expired)
 //!                              └─▶ processing ─settles on the clock─▶ succeeded | requires_payment_method
 //! requires_payment_method | requires_action ─confirm again with a new token─▶ (as above)
 //! requires_payment_method | requires_confirmation | requires_action ─cancel─▶ canceled
@@ -24,8 +26,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Json;
 use payment_core::api::{
-    ConsentRecord, CreateConfirmIntent, EwalletChannel, NextAction, PaymentIntent,
-    PaymentIntentStatus, PaymentMethodType, RedirectToUrl,
+    ConsentRecord, CreateConfirmIntent, DisplayQrCode, EwalletChannel, NextAction, PaymentIntent,
+    PaymentIntentStatus, PaymentMethodType, QrChannel, RedirectToUrl,
 };
 use payment_core::error::{ApiError, DeclineCode, ErrorCode};
 use payment_core::money::{Currency, MinorUnit};
@@ -42,7 +44,10 @@ use crate::ids::{new_id, new_secret};
 use crate::merchant::require_merchant;
 use crate::methods::{load_method, wire_enum, MethodRow};
 use crate::orders::{self, OrderRow};
-use crate::processor::{authentication_failed, ActionPage, Attempt, Behaviour, Final, Outcome};
+use crate::processor::{
+    authentication_failed, qr_code_declined, qr_code_expired, ActionPage, Attempt, Behaviour,
+    Final, Outcome,
+};
 use crate::state::AppState;
 use crate::stats::{self, Counter};
 use crate::webhooks::emit;
@@ -86,6 +91,8 @@ pub struct IntentRow {
     pub last_payment_error: Option<String>,
     pub pending: Option<String>,
     pub cancellation_reason: Option<String>,
+    /// When the waiting action lapses (a QR code), Unix seconds.
+    pub action_expires_at: Option<i64>,
 }
 
 impl std::fmt::Debug for IntentRow {
@@ -101,7 +108,7 @@ impl std::fmt::Debug for IntentRow {
 
 const INTENT_COLUMNS: &str = "id, client_secret, order_id, customer_id, amount, currency, \
     status, payment_method_id, setup_future_usage, consent, return_url, next_action, \
-    last_payment_error, pending, cancellation_reason";
+    last_payment_error, pending, cancellation_reason, action_expires_at";
 
 impl IntentRow {
     /// The status.
@@ -112,6 +119,12 @@ impl IntentRow {
     /// What it waits for.
     pub fn pending(&self) -> Option<Pending> {
         serde_json::from_str(self.pending.as_deref()?).ok()
+    }
+
+    /// Whether it waits for the customer on `page`.
+    pub fn waits_on(&self, page: ActionPage) -> bool {
+        self.status() == PaymentIntentStatus::RequiresAction
+            && matches!(self.pending(), Some(Pending::Action { page: waiting, .. }) if waiting == page)
     }
 
     /// The return URL with the parameters the return page reads.
@@ -324,7 +337,8 @@ pub async fn finish(
         Final::Succeeded { disputed } => {
             sqlx::query(
                 "UPDATE payment_intents SET status = 'succeeded', next_action = NULL, \
-                 pending = NULL, settle_at = NULL, last_payment_error = NULL WHERE id = ?",
+                 pending = NULL, settle_at = NULL, action_expires_at = NULL, \
+                 last_payment_error = NULL WHERE id = ?",
             )
             .bind(&intent.id)
             .execute(&mut *conn)
@@ -357,7 +371,8 @@ pub async fn finish(
         Final::Failed { error } => {
             sqlx::query(
                 "UPDATE payment_intents SET status = 'requires_payment_method', next_action = NULL, \
-                 pending = NULL, settle_at = NULL, last_payment_error = ? WHERE id = ?",
+                 pending = NULL, settle_at = NULL, action_expires_at = NULL, \
+                 last_payment_error = ? WHERE id = ?",
             )
             .bind(serde_json::to_string(error)?)
             .bind(&intent.id)
@@ -380,33 +395,53 @@ async fn apply_outcome(
 ) -> ApiResult<()> {
     match outcome {
         Outcome::Done(result) => finish(conn, intent, &result, now).await,
-        Outcome::RequiresAction { page, on_success } => {
-            let path = match page {
-                ActionPage::ThreeDSecure => "authenticate",
-                ActionPage::Ewallet => "ewallet",
+        Outcome::RequiresAction {
+            page,
+            on_success,
+            expires_in,
+        } => {
+            let expires_at = expires_in.map(|seconds| now + seconds);
+            // Same-origin paths unless the server knows its public URL (`--public-url`),
+            // so the pages also work behind `trunk serve`'s proxy.
+            let page_url = |path: &str| {
+                format!(
+                    "{}/test-mode/{path}/{}",
+                    state.settings().public_url,
+                    intent.id
+                )
             };
-            let next_action = NextAction::RedirectToUrl {
+            let redirect = |url: String| NextAction::RedirectToUrl {
                 redirect_to_url: RedirectToUrl {
-                    url: format!(
-                        "{}/test-mode/{path}/{}",
-                        state.settings().public_url,
-                        intent.id
-                    ),
+                    url,
                     return_url: intent
                         .return_url
                         .clone()
                         .unwrap_or_else(|| DEFAULT_RETURN_URL.to_owned()),
                 },
             };
+            let next_action = match page {
+                ActionPage::ThreeDSecure => redirect(page_url("authenticate")),
+                ActionPage::Ewallet => redirect(page_url("ewallet")),
+                // What the code encodes: in test mode, the simulated banking app's page
+                // for this intent (a live processor gives its QRIS / QR Ph string).
+                ActionPage::QrCode => NextAction::DisplayQrCode {
+                    display_qr_code: DisplayQrCode {
+                        data: page_url("qr"),
+                        expires_at,
+                        image_url_svg: None,
+                    },
+                },
+            };
             sqlx::query(
                 "UPDATE payment_intents SET status = 'requires_action', next_action = ?, \
-                 pending = ? WHERE id = ?",
+                 pending = ?, action_expires_at = ? WHERE id = ?",
             )
             .bind(serde_json::to_string(&next_action)?)
             .bind(serde_json::to_string(&Pending::Action {
                 page,
                 on_success,
             })?)
+            .bind(expires_at)
             .bind(&intent.id)
             .execute(&mut *conn)
             .await?;
@@ -508,42 +543,132 @@ pub async fn settle_all_due(state: &AppState) -> ApiResult<usize> {
     Ok(ids.len())
 }
 
+/// Lapses the intent's QR code if its time has come on the server's clock, in the
+/// caller's transaction: back to `requires_payment_method` with `qr_code_expired` (and
+/// `payment_intent.payment_failed`), so the order's intent takes a new attempt. Anything
+/// else, or a code still valid, is left alone, so every reader may call it. Returns
+/// whether it lapsed the code.
+pub async fn expire_qr_code_if_due(
+    conn: &mut SqliteConnection,
+    id: &str,
+    now: i64,
+) -> ApiResult<bool> {
+    let Some(intent) = load_intent(&mut *conn, id).await? else {
+        return Ok(false);
+    };
+    let due = intent.action_expires_at.is_some_and(|at| at <= now);
+    if !(due && intent.waits_on(ActionPage::QrCode)) {
+        return Ok(false);
+    }
+    expire_qr_code(conn, &intent, now).await?;
+    Ok(true)
+}
+
+async fn expire_qr_code(
+    conn: &mut SqliteConnection,
+    intent: &IntentRow,
+    now: i64,
+) -> ApiResult<()> {
+    let expired = Final::Failed {
+        error: qr_code_expired(),
+    };
+    finish(conn, intent, &expired, now).await?;
+    tracing::info!(intent = %intent.id, "QR code expired");
+    Ok(())
+}
+
+/// Lapses every QR code whose time has come (the server's background tick; reads of an
+/// intent do the same for theirs first). Returns how many it lapsed.
+pub async fn expire_all_due_qr_codes(state: &AppState) -> ApiResult<usize> {
+    let now = state.now();
+    let ids: Vec<String> = sqlx::query_scalar(
+        "SELECT id FROM payment_intents WHERE status = 'requires_action' \
+         AND action_expires_at <= ?",
+    )
+    .bind(now)
+    .fetch_all(state.db())
+    .await?;
+    let mut expired = 0;
+    for id in &ids {
+        let mut tx = state.db().begin().await?;
+        if expire_qr_code_if_due(&mut tx, id, now).await? {
+            expired += 1;
+        }
+        tx.commit().await?;
+    }
+    Ok(expired)
+}
+
+/// What a button of a simulated page found, and whether it changed anything.
+#[derive(Debug)]
+pub struct Pressed {
+    /// The intent afterwards.
+    pub intent: IntentRow,
+    /// Whether this press completed or refused the action (a second press, a stale
+    /// tab or a lapsed QR code change nothing).
+    pub acted: bool,
+}
+
 /// Completes or refuses the customer action on a simulated page. Leaves anything not
-/// waiting for that page alone (a second click, a stale tab).
+/// waiting for that page alone (a second click, a stale tab, a QR code past its time,
+/// which this lapses first). `None` for an unknown intent.
 pub async fn complete_action(
     state: &AppState,
     id: &str,
     page: ActionPage,
     accepted: bool,
-) -> ApiResult<Option<IntentRow>> {
+) -> ApiResult<Option<Pressed>> {
+    let now = state.now();
+    let mut tx = state.db().begin().await?;
+    expire_qr_code_if_due(&mut tx, id, now).await?;
+    let Some(intent) = load_intent(&mut tx, id).await? else {
+        return Ok(None);
+    };
+    let mut acted = false;
+    if let (true, Some(Pending::Action { on_success, .. })) =
+        (intent.waits_on(page), intent.pending())
+    {
+        let result = if accepted {
+            on_success
+        } else {
+            let error = match page {
+                ActionPage::ThreeDSecure => authentication_failed(),
+                ActionPage::Ewallet => {
+                    let mut error = authentication_failed();
+                    error.message = "The e-wallet payment was declined.".to_owned();
+                    error
+                }
+                ActionPage::QrCode => qr_code_declined(),
+            };
+            Final::Failed { error }
+        };
+        finish(&mut tx, &intent, &result, now).await?;
+        acted = true;
+    }
+    let intent = load_intent(&mut tx, id)
+        .await?
+        .ok_or_else(AppError::internal)?;
+    tx.commit().await?;
+    Ok(Some(Pressed { intent, acted }))
+}
+
+/// `POST /test-mode/qr/{id}/expire` (test mode): lapses the intent's QR code now,
+/// whatever the clock says, as if its 15 minutes were over. `None` for an unknown intent.
+pub async fn expire_qr_code_now(state: &AppState, id: &str) -> ApiResult<Option<Pressed>> {
     let now = state.now();
     let mut tx = state.db().begin().await?;
     let Some(intent) = load_intent(&mut tx, id).await? else {
         return Ok(None);
     };
-    if intent.status() == PaymentIntentStatus::RequiresAction {
-        if let Some(Pending::Action {
-            page: waiting,
-            on_success,
-        }) = intent.pending()
-        {
-            if waiting == page {
-                let result = if accepted {
-                    on_success
-                } else {
-                    let mut error = authentication_failed();
-                    if page == ActionPage::Ewallet {
-                        error.message = "The e-wallet payment was declined.".to_owned();
-                    }
-                    Final::Failed { error }
-                };
-                finish(&mut tx, &intent, &result, now).await?;
-            }
-        }
+    let acted = intent.waits_on(ActionPage::QrCode);
+    if acted {
+        expire_qr_code(&mut tx, &intent, now).await?;
     }
-    let intent = load_intent(&mut tx, id).await?;
+    let intent = load_intent(&mut tx, id)
+        .await?
+        .ok_or_else(AppError::internal)?;
     tx.commit().await?;
-    Ok(intent)
+    Ok(Some(Pressed { intent, acted }))
 }
 
 /// The intent as the shopper's browser may see it: a lost or stolen card reads as a
@@ -642,6 +767,20 @@ fn check_currency(method: &MethodRow, currency: Currency) -> ApiResult<()> {
                 .as_deref()
                 .and_then(wire_enum::<EwalletChannel>)
                 .unwrap_or(EwalletChannel::Unknown);
+            if channel.supports(&currency) {
+                Ok(())
+            } else {
+                Err(AppError::param_invalid(
+                    "payment_method",
+                    format!(
+                        "{} does not take payments in {currency}.",
+                        channel.display_name()
+                    ),
+                ))
+            }
+        }
+        PaymentMethodType::QrCode => {
+            let channel = method.qr_channel().unwrap_or(QrChannel::Unknown);
             if channel.supports(&currency) {
                 Ok(())
             } else {
@@ -788,6 +927,8 @@ async fn create_confirm(
                 // The order's one intent, again: after a decline or an abandoned page it
                 // takes the new token; paid or processing, it refuses.
                 Some(existing) => {
+                    // A lapsed QR code is recorded as such before the new attempt.
+                    expire_qr_code_if_due(&mut tx, &existing, now).await?;
                     let existing = load_intent(&mut tx, &existing)
                         .await?
                         .ok_or_else(AppError::internal)?;
@@ -903,7 +1044,7 @@ async fn confirm_again(
     stats::bump(state.db(), Counter::Confirms).await?;
     let now = state.now();
     let mut tx = state.db().begin().await?;
-    let intent = load_intent(&mut tx, id)
+    let mut intent = load_intent(&mut tx, id)
         .await?
         .filter(|i| {
             bool::from(
@@ -913,6 +1054,12 @@ async fn confirm_again(
             )
         })
         .ok_or_else(|| AppError::missing("payment intent", Some("id")))?;
+    // A lapsed QR code is recorded as such before the new attempt.
+    if expire_qr_code_if_due(&mut tx, id, now).await? {
+        intent = load_intent(&mut tx, id)
+            .await?
+            .ok_or_else(AppError::internal)?;
+    }
     orders::refuse_if_settled(&mut tx, &intent).await?;
     let spent = spend_token(&mut tx, &request.confirmation_token_id, now).await?;
     let confirmed = reconfirm(state, &mut tx, &intent, spent).await?;
@@ -937,7 +1084,7 @@ async fn reconfirm(
         "UPDATE payment_intents SET status = 'requires_confirmation', payment_method_id = ?, \
          customer_id = COALESCE(?, customer_id), setup_future_usage = ?, consent = ?, \
          return_url = COALESCE(?, return_url), next_action = NULL, pending = NULL, \
-         settle_at = NULL, last_payment_error = NULL WHERE id = ?",
+         settle_at = NULL, action_expires_at = NULL, last_payment_error = NULL WHERE id = ?",
     )
     .bind(&method.id)
     .bind(&params.customer_id)
@@ -1051,11 +1198,17 @@ pub async fn payment_intents_get(
     settle_if_due(&state, &id).await?;
     let now = state.now();
     let mut tx = state.db().begin().await?;
-    let intent = load_intent(&mut tx, &id)
+    let mut intent = load_intent(&mut tx, &id)
         .await?
         // A wrong secret looks exactly like a missing intent.
         .filter(|i| bool::from(i.client_secret.as_bytes().ct_eq(secret.expose().as_bytes())))
         .ok_or_else(|| AppError::missing("payment intent", Some("id")))?;
+    // The widget polls while a QR code is shown: the poll after its time sees it lapse.
+    if expire_qr_code_if_due(&mut tx, &id, now).await? {
+        intent = load_intent(&mut tx, &id)
+            .await?
+            .ok_or_else(AppError::internal)?;
+    }
     if intent.status() == PaymentIntentStatus::Succeeded {
         fulfil(&mut tx, &intent, "poll", now).await?;
     }
@@ -1107,8 +1260,8 @@ async fn cancel_intent(
     // The waiting action goes with the intent: its page can no longer complete it.
     let updated = sqlx::query(
         "UPDATE payment_intents SET status = 'canceled', cancellation_reason = ?, \
-         canceled_at = ?, next_action = NULL, pending = NULL, settle_at = NULL \
-         WHERE id = ? AND status = ?",
+         canceled_at = ?, next_action = NULL, pending = NULL, settle_at = NULL, \
+         action_expires_at = NULL WHERE id = ? AND status = ?",
     )
     .bind(request.cancellation_reason.map(CancellationReason::as_str))
     .bind(now)

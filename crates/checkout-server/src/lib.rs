@@ -134,6 +134,18 @@ fn test_mode_pages() -> Router<AppState> {
             post(test_mode::ewallet_authorize),
         )
         .route("/ewallet/{id}/decline", post(test_mode::ewallet_decline))
+        .route(
+            "/challenge-ready.js",
+            get(test_mode::challenge_ready_script_get),
+        )
+        .route(
+            "/challenge-done.js",
+            get(test_mode::challenge_done_script_get),
+        )
+        .route("/qr/{id}", get(test_mode::qr_get))
+        .route("/qr/{id}/pay", post(test_mode::qr_pay))
+        .route("/qr/{id}/decline", post(test_mode::qr_decline))
+        .route("/qr/{id}/expire", post(test_mode::qr_expire))
         .layer(DefaultBodyLimit::max(error::BODY_LIMIT))
 }
 
@@ -163,17 +175,26 @@ pub fn app(state: AppState) -> Router {
                     card_audit::audit_request,
                 ));
     }
-    // Built once: it names the payments origin.
-    let policy = HeaderValue::from_str(state.storefront_policy())
-        .unwrap_or_else(|_| HeaderValue::from_static("default-src 'none'"));
+    // Built once: they name the payments origin and the storefront origins.
+    let policy = |text: &str| {
+        HeaderValue::from_str(text)
+            .unwrap_or_else(|_| HeaderValue::from_static("default-src 'none'"))
+    };
+    let policies = StorefrontPolicies {
+        page: policy(state.storefront_policy()),
+        action_page: state
+            .processor()
+            .is_test_mode()
+            .then(|| policy(state.action_page_policy())),
+    };
     router
         .fallback_service(static_files)
         .layer(CompressionLayer::new().compress_when(is_html))
         .layer(middleware::from_fn(cache_policy))
         .layer(middleware::from_fn(log_storefront_request))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CONTENT_SECURITY_POLICY,
-            policy,
+        .layer(middleware::from_fn_with_state(
+            policies,
+            storefront_content_security_policy,
         ))
         .layer(SetResponseHeaderLayer::overriding(
             header::HeaderName::from_static("reporting-endpoints"),
@@ -184,6 +205,34 @@ pub fn app(state: AppState) -> Router {
             HeaderValue::from_static("no-store"),
         ))
         .with_state(state)
+}
+
+/// The storefront's two policies: every answer's, and the framable one of the test-mode
+/// action pages (`None` without the test-mode processor, which has none).
+#[derive(Clone)]
+struct StorefrontPolicies {
+    page: HeaderValue,
+    action_page: Option<HeaderValue>,
+}
+
+/// Sets the Content-Security-Policy of every storefront answer (whatever a handler
+/// set): the strict, unframeable one, except under the test-mode 3-D Secure and wallet
+/// pages, which the widget may open in a frame of its modal.
+async fn storefront_content_security_policy(
+    axum::extract::State(policies): axum::extract::State<StorefrontPolicies>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let framable = test_mode::is_action_page(request.uri().path());
+    let mut response = next.run(request).await;
+    let policy = match &policies.action_page {
+        Some(action_page) if framable => action_page.clone(),
+        _ => policies.page.clone(),
+    };
+    response
+        .headers_mut()
+        .insert(header::CONTENT_SECURITY_POLICY, policy);
+    response
 }
 
 /// Compress the checkout page as the files are; the API's small JSON goes as it is.

@@ -89,6 +89,10 @@ struct Args {
     /// vault.sqlite3 in --data-dir (in memory with an in-memory DATABASE_URL).
     #[arg(long, env = "CHECKOUT_VAULT_KEY_FILE")]
     vault_key_file: Option<PathBuf>,
+    /// The shop's name, shown by the test-mode banking app after a QR code is scanned
+    /// [default: none, the page shows the amount alone].
+    #[arg(long, env = "CHECKOUT_MERCHANT_NAME")]
+    merchant_name: Option<String>,
 }
 
 #[tokio::main]
@@ -180,6 +184,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     settings.publishable_key = args.publishable_key;
     settings.vault_key_file = vault_key_file;
     settings.vault_database_url = vault_database_url;
+    settings.merchant_name = args
+        .merchant_name
+        .map(|name| name.trim().to_owned())
+        .filter(|name| !name.is_empty());
     let state = AppState::open_default(settings, &database_url).await?;
     // On stdout, not in the logs: this is the test-mode demo's key, shown so a merchant
     // can try /api/merchant; one given by flag or environment is already known.
@@ -249,14 +257,18 @@ async fn shutdown() {
     tracing::info!("shutting down");
 }
 
-/// The processor's clockwork: settles due SEPA debits, delivers due webhooks, forgets
-/// expired idempotency keys, and drops the vault's CVCs whose 15 minutes are over.
+/// The processor's clockwork: settles due SEPA debits, lapses QR codes whose time is
+/// over, delivers due webhooks, forgets expired idempotency keys, and drops the vault's
+/// CVCs whose 15 minutes are over.
 async fn background(state: AppState) {
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     loop {
         tick.tick().await;
         if let Err(err) = intents::settle_all_due(&state).await {
             tracing::warn!(code = err.error.code.as_str(), "settling failed");
+        }
+        if let Err(err) = intents::expire_all_due_qr_codes(&state).await {
+            tracing::warn!(code = err.error.code.as_str(), "expiring QR codes failed");
         }
         if let Err(err) = webhooks::deliver_due(&state).await {
             tracing::warn!(code = err.error.code.as_str(), "webhook delivery failed");

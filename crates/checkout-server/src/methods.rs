@@ -4,7 +4,8 @@
 
 use payment_core::api::{
     AllowRedisplay, BillingDetails, CardPreview, EwalletChannel, EwalletPreview,
-    PaymentMethodPreview, PaymentMethodType, SavedPaymentMethod, SepaPreview,
+    PaymentMethodPreview, PaymentMethodType, QrChannel, QrCodeInput, SavedPaymentMethod,
+    SepaPreview,
 };
 use serde::Deserialize;
 
@@ -33,6 +34,8 @@ pub struct MethodRow {
     pub sepa_last4: Option<String>,
     pub ewallet_channel: Option<String>,
     pub ewallet_account_label: Option<String>,
+    /// The QR standard (`QRIS`, `QRPH`) of a `qr_code` method.
+    pub qr_channel: Option<String>,
     pub test_behaviour: String,
 }
 
@@ -40,7 +43,7 @@ pub struct MethodRow {
 pub const METHOD_COLUMNS: &str = "id, type, created, customer_id, allow_redisplay, \
     setup_usage, billing_details, card_brand, card_last4, card_exp_month, card_exp_year, \
     card_funding, card_vault_ref, sepa_country, sepa_bank_code, sepa_last4, ewallet_channel, \
-    ewallet_account_label, test_behaviour";
+    ewallet_account_label, qr_channel, test_behaviour";
 
 /// Parses a stored enum through its wire name.
 pub fn wire_enum<T: for<'de> Deserialize<'de>>(text: &str) -> Option<T> {
@@ -89,6 +92,11 @@ impl MethodRow {
         })
     }
 
+    /// The QR standard of a `qr_code` method.
+    pub fn qr_channel(&self) -> Option<QrChannel> {
+        Some(wire_enum(self.qr_channel.as_deref()?).unwrap_or(QrChannel::Unknown))
+    }
+
     /// The summary on tokens and intents.
     pub fn preview(&self) -> PaymentMethodPreview {
         PaymentMethodPreview {
@@ -96,6 +104,9 @@ impl MethodRow {
             card: self.card(),
             sepa_debit: self.sepa(),
             ewallet: self.ewallet(),
+            qr_code: self
+                .qr_channel()
+                .map(|channel_code| QrCodeInput { channel_code }),
             billing_details: self
                 .billing_details
                 .as_deref()

@@ -232,6 +232,8 @@ pub async fn orders_get(
     let now = state.now();
     let mut tx = state.db().begin().await?;
     if let Some(intent) = &intent {
+        // So does a QR code whose time is over: the order shows its intent retryable.
+        intents::expire_qr_code_if_due(&mut tx, intent, now).await?;
         if let Some(row) = intents::load_intent(&mut tx, intent).await? {
             intents::fulfil(&mut tx, &row, "poll", now).await?;
         }

@@ -7,7 +7,7 @@
 //! method instead of the number. Later decisions (confirm, 3-D Secure result, SEPA
 //! settlement, off-session charge) are made from that class alone.
 
-use payment_core::api::EwalletChannel;
+use payment_core::api::{EwalletChannel, QrChannel};
 use payment_core::error::{ApiError, DeclineCode, ErrorCode, ErrorType};
 use payment_core::iban::Iban;
 use serde::{Deserialize, Serialize};
@@ -50,6 +50,12 @@ pub enum Behaviour {
         /// The wallet.
         channel: EwalletChannel,
     },
+    /// A QR code the customer scans and pays in a banking app (never saved: each code
+    /// is for one payment).
+    QrCode {
+        /// The QR standard.
+        channel: QrChannel,
+    },
 }
 
 impl Behaviour {
@@ -83,6 +89,9 @@ pub enum ActionPage {
     ThreeDSecure,
     /// The e-wallet's authorisation page.
     Ewallet,
+    /// The banking app a scanned QR code opens; the code lapses at the intent's
+    /// `action_expires_at`.
+    QrCode,
 }
 
 /// The final result of an attempt.
@@ -113,6 +122,9 @@ pub enum Outcome {
         page: ActionPage,
         /// If the customer completes it.
         on_success: Final,
+        /// Seconds until the action lapses unanswered (a QR code); `None` waits for
+        /// the customer indefinitely (3-D Secure and wallet pages).
+        expires_in: Option<i64>,
     },
     /// The result comes later.
     Processing {
@@ -149,13 +161,20 @@ pub struct TestProcessor {
     pub sepa_delay: i64,
     /// Seconds a "Delayed" SEPA test email stays `processing` (≥ 3 minutes).
     pub sepa_long_delay: i64,
+    /// Seconds a QR code can be paid after the confirm that made it.
+    pub qr_code_lifetime: i64,
 }
+
+/// How long a QR code stays payable: 15 minutes, within the range QRIS and QR Ph
+/// processors offer for dynamic codes.
+pub const QR_CODE_LIFETIME: i64 = 15 * 60;
 
 impl Default for TestProcessor {
     fn default() -> Self {
         Self {
             sepa_delay: 10,
             sepa_long_delay: 180,
+            qr_code_lifetime: QR_CODE_LIFETIME,
         }
     }
 }
@@ -221,6 +240,22 @@ pub fn authentication_failed() -> ApiError {
     )
 }
 
+/// The error of a QR payment the customer declined in the banking app: as a declined
+/// wallet authorisation, the customer refused the payment where it is authorised
+/// (`payment_intent_authentication_failure`, shown to the customer), with its own
+/// message.
+pub fn qr_code_declined() -> ApiError {
+    let mut error = authentication_failed();
+    error.message = "The QR code payment was declined in the banking app.".to_owned();
+    error
+}
+
+/// The error of a QR code that lapsed unpaid (`qr_code_expired`): no one refused
+/// anything, the intent simply takes a new attempt.
+pub fn qr_code_expired() -> ApiError {
+    ApiError::new(ErrorType::InvalidRequestError, ErrorCode::QrCodeExpired)
+}
+
 const SUCCEEDED: Final = Final::Succeeded { disputed: false };
 
 impl Processor for TestProcessor {
@@ -282,6 +317,7 @@ impl Processor for TestProcessor {
         let challenge = |on_success| Outcome::RequiresAction {
             page: ActionPage::ThreeDSecure,
             on_success,
+            expires_in: None,
         };
         match attempt.behaviour {
             Behaviour::CardSucceeds => Outcome::Done(SUCCEEDED),
@@ -330,10 +366,23 @@ impl Processor for TestProcessor {
                     Outcome::RequiresAction {
                         page: ActionPage::Ewallet,
                         on_success: SUCCEEDED,
+                        expires_in: None,
                     }
                 }
             }
             Behaviour::EwalletToken { .. } => Outcome::Done(SUCCEEDED),
+            // Never saved, so never charged off session; were it, nobody would scan.
+            Behaviour::QrCode { .. } => {
+                if attempt.off_session {
+                    Outcome::Done(failed(authentication_required()))
+                } else {
+                    Outcome::RequiresAction {
+                        page: ActionPage::QrCode,
+                        on_success: SUCCEEDED,
+                        expires_in: Some(self.qr_code_lifetime),
+                    }
+                }
+            }
         }
     }
 }
@@ -365,6 +414,9 @@ mod tests {
             },
             Behaviour::Ewallet {
                 channel: EwalletChannel::Gcash,
+            },
+            Behaviour::QrCode {
+                channel: QrChannel::Qris,
             },
         ] {
             assert_eq!(Behaviour::from_db(&behaviour.to_db()), Some(behaviour));

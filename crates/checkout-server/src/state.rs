@@ -47,6 +47,9 @@ pub struct Settings {
     /// The file holding the vault's key (created with mode 0600 on first start). `None`
     /// keeps a random key in memory only (tests, an in-memory vault).
     pub vault_key_file: Option<PathBuf>,
+    /// The shop's name, as a banking app shows it after a QR code is scanned (the
+    /// test-mode QR page); `None` shows the amount alone.
+    pub merchant_name: Option<String>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -59,6 +62,7 @@ impl std::fmt::Debug for Settings {
             .field("payments_origin", &self.payments_origin)
             .field("storefront_origins", &self.storefront_origins)
             .field("vault_key_file", &self.vault_key_file)
+            .field("merchant_name", &self.merchant_name)
             .finish_non_exhaustive()
     }
 }
@@ -80,6 +84,7 @@ impl Settings {
             publishable_key: None,
             vault_database_url: "sqlite::memory:".to_owned(),
             vault_key_file: None,
+            merchant_name: None,
         }
     }
 }
@@ -105,6 +110,7 @@ struct Inner {
     vault_client: VaultClient,
     storefront_policy: String,
     frame_policy: String,
+    action_page_policy: String,
 }
 
 impl std::fmt::Debug for AppState {
@@ -183,6 +189,8 @@ impl AppState {
         let vault_client = VaultClient::new(&settings.payments_origin, &merchant_key)?;
         let storefront_policy = crate::csp::storefront_policy(&settings.payments_origin);
         let frame_policy = crate::csp::frame_policy(&settings.storefront_origins);
+        let action_page_policy =
+            crate::csp::action_page_policy(&settings.payments_origin, &settings.storefront_origins);
         Ok(Self {
             inner: Arc::new(Inner {
                 settings,
@@ -199,6 +207,7 @@ impl AppState {
                 vault_client,
                 storefront_policy,
                 frame_policy,
+                action_page_policy,
             }),
         })
     }
@@ -298,6 +307,13 @@ impl AppState {
     /// origins), built once.
     pub fn frame_policy(&self) -> &str {
         &self.inner.frame_policy
+    }
+
+    /// The policy of the test-mode 3-D Secure and wallet pages, which the widget may
+    /// frame in its modal (`frame-ancestors 'self'` and the allowed storefront origins),
+    /// built once.
+    pub fn action_page_policy(&self) -> &str {
+        &self.inner.action_page_policy
     }
 
     /// What the test-mode audit found of card data in storefront requests.

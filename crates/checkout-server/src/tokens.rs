@@ -11,7 +11,7 @@ use axum::Json;
 use hmac::{Hmac, Mac};
 use payment_core::api::{
     ConfirmationToken, CreateConfirmationToken, EwalletChannel, PaymentMethodData,
-    PaymentMethodType,
+    PaymentMethodType, QrChannel,
 };
 use payment_core::error::ErrorCode;
 use payment_core::iban::{is_sepa_country, validate_iban};
@@ -42,6 +42,7 @@ struct NewMethod {
     sepa_bank_code: Option<String>,
     sepa_last4: Option<String>,
     ewallet_channel: Option<&'static str>,
+    qr_channel: Option<&'static str>,
     behaviour: Option<Behaviour>,
 }
 
@@ -90,6 +91,7 @@ async fn new_method(state: &AppState, data: &PaymentMethodData) -> ApiResult<New
         PaymentMethodType::Card => {
             only(data.sepa_debit.is_some(), "sepa_debit")?;
             only(data.ewallet.is_some(), "ewallet")?;
+            only(data.qr_code.is_some(), "qr_code")?;
             let card = data
                 .card
                 .as_ref()
@@ -99,6 +101,7 @@ async fn new_method(state: &AppState, data: &PaymentMethodData) -> ApiResult<New
         PaymentMethodType::SepaDebit => {
             only(data.card.is_some(), "card")?;
             only(data.ewallet.is_some(), "ewallet")?;
+            only(data.qr_code.is_some(), "qr_code")?;
             let sepa = data
                 .sepa_debit
                 .as_ref()
@@ -145,6 +148,7 @@ async fn new_method(state: &AppState, data: &PaymentMethodData) -> ApiResult<New
         PaymentMethodType::Ewallet => {
             only(data.card.is_some(), "card")?;
             only(data.sepa_debit.is_some(), "sepa_debit")?;
+            only(data.qr_code.is_some(), "qr_code")?;
             let wallet = data
                 .ewallet
                 .as_ref()
@@ -164,11 +168,60 @@ async fn new_method(state: &AppState, data: &PaymentMethodData) -> ApiResult<New
                 ..NewMethod::default()
             })
         }
+        PaymentMethodType::QrCode => {
+            only(data.card.is_some(), "card")?;
+            only(data.sepa_debit.is_some(), "sepa_debit")?;
+            only(data.ewallet.is_some(), "ewallet")?;
+            let qr = data
+                .qr_code
+                .as_ref()
+                .ok_or_else(|| AppError::param_missing("payment_method_data.qr_code"))?;
+            if qr.channel_code == QrChannel::Unknown {
+                let known: Vec<&str> = QrChannel::ALL.iter().map(|c| c.as_str()).collect();
+                return Err(AppError::param_invalid(
+                    "payment_method_data.qr_code.channel_code",
+                    format!("Unknown QR code channel: use one of {}.", known.join(", ")),
+                ));
+            }
+            // Only the standard is kept: the code itself is made at confirm, per payment.
+            Ok(NewMethod {
+                kind: "qr_code",
+                qr_channel: Some(qr.channel_code.as_str()),
+                behaviour: Some(Behaviour::QrCode {
+                    channel: qr.channel_code,
+                }),
+                ..NewMethod::default()
+            })
+        }
         PaymentMethodType::Unknown => Err(AppError::param_invalid(
             "payment_method_data.type",
             "Unsupported payment method type.",
         )),
     }
+}
+
+/// A QR code pays once: there is nothing to save for later, so asking to (the consent
+/// box, `setup_future_usage`) is refused rather than silently ignored. Checked before
+/// the consent's own rules, so the error names what is wrong with a QR code.
+fn refuse_saving_a_qr_code(request: &CreateConfirmationToken) -> ApiResult<()> {
+    let is_qr = request
+        .payment_method_data
+        .as_ref()
+        .is_some_and(|data| data.kind == PaymentMethodType::QrCode);
+    if !is_qr {
+        return Ok(());
+    }
+    let param = if request.setup_future_usage.is_some() {
+        "setup_future_usage"
+    } else if request.consent.is_some() {
+        "consent"
+    } else {
+        return Ok(());
+    };
+    Err(AppError::param_invalid(
+        param,
+        "QR code payments cannot be saved for later: leave out setup_future_usage and consent.",
+    ))
 }
 
 /// Accepts absolute http(s) URLs and same-origin paths; nothing that could run script.
@@ -200,6 +253,7 @@ pub async fn confirmation_tokens_create(
     ApiJson(request): ApiJson<CreateConfirmationToken>,
 ) -> ApiResult<Json<ConfirmationToken>> {
     let now = state.now();
+    refuse_saving_a_qr_code(&request)?;
     // A customer session is optional for new details and required for a saved method.
     let session = match bearer(&headers) {
         Some(secret) => Some(session_for(&state, &secret.0).await?),
@@ -284,7 +338,8 @@ pub async fn confirmation_tokens_create(
                 "INSERT INTO payment_methods (id, type, created, billing_details, card_brand, \
                  card_last4, card_exp_month, card_exp_year, card_funding, card_vault_ref, \
                  fingerprint, sepa_country, sepa_bank_code, sepa_last4, ewallet_channel, \
-                 test_behaviour) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                 qr_channel, test_behaviour) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             )
             .bind(&id)
             .bind(m.kind)
@@ -301,6 +356,7 @@ pub async fn confirmation_tokens_create(
             .bind(&m.sepa_bank_code)
             .bind(&m.sepa_last4)
             .bind(m.ewallet_channel)
+            .bind(m.qr_channel)
             .bind(m.behaviour.map(Behaviour::to_db))
             .execute(&mut *tx)
             .await?;

@@ -215,3 +215,22 @@ async fn bank_and_wallet_answers_keep_the_shape_the_widget_reads() {
         StatusCode::OK,
     );
 }
+
+#[tokio::test]
+async fn qr_code_answers_keep_the_shape_the_widget_reads() {
+    let h = Harness::new().await;
+    let request = json!({
+        "payment_method_data": {"type": "qr_code", "qr_code": {"channel_code": "QRIS"}},
+        "return_url": "https://shop.example/complete"
+    });
+    let token = h.post("/api/confirmation_tokens", &request).await;
+    capture("confirmation_token_qr_code.json", &token, StatusCode::OK);
+    let order = h.post("/api/orders", &json!({"market": "id"})).await.body["id"].clone();
+    let body = json!({ "confirmation_token_id": token.body["id"], "order": order });
+    let shown = h.post("/api/create-confirm-intent", &body).await;
+    capture(
+        "payment_intent_display_qr_code.json",
+        &shown,
+        StatusCode::OK,
+    );
+}

@@ -59,6 +59,38 @@ fn confirmation_token_requests_round_trip() {
     let wallet: CreateConfirmationToken = round_trip("confirmation_token_request_ewallet.json");
     let wallet = wallet.payment_method_data.unwrap().ewallet.unwrap();
     assert_eq!(wallet.channel_code, EwalletChannel::Gcash);
+
+    let qr: CreateConfirmationToken = round_trip("confirmation_token_request_qr_code.json");
+    let qr = qr.payment_method_data.unwrap();
+    assert_eq!(qr.kind, PaymentMethodType::QrCode);
+    assert_eq!(qr.qr_code.unwrap().channel_code, QrChannel::Qris);
+}
+
+#[test]
+fn qr_code_answers_round_trip() {
+    let token: ConfirmationToken = round_trip("server/confirmation_token_qr_code.json");
+    let preview = token.payment_method_preview;
+    assert_eq!(preview.kind, PaymentMethodType::QrCode);
+    assert_eq!(preview.qr_code.unwrap().channel_code, QrChannel::Qris);
+
+    let intent: PaymentIntent = round_trip("server/payment_intent_display_qr_code.json");
+    assert_eq!(intent.status, PaymentIntentStatus::RequiresAction);
+    assert_eq!(intent.currency.code(), "idr");
+    assert!(QrChannel::Qris.supports(&intent.currency));
+    assert!(!QrChannel::Qrph.supports(&intent.currency));
+    match intent.next_action.unwrap() {
+        NextAction::DisplayQrCode { display_qr_code } => {
+            assert!(display_qr_code
+                .data
+                .ends_with(&format!("/test-mode/qr/{}", intent.id)));
+            assert!(display_qr_code.expires_at.is_some());
+            assert_eq!(display_qr_code.image_url_svg, None);
+        }
+        other => panic!("unexpected next action {other:?}"),
+    }
+    // A standard this build does not know reads as Unknown, never an error.
+    let newer: QrCodeInput = serde_json::from_str(r#"{"channel_code": "PROMPTPAY"}"#).unwrap();
+    assert_eq!(newer.channel_code, QrChannel::Unknown);
 }
 
 #[test]
