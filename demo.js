@@ -229,7 +229,13 @@ async function checkoutPage() {
     business: { name: "Rocket Rides" },
     paymentMethodOptions: { card: { require_cvc_recollection: true } },
   });
-  const paymentElement = elements.create("payment", { layout: { type: choice("layout") } });
+  // `?cardFields=inline` shows the card fields in the page instead of the payments
+  // origin's frame (what a merchant who takes the PCI scope of their page chooses).
+  const cardFields = new URLSearchParams(location.search).get("cardFields") ?? "frame";
+  const paymentElement = elements.create("payment", {
+    layout: { type: choice("layout") },
+    cardFields,
+  });
   paymentElement.mount("#payment-element");
 
   // Test mode only: a QR code of the test-mode processor encodes its simulated "bank

@@ -85,6 +85,7 @@ const FIXTURES: &[Fixture] = &[
     fixture!("cvc_token.json", CvcToken, &[]),
     fixture!("cvc_token_request.json", CvcTokenRequest, &[]),
     fixture!("confirmation_token_request_card.json", TokenRequest, &[]),
+    fixture!("confirmation_token_request_qr_code.json", TokenRequest, &[]),
     fixture!("confirmation_token_request_ewallet.json", TokenRequest, &[]),
     fixture!("confirmation_token_request_saved.json", TokenRequest, &[]),
     fixture!("confirmation_token_request_sepa.json", TokenRequest, &[]),
@@ -129,6 +130,8 @@ const FIXTURES: &[Fixture] = &[
         Token,
         &[("payment_method_preview.ewallet", OTHER_PREVIEWS)]
     ),
+    fixture!("server/confirmation_token_qr_code.json", Token, &[]),
+    fixture!("server/payment_intent_display_qr_code.json", Intent, &[]),
     fixture!(
         "server/customer_session.json",
         CustomerSession,

@@ -49,6 +49,48 @@ async fn focus_in_dialog(h: &Harness) -> Outcome<bool> {
     Ok(inside == Value::Bool(true))
 }
 
+/// Presses Tab (or Shift+Tab) on what has focus, inside the challenge page or not.
+async fn press_tab(h: &Harness, backwards: bool) -> Outcome {
+    let in_frame = run(
+        h,
+        r#"return !!document.activeElement && document.activeElement.matches("iframe");"#,
+    )
+    .await?
+        == Value::Bool(true);
+    if in_frame {
+        h.find("iframe.pe-challenge-frame")
+            .await?
+            .enter_frame()
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    let keys = if backwards {
+        format!(
+            "{}{}{}",
+            char::from(Key::Shift),
+            char::from(Key::Tab),
+            char::from(Key::Null)
+        )
+    } else {
+        char::from(Key::Tab).to_string()
+    };
+    h.browser
+        .active_element()
+        .await
+        .map_err(|e| e.to_string())?
+        .send_keys(&keys)
+        .await
+        .map_err(|e| format!("pressing Tab: {e}"))?;
+    if in_frame {
+        h.browser
+            .enter_parent_frame()
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    Ok(())
+}
+
 async fn dialog_gone(h: &Harness) -> Outcome {
     let deadline = Instant::now() + Duration::from_secs(15);
     while h
@@ -193,27 +235,10 @@ async fn keyboard_only(h: &Harness) -> Outcome {
         .await
         .map_err(|e| format!("pressing Enter: {e}"))?;
     h.find("dialog.pe-challenge[open]").await?;
-    // Tab and Shift+Tab stay inside the dialog (the page behind is inert).
-    for backwards in [false, false, false, true, true] {
+    // Tab and Shift+Tab stay inside the dialog, through the challenge page and round.
+    for backwards in [false, false, false, false, false, true, true, true] {
         ensure!(focus_in_dialog(h).await?, "focus left the dialog");
-        let keys = if backwards {
-            format!(
-                "{}{}{}",
-                char::from(Key::Shift),
-                char::from(Key::Tab),
-                char::from(Key::Null)
-            )
-        } else {
-            char::from(Key::Tab).to_string()
-        };
-        h.browser
-            .active_element()
-            .await
-            .map_err(|e| e.to_string())?
-            .send_keys(&keys)
-            .await
-            .map_err(|e| e.to_string())?;
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        press_tab(h, backwards).await?;
     }
     ensure!(focus_in_dialog(h).await?, "focus left the dialog");
     // Into the challenge page and onto its Complete button, with Tab only.
@@ -258,7 +283,7 @@ e2e_test!(the_dialog_works_with_the_keyboard_alone, keyboard_only);
 async fn qr_shown(h: &Harness) -> Outcome<String> {
     h.open("/").await?;
     h.choose("Market", "id").await?;
-    h.wait_text(".pe-pay-label", 15, |t| t.contains("Rp"))
+    h.wait_text(".pe-pay-label", 15, |t| t.contains("IDR"))
         .await?;
     h.find("[data-method=qr_code]")
         .await?

@@ -2,8 +2,8 @@
 //! `<dialog>` over the checkout. `showModal` moves focus into it and keeps it there (the
 //! page behind is inert); Escape or Close cancels. The outcome is read from the intent
 //! by polling, never taken from a message: the challenge page's messages (origin and
-//! window checked) only say that it loaded and that the customer answered, so the
-//! element asks at once. A challenge page that never says it loaded (a bank page that
+//! window checked) only say that it loaded, that the customer answered (so the element
+//! asks at once), or that Escape was pressed inside it (which the dialog cannot see). A challenge page that never says it loaded (a bank page that
 //! refuses to be framed) ends the dialog as blocked, and the caller redirects instead.
 //!
 //! Built with DOM calls, not a Leptos view: it lives outside the element's root, which
@@ -25,6 +25,8 @@ const POLL_MS: f64 = 2_000.0;
 /// The messages of the challenge page (`/test-mode/authenticate/…?embedded=1`).
 const CHALLENGE_READY: &str = "pe:challenge-ready";
 const CHALLENGE_DONE: &str = "pe:challenge-done";
+/// Escape pressed inside the challenge page (which the dialog around it cannot see).
+const CHALLENGE_CANCEL: &str = "pe:challenge-cancel";
 
 /// How a challenge in the dialog ended.
 #[derive(Debug)]
@@ -110,9 +112,33 @@ pub async fn challenge_in_dialog(
         })
     };
     let _ = dialog.add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref());
+    let on_focus = {
+        let dialog = dialog.clone();
+        Closure::<dyn FnMut(web_sys::Event)>::new(move |ev: web_sys::Event| {
+            let wrap_to = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|t| t.get_attribute("data-wrap-to"));
+            let selector = match wrap_to.as_deref() {
+                Some("frame") => "iframe",
+                Some(_) => ".pe-challenge-close",
+                None => return,
+            };
+            if let Some(target) = dialog
+                .query_selector(selector)
+                .ok()
+                .flatten()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
+            {
+                let _ = target.focus();
+            }
+        })
+    };
+    let _ = dialog.add_event_listener_with_callback("focusin", on_focus.as_ref().unchecked_ref());
     let on_message = {
         let flags = Rc::clone(&flags);
         let iframe = iframe.clone();
+        let dialog = dialog.clone();
         Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
             let from_frame = iframe
                 .as_ref()
@@ -128,6 +154,7 @@ pub async fn challenge_in_dialog(
                     flags.ready.set(true);
                     flags.answered.set(true);
                 }
+                Some(CHALLENGE_CANCEL) => dialog.close(),
                 _ => {}
             }
         })
@@ -137,11 +164,9 @@ pub async fn challenge_in_dialog(
         let _ =
             window.add_event_listener_with_callback("message", on_message.as_ref().unchecked_ref());
     }
-    // showModal: the page behind becomes inert, focus moves into the dialog.
+    // showModal: the page behind becomes inert, focus moves into the dialog (its Close
+    // button, where Escape closes it; Tab goes on into the challenge page).
     let _ = dialog.show_modal();
-    if let Some(iframe) = &iframe {
-        let _ = iframe.focus();
-    }
 
     let started = js_sys::Date::now();
     let mut next_read = started + POLL_MS;
@@ -209,8 +234,21 @@ fn build(
     let _ = frame.set_attribute("src", url);
     let _ = head.append_child(&title);
     let _ = head.append_child(&close);
+    // Tab from the challenge page's last control would leave the document (a modal
+    // dialog only makes the page behind inert): these two catch it and send focus
+    // round to the other end, so it stays in the dialog.
+    let first = element("span", "pe-challenge-wrap")?;
+    let last = element("span", "pe-challenge-wrap")?;
+    for sentinel in [&first, &last] {
+        let _ = sentinel.set_attribute("tabindex", "0");
+        let _ = sentinel.set_attribute("aria-hidden", "true");
+    }
+    let _ = first.set_attribute("data-wrap-to", "frame");
+    let _ = last.set_attribute("data-wrap-to", "close");
+    let _ = dialog.append_child(&first);
     let _ = dialog.append_child(&head);
     let _ = dialog.append_child(&frame);
+    let _ = dialog.append_child(&last);
     let host = anchor.parent_node()?;
     host.append_child(&dialog).ok()?;
     Some(dialog)

@@ -35,6 +35,9 @@ const REPORTING: &str = "report-uri /api/csp-reports; report-to csp";
 
 /// The storefront's policy: the widget's (DESIGN.md), with the payments origin in
 /// `script-src`, `style-src`, `connect-src` and `frame-src`, and nothing else loosened.
+/// `frame-src` also has `'self'`: the checkout frames the processor's 3-D Secure
+/// challenge in its dialog, and the test-mode processor's pages are the storefront's
+/// own (a real processor's challenge origin goes beside it).
 pub fn storefront_policy(payments_origin: &str) -> String {
     storefront_policy_framed_by(payments_origin, "'none'")
 }
@@ -54,7 +57,7 @@ fn storefront_policy_framed_by(payments_origin: &str, ancestors: &str) -> String
     format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' {payments_origin}; \
          style-src 'self' {payments_origin}; img-src 'self' data:; \
-         connect-src 'self' {payments_origin}; frame-src {payments_origin}; \
+         connect-src 'self' {payments_origin}; frame-src 'self' {payments_origin}; \
          frame-ancestors {ancestors}; {REPORTING}"
     )
 }

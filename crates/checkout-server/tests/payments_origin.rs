@@ -305,7 +305,7 @@ async fn the_storefronts_policy_lets_the_page_use_the_payments_origin() {
         format!("script-src 'self' 'wasm-unsafe-eval' {origin}"),
         format!("style-src 'self' {origin}"),
         format!("connect-src 'self' {origin}"),
-        format!("frame-src {origin}"),
+        format!("frame-src 'self' {origin}"),
         "default-src 'self'".to_owned(),
         "img-src 'self' data:".to_owned(),
         "frame-ancestors 'none'".to_owned(),

@@ -39,12 +39,8 @@ impl Server {
             .map_err(|e| Failure::new(format!("bench server: cannot bind 127.0.0.1: {e}")))
     }
 
-    /// Starts serving; the bodies POSTed to `/__bench/result` arrive on the receiver.
-    pub fn start(routes: Routes) -> Result<(Server, Receiver<String>)> {
-        Server::start_on(Server::bind()?, routes)
-    }
-
-    /// Starts serving on `listener`.
+    /// Starts serving on `listener`; the bodies POSTed to `/__bench/result` arrive on the
+    /// receiver.
     pub fn start_on(listener: TcpListener, routes: Routes) -> Result<(Server, Receiver<String>)> {
         let addr = listener
             .local_addr()
@@ -210,7 +206,7 @@ mod tests {
             generated: vec![("page.html".into(), "<p>hi</p>".into())],
             json: vec![("/api/config".into(), "{\"a\":1}".into())],
         };
-        let (server, results) = Server::start(routes).unwrap();
+        let (server, results) = Server::start_on(Server::bind().unwrap(), routes).unwrap();
         let get = |path: &str| {
             let mut s = TcpStream::connect(server.addr).unwrap();
             write!(s, "GET {path} HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();

@@ -31,7 +31,12 @@ impl Drop for PaymentsOrigin {
 pub fn start(binary: &Path, dist: &Path, storefront: &str) -> Result<PaymentsOrigin> {
     let mut child = Command::new(binary)
         .args(["--addr", "127.0.0.1:0", "--payments-addr", "127.0.0.1:0"])
-        .args(["--storefront-origin", storefront, "--database-url", "sqlite::memory:"])
+        .args([
+            "--storefront-origin",
+            storefront,
+            "--database-url",
+            "sqlite::memory:",
+        ])
         .arg("--dist")
         .arg(dist)
         .env("RUST_LOG", "warn")
@@ -102,7 +107,12 @@ impl PaymentsOrigin {
 /// `crossorigin` (their `integrity` needs CORS). Works on trunk's minified HTML, whose
 /// attribute values may be unquoted.
 pub fn with_widget_from(index: &str, origin: &str) -> String {
-    const WIDGET: [&str; 4] = ["/payment-element-", "/payment_element-", "/boot-", "/snippets/"];
+    const WIDGET: [&str; 4] = [
+        "/payment-element-",
+        "/payment_element-",
+        "/boot-",
+        "/snippets/",
+    ];
     let mut out = index.to_owned();
     for prefix in WIDGET {
         for quote in ["", "\""] {
@@ -141,7 +151,10 @@ mod tests {
                      type=module></script><link crossorigin href=\"/snippets/a/b.js\" \
                      rel=modulepreload><script src=/demo-5.js type=module></script>";
         let out = with_widget_from(index, "http://p:1");
-        assert!(out.contains("<link href=/demo-1.css rel=stylesheet>"), "{out}");
+        assert!(
+            out.contains("<link href=/demo-1.css rel=stylesheet>"),
+            "{out}"
+        );
         assert!(
             out.contains("<link crossorigin href=http://p:1/payment_element-2.css"),
             "{out}"
@@ -149,6 +162,9 @@ mod tests {
         assert!(out.contains("<meta crossorigin content=http://p:1/payment-element-3.js"));
         assert!(out.contains("<script crossorigin integrity=sha384-y src=http://p:1/boot-4.js"));
         assert!(out.contains("<link crossorigin href=\"http://p:1/snippets/a/b.js\""));
-        assert!(out.contains("<script src=/demo-5.js"), "the merchant's own stays");
+        assert!(
+            out.contains("<script src=/demo-5.js"),
+            "the merchant's own stays"
+        );
     }
 }

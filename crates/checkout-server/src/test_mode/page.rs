@@ -40,9 +40,15 @@ pub const CHALLENGE_DONE_SCRIPT: &str = "/test-mode/challenge-done.js";
 const READY_JS: &str = "\
 // Test mode: the challenge page has loaded in the widget's frame, so the widget knows the
 // frame shows it (and falls back to a full-page redirect if this never arrives).
+// Escape inside the frame does not reach the dialog around it: it is said to it.
 if (window.parent !== window) {
   window.addEventListener(\"load\", function () {
     window.parent.postMessage({ type: \"pe:challenge-ready\", version: 1 }, \"*\");
+  });
+  window.addEventListener(\"keydown\", function (event) {
+    if (event.key === \"Escape\") {
+      window.parent.postMessage({ type: \"pe:challenge-cancel\", version: 1 }, \"*\");
+    }
   });
 }
 ";
