@@ -253,9 +253,14 @@ async fn an_embedded_wallet_page_answers_the_frame_too() {
 #[tokio::test]
 async fn the_scripts_post_a_message_without_data_to_the_framing_page() {
     let h = Harness::new().await;
-    for (path, message) in [
-        ("/test-mode/challenge-ready.js", "pe:challenge-ready"),
-        ("/test-mode/challenge-done.js", "pe:challenge-done"),
+    // The ready script also says when Escape is pressed inside the frame,
+    // which the dialog around it cannot see.
+    for (path, messages) in [
+        (
+            "/test-mode/challenge-ready.js",
+            &["pe:challenge-ready", "pe:challenge-cancel"][..],
+        ),
+        ("/test-mode/challenge-done.js", &["pe:challenge-done"][..]),
     ] {
         let script = h.get(path).await;
         assert_eq!(script.status, StatusCode::OK, "{path}");
@@ -263,10 +268,18 @@ async fn the_scripts_post_a_message_without_data_to_the_framing_page() {
             .to_str()
             .unwrap()
             .starts_with("text/javascript"));
-        let expected =
-            format!("window.parent.postMessage({{ type: \"{message}\", version: 1 }}, \"*\")");
-        assert!(script.text.contains(&expected), "{path}: {}", script.text);
-        assert_eq!(script.text.matches("postMessage(").count(), 1, "{path}");
+        for message in messages {
+            let expected = format!(
+                "window.parent.postMessage({{ type: \"{message}\", version: 1 }}, \"*\")"
+            );
+            assert!(script.text.contains(&expected), "{path}: {}", script.text);
+        }
+        // Every message is one of those above: nothing else, no data, leaves the frame.
+        assert_eq!(
+            script.text.matches("postMessage(").count(),
+            messages.len(),
+            "{path}"
+        );
         assert!(script.text.contains("window.parent !== window"));
     }
 }
