@@ -22,6 +22,7 @@ pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 pub fn run() -> Result {
     println!("== setup");
     wasm_target()?;
+    crates()?;
     wasm_bindgen_cli()?;
     trunk()?;
     wasm_opt()?;
@@ -51,6 +52,21 @@ fn wasm_target() -> Result {
         "rustup target add wasm32-unknown-unknown",
     )?;
     report("wasm32 target", "installed");
+    Ok(())
+}
+
+/// Every crate in Cargo.lock, optional ones included: trunk builds `--offline`
+/// (`Trunk.toml`), so a feature no ordinary build has used yet (the bench's wire
+/// variants, `serde-wasm-bindgen` and `gloo-net`) would otherwise fail to download.
+/// A no-op once they are in cargo's cache.
+fn crates() -> Result {
+    cmd::run(
+        Command::new("cargo")
+            .args(["fetch", "--quiet", "--manifest-path"])
+            .arg(cmd::root().join("Cargo.toml")),
+        "cargo fetch",
+    )?;
+    report("crates", "fetched");
     Ok(())
 }
 
