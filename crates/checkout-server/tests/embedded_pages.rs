@@ -269,9 +269,8 @@ async fn the_scripts_post_a_message_without_data_to_the_framing_page() {
             .unwrap()
             .starts_with("text/javascript"));
         for message in messages {
-            let expected = format!(
-                "window.parent.postMessage({{ type: \"{message}\", version: 1 }}, \"*\")"
-            );
+            let expected =
+                format!("window.parent.postMessage({{ type: \"{message}\", version: 1 }}, \"*\")");
             assert!(script.text.contains(&expected), "{path}: {}", script.text);
         }
         // Every message is one of those above: nothing else, no data, leaves the frame.
