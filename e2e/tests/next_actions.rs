@@ -334,6 +334,10 @@ async fn qris_pays(h: &Harness) -> Outcome {
     };
     h.browser.goto(&url).await.map_err(|e| e.to_string())?;
     h.press_button("Pay").await?;
+    // The bank app's answer, before its window closes: closing it at once could abort
+    // the form's POST, and the payment with it.
+    h.wait_text("body", 10, |t| t.contains("Payment sent"))
+        .await?;
     h.browser.close_window().await.map_err(|e| e.to_string())?;
     h.browser
         .switch_to_window(checkout)

@@ -7,13 +7,17 @@
 //! fingerprints hold digit runs that pass it by chance, and the suite must not fail on
 //! luck (nor pass on it).
 
-/// Every card number DESIGN.md documents for the test-mode processor.
+/// Every card number DESIGN.md documents for the test-mode processor, and Stripe's
+/// other test numbers the suite types (the 14-digit Diners card, two debit cards).
 pub const TEST_CARD_NUMBERS: &[&str] = &[
     "4242424242424242",
     "5555555555554444",
     "378282246310005",
     "6011111111111117",
+    "3056930009020004",
     "30569309020004",
+    "4000056655665556",
+    "5200828282828210",
     "3566002020360505",
     "6200000000000005",
     "4000002500003155",
@@ -83,6 +87,8 @@ mod tests {
             "card 4242 4242 4242 4242 typed",
             "3782-822463-10005",
             "number=4000000000003220&x=1",
+            // DESIGN.md's Diners Club card, 16 digits.
+            "3056 9300 0902 0004",
         ] {
             let found = card_data_in(text).unwrap();
             assert!(found.starts_with("the card number …"), "{text}");
