@@ -9,20 +9,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortSignal, Headers, RequestInit, Response};
 
-/// What came back: the HTTP status and the body text, `None` when it could not be read.
-pub struct Answer {
-    /// The HTTP status code.
-    pub status: u16,
-    /// The body, if it could be read to the end.
-    pub text: Option<String>,
-}
-
-impl Answer {
-    /// A 2xx status, as `Response.ok` says.
-    pub fn ok(&self) -> bool {
-        (200..300).contains(&self.status)
-    }
-}
+pub use super::Answer;
 
 /// Sends one request; `Err` when no answer came (network failure, abort, bad request).
 pub async fn fetch(
