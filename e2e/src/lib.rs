@@ -376,6 +376,27 @@ impl Harness {
         Ok(token["id"].as_str().unwrap_or_default().to_owned())
     }
 
+    /// Presses Tab (Shift+Tab when `backwards`) on the focused element of the current
+    /// browsing context (the caller enters a frame first when focus is in one).
+    pub async fn tab_from_focus(&self, backwards: bool) -> Outcome {
+        use fantoccini::key::Key;
+        let keys = if backwards {
+            [Key::Shift, Key::Tab, Key::Null]
+                .map(char::from)
+                .iter()
+                .collect()
+        } else {
+            char::from(Key::Tab).to_string()
+        };
+        self.browser
+            .active_element()
+            .await
+            .map_err(|e| e.to_string())?
+            .send_keys(&keys)
+            .await
+            .map_err(|e| format!("pressing Tab: {e}"))
+    }
+
     /// Where focus is: the `data-field` (or `data-method`) of the page's focused
     /// element, or `frame:<field>` when it is inside the card frame.
     pub async fn focused_field(&self) -> Outcome<String> {

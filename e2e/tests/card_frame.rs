@@ -404,23 +404,7 @@ async fn press_tab(h: &Harness, backwards: bool) -> Outcome {
     if h.focused_field().await?.starts_with("frame:") {
         h.enter_card_frame().await?;
     }
-    let keys = if backwards {
-        format!(
-            "{}{}{}",
-            char::from(Key::Shift),
-            char::from(Key::Tab),
-            char::from(Key::Null)
-        )
-    } else {
-        char::from(Key::Tab).to_string()
-    };
-    h.browser
-        .active_element()
-        .await
-        .map_err(|e| e.to_string())?
-        .send_keys(&keys)
-        .await
-        .map_err(|e| format!("pressing Tab: {e}"))?;
+    h.tab_from_focus(backwards).await?;
     h.leave_frame().await?;
     tokio::time::sleep(Duration::from_millis(150)).await;
     Ok(())

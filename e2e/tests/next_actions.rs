@@ -64,23 +64,7 @@ async fn press_tab(h: &Harness, backwards: bool) -> Outcome {
             .await
             .map_err(|e| e.to_string())?;
     }
-    let keys = if backwards {
-        format!(
-            "{}{}{}",
-            char::from(Key::Shift),
-            char::from(Key::Tab),
-            char::from(Key::Null)
-        )
-    } else {
-        char::from(Key::Tab).to_string()
-    };
-    h.browser
-        .active_element()
-        .await
-        .map_err(|e| e.to_string())?
-        .send_keys(&keys)
-        .await
-        .map_err(|e| format!("pressing Tab: {e}"))?;
+    h.tab_from_focus(backwards).await?;
     if in_frame {
         h.browser
             .enter_parent_frame()
