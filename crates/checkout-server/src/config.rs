@@ -16,6 +16,9 @@ pub struct Config {
     pub publishable_key: String,
     /// `http://127.0.0.1:8090`.
     pub payments_origin: String,
+    /// The card brands accepted (`["visa", "mastercard", …]`), for the element's
+    /// `paymentMethodOptions.card.brands`.
+    pub card_brands: Vec<&'static str>,
 }
 
 /// `GET /api/config`.
@@ -23,5 +26,11 @@ pub async fn config_get(State(state): State<AppState>) -> Json<Config> {
     Json(Config {
         publishable_key: state.publishable_key().to_owned(),
         payments_origin: state.settings().payments_origin.clone(),
+        card_brands: state
+            .settings()
+            .card_brands
+            .brands()
+            .map(payment_core::card::CardBrand::as_str)
+            .collect(),
     })
 }

@@ -93,6 +93,11 @@ struct Args {
     /// [default: none, the page shows the amount alone].
     #[arg(long, env = "CHECKOUT_MERCHANT_NAME")]
     merchant_name: Option<String>,
+    /// The card brands accepted, comma-separated as Stripe names them (visa,
+    /// mastercard, amex, discover, diners, jcb, unionpay, maestro, elo, mir, hiper,
+    /// hipercard); a card of another brand is refused [default: all].
+    #[arg(long, env = "CHECKOUT_CARD_BRANDS", value_delimiter = ',')]
+    card_brands: Vec<String>,
 }
 
 #[tokio::main]
@@ -188,6 +193,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .merchant_name
         .map(|name| name.trim().to_owned())
         .filter(|name| !name.is_empty());
+    if !args.card_brands.is_empty() {
+        settings.card_brands =
+            payment_core::card::BrandSet::from_names(args.card_brands.iter().map(String::as_str))
+                .map_err(|name| format!("--card-brands: {name:?} is not a card brand"))?;
+    }
     let state = AppState::open_default(settings, &database_url).await?;
     // On stdout, not in the logs: this is the test-mode demo's key, shown so a merchant
     // can try /api/merchant; one given by flag or environment is already known.

@@ -50,6 +50,9 @@ pub struct Settings {
     /// The shop's name, as a banking app shows it after a QR code is scanned (the
     /// test-mode QR page); `None` shows the amount alone.
     pub merchant_name: Option<String>,
+    /// The card brands the merchant accepts; a card of another brand is refused with
+    /// `card_brand_not_accepted` (all brands by default).
+    pub card_brands: payment_core::card::BrandSet,
 }
 
 impl std::fmt::Debug for Settings {
@@ -63,6 +66,7 @@ impl std::fmt::Debug for Settings {
             .field("storefront_origins", &self.storefront_origins)
             .field("vault_key_file", &self.vault_key_file)
             .field("merchant_name", &self.merchant_name)
+            .field("card_brands", &self.card_brands)
             .finish_non_exhaustive()
     }
 }
@@ -85,6 +89,7 @@ impl Settings {
             vault_database_url: "sqlite::memory:".to_owned(),
             vault_key_file: None,
             merchant_name: None,
+            card_brands: payment_core::card::BrandSet::ALL,
         }
     }
 }

@@ -55,6 +55,19 @@ fn fingerprint(state: &AppState, kind: &str, value: &str) -> String {
     hex::encode(&mac.finalize().into_bytes()[..16])
 }
 
+/// Refuses a card whose brand the merchant does not accept (`--card-brands`). A brand
+/// this build does not know is accepted only when every brand is.
+fn refuse_unaccepted_brand(state: &AppState, brand: &str, param: &str) -> ApiResult<()> {
+    let accepted = state.settings().card_brands;
+    let known = payment_core::card::CardBrand::from_str_name(brand);
+    let ok = known.map_or(accepted.is_all(), |brand| accepted.contains(brand));
+    if ok {
+        Ok(())
+    } else {
+        Err(AppError::card(ErrorCode::CardBrandNotAccepted).with_param(param))
+    }
+}
+
 /// Redeems the card token with the vault and keeps what it tells.
 async fn card_method(state: &AppState, token: &str) -> ApiResult<NewMethod> {
     let card = state
@@ -62,6 +75,7 @@ async fn card_method(state: &AppState, token: &str) -> ApiResult<NewMethod> {
         .redeem_card_token(token)
         .await
         .map_err(|err| err.for_param("payment_method_data.card.token"))?;
+    refuse_unaccepted_brand(state, &card.brand, "payment_method_data.card.token")?;
     Ok(NewMethod {
         kind: "card",
         card_brand: Some(card.brand),
@@ -304,6 +318,9 @@ pub async fn confirmation_tokens_create(
                         && m.allow_redisplay == "always"
                 })
                 .ok_or_else(|| AppError::missing("payment method", Some("payment_method")))?;
+            if let Some(brand) = &method.card_brand {
+                refuse_unaccepted_brand(&state, brand, "payment_method")?;
+            }
             let cvc_token = request
                 .payment_method_options
                 .as_ref()

@@ -721,3 +721,30 @@ async fn a_declined_intent_is_retried_and_needs_its_secret() {
     assert_eq!(h.status_of(&intent).await.body["status"], "succeeded");
     assert_eq!(h.count("SELECT COUNT(*) FROM payment_intents").await, 1);
 }
+
+#[tokio::test]
+async fn a_card_of_a_brand_the_merchant_does_not_accept_is_refused() {
+    let mut settings = checkout_server::state::Settings::new("dist");
+    settings.card_brands =
+        payment_core::card::BrandSet::from_names(["visa", "mastercard"]).unwrap();
+    let h = Harness::with_settings(settings).await;
+    let config = h.get("/api/config").await;
+    assert_eq!(config.body["cardBrands"], json!(["visa", "mastercard"]));
+
+    let request = h.card_request("378282246310005").await;
+    let reply = h.post("/api/confirmation_tokens", &request).await;
+    assert_eq!(reply.status, StatusCode::PAYMENT_REQUIRED, "{}", reply.text);
+    assert_eq!(reply.body["error"]["type"], "card_error");
+    assert_eq!(reply.body["error"]["code"], "card_brand_not_accepted");
+    assert_eq!(reply.body["error"]["param"], "payment_method_data.card.token");
+    assert_eq!(
+        reply.body["error"]["message"],
+        "This card brand is not accepted."
+    );
+    assert_eq!(h.count("SELECT COUNT(*) FROM payment_methods").await, 0);
+    assert_eq!(h.count("SELECT COUNT(*) FROM confirmation_tokens").await, 0);
+
+    // An accepted brand still pays.
+    let paid = h.pay("5555555555554444").await;
+    assert_eq!(paid.body["status"], "succeeded", "{}", paid.text);
+}

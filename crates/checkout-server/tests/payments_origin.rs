@@ -328,6 +328,8 @@ async fn the_page_learns_the_publishable_key_and_the_payments_origin() {
         serde_json::json!({
             "publishableKey": h.state.publishable_key(),
             "paymentsOrigin": h.payments_origin,
+            "cardBrands": ["visa", "mastercard", "amex", "discover", "diners", "jcb",
+                "unionpay", "maestro", "elo", "mir", "hiper", "hipercard"],
         })
     );
     let key = h.state.publishable_key();

@@ -264,6 +264,71 @@ impl fmt::Display for CardBrand {
     }
 }
 
+/// A set of card brands: the brands a merchant accepts (all of them by default).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct BrandSet(u16);
+
+impl BrandSet {
+    /// Every brand.
+    pub const ALL: BrandSet = BrandSet((1 << CardBrand::ALL.len()) - 1);
+
+    /// No brand.
+    pub const NONE: BrandSet = BrandSet(0);
+
+    const fn bit(brand: CardBrand) -> u16 {
+        1 << brand as u16
+    }
+
+    /// Whether `brand` is in the set.
+    pub const fn contains(self, brand: CardBrand) -> bool {
+        self.0 & Self::bit(brand) != 0
+    }
+
+    /// The set with `brand` added.
+    #[must_use]
+    pub const fn with(self, brand: CardBrand) -> BrandSet {
+        BrandSet(self.0 | Self::bit(brand))
+    }
+
+    /// Whether the set holds every brand.
+    pub const fn is_all(self) -> bool {
+        self.0 == Self::ALL.0
+    }
+
+    /// Whether the set holds no brand.
+    pub const fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The brands in the set, in [`CardBrand::ALL`]'s order.
+    pub fn brands(self) -> impl Iterator<Item = CardBrand> {
+        CardBrand::ALL.into_iter().filter(move |b| self.contains(*b))
+    }
+
+    /// The set of brands named as Stripe names them (`"visa"`, `"amex"`, …), or the
+    /// first name that is not a brand.
+    pub fn from_names<'a>(names: impl IntoIterator<Item = &'a str>) -> Result<BrandSet, &'a str> {
+        names.into_iter().try_fold(BrandSet::NONE, |set, name| {
+            CardBrand::from_str_name(name.trim())
+                .map(|brand| set.with(brand))
+                .ok_or(name)
+        })
+    }
+}
+
+impl Default for BrandSet {
+    /// Every brand.
+    fn default() -> Self {
+        BrandSet::ALL
+    }
+}
+
+impl fmt::Debug for BrandSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_set().entries(self.brands()).finish()
+    }
+}
+
 /// One issuer-prefix rule: a number belongs to it when its leading digits lie in
 /// `low..=high`. Both bounds have the same number of digits, so comparing the digit
 /// strings compares the numbers; a single prefix has `low == high`.
@@ -847,6 +912,22 @@ pub fn check_cvc(input: &str, brand: Option<CardBrand>) -> FieldCheck {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_brand_set_holds_what_was_named() {
+        let set = BrandSet::from_names(["visa", " amex"]).unwrap();
+        assert!(set.contains(CardBrand::Visa) && set.contains(CardBrand::Amex));
+        assert!(!set.contains(CardBrand::Mastercard));
+        assert_eq!(set.brands().collect::<Vec<_>>(), [CardBrand::Visa, CardBrand::Amex]);
+        assert_eq!(BrandSet::from_names(["visa", "bitcoin"]), Err("bitcoin"));
+        assert!(BrandSet::default().is_all());
+        assert_eq!(BrandSet::ALL.brands().count(), CardBrand::ALL.len());
+        assert!(BrandSet::from_names([]).unwrap().is_empty());
+        assert_eq!(format!("{set:?}"), "{Visa, Amex}");
+        for (i, brand) in CardBrand::ALL.into_iter().enumerate() {
+            assert_eq!(brand as usize, i, "ALL lists {brand} in declaration order");
+        }
+    }
 
     #[test]
     fn prefix_tables_are_well_formed() {

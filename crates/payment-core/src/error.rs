@@ -137,6 +137,8 @@ code_table! {
         InvalidApiKey => "invalid_api_key", "Invalid API key provided.";
         /// The page's origin is not one the publishable key may be used from.
         OriginNotAllowed => "origin_not_allowed", "This origin may not use this publishable key.";
+        /// The card's brand is not one the merchant accepts.
+        CardBrandNotAccepted => "card_brand_not_accepted", "This card brand is not accepted.";
         /// The QR code was not paid before it expired; the payment can be tried again.
         QrCodeExpired => "qr_code_expired", "The QR code has expired.";
         /// The server failed.
