@@ -72,6 +72,8 @@ fn the_server_answers_on_loopback_and_stops_on_sigterm() {
                 "127.0.0.1:0",
                 "--database-url",
                 "sqlite::memory:",
+                "--card-brands",
+                "visa,amex",
             ])
             .env("RUST_LOG", "warn")
             .stdin(Stdio::null())
@@ -130,7 +132,7 @@ fn the_server_answers_on_loopback_and_stops_on_sigterm() {
     );
     assert!(
         config.ends_with(&format!(
-            r#"{{"publishableKey":"{publishable}","paymentsOrigin":"http://{payments}"}}"#
+            r#"{{"publishableKey":"{publishable}","paymentsOrigin":"http://{payments}","cardBrands":["visa","amex"]}}"#
         )),
         "{config}"
     );
