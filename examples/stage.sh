@@ -60,8 +60,9 @@ fi
 : > "$out/embed/payment_element.css"
 # Read the file names from the staging dir, not index.html: a minified page drops the
 # attribute quotes a pattern would rely on.
+# The icons are next to the top-level stylesheet (icons/); from embed/ they are one up.
 for css in $(cd "$out" && ls -- *.css | grep -v '^demo-' | sort); do
-  cat "$out/$css" >> "$out/embed/payment_element.css"
+  sed 's|url(icons/|url(../icons/|g' "$out/$css" >> "$out/embed/payment_element.css"
 done
 
 # The tags a merchant page puts in its <head>, with Subresource Integrity computed here

@@ -21,7 +21,7 @@ async fn typing_groups_digits_and_shows_the_brand() {
     type_text(&field, "4242424242424242");
     settle().await;
     assert_eq!(field.value(), "4242 4242 4242 4242");
-    assert_eq!(m.text(".pe-brand"), "visa");
+    assert_eq!(m.icons(".pe-brand"), ["visa"]);
     assert_eq!(
         field.get_attribute("aria-invalid").as_deref(),
         Some("false")
@@ -46,7 +46,7 @@ async fn every_brand_is_grouped_by_its_own_gaps() {
         type_text(&field, typed);
         settle().await;
         assert_eq!(field.value(), shown, "{brand}");
-        assert_eq!(m.text(".pe-brand"), brand);
+        assert_eq!(m.icons(".pe-brand"), [brand]);
         assert_eq!(
             m.find(".pe-brand")
                 .unwrap()
@@ -64,11 +64,28 @@ async fn the_brand_icon_waits_while_several_brands_are_possible() {
     let field = m.field("number");
     type_text(&field, "3");
     settle().await;
-    // 3 may be Amex, Diners or JCB.
-    assert_eq!(m.text(".pe-brand"), "unknown");
+    // 3 may be Amex, Diners or JCB: the generic card.
+    assert_eq!(m.icons(".pe-brand"), ["card"]);
+    assert_eq!(
+        m.find(".pe-brand")
+            .unwrap()
+            .get_attribute("data-brand")
+            .as_deref(),
+        Some("unknown")
+    );
     type_text(&field, "7");
     settle().await;
-    assert_eq!(m.text(".pe-brand"), "amex");
+    assert_eq!(m.icons(".pe-brand"), ["amex"]);
+    // "40" can still be Visa or Elo: both logos until the number decides.
+    let m = card_element();
+    settle().await;
+    let field = m.field("number");
+    type_text(&field, "40");
+    settle().await;
+    assert_eq!(m.icons(".pe-brand"), ["visa", "elo"]);
+    type_text(&field, "12");
+    settle().await;
+    assert_eq!(m.icons(".pe-brand"), ["visa"]);
 }
 
 #[wasm_bindgen_test]
@@ -85,7 +102,7 @@ async fn pasting_with_dashes_and_spaces_is_accepted() {
     paste(&field, "3782-822463-10005");
     settle().await;
     assert_eq!(field.value(), "3782 822463 10005");
-    assert_eq!(m.text(".pe-brand"), "amex");
+    assert_eq!(m.icons(".pe-brand"), ["amex"]);
 }
 
 #[wasm_bindgen_test]
@@ -221,4 +238,37 @@ async fn a_full_length_number_failing_luhn_is_invalid_not_incomplete() {
     blur(&field);
     settle().await;
     assert_eq!(m.error_of("number"), "Your card number is invalid.");
+}
+
+#[wasm_bindgen_test]
+async fn the_card_item_shows_the_accepted_brands_and_refuses_others() {
+    // Every brand by default: three logos and the rest summed up.
+    let m = card_element();
+    settle().await;
+    assert_eq!(m.icons("[data-marks=card]"), ["visa", "mastercard", "amex"]);
+    assert_eq!(m.text("[data-marks=card] .pe-marks-more"), "+9");
+
+    let m = mount_json(
+        r#"{"locale": "de", "currency": "eur", "amount": 1000, "mode": "payment",
+            "paymentMethodOptions": {"card": {"brands": ["visa", "mastercard"]}}}"#,
+    );
+    settle().await;
+    assert_eq!(m.icons("[data-marks=card]"), ["visa", "mastercard"]);
+    assert!(m.find("[data-marks=card] .pe-marks-more").is_none());
+    let field = m.field("number");
+    type_text(&field, "3782 8224 6310 005");
+    settle().await;
+    // The logo of the brand typed shows, with the reason it cannot pay.
+    assert_eq!(m.icons(".pe-brand"), ["amex"]);
+    assert_eq!(
+        m.error_of("number"),
+        "Diese Kartenmarke wird nicht akzeptiert."
+    );
+    assert_eq!(field.get_attribute("aria-invalid").as_deref(), Some("true"));
+    // What was typed stays; an accepted card clears the error.
+    assert_eq!(field.value(), "3782 822463 10005");
+    field.set_value("");
+    type_text(&field, "5555555555554444");
+    settle().await;
+    assert_eq!(m.error_of("number"), "");
 }

@@ -76,6 +76,7 @@ fn every_message_to_the_frame_reads_back_as_sent() {
 fn the_frame_reads_the_elements_look_and_language_with_the_elements_own_checks() {
     let raw: RawOptions = serde_json::from_str(
         r##"{"locale": "de", "strings": {"card_number": "Nummer"},
+            "paymentMethodOptions": {"card": {"brands": ["visa", "mastercard"]}},
             "appearance": {"theme": "night", "variables": {"colorPrimary": "#123456"},
                 "rules": {".Input:focus": {"borderColor": "rgb(1, 2, 3)"}}}}"##,
     )
@@ -86,6 +87,13 @@ fn the_frame_reads_the_elements_look_and_language_with_the_elements_own_checks()
         panic!("the options read back")
     };
     assert_eq!(read.appearance, options.appearance);
+    assert_eq!(
+        read.card_brands
+            .brands()
+            .map(|b| b.as_str())
+            .collect::<Vec<_>>(),
+        ["visa", "mastercard"]
+    );
     assert_eq!(read.strings, vec![(Key::CardNumber, "Nummer".to_owned())]);
     assert_eq!(
         read.locale,

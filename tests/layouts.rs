@@ -364,6 +364,19 @@ async fn wallets_follow_the_currency_and_say_where_they_redirect() {
         .filter_map(|e| e.get_attribute("data-channel"))
         .collect();
     assert_eq!(channels, ["GCASH", "PAYMAYA", "SHOPEEPAY"]);
+    // Each wallet with its logo, and the wallets beside the method's name.
+    assert_eq!(
+        m.icons(".pe-ewallet-form"),
+        ["gcash", "paymaya", "shopeepay"]
+    );
+    assert_eq!(
+        m.icons("[data-marks=ewallet]"),
+        ["gcash", "paymaya", "shopeepay"]
+    );
+    assert_eq!(
+        m.icons("[data-method=ewallet] .pe-method-icon"),
+        ["ewallet"]
+    );
     let radios = m.all(".pe-ewallet-radio");
     radios[0].click();
     settle().await;

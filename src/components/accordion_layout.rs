@@ -2,7 +2,7 @@
 //! form; arrow keys move the selection, items beyond `visibleAccordionItemsCount` wait
 //! under "More".
 
-use super::MethodForm;
+use super::{MethodForm, MethodIcon, MethodMarks};
 use crate::components::state::{focus_in, focus_soon, key_on, ElementContext};
 use crate::model::layout::{accordion_items, shows_radios, step};
 use crate::model::locale::Key;
@@ -110,10 +110,11 @@ pub fn AccordionLayout() -> impl IntoView {
                                 <Show when=move || radios.get()>
                                     <span class="pe-radio RadioIcon" aria-hidden="true"></span>
                                 </Show>
-                                <span class="pe-method-icon" data-method=method.as_str() aria-hidden="true"></span>
+                                <MethodIcon method />
                                 <span class="pe-method-name">
                                     {move || i18n.t(Key::for_method(method))}
                                 </span>
+                                <MethodMarks method />
                             </button>
                             {if keeps_mounted(method) {
                                 // The card frame stays loaded while another method is

@@ -3,7 +3,8 @@
 
 use super::InputField;
 use crate::components::state::ElementContext;
-use crate::model::form::{brand_icon, Field};
+use crate::components::Icon;
+use crate::model::form::{brand_icon, brand_icons, Field};
 use crate::model::locale::Key;
 use leptos::prelude::*;
 use payment_core::card::format_with_caret;
@@ -15,6 +16,7 @@ pub fn CardNumberField() -> impl IntoView {
     let number = context.state.text(Field::CardNumber);
     // The icon shows the brand once the number tells it, the generic card before.
     let brand = Memo::new(move |_| number.with(|typed| brand_icon(typed)));
+    let logos = Memo::new(move |_| number.with(|typed| brand_icons(typed)));
     let format = Callback::new(|(typed, caret, _deleting): (String, usize, bool)| {
         format_with_caret(&typed, caret)
     });
@@ -36,7 +38,18 @@ pub fn CardNumberField() -> impl IntoView {
             next=Field::Expiry
         >
             <span class="pe-brand" data-brand=move || brand.get() role="img" aria-label=brand_name>
-                {move || brand.get()}
+                {move || {
+                    let logos = logos.get();
+                    if logos.is_empty() {
+                        view! { <Icon name="card" /> }.into_any()
+                    } else {
+                        logos
+                            .into_iter()
+                            .map(|b| view! { <Icon name=b.as_str() /> })
+                            .collect_view()
+                            .into_any()
+                    }
+                }}
             </span>
         </InputField>
     }

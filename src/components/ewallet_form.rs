@@ -2,6 +2,7 @@
 //! happens next (a redirect to the wallet).
 
 use crate::components::state::ElementContext;
+use crate::components::Icon;
 use crate::model::form::Field;
 use crate::model::ids;
 use crate::model::locale::Key;
@@ -62,6 +63,7 @@ pub fn EwalletForm() -> impl IntoView {
                                         prop:checked=move || chosen.get() == Some(channel)
                                         on:change=move |_| chosen.set(Some(channel))
                                     />
+                                    <Icon name=crate::model::icons::ewallet_icon(channel) />
                                     <span class="pe-ewallet-name">{channel.display_name()}</span>
                                 </label>
                             }

@@ -108,6 +108,7 @@ pub fn PaymentElement(
         qr_canceled: RwSignal::new(false),
     };
     provide_context(context);
+    state.follow_card_brands(context.options);
     // The QR standard follows the cart's currency (QRIS for rupiah, QR Ph for pesos).
     Effect::new(move |_| {
         let channel = options.with(|o| {

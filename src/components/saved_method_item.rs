@@ -3,11 +3,12 @@
 //! confirmation when the session allows removing, and the CVC field when a chosen card
 //! needs its CVC again.
 
-use super::{CardFrame, CvcRecollection, FrameFields};
+use super::{CardFrame, CvcRecollection, FrameFields, Icon, MethodIcon};
 use crate::components::state::{focus_soon, ElementContext};
 use crate::model::events::SavedPaymentMethodRemoveEvent;
 use crate::model::locale::Key;
 use crate::model::saved_methods::{self, Choice};
+use crate::model::types::MethodKind;
 use leptos::prelude::*;
 use payment_core::api::SavedPaymentMethod;
 
@@ -27,7 +28,7 @@ pub fn SavedMethodItem(
     let id = method.id.clone();
     let short = saved_methods::short_label(&method);
     let brand = method.card.as_ref().map(saved_methods::brand_key);
-    let kind = saved_methods::method_kind(&method).map_or("card", |k| k.as_str());
+    let kind = saved_methods::method_kind(&method).unwrap_or(MethodKind::Card);
     // Static: the list re-renders its items when the language changes.
     let text = i18n
         .0
@@ -205,14 +206,17 @@ pub fn SavedMethodItem(
         }
     };
     let badge = match brand {
-        Some(brand) => view! {
-            <span class="pe-saved-brand" data-brand=brand aria-hidden="true">
-                {brand}
-            </span>
+        Some(brand) => {
+            // A brand this build does not know shows the generic card.
+            let icon = if brand == "unknown" { "card" } else { brand };
+            view! {
+                <span class="pe-saved-brand" data-brand=brand>
+                    <Icon name=icon />
+                </span>
+            }
+            .into_any()
         }
-        .into_any(),
-        None => view! { <span class="pe-method-icon" data-method=kind aria-hidden="true"></span> }
-            .into_any(),
+        None => view! { <MethodIcon method=kind /> }.into_any(),
     };
 
     view! {

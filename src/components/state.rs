@@ -17,7 +17,7 @@ use leptos::prelude::*;
 use payment_core::api::{
     CreateConfirmationToken, EwalletChannel, PaymentMethodData, QrChannel, SavedPaymentMethod,
 };
-use payment_core::card::YearMonth;
+use payment_core::card::{BrandSet, YearMonth};
 use payment_core::secret::{ClientSecret, Cvc};
 use std::rc::Rc;
 
@@ -38,6 +38,8 @@ pub struct FormState {
     pub ewallet: RwSignal<Option<EwalletChannel>>,
     /// The QR standard of the cart's currency, if it has one.
     pub qr: RwSignal<Option<QrChannel>>,
+    /// The card brands the merchant accepts (from the options).
+    pub card_brands: RwSignal<BrandSet>,
     /// Fields the customer has left at least once.
     left: RwSignal<Vec<Field>>,
     /// A submit was attempted: every error shows, empty required fields included.
@@ -60,6 +62,7 @@ impl FormState {
             email: RwSignal::new(String::new()),
             ewallet: RwSignal::new(None),
             qr: RwSignal::new(None),
+            card_brands: RwSignal::new(BrandSet::ALL),
             left: RwSignal::new(Vec::new()),
             submitted: RwSignal::new(false),
             selected: RwSignal::new(None),
@@ -95,7 +98,19 @@ impl FormState {
             email: self.email.get(),
             ewallet: self.ewallet.get(),
             qr: self.qr.get(),
+            card_brands: self.card_brands.get(),
         }
+    }
+
+    /// Keeps the accepted card brands as the options say.
+    pub fn follow_card_brands(&self, options: Signal<PaymentElementOptions>) {
+        let brands = self.card_brands;
+        Effect::new(move |_| {
+            let accepted = options.with(|o| o.card_brands);
+            if brands.get_untracked() != accepted {
+                brands.set(accepted);
+            }
+        });
     }
 
     /// Every value, untracked (for event handlers).

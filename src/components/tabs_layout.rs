@@ -1,7 +1,7 @@
 //! The tabs layout: a tab list of methods above the current method's form; arrow keys
 //! move between tabs and select them (automatic activation).
 
-use super::MethodForm;
+use super::{MethodForm, MethodIcon};
 use crate::components::state::{focus_in, ElementContext};
 use crate::model::ids;
 use crate::model::layout::step;
@@ -81,7 +81,7 @@ pub fn TabsLayout() -> impl IntoView {
                                     tabindex=move || if selected() { "0" } else { "-1" }
                                     on:click=move |_| select(method)
                                 >
-                                    <span class="pe-method-icon" data-method=method.as_str() aria-hidden="true"></span>
+                                    <MethodIcon method />
                                     <span class="pe-method-name TabLabel">
                                         {move || i18n.t(Key::for_method(method))}
                                     </span>

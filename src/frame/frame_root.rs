@@ -107,6 +107,7 @@ pub fn FrameRoot(
         qr_canceled: RwSignal::new(false),
     };
     provide_context(context);
+    state.follow_card_brands(context.options);
     let saved = context.saved;
     if let Some(card) = &saved_card {
         saved.methods.set(vec![card.method()]);

@@ -150,6 +150,17 @@ fn options_object(options: &PaymentElementOptions, locale: Locale) -> Object {
         set(&strings, key.as_str(), text.as_str());
     }
     set(&out, "strings", strings);
+    if !options.card_brands.is_all() {
+        let brands = js_sys::Array::new();
+        for brand in options.card_brands.brands() {
+            brands.push(&JsValue::from_str(brand.as_str()));
+        }
+        let card = Object::new();
+        set(&card, "brands", brands);
+        let method_options = Object::new();
+        set(&method_options, "card", card);
+        set(&out, "paymentMethodOptions", method_options);
+    }
     let appearance = Object::new();
     set(&appearance, "theme", options.appearance.theme.0.as_str());
     let variables = Object::new();

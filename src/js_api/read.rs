@@ -229,9 +229,10 @@ pub fn options(value: &JsValue) -> Read<RawOptions> {
                 let card = options
                     .object("card")
                     .map(|(v, p)| {
-                        Fields::new(&v, &p, &["require_cvc_recollection"]).and_then(|c| {
+                        Fields::new(&v, &p, &["require_cvc_recollection", "brands"]).and_then(|c| {
                             Ok(RawCardOptions {
                                 require_cvc_recollection: c.boolean("require_cvc_recollection")?,
+                                brands: c.strings("brands")?,
                             })
                         })
                     })

@@ -246,7 +246,10 @@ pub fn feedback_for_error(error: &ApiError) -> Feedback {
         code => Key::for_error(code),
     };
     let focus = match (error.code, decline) {
-        (ErrorCode::IncorrectNumber | ErrorCode::InvalidNumber, _) => Some(Field::CardNumber),
+        (
+            ErrorCode::IncorrectNumber | ErrorCode::InvalidNumber | ErrorCode::CardBrandNotAccepted,
+            _,
+        ) => Some(Field::CardNumber),
         (ErrorCode::IncorrectCvc | ErrorCode::InvalidCvc, _)
         | (_, Some(DeclineCode::IncorrectCvc)) => Some(Field::Cvc),
         (

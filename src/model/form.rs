@@ -12,7 +12,8 @@ use payment_core::api::{
     QrCodeInput, SepaDebitInput,
 };
 use payment_core::card::{
-    check_cvc, check_number, digits, parse_expiry, CardBrand, ExpiryCheck, YearMonth,
+    candidate_brands, check_cvc, check_number, digits, parse_expiry, BrandSet, CardBrand,
+    ExpiryCheck, YearMonth,
 };
 use payment_core::iban::{self, IbanError};
 use payment_core::secret::{CardNumber, Cvc, IbanNumber};
@@ -98,6 +99,8 @@ pub struct FormValues {
     pub ewallet: Option<EwalletChannel>,
     /// The QR standard of the cart's currency (QRIS, QR Ph), if it has one.
     pub qr: Option<QrChannel>,
+    /// The card brands the merchant accepts.
+    pub card_brands: BrandSet,
 }
 
 impl std::fmt::Debug for FormValues {
@@ -113,6 +116,7 @@ impl std::fmt::Debug for FormValues {
             .field("email", &self.email)
             .field("ewallet", &self.ewallet)
             .field("qr", &self.qr)
+            .field("card_brands", &self.card_brands)
             .finish()
     }
 }
@@ -135,9 +139,13 @@ fn verdict(
     }
 }
 
-/// The card number's error.
-pub fn card_number_error(typed: &str, stage: Stage) -> Option<Key> {
+/// The card number's error. A number of a brand the merchant does not accept is
+/// refused as soon as its brand is known, before the rest is typed.
+pub fn card_number_error(typed: &str, accepted: BrandSet, stage: Stage) -> Option<Key> {
     let check = check_number(typed);
+    if check.brand.is_some_and(|brand| !accepted.contains(brand)) {
+        return Some(Key::CardBrandNotAccepted);
+    }
     let error = verdict(
         typed.is_empty(),
         check.is_potentially_valid,
@@ -157,6 +165,24 @@ pub fn card_number_error(typed: &str, stage: Stage) -> Option<Key> {
     } else {
         error
     })
+}
+
+/// The brand logos the card number field shows: the number's brand once it is known;
+/// while it can still be exactly two brands (`"40"`: Visa or Elo), both; else none,
+/// and the field shows the generic card.
+pub fn brand_icons(typed: &str) -> Vec<CardBrand> {
+    if digits(typed).is_empty() {
+        return Vec::new();
+    }
+    if let Some(brand) = check_number(typed).brand {
+        return vec![brand];
+    }
+    let candidates = candidate_brands(typed);
+    if candidates.len() == 2 {
+        candidates
+    } else {
+        Vec::new()
+    }
 }
 
 /// The brand the card number field's icon shows (`data-brand`): the number's brand as
@@ -599,7 +625,7 @@ pub fn field_error(
     stage: Stage,
 ) -> Option<Key> {
     match field {
-        Field::CardNumber => card_number_error(&values.number, stage),
+        Field::CardNumber => card_number_error(&values.number, values.card_brands, stage),
         Field::Expiry => expiry_error(&values.expiry, today, stage),
         Field::Cvc => cvc_error(&values.cvc, check_number(&values.number).brand, stage),
         Field::Name => name_error(&values.name, stage),
@@ -1043,32 +1069,35 @@ mod tests {
 
     #[test]
     fn card_number_errors_wait_until_they_are_certain() {
-        assert_eq!(card_number_error("4242 42", Stage::Typing), None);
         assert_eq!(
-            card_number_error("4242 42", Stage::Left),
+            card_number_error("4242 42", BrandSet::ALL, Stage::Typing),
+            None
+        );
+        assert_eq!(
+            card_number_error("4242 42", BrandSet::ALL, Stage::Left),
             Some(Key::CardNumberIncomplete)
         );
         // Visa may have 19 digits, so a Luhn failure at 16 is only certain on blur.
         assert_eq!(
-            card_number_error("4242 4242 4242 4241", Stage::Typing),
+            card_number_error("4242 4242 4242 4241", BrandSet::ALL, Stage::Typing),
             None
         );
         assert_eq!(
-            card_number_error("4242 4242 4242 4241", Stage::Left),
+            card_number_error("4242 4242 4242 4241", BrandSet::ALL, Stage::Left),
             Some(Key::CardNumberInvalid)
         );
         // Mastercard has 16 digits only: a Luhn failure there is certain at once.
         assert_eq!(
-            card_number_error("5555 5555 5555 4445", Stage::Typing),
+            card_number_error("5555 5555 5555 4445", BrandSet::ALL, Stage::Typing),
             Some(Key::CardNumberInvalid)
         );
-        assert_eq!(card_number_error("", Stage::Left), None);
+        assert_eq!(card_number_error("", BrandSet::ALL, Stage::Left), None);
         assert_eq!(
-            card_number_error("", Stage::Submitted),
+            card_number_error("", BrandSet::ALL, Stage::Submitted),
             Some(Key::CardNumberIncomplete)
         );
         assert_eq!(
-            card_number_error("4242 4242 4242 4242", Stage::Submitted),
+            card_number_error("4242 4242 4242 4242", BrandSet::ALL, Stage::Submitted),
             None
         );
     }
@@ -1159,6 +1188,50 @@ mod tests {
         for (typed, icon) in cases {
             assert_eq!(brand_icon(typed), icon, "{typed:?}");
         }
+    }
+
+    #[test]
+    fn a_number_of_a_brand_not_accepted_is_refused_once_its_brand_is_known() {
+        let visa_only = BrandSet::NONE.with(CardBrand::Visa);
+        // "3" may still be several brands: nothing to say yet.
+        assert_eq!(card_number_error("3", visa_only, Stage::Typing), None);
+        assert_eq!(
+            card_number_error("37", visa_only, Stage::Typing),
+            Some(Key::CardBrandNotAccepted)
+        );
+        assert_eq!(
+            card_number_error("3782 822463 10005", visa_only, Stage::Submitted),
+            Some(Key::CardBrandNotAccepted)
+        );
+        assert_eq!(
+            card_number_error("4242 4242 4242 4242", visa_only, Stage::Submitted),
+            None
+        );
+        let values = FormValues {
+            number: "3782 822463 10005".to_owned(),
+            card_brands: visa_only,
+            ..FormValues::default()
+        };
+        let today = YearMonth::new(2026, 12);
+        assert_eq!(
+            field_error(Field::CardNumber, &values, today, Stage::Typing),
+            Some(Key::CardBrandNotAccepted)
+        );
+        assert!(!is_settled(Field::CardNumber, &values, today));
+    }
+
+    #[test]
+    fn the_number_field_shows_both_brands_while_it_can_be_either() {
+        let shown =
+            |typed| -> Vec<&str> { brand_icons(typed).iter().map(|b| b.as_str()).collect() };
+        assert!(shown("").is_empty());
+        assert_eq!(shown("4242"), ["visa"]);
+        assert_eq!(shown("40"), ["visa", "elo"]);
+        assert_eq!(shown("37"), ["amex"]);
+        assert_eq!(shown("6011"), ["discover"]);
+        // "3" is Amex, Diners or JCB: the generic card until it is two or one.
+        assert!(shown("3").is_empty());
+        assert!(shown("4242x").is_empty());
     }
 
     #[test]

@@ -150,6 +150,7 @@ catalogue! {
     EmailPlaceholder "email_placeholder" { "you@example.com", "sie@beispiel.de", "anda@contoh.com" }
     // Field errors.
     CardNumberIncomplete "card_number_incomplete" { "Your card number is incomplete.", "Ihre Kartennummer ist unvollständig.", "Nomor kartu Anda tidak lengkap." }
+    CardBrandNotAccepted "card_brand_not_accepted" { "This card brand is not accepted.", "Diese Kartenmarke wird nicht akzeptiert.", "Merek kartu ini tidak diterima." }
     CardNumberInvalid "card_number_invalid" { "Your card number is invalid.", "Ihre Kartennummer ist ungültig.", "Nomor kartu Anda tidak valid." }
     ExpiryIncomplete "expiry_incomplete" { "Your card's expiration date is incomplete.", "Das Ablaufdatum Ihrer Karte ist unvollständig.", "Tanggal kedaluwarsa kartu Anda tidak lengkap." }
     ExpiryInvalid "expiry_invalid" { "Your card's expiration date is invalid.", "Das Ablaufdatum Ihrer Karte ist ungültig.", "Tanggal kedaluwarsa kartu Anda tidak valid." }
@@ -207,6 +208,7 @@ catalogue! {
     ReturnCanceled "return_canceled" { "This payment was canceled. You have not been charged.", "Diese Zahlung wurde abgebrochen. Ihnen wurde nichts berechnet.", "Pembayaran ini dibatalkan. Anda tidak dikenai biaya." }
     ReturnUnknown "return_unknown" { "We could not confirm the status of your payment. Please contact the merchant before paying again.", "Wir konnten den Status Ihrer Zahlung nicht feststellen. Bitte kontaktieren Sie den Händler, bevor Sie erneut bezahlen.", "Kami tidak dapat memastikan status pembayaran Anda. Silakan hubungi penjual sebelum membayar lagi." }
     // Server error codes (payment_core::error::ErrorCode).
+    CodeCardBrandNotAccepted "code_card_brand_not_accepted" { "This card brand is not accepted.", "Diese Kartenmarke wird nicht akzeptiert.", "Merek kartu ini tidak diterima." }
     CodeIncorrectNumber "code_incorrect_number" { "Your card number is incorrect.", "Ihre Kartennummer ist falsch.", "Nomor kartu Anda salah." }
     CodeInvalidNumber "code_invalid_number" { "Your card number is invalid.", "Ihre Kartennummer ist ungültig.", "Nomor kartu Anda tidak valid." }
     CodeInvalidExpiryMonth "code_invalid_expiry_month" { "Your card's expiration month is invalid.", "Der Ablaufmonat Ihrer Karte ist ungültig.", "Bulan kedaluwarsa kartu Anda tidak valid." }
@@ -292,6 +294,7 @@ impl Key {
             ErrorCode::InvalidApiKey => Key::CodeInvalidApiKey,
             ErrorCode::OriginNotAllowed => Key::CodeOriginNotAllowed,
             ErrorCode::QrCodeExpired => Key::CodeQrCodeExpired,
+            ErrorCode::CardBrandNotAccepted => Key::CodeCardBrandNotAccepted,
             ErrorCode::InternalError => Key::CodeInternalError,
             ErrorCode::Unknown => Key::CodeUnknown,
         }

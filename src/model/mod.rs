@@ -7,6 +7,7 @@ pub mod appearance;
 pub mod confirm;
 pub mod events;
 pub mod form;
+pub mod icons;
 pub(crate) mod ids;
 pub mod layout;
 pub mod locale;

@@ -12,6 +12,7 @@ use crate::model::types::{
     quoted_list, CardFields, FieldVisibility, LayoutKind, MethodKind, Mode, Radios, Theme,
 };
 use payment_core::api::EwalletChannel;
+use payment_core::card::{BrandSet, CardBrand};
 use payment_core::money::{Currency, MinorUnit};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -372,6 +373,9 @@ pub struct PaymentElementOptions {
     pub card_fields: CardFields,
     /// Where cards are tokenized; without it the element offers no card.
     pub payments: Option<PaymentsOrigin>,
+    /// `paymentMethodOptions.card.brands`: the card brands the merchant accepts (all
+    /// by default). The card item shows them; a number of another brand is refused.
+    pub card_brands: BrandSet,
 }
 
 fn fail<T>(message: impl Into<String>) -> Result<T, OptionsError> {
@@ -556,6 +560,14 @@ impl RawOptions {
             )?);
         }
 
+        if let Some(names) = self
+            .payment_method_options
+            .as_ref()
+            .and_then(|o| o.card.as_ref())
+            .and_then(|c| c.brands.as_ref())
+        {
+            options.card_brands = card_brands(names)?;
+        }
         options.saved = crate::model::saved_methods::SavedMethodsOptions::from_raw(
             self.customer_session_client_secret,
             self.customer_session_features,
@@ -586,6 +598,30 @@ impl TryFrom<RawOptions> for PaymentElementOptions {
 
     fn try_from(raw: RawOptions) -> Result<Self, OptionsError> {
         raw.validate()
+    }
+}
+
+/// `paymentMethodOptions.card.brands`: at least one brand, each named as Stripe does.
+fn card_brands(names: &[String]) -> Result<BrandSet, OptionsError> {
+    let all: Vec<&str> = CardBrand::ALL.iter().map(|b| b.as_str()).collect();
+    match BrandSet::from_names(names.iter().map(String::as_str)) {
+        Ok(set) if set.is_empty() => fail(
+            [
+                "paymentMethodOptions.card.brands must name at least one brand: ",
+                &quoted_list(&all),
+            ]
+            .concat(),
+        ),
+        Ok(set) => Ok(set),
+        Err(name) => fail(
+            [
+                "paymentMethodOptions.card.brands: \"",
+                name,
+                "\" is not a card brand; use ",
+                &quoted_list(&all),
+            ]
+            .concat(),
+        ),
     }
 }
 
@@ -813,6 +849,30 @@ mod tests {
             locale(r#"{"locale": "de-AT"}"#),
             LocaleChoice::Fixed(Locale::De)
         );
+    }
+
+    #[test]
+    fn accepted_card_brands_are_named_as_stripe_names_them() {
+        assert!(parse("{}").unwrap().card_brands.is_all());
+        let options =
+            parse(r#"{"paymentMethodOptions": {"card": {"brands": ["amex", "visa"]}}}"#).unwrap();
+        assert_eq!(
+            options.card_brands.brands().collect::<Vec<_>>(),
+            [CardBrand::Visa, CardBrand::Amex]
+        );
+        let unknown = parse(r#"{"paymentMethodOptions": {"card": {"brands": ["visa", "vsia"]}}}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            unknown.starts_with(
+                "paymentMethodOptions.card.brands: \"vsia\" is not a card brand; use \"visa\""
+            ),
+            "{unknown}"
+        );
+        let none = parse(r#"{"paymentMethodOptions": {"card": {"brands": []}}}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(none.contains("at least one brand"), "{none}");
     }
 
     #[test]

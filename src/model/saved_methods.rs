@@ -50,6 +50,8 @@ pub struct RawPaymentMethodOptions {
 pub struct RawCardOptions {
     /// Ask for a saved card's CVC again.
     pub require_cvc_recollection: Option<bool>,
+    /// The brands accepted, as Stripe names them (read by the options, not here).
+    pub brands: Option<Vec<String>>,
 }
 
 /// `savedPaymentMethods`.

@@ -151,6 +151,14 @@ impl Mounted {
             .unwrap_or_default()
     }
 
+    /// The icons (`data-icon`) shown inside the first element matching `selector`.
+    pub fn icons(&self, selector: &str) -> Vec<String> {
+        self.all(&format!("{selector} .pe-icon"))
+            .iter()
+            .filter_map(|icon| icon.get_attribute("data-icon"))
+            .collect()
+    }
+
     pub fn text(&self, selector: &str) -> String {
         self.find(selector)
             .map(|e| e.text_content().unwrap_or_default())

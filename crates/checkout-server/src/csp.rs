@@ -56,7 +56,7 @@ pub fn action_page_policy(payments_origin: &str, storefront_origins: &[String]) 
 fn storefront_policy_framed_by(payments_origin: &str, ancestors: &str) -> String {
     format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' {payments_origin}; \
-         style-src 'self' {payments_origin}; img-src 'self' data:; \
+         style-src 'self' {payments_origin}; img-src 'self' data: {payments_origin}; \
          connect-src 'self' {payments_origin}; frame-src 'self' {payments_origin}; \
          frame-ancestors {ancestors}; {REPORTING}"
     )

@@ -736,7 +736,10 @@ async fn a_card_of_a_brand_the_merchant_does_not_accept_is_refused() {
     assert_eq!(reply.status, StatusCode::PAYMENT_REQUIRED, "{}", reply.text);
     assert_eq!(reply.body["error"]["type"], "card_error");
     assert_eq!(reply.body["error"]["code"], "card_brand_not_accepted");
-    assert_eq!(reply.body["error"]["param"], "payment_method_data.card.token");
+    assert_eq!(
+        reply.body["error"]["param"],
+        "payment_method_data.card.token"
+    );
     assert_eq!(
         reply.body["error"]["message"],
         "This card brand is not accepted."

@@ -307,7 +307,7 @@ async fn the_storefronts_policy_lets_the_page_use_the_payments_origin() {
         format!("connect-src 'self' {origin}"),
         format!("frame-src 'self' {origin}"),
         "default-src 'self'".to_owned(),
-        "img-src 'self' data:".to_owned(),
+        format!("img-src 'self' data: {origin}"),
         "frame-ancestors 'none'".to_owned(),
     ] {
         assert!(

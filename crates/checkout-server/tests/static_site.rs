@@ -92,7 +92,7 @@ async fn checkout_page_has_strict_csp_and_is_revalidated() {
     assert_eq!(
         promised,
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' http://127.0.0.1:8090; \
-         style-src 'self' http://127.0.0.1:8090; img-src 'self' data:; \
+         style-src 'self' http://127.0.0.1:8090; img-src 'self' data: http://127.0.0.1:8090; \
          connect-src 'self' http://127.0.0.1:8090; frame-src 'self' http://127.0.0.1:8090; \
          frame-ancestors 'none'"
     );

@@ -302,7 +302,9 @@ impl BrandSet {
 
     /// The brands in the set, in [`CardBrand::ALL`]'s order.
     pub fn brands(self) -> impl Iterator<Item = CardBrand> {
-        CardBrand::ALL.into_iter().filter(move |b| self.contains(*b))
+        CardBrand::ALL
+            .into_iter()
+            .filter(move |b| self.contains(*b))
     }
 
     /// The set of brands named as Stripe names them (`"visa"`, `"amex"`, …), or the
@@ -918,7 +920,10 @@ mod tests {
         let set = BrandSet::from_names(["visa", " amex"]).unwrap();
         assert!(set.contains(CardBrand::Visa) && set.contains(CardBrand::Amex));
         assert!(!set.contains(CardBrand::Mastercard));
-        assert_eq!(set.brands().collect::<Vec<_>>(), [CardBrand::Visa, CardBrand::Amex]);
+        assert_eq!(
+            set.brands().collect::<Vec<_>>(),
+            [CardBrand::Visa, CardBrand::Amex]
+        );
         assert_eq!(BrandSet::from_names(["visa", "bitcoin"]), Err("bitcoin"));
         assert!(BrandSet::default().is_all());
         assert_eq!(BrandSet::ALL.brands().count(), CardBrand::ALL.len());
