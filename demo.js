@@ -227,7 +227,10 @@ async function checkoutPage() {
     locale: choice("locale"),
     appearance: { theme: choice("theme") },
     business: { name: "Rocket Rides" },
-    paymentMethodOptions: { card: { require_cvc_recollection: true } },
+    // The brands the server accepts (--card-brands), shown on the card item.
+    paymentMethodOptions: {
+      card: { require_cvc_recollection: true, brands: config.cardBrands },
+    },
   });
   // `?cardFields=inline` shows the card fields in the page instead of the payments
   // origin's frame (what a merchant who takes the PCI scope of their page chooses).

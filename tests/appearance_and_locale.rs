@@ -207,3 +207,82 @@ async fn ready_fires_once_even_if_its_handler_reads_signals() {
     settle().await;
     assert_eq!(readies.get_untracked(), 1);
 }
+
+/// Records `console.warn` messages until dropped.
+struct Warnings {
+    original: wasm_bindgen::JsValue,
+    seen: std::rc::Rc<std::cell::RefCell<Vec<String>>>,
+    _recorder: wasm_bindgen::closure::Closure<dyn FnMut(wasm_bindgen::JsValue)>,
+}
+
+impl Warnings {
+    fn record() -> Warnings {
+        use wasm_bindgen::JsCast;
+        let console = js_sys::Reflect::get(&js_sys::global(), &"console".into()).unwrap();
+        let original = js_sys::Reflect::get(&console, &"warn".into()).unwrap();
+        let seen = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+        let sink = seen.clone();
+        let recorder = wasm_bindgen::closure::Closure::<dyn FnMut(wasm_bindgen::JsValue)>::new(
+            move |message: wasm_bindgen::JsValue| {
+                sink.borrow_mut()
+                    .push(message.as_string().unwrap_or_default());
+            },
+        );
+        js_sys::Reflect::set(&console, &"warn".into(), recorder.as_ref().unchecked_ref()).unwrap();
+        Warnings {
+            original,
+            seen,
+            _recorder: recorder,
+        }
+    }
+
+    fn contrast(&self) -> Vec<String> {
+        self.seen
+            .borrow()
+            .iter()
+            .filter(|m| m.contains("WCAG"))
+            .cloned()
+            .collect()
+    }
+}
+
+impl Drop for Warnings {
+    fn drop(&mut self) {
+        let console = js_sys::Reflect::get(&js_sys::global(), &"console".into()).unwrap();
+        js_sys::Reflect::set(&console, &"warn".into(), &self.original).unwrap();
+    }
+}
+
+#[wasm_bindgen_test]
+async fn colours_under_wcag_aa_are_named_in_the_console_once() {
+    let warnings = Warnings::record();
+    for theme in ["stripe", "night", "flat"] {
+        let _ = mount_json(&format!(
+            r#"{{"locale": "en", "appearance": {{"theme": "{theme}"}}}}"#
+        ));
+        settle().await;
+    }
+    assert_eq!(
+        warnings.contrast(),
+        Vec::<String>::new(),
+        "the themes meet AA"
+    );
+
+    let m = mount_json(
+        r##"{"locale": "en", "currency": "eur", "amount": 1000,
+             "appearance": {"variables": {"colorTextSecondary": "#aaaaaa"}}}"##,
+    );
+    settle().await;
+    assert_eq!(
+        warnings.contrast(),
+        [
+            "payment-element: appearance.variables give colorTextSecondary on colorBackground \
+          a contrast of 2.3:1, under the 4.5:1 WCAG AA asks for text"
+        ]
+    );
+    // Another option changing says nothing again.
+    m.options
+        .update(|o| o.amount = Some(payment_core::money::MinorUnit::new(2000)));
+    settle().await;
+    assert_eq!(warnings.contrast().len(), 1);
+}

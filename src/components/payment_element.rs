@@ -124,6 +124,15 @@ pub fn PaymentElement(
     let handle = PaymentElementHandle { context, root };
 
     apply_appearance(root, root_id.clone(), options);
+    // Colours a merchant set that fall under WCAG AA are named in the console, once for
+    // each appearance that has them (the memo changes only when they do).
+    let shortfalls =
+        Memo::new(move |_| options.with(|o| crate::model::contrast::shortfalls(&o.appearance)));
+    Effect::new(move |_| {
+        for shortfall in shortfalls.get() {
+            web_sys::console::warn_1(&shortfall.message().into());
+        }
+    });
     load_saved_methods(context);
     keep_choices_payable(context);
     // The new-method form shows unless a saved method is chosen.

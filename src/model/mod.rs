@@ -5,6 +5,7 @@
 
 pub mod appearance;
 pub mod confirm;
+pub mod contrast;
 pub mod events;
 pub mod form;
 pub mod icons;
