@@ -76,6 +76,8 @@ pub struct Harness {
     in_frame: std::sync::atomic::AtomicBool,
     /// What the server's log held of card data (a line each, redacted), over the test.
     log_findings: LogFindings,
+    /// Environment given to the server beyond the harness's own (its settings).
+    server_env: Vec<(String, String)>,
 }
 
 /// Card data seen in the server's log lines (both origins), shared with the task that
@@ -204,6 +206,7 @@ impl Harness {
             (0, 0),
             spare_port,
             log_findings.clone(),
+            &[],
         )
         .await;
 
@@ -246,6 +249,7 @@ impl Harness {
             expect_csp_reports: false,
             in_frame: std::sync::atomic::AtomicBool::new(false),
             log_findings,
+            server_env: Vec::new(),
         }
     }
 
@@ -271,9 +275,20 @@ impl Harness {
             (self.port, self.payments_port),
             self.spare_port,
             self.log_findings.clone(),
+            &self.server_env,
         )
         .await;
         self.server = Some(server);
+    }
+
+    /// Restarts the server with `env` added to its environment (settings such as
+    /// `CHECKOUT_CARD_BRANDS`), kept for later restarts.
+    pub async fn restart_server_with(&mut self, env: &[(&str, &str)]) {
+        self.server_env = env
+            .iter()
+            .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+            .collect();
+        self.restart_server().await;
     }
 
     /// Runs `source` in every document the browser opens from now on, before the
@@ -717,6 +732,7 @@ async fn spawn_server(
     ports: (u16, u16),
     spare_port: u16,
     log_findings: LogFindings,
+    env: &[(String, String)],
 ) -> (Child, u16, u16) {
     use tokio::io::{AsyncBufReadExt, BufReader};
     let mut server = Command::new(server_bin)
@@ -729,6 +745,7 @@ async fn spawn_server(
         .arg("--dist")
         .arg(dist)
         .env("CHECKOUT_DATA_DIR", data_dir)
+        .envs(env.iter().map(|(name, value)| (name, value)))
         // Every request is logged (info), so the audit below reads what a real log
         // would hold; only warnings and errors are echoed to the test's output.
         .env("RUST_LOG", "info")

@@ -257,6 +257,15 @@ pub fn FrameRoot(
                 if !ready.get_untracked() {
                     ready.set(true);
                     send(FromFrame::Ready);
+                    // The height measured before the element's port was connected went
+                    // nowhere, and the observer speaks again only when the size changes:
+                    // without this the iframe kept its CSS height and cut the expiry and
+                    // CVC inputs in half (found by the visual suite).
+                    if let Some(element) = root.get_untracked() {
+                        send(FromFrame::Height(
+                            element.get_bounding_client_rect().height(),
+                        ));
+                    }
                 }
             }
             ToFrame::Focus(field) => {
