@@ -141,22 +141,28 @@ pub fn check(name: &str, png: &[u8]) -> Outcome {
         }
     };
     let outcome = compare(&reference, &actual, TOLERANCE);
+    let actual_path = diff_dir().join(format!("{name}.actual.png"));
+    let diff_path = diff_dir().join(format!("{name}.diff.png"));
     if matches!(&outcome, Ok(difference) if difference.within(TOLERANCE)) {
+        // A diff left by an earlier failure would now mislead.
+        let _ = std::fs::remove_file(&actual_path);
+        let _ = std::fs::remove_file(&diff_path);
         return Ok(());
     }
     std::fs::create_dir_all(diff_dir()).map_err(|e| e.to_string())?;
-    let actual_path = diff_dir().join(format!("{name}.actual.png"));
     actual
         .save(&actual_path)
         .map_err(|e| format!("writing {}: {e}", actual_path.display()))?;
     match outcome {
-        Err(size) => Err(format!(
-            "{name}: {size}; actual {}, reference {}",
-            actual_path.display(),
-            reference_path.display()
-        )),
+        Err(size) => {
+            let _ = std::fs::remove_file(&diff_path);
+            Err(format!(
+                "{name}: {size}; actual {}, reference {}",
+                actual_path.display(),
+                reference_path.display()
+            ))
+        }
         Ok(difference) => {
-            let diff_path = diff_dir().join(format!("{name}.diff.png"));
             difference
                 .diff
                 .save(&diff_path)
