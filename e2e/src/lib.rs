@@ -13,6 +13,8 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 use tokio::process::{Child, Command};
 
+pub mod visual;
+
 /// What a step of a test returns: a failure is a sentence, reported with a screenshot.
 pub type Outcome<T = ()> = Result<T, String>;
 

@@ -8,6 +8,7 @@
 use crate::cmd::{self, Failure, Result};
 use crate::setup::CHROMEDRIVER;
 use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 /// What one layer ran.
@@ -23,10 +24,10 @@ struct Layer {
 /// browsers get it as `TMPDIR`: ChromeDriver and Chromium leave a ~100 MB profile
 /// (`org.chromium.Chromium.scoped_dir.*`) in the temporary directory for every browser
 /// wasm-bindgen-test-runner stops, which filled /tmp by gigabytes per run.
-struct ScratchTmp(std::path::PathBuf);
+pub(crate) struct ScratchTmp(std::path::PathBuf);
 
 impl ScratchTmp {
-    fn new(layer: &str) -> Result<ScratchTmp> {
+    pub(crate) fn new(layer: &str) -> Result<ScratchTmp> {
         let dir = crate::bench::target_dir().join(format!("tmp-{layer}"));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir)
@@ -88,16 +89,9 @@ pub fn run() -> Result {
     drop(scratch);
 
     println!("\n== end-to-end tests (real server + release widget in headless Chromium)");
-    crate::demo::build_widget()?;
-    crate::demo::build_server()?;
-    let mut e2e = Command::new("cargo");
-    e2e.current_dir(&root)
-        .args(["test", "--package", "e2e"])
-        .env("E2E_DIST", root.join("dist"))
-        .env("E2E_SERVER_BIN", crate::demo::server_binary())
-        .env("CHROMEDRIVER", CHROMEDRIVER);
+    let (dist, server_bin) = build_for_e2e()?;
     let scratch = ScratchTmp::new("e2e")?;
-    e2e.env("TMPDIR", &scratch.0);
+    let mut e2e = e2e_command(&dist, &server_bin, &scratch);
     layers.push(cargo_test("e2e", &mut e2e)?);
     drop(scratch);
 
@@ -164,6 +158,26 @@ pub fn run() -> Result {
             names.join(", ")
         )))
     }
+}
+
+/// Builds the release widget (`dist/`) and the server; their paths.
+pub(crate) fn build_for_e2e() -> Result<(PathBuf, PathBuf)> {
+    crate::demo::build_widget()?;
+    crate::demo::build_server()?;
+    Ok((cmd::root().join("dist"), crate::demo::server_binary()))
+}
+
+/// `cargo test -p e2e` against `dist` and `server_bin`, its browsers' temporary files
+/// in `scratch`.
+pub(crate) fn e2e_command(dist: &Path, server_bin: &Path, scratch: &ScratchTmp) -> Command {
+    let mut e2e = Command::new("cargo");
+    e2e.current_dir(cmd::root())
+        .args(["test", "--package", "e2e"])
+        .env("E2E_DIST", dist)
+        .env("E2E_SERVER_BIN", server_bin)
+        .env("CHROMEDRIVER", CHROMEDRIVER)
+        .env("TMPDIR", &scratch.0);
+    e2e
 }
 
 /// Runs a `cargo test` command, echoing its output and adding up its result lines.
