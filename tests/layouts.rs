@@ -377,6 +377,12 @@ async fn wallets_follow_the_currency_and_say_where_they_redirect() {
         m.icons("[data-method=ewallet] .pe-method-icon"),
         ["ewallet"]
     );
+    // Pesos pay by QR Ph too: its mark beside the QR code method.
+    assert_eq!(m.icons("[data-marks=qr_code]"), ["qrph"]);
+    assert_eq!(
+        m.icons("[data-method=qr_code] .pe-method-icon"),
+        ["qr_code"]
+    );
     let radios = m.all(".pe-ewallet-radio");
     radios[0].click();
     settle().await;
