@@ -77,7 +77,7 @@ pub fn theme_palette(theme: Theme) -> Palette {
 
 /// A CSS colour the check can read: `#rgb`, `#rrggbb`, `rgb(r, g, b)` or an opaque
 /// `rgba(r, g, b, 1)`; `None` for anything else (names, `hsl()`, translucent colours),
-/// which the check then leaves alone. `transparent` is read by [`palette`] itself.
+/// which the check then leaves alone. `transparent` is read by the palette itself.
 pub fn parse_color(value: &str) -> Option<Rgb> {
     let value = value.trim();
     if let Some(hex) = value.strip_prefix('#') {
