@@ -24,6 +24,7 @@ pub mod merchant;
 pub mod methods;
 pub mod orders;
 pub mod processor;
+pub mod quickstart;
 pub mod startup;
 pub mod state;
 pub mod stats;
@@ -64,6 +65,10 @@ fn api() -> Router<AppState> {
     Router::new()
         .route("/cart", get(cart::cart_get))
         .route("/config", get(config::config_get))
+        .route(
+            "/create-payment-intent",
+            get(quickstart::create_payment_intent).post(quickstart::create_payment_intent),
+        )
         .route("/orders", post(orders::orders_create))
         .route("/orders/{id}", get(orders::orders_get))
         .route(
@@ -165,7 +170,17 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(healthz_get))
         .route_service("/", page.clone())
         .route_service("/index.html", page)
-        .nest("/api", api());
+        .nest("/api", api())
+        // Stripe's quickstart calls these at the top of the site.
+        .route("/config", get(config::config_get))
+        .route(
+            "/create-payment-intent",
+            get(quickstart::create_payment_intent).post(quickstart::create_payment_intent),
+        )
+        .route(
+            "/examples/quickstart/{page}",
+            get(quickstart::quickstart_page_get),
+        );
     if state.processor().is_test_mode() {
         router =
             router
