@@ -113,7 +113,14 @@ widget_css=$(cd "$out" && ls -- *.css | grep -v '^demo-' | sort)
   printf '</head>\n<body class="pe-frame-body"></body>\n</html>\n'
 } > "$out/frame/card.html"
 
+# The classic script that gives a page written for Stripe.js its `Checkout` global
+# (MIGRATING.md), beside the module and stylesheet it loads.
+cp "$src/src/js_api/global.js" "$out/embed/checkout.js"
+
 mkdir -p "$out/examples"
 sed -e "/<!-- embed-snippet -->/r $out/embed/snippet.html" -e "/<!-- embed-snippet -->/d" \
   "$src/examples/embed.html" > "$out/examples/embed.html"
 cp "$src/examples/embed.js" "$out/examples/"
+# Stripe's quickstart, written for Stripe.js with two lines changed (e2e/tests/quickstart.rs).
+mkdir -p "$out/examples/quickstart"
+cp "$src"/examples/quickstart/* "$out/examples/quickstart/"

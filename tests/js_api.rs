@@ -37,7 +37,10 @@ const CHECKOUT: &str = r#"{"apiBase": "/api", "publishableKey": "pk_test_0123456
     "paymentsOrigin": "http://127.0.0.1:9"}"#;
 
 fn elements(json: &str) -> JsElements {
-    checkout(js(CHECKOUT)).unwrap().elements(js(json)).unwrap()
+    checkout(js(CHECKOUT), JsValue::UNDEFINED)
+        .unwrap()
+        .elements(js(json))
+        .unwrap()
 }
 
 /// Card fields inline: the card frame needs the payments origin, which the test page has
@@ -71,7 +74,7 @@ fn card_field(host: &HtmlElement, name: &str) -> HtmlInputElement {
 #[wasm_bindgen_test]
 fn bad_options_throw_type_errors_naming_the_option() {
     let bad = |elements_json: &str, create_json: &str| {
-        let group = checkout(JsValue::UNDEFINED)
+        let group = checkout(JsValue::UNDEFINED, JsValue::UNDEFINED)
             .unwrap()
             .elements(js(elements_json));
         match group {
@@ -109,19 +112,34 @@ fn bad_options_throw_type_errors_naming_the_option() {
         ),
         "fields.billingDetails.address.zip is not an option; use one of country, postalCode"
     );
-    assert!(
-        type_error(checkout(js(r#"{"apiBase": 5}"#)).err().unwrap()).starts_with("apiBase must be")
-    );
+    assert!(type_error(
+        checkout(js(r#"{"apiBase": 5}"#), JsValue::UNDEFINED)
+            .err()
+            .unwrap()
+    )
+    .starts_with("apiBase must be"));
     assert_eq!(
-        type_error(checkout(js(r#"{"timeout": 50}"#)).err().unwrap()),
+        type_error(
+            checkout(js(r#"{"timeout": 50}"#), JsValue::UNDEFINED)
+                .err()
+                .unwrap()
+        ),
         "timeout must be a whole number of milliseconds from 1000 to 120000"
     );
     assert_eq!(
-        type_error(checkout(js(r#"{"apiBse": "/api"}"#)).err().unwrap()),
+        type_error(
+            checkout(js(r#"{"apiBse": "/api"}"#), JsValue::UNDEFINED)
+                .err()
+                .unwrap()
+        ),
         "Checkout: unknown option apiBse; the options are apiBase, timeout, publishableKey \
          and paymentsOrigin"
     );
-    assert!(checkout(js(r#"{"apiBase": "/api", "timeout": 5000}"#)).is_ok());
+    assert!(checkout(
+        js(r#"{"apiBase": "/api", "timeout": 5000}"#),
+        JsValue::UNDEFINED
+    )
+    .is_ok());
     let group = elements(EUR);
     assert!(
         type_error(group.create("card", JsValue::UNDEFINED).err().unwrap())
@@ -143,7 +161,7 @@ fn bad_options_throw_type_errors_naming_the_option() {
 
 #[wasm_bindgen_test]
 fn confirm_refuses_bad_arguments_at_call_time() {
-    let api = checkout(JsValue::UNDEFINED).unwrap();
+    let api = checkout(JsValue::UNDEFINED, JsValue::UNDEFINED).unwrap();
     let group = api.elements(js(EUR)).unwrap();
     let options = js_sys::Object::new();
     js_sys::Reflect::set(&options, &"elements".into(), &JsValue::from(group)).unwrap();
@@ -607,7 +625,11 @@ async fn inside_the_shadow_root_rules_focus_and_the_payment_lock_work() {
         type_text(postal.unchecked_ref(), "10115");
     }
     settle().await;
-    let checkout = checkout(js(r#"{"apiBase": "http://127.0.0.1:9/api"}"#)).unwrap();
+    let checkout = checkout(
+        js(r#"{"apiBase": "http://127.0.0.1:9/api"}"#),
+        JsValue::UNDEFINED,
+    )
+    .unwrap();
     let options = js_sys::Object::new();
     js_sys::Reflect::set(&options, &"elements".into(), &elements).unwrap();
     js_sys::Reflect::set(
@@ -661,7 +683,11 @@ async fn confirm_calls_in_one_tick_make_one_attempt() {
     .unwrap();
     // Nothing answers on port 9: the first call fails on the network, after the
     // second was refused at once by the guard.
-    let checkout = checkout(js(r#"{"apiBase": "http://127.0.0.1:9/api"}"#)).unwrap();
+    let checkout = checkout(
+        js(r#"{"apiBase": "http://127.0.0.1:9/api"}"#),
+        JsValue::UNDEFINED,
+    )
+    .unwrap();
     let first = checkout.confirm(options.clone().into()).unwrap();
     let second = checkout.confirm(options.clone().into()).unwrap();
     let error_of = |result: JsValue| {

@@ -34,10 +34,28 @@ pub struct JsCheckout {
 /// where cards go: the payments origin's publishable key, and the payments origin
 /// itself (the origin this script was loaded from when absent). Without a publishable
 /// key the elements take no card.
+///
+/// Or as Stripe's constructor, `Checkout(publishableKey, options)`: the key first, and
+/// the options second, where Stripe's own (`apiVersion`, `locale`, `betas`,
+/// `stripeAccount`) are accepted and unused.
 #[wasm_bindgen(js_name = Checkout)]
 pub fn checkout(
-    #[wasm_bindgen(unchecked_param_type = "CheckoutOptions")] options: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "CheckoutOptions | string")] options: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "CheckoutOptions")] more: JsValue,
 ) -> Result<JsCheckout, JsValue> {
+    let options = match options.as_string() {
+        Some(key) => {
+            expect_object(&more, "Checkout options", true)?;
+            let merged = if absent(&more) {
+                Object::new()
+            } else {
+                Object::assign(&Object::new(), more.unchecked_ref())
+            };
+            set(&merged, "publishableKey", key);
+            merged.into()
+        }
+        None => options,
+    };
     expect_object(&options, "Checkout options", true)?;
     let base = field(&options, "apiBase");
     let api_base = if absent(&base) {
@@ -65,7 +83,17 @@ pub fn checkout(
     } else {
         js_sys::Object::keys(options.unchecked_ref::<Object>())
     };
-    const KNOWN: [&str; 4] = ["apiBase", "timeout", "publishableKey", "paymentsOrigin"];
+    const KNOWN: [&str; 8] = [
+        "apiBase",
+        "timeout",
+        "publishableKey",
+        "paymentsOrigin",
+        // Stripe's, accepted so a page written for Stripe.js runs; not used.
+        "apiVersion",
+        "locale",
+        "betas",
+        "stripeAccount",
+    ];
     for key in keys.iter() {
         let key = key.as_string().unwrap_or_default();
         if !KNOWN.contains(&key.as_str()) {
@@ -116,7 +144,7 @@ fn error_result(error: Object) -> JsValue {
 }
 
 /// `{error}` for a failed call (an unreadable or missing answer is a connection error).
-fn call_error(error: &CallError, catalogue: &Catalogue) -> Object {
+pub(crate) fn call_error(error: &CallError, catalogue: &Catalogue) -> Object {
     match error {
         CallError::Api { error, .. } => objects::api_error(error, catalogue),
         CallError::Network => objects::local_error(
@@ -182,20 +210,26 @@ struct Params {
 }
 
 fn params_of(options: &JsValue, call: &str, required: bool) -> Result<Params, JsValue> {
-    let params = field(options, "params");
-    expect_object(&params, &[call, ": params"].concat(), !required)?;
+    // Stripe.js names them `confirmParams`; `params` is this widget's first name.
+    let name = if absent(&field(options, "confirmParams")) {
+        "params"
+    } else {
+        "confirmParams"
+    };
+    let params = field(options, name);
+    expect_object(&params, &[call, ": ", name].concat(), !required)?;
     let url = field(&params, "return_url");
     let return_url = if absent(&url) {
         if required {
             return Err(type_error(
-                &[call, ": params.return_url is required"].concat(),
+                &[call, ": ", name, ".return_url is required"].concat(),
             ));
         }
         None
     } else {
-        let url = url
-            .as_string()
-            .ok_or_else(|| type_error(&[call, ": params.return_url must be a string"].concat()))?;
+        let url = url.as_string().ok_or_else(|| {
+            type_error(&[call, ": ", name, ".return_url must be a string"].concat())
+        })?;
         // Resolved against the page, as the browser would follow it.
         let resolved = web_sys::Url::new_with_base(
             &url,
@@ -204,7 +238,7 @@ fn params_of(options: &JsValue, call: &str, required: bool) -> Result<Params, Js
                 .href()
                 .unwrap_or_default(),
         )
-        .map_err(|_| type_error(&[call, ": params.return_url must be a URL"].concat()))?;
+        .map_err(|_| type_error(&[call, ": ", name, ".return_url must be a URL"].concat()))?;
         Some(resolved.href())
     };
     let given = |key: &str| {
@@ -269,7 +303,7 @@ fn intent_id(secret: &str) -> Option<String> {
         .filter(|id| id.starts_with("pi_"))
 }
 
-fn secret_arg(value: &JsValue, call: &str) -> Result<(String, ClientSecret), JsValue> {
+pub(crate) fn secret_arg(value: &JsValue, call: &str) -> Result<(String, ClientSecret), JsValue> {
     let secret = value
         .as_string()
         .ok_or_else(|| type_error(&[call, ": clientSecret must be a string"].concat()))?;
@@ -293,7 +327,12 @@ impl JsCheckout {
         &self,
         #[wasm_bindgen(unchecked_param_type = "ElementsOptions")] options: JsValue,
     ) -> Result<JsElements, JsValue> {
-        JsElements::new(self.api_base.clone(), self.payments.clone(), &options)
+        JsElements::new(
+            self.api_base.clone(),
+            self.api.clone(),
+            self.payments.clone(),
+            &options,
+        )
     }
 
     /// Creates a ConfirmationToken from the element's details: `{confirmationToken}` or
@@ -348,35 +387,70 @@ impl JsCheckout {
         &self,
         #[wasm_bindgen(unchecked_param_type = "ConfirmOptions")] options: JsValue,
     ) -> Result<Promise, JsValue> {
-        expect_object(&options, "confirm options", false)?;
-        let group = group_of(&options, "confirm")?;
-        let params = params_of(&options, "confirm", true)?;
+        self.confirm_as(options, "confirm", RedirectPolicy::IfRequired)
+    }
+
+    /// Stripe's `confirmPayment`: the whole payment of the page's intent
+    /// (`elements({clientSecret})`), or, without one, as `confirm`. `confirmParams` (or
+    /// `params`) carries `return_url`; `redirect` is `"always"` unless `"if_required"`
+    /// is asked for, as in Stripe.js: after a payment that needed no other page the
+    /// browser goes to `return_url` with `payment_intent`,
+    /// `payment_intent_client_secret` and `redirect_status`. Resolves to `{error}` when
+    /// it stays on the page (a decline, a form to fix), or `{paymentIntent}` with
+    /// `redirect: "if_required"`.
+    #[wasm_bindgen(
+        js_name = confirmPayment,
+        unchecked_return_type = "Promise<{ paymentIntent?: PaymentIntent; error?: CheckoutError }>"
+    )]
+    pub fn confirm_payment(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ConfirmOptions")] options: JsValue,
+    ) -> Result<Promise, JsValue> {
+        self.confirm_as(options, "confirmPayment", RedirectPolicy::Always)
+    }
+}
+
+impl JsCheckout {
+    fn confirm_as(
+        &self,
+        options: JsValue,
+        call: &str,
+        default_redirect: RedirectPolicy,
+    ) -> Result<Promise, JsValue> {
+        let wrong = |what: &str| type_error(&[call, ": ", what].concat());
+        expect_object(&options, &[call, " options"].concat(), false)?;
+        let group = group_of(&options, call)?;
+        let params = params_of(&options, call, true)?;
         let redirect = match field(&options, "redirect").as_string().as_deref() {
-            None if absent(&field(&options, "redirect")) => RedirectPolicy::IfRequired,
+            None if absent(&field(&options, "redirect")) => default_redirect,
             Some("if_required") => RedirectPolicy::IfRequired,
             Some("always") => RedirectPolicy::Always,
-            _ => {
-                return Err(type_error(
-                    "confirm: redirect must be \"always\" or \"if_required\"",
-                ))
-            }
+            _ => return Err(wrong("redirect must be \"always\" or \"if_required\"")),
         };
         let market = optional_string(
             &options,
             "market",
-            "confirm: market must be a string naming one of the server's carts, such as \"eu\"",
+            &[
+                call,
+                ": market must be a string naming one of the server's carts, such as \"eu\"",
+            ]
+            .concat(),
         )?;
         let order = optional_string(
             &options,
             "order",
-            "confirm: order must be the id of the order being paid, such as \"ord_…\"",
+            &[
+                call,
+                ": order must be the id of the order being paid, such as \"ord_…\"",
+            ]
+            .concat(),
         )?;
         let placement = Placement { order, market };
         if matches!(group.mode(), Some(Mode::Setup | Mode::Subscription)) {
             // The reference server's create-confirm-intent charges its cart now: it would
             // take money where the merchant meant to save a method or start a plan.
-            return Err(type_error(
-                "confirm: pays the server's cart and needs mode \"payment\"; in \"setup\" \
+            return Err(wrong(
+                "pays the server's cart and needs mode \"payment\"; in \"setup\" \
                  or \"subscription\" mode call createConfirmationToken and let your server \
                  set up the method or the subscription",
             ));
@@ -558,7 +632,10 @@ impl JsCheckout {
             Ok(result.into())
         }))
     }
+}
 
+#[wasm_bindgen(js_class = CheckoutInstance)]
+impl JsCheckout {
     /// Follows the next action of an intent (a 3-D Secure or wallet page) after the
     /// server confirmed it: `{paymentIntent}` or `{error}`.
     #[wasm_bindgen(
@@ -584,6 +661,18 @@ impl JsCheckout {
         #[wasm_bindgen(unchecked_param_type = "string")] client_secret: JsValue,
     ) -> Result<Promise, JsValue> {
         let (id, secret) = secret_arg(&client_secret, "retrievePaymentIntent")?;
+        // A return page that read the secret from its address (Stripe's quickstart does):
+        // the address keeps it no longer than that, as the element's own return page.
+        let search = leptos::prelude::window()
+            .location()
+            .search()
+            .unwrap_or_default();
+        let in_address = web_sys::UrlSearchParams::new_with_str(&search)
+            .ok()
+            .and_then(|p| p.get(crate::model::return_page::SECRET_PARAM));
+        if in_address.as_deref() == Some(secret.expose()) {
+            let _ = crate::model::return_page::take_return_params();
+        }
         Ok(self.fetch_intent(id, secret, false))
     }
 }

@@ -18,7 +18,7 @@ extern "C" {
 /// `host` with the `Checkout` options the tag's attributes give, or the `TypeError`
 /// naming a bad option (which the tag throws).
 fn mount(host: web_sys::Element, checkout_options: JsValue, options: JsValue) -> JsValue {
-    let mounted = checkout(checkout_options).and_then(|checkout| {
+    let mounted = checkout(checkout_options, JsValue::UNDEFINED).and_then(|checkout| {
         let elements = checkout.elements(options)?;
         let element = elements.create("payment", JsValue::UNDEFINED)?;
         element.mount(host.into())?;

@@ -7,11 +7,11 @@ use super::objects::{self, set};
 use super::{absent, expect_object, read, type_error};
 use crate::components::state::PaymentElementHandle;
 use crate::components::PaymentElement;
-use crate::model::confirm::Submitter;
+use crate::model::confirm::{IntentRef, Submitter};
 use crate::model::events::{ChangeEvent, SavedPaymentMethodRemoveEvent};
 use crate::model::locale::{Catalogue, Key};
 use crate::model::options::{PaymentElementOptions, PaymentsOrigin};
-use crate::net::client::{Payment, Placement};
+use crate::net::client::{Api, Payment, Placement};
 use crate::net::customer_api::HttpCustomerApi;
 use js_sys::{Function, Object, Promise};
 use leptos::prelude::*;
@@ -22,12 +22,24 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 /// The events `paymentElement.on` accepts.
-pub const EVENTS: [&str; 5] = [
+pub const EVENTS: [&str; 7] = [
     "change",
     "ready",
     "focus",
     "blur",
     "savedpaymentmethodremove",
+    "loaderstart",
+    "loaderror",
+];
+
+/// Stripe's element types this widget does not offer: `create` gives an element that
+/// renders nothing (and says so once in the console), so a page written for Stripe.js
+/// keeps running instead of stopping at a thrown error.
+const NOT_OFFERED: [&str; 4] = [
+    "linkAuthentication",
+    "expressCheckout",
+    "address",
+    "paymentMethodMessaging",
 ];
 
 thread_local! {
@@ -104,6 +116,13 @@ pub struct Group {
     /// Reopens the guard and the element when the page comes back from a redirect
     /// through the back/forward cache; removed when the group goes.
     pageshow: RefCell<Option<PageShowListener>>,
+    /// The merchant API (reads the page's intent).
+    api: Api,
+    /// The page's own intent (`elements({clientSecret})`): what the element shows is
+    /// read from it, and every confirm pays it.
+    pub(crate) intent: Option<IntentRef>,
+    /// Why the intent could not be read, for the element's `loaderror`.
+    load_error: RefCell<Option<Object>>,
 }
 
 impl Group {
@@ -115,6 +134,55 @@ impl Group {
     /// The group's `mode`, `None` when not given.
     pub fn mode(&self) -> Option<crate::model::types::Mode> {
         self.options.with_untracked(|o| o.mode)
+    }
+
+    /// Reads the page's intent and shows the element for it: its amount and currency
+    /// (`mode: "payment"`). A failure is the element's `loaderror`, `{error}` here.
+    pub(crate) async fn load_intent(group: Rc<Group>) -> Result<(), Object> {
+        let Some(intent) = group.intent.clone() else {
+            return Ok(());
+        };
+        let answer = group
+            .api
+            .0
+            .payment_intent(intent.id.clone(), intent.client_secret.clone())
+            .await;
+        let failed = |group: &Group, error: Object| {
+            group.load_error.replace(Some(error.clone()));
+            if let Some(element) = group.element.get() {
+                emit(element, "loaderror", &load_error_event(&error));
+            }
+            Err(error)
+        };
+        let read = match answer {
+            Ok(read) => read,
+            Err(error) => {
+                let error = super::checkout::call_error(&error, &group.catalogue());
+                return failed(&group, error);
+            }
+        };
+        let raw = Object::assign(&Object::new(), &group.raw.borrow());
+        set(&raw, "mode", "payment");
+        set(&raw, "amount", read.amount.get() as f64);
+        set(&raw, "currency", read.currency.code());
+        match checked(&raw, &group.element_raw.borrow(), &group.payments) {
+            Ok(options) => {
+                *group.raw.borrow_mut() = raw;
+                group.load_error.replace(None);
+                group.options.set(options);
+                Ok(())
+            }
+            Err(thrown) => {
+                let message = thrown
+                    .dyn_ref::<js_sys::Error>()
+                    .map(|e| String::from(e.message()))
+                    .unwrap_or_default();
+                failed(
+                    &group,
+                    objects::local_error("invalid_request_error", "intent_not_shown", &message),
+                )
+            }
+        }
     }
 
     /// The mounted element's catalogue (its locale and overrides), else the one the
@@ -164,14 +232,25 @@ pub struct JsElements {
 }
 
 impl JsElements {
-    /// A new group for `api_base` with the `elements()` options, checked.
+    /// A new group for `api_base` with the `elements()` options, checked. With
+    /// `clientSecret` (Stripe's intent-first flow) the group is for that intent: its
+    /// amount and currency are read from the merchant API, and confirms pay it.
     pub fn new(
         api_base: String,
+        api: Api,
         payments: Option<PaymentsOrigin>,
         options: &JsValue,
     ) -> Result<JsElements, JsValue> {
         expect_object(options, "elements options", true)?;
         let raw = copy(options);
+        let secret = js_sys::Reflect::get(&raw, &"clientSecret".into()).unwrap_or_default();
+        let intent = if absent(&secret) {
+            None
+        } else {
+            let (id, client_secret) = super::checkout::secret_arg(&secret, "elements")?;
+            let _ = js_sys::Reflect::delete_property(&raw, &"clientSecret".into());
+            Some(IntentRef { id, client_secret })
+        };
         let checked = checked(&raw, &Object::new(), &payments)?;
         let group = Rc::new(Group {
             api_base,
@@ -181,9 +260,16 @@ impl JsElements {
             options: ArcRwSignal::new(checked),
             handle: Cell::new(None),
             element: Cell::new(None),
-            submitter: RefCell::new(Submitter::default()),
+            submitter: RefCell::new(
+                intent
+                    .clone()
+                    .map_or_else(Submitter::default, Submitter::for_intent),
+            ),
             placement: RefCell::new(Placement::default()),
             pageshow: RefCell::new(None),
+            api,
+            intent,
+            load_error: RefCell::new(None),
         });
         let id = fresh_id();
         GROUPS.with(|g| g.borrow_mut().insert(id, group.clone()));
@@ -201,8 +287,21 @@ impl JsElements {
         let _ = window()
             .add_event_listener_with_callback("pageshow", pageshow.as_ref().unchecked_ref());
         *group.pageshow.borrow_mut() = Some(pageshow);
+        if group.intent.is_some() {
+            let reading = group.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let _ = Group::load_intent(reading).await;
+            });
+        }
         Ok(JsElements { id, group })
     }
+}
+
+/// The `loaderror` event: `{elementType, error}`, as Stripe.js gives it.
+fn load_error_event(error: &Object) -> JsValue {
+    let event = objects::element_event();
+    set(&event, "error", error.clone());
+    event.into()
 }
 
 #[wasm_bindgen(js_class = Elements)]
@@ -213,6 +312,27 @@ impl JsElements {
         #[wasm_bindgen(unchecked_param_type = "\"payment\"")] kind: &str,
         #[wasm_bindgen(unchecked_param_type = "PaymentElementOptions")] options: JsValue,
     ) -> Result<JsPaymentElement, JsValue> {
+        if NOT_OFFERED.contains(&kind) {
+            web_sys::console::warn_1(
+                &[
+                    "payment-element: elements.create(\"",
+                    kind,
+                    "\"): this element type is not offered; it renders nothing",
+                ]
+                .concat()
+                .into(),
+            );
+            let id = fresh_id();
+            LISTENERS.with(|l| l.borrow_mut().insert(id, Vec::new()));
+            return Ok(JsPaymentElement {
+                id,
+                group_id: self.id,
+                group: self.group.clone(),
+                destroyed: Cell::new(false),
+                inert: true,
+                owned: true,
+            });
+        }
         if kind != "payment" {
             return Err(type_error(
                 "elements.create: the element type must be \"payment\"",
@@ -236,6 +356,42 @@ impl JsElements {
             group_id: self.id,
             group: self.group.clone(),
             destroyed: Cell::new(false),
+            inert: false,
+            owned: true,
+        })
+    }
+
+    /// The group's Payment Element (`"payment"`), if one was created and not destroyed.
+    #[wasm_bindgen(js_name = getElement)]
+    pub fn get_element(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "\"payment\"")] kind: &str,
+    ) -> Option<JsPaymentElement> {
+        let id = self.group.element.get().filter(|_| kind == "payment")?;
+        Some(JsPaymentElement {
+            id,
+            group_id: self.id,
+            group: self.group.clone(),
+            destroyed: Cell::new(false),
+            inert: false,
+            // Another handle on the same element: letting it go destroys nothing.
+            owned: false,
+        })
+    }
+
+    /// Reads the page's intent again (after the server changed its amount), and shows
+    /// the element for it: `{}` or `{error}`. Without `clientSecret`, nothing to read.
+    #[wasm_bindgen(
+        js_name = fetchUpdates,
+        unchecked_return_type = "Promise<{ error?: CheckoutError }>"
+    )]
+    pub fn fetch_updates(&self) -> Promise {
+        let group = self.group.clone();
+        wasm_bindgen_futures::future_to_promise(async move {
+            Ok(match Group::load_intent(group).await {
+                Ok(()) => Object::new().into(),
+                Err(error) => objects::with("error", error),
+            })
         })
     }
 
@@ -318,6 +474,10 @@ pub struct JsPaymentElement {
     group_id: u32,
     group: Rc<Group>,
     destroyed: Cell<bool>,
+    /// An element type this widget does not offer: it renders nothing.
+    inert: bool,
+    /// The handle `create` gave (not `getElement`'s): dropping it unmounted destroys.
+    owned: bool,
 }
 
 fn emit(element: u32, event: &str, payload: &JsValue) {
@@ -371,6 +531,9 @@ impl JsPaymentElement {
         if self.destroyed.get() {
             return Err(js_sys::Error::new("mount: this payment element was destroyed").into());
         }
+        if self.inert {
+            return Ok(());
+        }
         if MOUNTS.with(|m| m.borrow().contains_key(&self.id)) {
             return Err(js_sys::Error::new("mount: already mounted; call unmount() first").into());
         }
@@ -414,6 +577,15 @@ impl JsPaymentElement {
             }
         });
         MOUNTS.with(|m| m.borrow_mut().insert(id, Box::new(handle)));
+        // After the page's own code has run (it adds its handlers right after `mount`):
+        // the loader is shown, and an intent that could not be read says why.
+        let load_error = self.group.load_error.borrow().clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            emit(id, "loaderstart", &objects::element_event().into());
+            if let Some(error) = load_error {
+                emit(id, "loaderror", &load_error_event(&error));
+            }
+        });
         Ok(())
     }
 
@@ -425,6 +597,9 @@ impl JsPaymentElement {
         #[wasm_bindgen(unchecked_param_type = "PaymentElementOptions")] options: JsValue,
     ) -> Result<(), JsValue> {
         expect_object(&options, "paymentElement.update options", false)?;
+        if self.inert {
+            return Ok(());
+        }
         let element_raw = Object::assign(
             &Object::assign(&Object::new(), &self.group.element_raw.borrow()),
             options.unchecked_ref(),
@@ -499,7 +674,7 @@ impl JsPaymentElement {
 fn checked_event(event: &str, handler: JsValue) -> Result<Function, JsValue> {
     if !EVENTS.contains(&event) {
         return Err(type_error(
-            "on: the event must be \"change\", \"ready\", \"focus\", \"blur\" or \"savedpaymentmethodremove\"",
+            "on: the event must be \"change\", \"ready\", \"focus\", \"blur\", \"savedpaymentmethodremove\", \"loaderstart\" or \"loaderror\"",
         ));
     }
     handler
@@ -511,7 +686,7 @@ impl Drop for JsPaymentElement {
     fn drop(&mut self) {
         // Garbage-collected (or `free()`d) by the page: a mounted element stays, with its
         // handlers; an unmounted one can never be mounted again, so it goes.
-        if !MOUNTS.with(|m| m.borrow().contains_key(&self.id)) {
+        if self.owned && !MOUNTS.with(|m| m.borrow().contains_key(&self.id)) {
             self.destroy();
         }
     }

@@ -406,6 +406,9 @@ pub struct Submitter<D> {
     /// is frozen before the answer (the back/forward cache), that confirm's outcome is
     /// unknown and the next attempt resends it.
     on_the_wire: Option<Unanswered<D>>,
+    /// The page's own intent (`elements({clientSecret})`, Stripe's intent-first flow):
+    /// every attempt confirms it, and no other is ever created.
+    fixed_intent: Option<IntentRef>,
 }
 
 impl<D> Default for Submitter<D> {
@@ -417,6 +420,18 @@ impl<D> Default for Submitter<D> {
             order: 0,
             generation: 0,
             on_the_wire: None,
+            fixed_intent: None,
+        }
+    }
+}
+
+impl<D> Submitter<D> {
+    /// A submitter whose every attempt confirms `intent`, the one the merchant's server
+    /// created for the page.
+    pub fn for_intent(intent: IntentRef) -> Self {
+        Submitter {
+            fixed_intent: Some(intent),
+            ..Submitter::default()
         }
     }
 }
@@ -438,8 +453,8 @@ impl<D: Clone + PartialEq> Submitter<D> {
             }
             // Other details (or another order) after a confirm that got no answer: that
             // one may have charged, so it is settled first (`Attempt::settle_earlier`).
-            Some(other) => (new_key(), None, self.retry_intent.clone(), Some(other)),
-            None => (new_key(), None, self.retry_intent.clone(), None),
+            Some(other) => (new_key(), None, self.intent_to_confirm(), Some(other)),
+            None => (new_key(), None, self.intent_to_confirm(), None),
         };
         Some(Attempt {
             details,
@@ -450,6 +465,14 @@ impl<D: Clone + PartialEq> Submitter<D> {
             order: self.order,
             generation: self.generation,
         })
+    }
+
+    /// The intent the next attempt confirms: the declined or abandoned one of this
+    /// order, else the page's own; `None` creates one.
+    fn intent_to_confirm(&self) -> Option<IntentRef> {
+        self.retry_intent
+            .clone()
+            .or_else(|| self.fixed_intent.clone())
     }
 
     /// The page changed what is being bought (the server's cart, which prices the
@@ -1044,6 +1067,26 @@ mod tests {
         let again = submitter.begin("card", &mut next).unwrap();
         assert_eq!(again.intent.map(|i| i.id), Some("pi_3ds".to_owned()));
         assert_eq!(again.idempotency_key, "key-2");
+    }
+
+    #[test]
+    fn the_pages_own_intent_is_confirmed_by_every_attempt() {
+        let own = IntentRef {
+            id: "pi_own".to_owned(),
+            client_secret: ClientSecret::new("pi_own_secret_x"),
+        };
+        let mut s = Submitter::for_intent(own.clone());
+        let mut key = keys();
+        let first = s.begin("card", &mut key).unwrap();
+        assert_eq!(first.intent.as_ref(), Some(&own));
+        // A failure before any charge (the token could not be made) leaves it the one.
+        assert!(s.abandon(&first));
+        let second = s.begin("card", &mut key).unwrap();
+        assert_eq!(second.intent.as_ref(), Some(&own));
+        // Another cart changes nothing: the page has one intent.
+        assert!(s.abandon(&second));
+        s.order_changed();
+        assert_eq!(s.begin("sepa", &mut key).unwrap().intent, Some(own));
     }
 
     #[test]

@@ -1,0 +1,131 @@
+//! Stripe's "accept a payment" quickstart (`examples/quickstart/`): a page written for
+//! Stripe.js — the server creates the PaymentIntent, the page mounts the element for its
+//! client secret, pays with `confirmPayment`, and the return page reads the intent with
+//! `retrievePaymentIntent` — with only its script tag and `Stripe(pk)` → `Checkout(pk)`
+//! changed, against the reference server: 4242 pays, 3220 goes through 3-D Secure, 9995
+//! says why on the page and the same intent then pays with another card, once.
+
+use e2e::{e2e_test, ensure, Harness, Outcome};
+
+/// The key the quickstart pages construct `Checkout` with.
+const PAGE_KEY: &str = "pk_test_QuickstartPageKey2026";
+
+/// Keeps what `/create-payment-intent` answered the page (in `sessionStorage`, which the
+/// return page of the same origin can read): which intent the page was made for.
+const WATCH_INTENTS: &str = r#"
+if (window === window.top) {
+  const fetch = window.fetch;
+  window.fetch = async (...args) => {
+    const answer = await fetch(...args);
+    if (String(args[0]).includes("create-payment-intent")) {
+      const { clientSecret } = await answer.clone().json();
+      const seen = JSON.parse(sessionStorage.getItem("intents") || "[]");
+      seen.push(clientSecret.split("_secret_")[0]);
+      sessionStorage.setItem("intents", JSON.stringify(seen));
+    }
+    return answer;
+  };
+}
+"#;
+
+async fn open_checkout(h: &mut Harness) -> Outcome {
+    h.restart_server_with(&[("CHECKOUT_PUBLISHABLE_KEY", PAGE_KEY)])
+        .await;
+    h.install_script(WATCH_INTENTS).await?;
+    h.open("/examples/quickstart/checkout.html").await?;
+    Ok(())
+}
+
+async fn submit(h: &Harness) -> Outcome {
+    h.find("#submit")
+        .await?
+        .click()
+        .await
+        .map_err(|e| format!("clicking Pay now: {e}"))
+}
+
+/// The return page says `text`, and its address no longer holds the client secret.
+async fn completed(h: &Harness, text: &str) -> Outcome {
+    h.wait_url("/examples/quickstart/complete.html").await?;
+    h.wait_text("#status-text", 15, |t| t == text).await?;
+    let address = h.browser.current_url().await.map_err(|e| e.to_string())?;
+    ensure!(
+        !address.as_str().contains("_secret_"),
+        "the return page's address still holds the client secret: {address}"
+    );
+    ensure!(
+        address.as_str().contains("payment_intent=pi_"),
+        "the return page lost the intent's id: {address}"
+    );
+    Ok(())
+}
+
+async fn a_card_pays(h: &mut Harness) -> Outcome {
+    open_checkout(h).await?;
+    h.fill_card_details("4242 4242 4242 4242").await?;
+    submit(h).await?;
+    completed(h, "Payment succeeded").await?;
+    let stats = h.stats().await?;
+    ensure!(stats["charges_succeeded"] == 1, "{stats}");
+    Ok(())
+}
+
+async fn three_d_secure(h: &mut Harness) -> Outcome {
+    open_checkout(h).await?;
+    h.fill_card_details("4000 0000 0000 3220").await?;
+    submit(h).await?;
+    // `confirmPayment` redirects by default, as Stripe.js does.
+    h.wait_url("/test-mode/authenticate/").await?;
+    h.press_button("Complete authentication").await?;
+    completed(h, "Payment succeeded").await
+}
+
+async fn a_decline_stays_on_the_page(h: &mut Harness) -> Outcome {
+    open_checkout(h).await?;
+    h.fill_card_details("4000 0000 0000 9995").await?;
+    submit(h).await?;
+    h.wait_text("#payment-message", 15, |t| {
+        t == "Your card has insufficient funds."
+    })
+    .await?;
+    let address = h.browser.current_url().await.map_err(|e| e.to_string())?;
+    ensure!(
+        address.path().ends_with("/checkout.html"),
+        "a decline left the page: {address}"
+    );
+    // The same intent takes another card, and is paid once. (Every field is typed
+    // afresh: the postal code is still there.)
+    h.type_into("Card number", "4242 4242 4242 4242").await?;
+    h.type_into("Expiration date", "12 / 34").await?;
+    h.type_into("Security code", "123").await?;
+    h.type_into("Postal code", "94103").await?;
+    submit(h).await?;
+    completed(h, "Payment succeeded").await?;
+    let stats = h.stats().await?;
+    ensure!(stats["charges_succeeded"] == 1, "{stats}");
+    // The intent paid is the one the server made for the page.
+    let made = h
+        .browser
+        .execute("return sessionStorage.getItem('intents');", vec![])
+        .await
+        .map_err(|e| e.to_string())?;
+    let made: Vec<String> =
+        serde_json::from_str(made.as_str().unwrap_or("[]")).map_err(|e| e.to_string())?;
+    let address = h.browser.current_url().await.map_err(|e| e.to_string())?;
+    let paid = address
+        .query_pairs()
+        .find(|(name, _)| name == "payment_intent")
+        .map(|(_, id)| id.into_owned());
+    ensure!(
+        made.len() == 1 && paid.as_deref() == Some(made[0].as_str()),
+        "the page was made for {made:?} and paid {paid:?}"
+    );
+    Ok(())
+}
+
+e2e_test!(the_quickstart_page_pays_with_4242, mut a_card_pays);
+e2e_test!(the_quickstart_page_runs_3_d_secure, mut three_d_secure);
+e2e_test!(
+    the_quickstart_page_shows_a_decline_and_pays_the_same_intent,
+    mut a_decline_stays_on_the_page
+);
