@@ -714,3 +714,125 @@ async fn confirm_calls_in_one_tick_make_one_attempt() {
     element.destroy();
     host.remove();
 }
+
+#[wasm_bindgen_test]
+fn stripes_constructor_and_confirm_params_are_taken() {
+    // `Checkout(pk, options)`, Stripe's own options accepted and unused.
+    let api = checkout(
+        "pk_test_0123456789abcdef".into(),
+        js(r#"{"apiVersion": "2024-06-20", "locale": "de", "betas": [],
+               "paymentsOrigin": "http://127.0.0.1:9"}"#),
+    )
+    .unwrap();
+    assert!(type_error(
+        checkout(
+            "pk_test_0123456789abcdef".into(),
+            js(r#"{"apiBse": "/api"}"#)
+        )
+        .err()
+        .unwrap()
+    )
+    .starts_with("Checkout: unknown option apiBse"));
+    let group = api.elements(js(EUR)).unwrap();
+    let options = js_sys::Object::new();
+    js_sys::Reflect::set(&options, &"elements".into(), &JsValue::from(group)).unwrap();
+    assert_eq!(
+        type_error(api.confirm_payment(options.clone().into()).err().unwrap()),
+        "confirmPayment: confirmParams must be an object"
+    );
+    js_sys::Reflect::set(&options, &"confirmParams".into(), &js("{}")).unwrap();
+    assert_eq!(
+        type_error(api.confirm_payment(options.into()).err().unwrap()),
+        "confirmPayment: confirmParams.return_url is required"
+    );
+    // A client secret must be one.
+    assert!(type_error(
+        api.elements(js(r#"{"clientSecret": "seti_123"}"#))
+            .err()
+            .unwrap()
+    )
+    .starts_with("elements: clientSecret must be"));
+}
+
+#[wasm_bindgen_test]
+async fn an_intent_that_cannot_be_read_is_the_elements_loaderror() {
+    // The merchant API does not answer: the element still mounts, says it is loading,
+    // then why it could not show the intent.
+    let api = checkout(
+        "pk_test_0123456789abcdef".into(),
+        js(r#"{"apiBase": "http://127.0.0.1:9/api", "timeout": 1000,
+               "paymentsOrigin": "http://127.0.0.1:9"}"#),
+    )
+    .unwrap();
+    let group = api
+        .elements(js(
+            r#"{"clientSecret": "pi_123_secret_abc", "locale": "en", "cardFields": "inline"}"#,
+        ))
+        .unwrap();
+    let element = group.create("payment", JsValue::UNDEFINED).unwrap();
+    let (started, on_start) = counter();
+    let errors = Rc::new(std::cell::RefCell::new(Vec::new()));
+    let seen = errors.clone();
+    let on_error = Closure::<dyn Fn(JsValue)>::new(move |event: JsValue| {
+        let error = js_sys::Reflect::get(&event, &"error".into()).unwrap();
+        let code = js_sys::Reflect::get(&error, &"type".into()).unwrap();
+        seen.borrow_mut().push(code.as_string().unwrap_or_default());
+    })
+    .into_js_value();
+    let host = container();
+    element.mount(host.clone().into()).unwrap();
+    element.on("loaderstart", on_start).unwrap();
+    element.on("loaderror", on_error).unwrap();
+    for _ in 0..60 {
+        if !errors.borrow().is_empty() {
+            break;
+        }
+        settle().await;
+        sleep(100).await;
+    }
+    assert_eq!(started.get(), 1, "loaderstart once, after mount");
+    assert_eq!(errors.borrow().len(), 1, "loaderror once");
+    // `fetchUpdates` tries again and says the same.
+    let answer = JsFuture::from(group.fetch_updates()).await.unwrap();
+    let error = js_sys::Reflect::get(&answer, &"error".into()).unwrap();
+    assert!(error.is_object(), "fetchUpdates resolves to {{error}}");
+    element.destroy();
+}
+
+async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        leptos::prelude::window()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
+    });
+    JsFuture::from(promise).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn element_types_not_offered_render_nothing_and_the_payment_element_stays_reachable() {
+    let group = elements(EUR);
+    let host = container();
+    let address = group.create("address", JsValue::UNDEFINED).unwrap();
+    address.mount(host.clone().into()).unwrap();
+    settle().await;
+    assert_eq!(
+        host.child_element_count(),
+        0,
+        "an address element renders nothing"
+    );
+    // The group's Payment Element is still to be made, and found by getElement.
+    assert!(group.get_element("payment").is_none());
+    let payment = group.create("payment", JsValue::UNDEFINED).unwrap();
+    let found = group.get_element("payment").unwrap();
+    assert!(group.get_element("address").is_none());
+    // Letting go of getElement's handle destroys nothing: the element still mounts.
+    drop(found);
+    payment.mount(host.clone().into()).unwrap();
+    settle().await;
+    assert!(host
+        .query_selector("[data-field=number]")
+        .unwrap()
+        .is_some());
+    payment.destroy();
+    address.destroy();
+}

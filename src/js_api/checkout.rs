@@ -211,7 +211,9 @@ struct Params {
 
 fn params_of(options: &JsValue, call: &str, required: bool) -> Result<Params, JsValue> {
     // Stripe.js names them `confirmParams`; `params` is this widget's first name.
-    let name = if absent(&field(options, "confirmParams")) {
+    let name = if !absent(&field(options, "confirmParams")) {
+        "confirmParams"
+    } else if !absent(&field(options, "params")) || call != "confirmPayment" {
         "params"
     } else {
         "confirmParams"
