@@ -65,6 +65,7 @@ fn every_message_to_the_frame_reads_back_as_sent() {
         ToFrame::Focus(Field::Cvc),
         ToFrame::ShowErrors,
         ToFrame::ClearCvc,
+        ToFrame::Clear,
         ToFrame::Lock(true),
         ToFrame::Tokenize { id: 9 },
     ] {

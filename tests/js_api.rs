@@ -836,3 +836,42 @@ async fn element_types_not_offered_render_nothing_and_the_payment_element_stays_
     payment.destroy();
     address.destroy();
 }
+
+#[wasm_bindgen_test]
+async fn focus_blur_and_clear_work_as_stripes() {
+    let group = elements(EUR);
+    let element = group.create("payment", JsValue::UNDEFINED).unwrap();
+    let host = container();
+    element.mount(host.clone().into()).unwrap();
+    let (ready, on_ready) = counter();
+    element.on("ready", on_ready).unwrap();
+    for _ in 0..20 {
+        if ready.get() > 0 {
+            break;
+        }
+        settle().await;
+    }
+    let number = card_field(&host, "number");
+    element.focus();
+    settle().await;
+    let active = leptos::prelude::document().active_element();
+    assert_eq!(
+        active.as_ref(),
+        Some(number.unchecked_ref::<web_sys::Element>())
+    );
+    type_text(&number, "4242424242424242");
+    type_text(&card_field(&host, "cvc"), "123");
+    settle().await;
+    element.blur();
+    settle().await;
+    let active = leptos::prelude::document().active_element();
+    assert!(
+        !active.is_some_and(|a| host.contains(Some(&a))),
+        "blur() takes focus out of the element"
+    );
+    element.clear();
+    settle().await;
+    assert_eq!(card_field(&host, "number").value(), "");
+    assert_eq!(card_field(&host, "cvc").value(), "");
+    element.destroy();
+}

@@ -102,6 +102,25 @@ impl FormState {
         }
     }
 
+    /// Empties every field and forgets which ones the customer left (the method chosen
+    /// stays).
+    pub fn clear(&self) {
+        for text in [
+            self.number,
+            self.expiry,
+            self.cvc,
+            self.name,
+            self.postal_code,
+            self.iban,
+            self.email,
+        ] {
+            text.set(String::new());
+        }
+        self.ewallet.set(None);
+        self.left.set(Vec::new());
+        self.submitted.set(false);
+    }
+
     /// Keeps the accepted card brands as the options say.
     pub fn follow_card_brands(&self, options: Signal<PaymentElementOptions>) {
         let brands = self.card_brands;
@@ -570,6 +589,41 @@ impl PaymentElementHandle {
         }
         if let Some(field) = feedback.focus {
             self.focus(field);
+        }
+    }
+
+    /// Empties what the customer typed, in the page and in the card frames
+    /// (`paymentElement.clear()`).
+    pub fn clear(&self) {
+        self.context.state.clear();
+        self.context.saved.cvc_stage.set(Stage::Typing);
+        self.context.saved.cvc.set(String::new());
+        self.context.frame.send(&ToFrame::Clear);
+        self.context.cvc_frame.send(&ToFrame::Clear);
+    }
+
+    /// Moves focus into the element: the card number for a new card, else the method
+    /// chooser (`paymentElement.focus()`).
+    pub fn focus_first(&self) {
+        let new_card = self.method() == Some(MethodKind::Card)
+            && self.context.saved.chosen_untracked().is_none();
+        self.focus(if new_card {
+            Field::CardNumber
+        } else {
+            Field::Method
+        });
+    }
+
+    /// Takes focus out of the element, if it has it (`paymentElement.blur()`).
+    pub fn blur(&self) {
+        let Some(root) = self.root.try_get_untracked().flatten() else {
+            return;
+        };
+        let active = document().active_element();
+        if let Some(active) = active.filter(|a| root.contains(Some(a))) {
+            if let Ok(active) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(active) {
+                let _ = active.blur();
+            }
         }
     }
 

@@ -277,6 +277,11 @@ pub fn FrameRoot(
                 state.submitted.set(true);
                 saved.cvc_stage.set(Stage::Submitted);
             }
+            ToFrame::Clear => {
+                state.clear();
+                saved.cvc_stage.set(Stage::Typing);
+                saved.cvc.set(String::new());
+            }
             ToFrame::ClearCvc => {
                 // As the element does after a card error: the CVC empty and not yet
                 // reported as missing, so the decline is what the customer hears.

@@ -39,6 +39,8 @@ pub enum ToFrame {
     ShowErrors,
     /// Empty the CVC (after a card error, as card forms do).
     ClearCvc,
+    /// Empty every field (`paymentElement.clear()`).
+    Clear,
     /// A payment is under way (`true`): the fields take no input.
     Lock(bool),
     /// Send the card to the vault; the answer comes as `Tokenized` or `Failed`.
@@ -206,6 +208,7 @@ impl ToFrame {
             }
             ToFrame::ShowErrors => object("show_errors"),
             ToFrame::ClearCvc => object("clear_cvc"),
+            ToFrame::Clear => object("clear"),
             ToFrame::Lock(locked) => {
                 let out = object("lock");
                 set(&out, "locked", *locked);
@@ -230,6 +233,7 @@ impl ToFrame {
             "focus" => ToFrame::Focus(card_field(&string(value, "field")?)?),
             "show_errors" => ToFrame::ShowErrors,
             "clear_cvc" => ToFrame::ClearCvc,
+            "clear" => ToFrame::Clear,
             "lock" => ToFrame::Lock(get(value, "locked").as_bool()?),
             "tokenize" => ToFrame::Tokenize { id: id(value)? },
             _ => return None,

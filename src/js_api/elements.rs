@@ -622,6 +622,27 @@ impl JsPaymentElement {
         drop(mounted);
     }
 
+    /// Empties what the customer typed (the chosen method stays).
+    pub fn clear(&self) {
+        if let Some(handle) = self.mounted_handle() {
+            handle.clear();
+        }
+    }
+
+    /// Moves focus into the element (its first field).
+    pub fn focus(&self) {
+        if let Some(handle) = self.mounted_handle() {
+            handle.focus_first();
+        }
+    }
+
+    /// Takes focus out of the element.
+    pub fn blur(&self) {
+        if let Some(handle) = self.mounted_handle() {
+            handle.blur();
+        }
+    }
+
     /// Unmounts for good and forgets the event handlers; the group may create a new element.
     pub fn destroy(&self) {
         self.unmount();
@@ -668,6 +689,16 @@ impl JsPaymentElement {
             }
         });
         Ok(())
+    }
+}
+
+impl JsPaymentElement {
+    /// The handle of this element, when it is the group's and mounted.
+    fn mounted_handle(&self) -> Option<PaymentElementHandle> {
+        let mounted = MOUNTS.with(|m| m.borrow().contains_key(&self.id));
+        (!self.inert && mounted && self.group.element.get() == Some(self.id))
+            .then(|| self.group.handle.get())
+            .flatten()
     }
 }
 
