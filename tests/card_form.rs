@@ -386,3 +386,26 @@ async fn complete_details_are_collected_for_submit() {
     settle().await;
     assert_eq!(m.text(".pe-live"), "Processing your payment…");
 }
+
+#[wasm_bindgen_test]
+async fn default_values_fill_the_fields_and_read_only_locks_them() {
+    let m = mount_json(
+        r#"{"locale": "en", "currency": "eur", "amount": 1000, "mode": "payment",
+            "defaultValues": {"billingDetails": {"address": {"country": "GB", "postal_code": "SW1A 1AA"}}},
+            "readOnly": true}"#,
+    );
+    settle().await;
+    let country: web_sys::HtmlSelectElement =
+        wasm_bindgen::JsCast::unchecked_into(m.field("country"));
+    assert_eq!(country.value(), "GB");
+    assert_eq!(m.field("postal_code").value(), "SW1A 1AA");
+    assert!(
+        m.root().has_attribute("inert"),
+        "a readOnly element takes no input"
+    );
+    // Lifting readOnly gives the fields back, with what they held.
+    m.options.update(|o| o.read_only = false);
+    settle().await;
+    assert!(!m.root().has_attribute("inert"));
+    assert_eq!(m.field("postal_code").value(), "SW1A 1AA");
+}

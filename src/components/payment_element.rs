@@ -60,6 +60,20 @@ pub fn PaymentElement(
     } else {
         guessed_country
     });
+    // `defaultValues.billingDetails`: what the fields start with.
+    let defaults = untrack(|| options.with(|o| o.default_values.clone()));
+    for (field, value) in [
+        (form::Field::Name, defaults.name),
+        (form::Field::Email, defaults.email),
+        (form::Field::PostalCode, defaults.postal_code),
+    ] {
+        if let Some(value) = value {
+            state.text(field).set(value);
+        }
+    }
+    if let Some(country) = defaults.country.filter(|_| !untrack(country_never)) {
+        state.country.set(country);
+    }
     // With `fields.billingDetails.address.country: "never"` the page knows the country
     // and the element does not: no guess from the browser's language decides whether a
     // postal code is asked for or how it is checked.
@@ -131,6 +145,30 @@ pub fn PaymentElement(
     Effect::new(move |_| {
         for shortfall in shortfalls.get() {
             web_sys::console::warn_1(&shortfall.message().into());
+        }
+    });
+    // Stripe's options this widget takes without acting on them, said once.
+    let not_used = Memo::new(move |_| options.with(|o| o.not_used.clone()));
+    Effect::new(move |_| {
+        let names = not_used.get();
+        if !names.is_empty() {
+            web_sys::console::info_1(
+                &[
+                    "payment-element: ",
+                    &names.join(", "),
+                    " accepted for Stripe.js pages and not used (see MIGRATING.md)",
+                ]
+                .concat()
+                .into(),
+            );
+        }
+    });
+    // `readOnly`: shown and locked, as during a payment, for as long as it is set.
+    let read_only = Memo::new(move |_| options.with(|o| o.read_only));
+    Effect::new(move |_| {
+        let locked = read_only.get();
+        if root.get().is_some() {
+            handle.set_locked(locked);
         }
     });
     load_saved_methods(context);

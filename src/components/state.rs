@@ -630,6 +630,13 @@ impl PaymentElementHandle {
     /// Makes the element's inputs unusable (`inert`, `aria-busy`) while a payment is
     /// under way, so nothing typed mid-request is silently ignored; or usable again.
     pub fn set_locked(&self, locked: bool) {
+        // A `readOnly` element stays locked after a payment.
+        let locked = locked
+            || self
+                .context
+                .options
+                .try_with_untracked(|o| o.read_only)
+                .unwrap_or(false);
         self.context.frame.send(&ToFrame::Lock(locked));
         self.context.cvc_frame.send(&ToFrame::Lock(locked));
         let Some(root) = self.root.try_get_untracked().flatten() else {

@@ -6,8 +6,8 @@
 
 use crate::model::options::{
     OptionsError, RawAddress, RawAddressObject, RawAppearance, RawBillingDetails,
-    RawBillingDetailsObject, RawBusiness, RawFields, RawLayout, RawLayoutObject, RawOptions,
-    RawRadios,
+    RawBillingDetailsObject, RawBusiness, RawDefaultAddress, RawDefaultBilling, RawDefaultValues,
+    RawFields, RawLayout, RawLayoutObject, RawOptions, RawRadios,
 };
 use crate::model::saved_methods::{
     RawCardOptions, RawPaymentMethodOptions, RawSavedPaymentMethods,
@@ -174,9 +174,25 @@ pub fn options(value: &JsValue) -> Read<RawOptions> {
             "paymentMethodOptions",
             "savedPaymentMethods",
             "cardFields",
+            "defaultValues",
+            "readOnly",
+            "wallets",
+            "loader",
+            "fonts",
+            "terms",
         ],
     )?;
+    let given = |key: &str| o.get(key).map(|_| serde::de::IgnoredAny);
     Ok(RawOptions {
+        default_values: o
+            .object("defaultValues")
+            .map(|(v, p)| default_values(&v, &p))
+            .transpose()?,
+        read_only: o.boolean("readOnly")?,
+        wallets: given("wallets"),
+        loader: o.string("loader")?,
+        fonts: given("fonts"),
+        terms: given("terms"),
         layout: o
             .object("layout")
             .map(|(v, p)| layout(&v, &p))
@@ -251,6 +267,41 @@ pub fn options(value: &JsValue) -> Read<RawOptions> {
             })
             .transpose()?,
     })
+}
+
+fn default_values(value: &JsValue, path: &str) -> Read<RawDefaultValues> {
+    let d = Fields::new(value, path, &["billingDetails"])?;
+    let billing_details = d
+        .object("billingDetails")
+        .map(|(v, p)| {
+            let b = Fields::new(&v, &p, &["name", "email", "phone", "address"])?;
+            let address = b
+                .object("address")
+                .map(|(v, p)| {
+                    let a = Fields::new(
+                        &v,
+                        &p,
+                        &["country", "postal_code", "line1", "line2", "city", "state"],
+                    )?;
+                    Ok(RawDefaultAddress {
+                        country: a.string("country")?,
+                        postal_code: a.string("postal_code")?,
+                        line1: a.string("line1")?,
+                        line2: a.string("line2")?,
+                        city: a.string("city")?,
+                        state: a.string("state")?,
+                    })
+                })
+                .transpose()?;
+            Ok(RawDefaultBilling {
+                name: b.string("name")?,
+                email: b.string("email")?,
+                phone: b.string("phone")?,
+                address,
+            })
+        })
+        .transpose()?;
+    Ok(RawDefaultValues { billing_details })
 }
 
 fn layout(value: &JsValue, path: &str) -> Read<RawLayout> {

@@ -58,6 +58,72 @@ pub struct RawOptions {
     /// The payments origin and the publishable key (the JS API takes them in
     /// `Checkout({paymentsOrigin, publishableKey})`).
     pub payments: Option<RawPayments>,
+    /// `defaultValues`: what the billing fields start with.
+    pub default_values: Option<RawDefaultValues>,
+    /// `readOnly`: the customer sees the element and cannot change it.
+    pub read_only: Option<bool>,
+    /// Stripe's `wallets` (Apple Pay, Google Pay): accepted, not offered.
+    pub wallets: Option<serde::de::IgnoredAny>,
+    /// Stripe's `loader` (`"auto"`, `"always"`, `"never"`): accepted, not acted on.
+    pub loader: Option<String>,
+    /// Stripe's `fonts`: accepted, not loaded (the element uses the page's fonts).
+    pub fonts: Option<serde::de::IgnoredAny>,
+    /// Stripe's `terms`: accepted, not acted on (the SEPA mandate is always shown).
+    pub terms: Option<serde::de::IgnoredAny>,
+}
+
+/// `defaultValues`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RawDefaultValues {
+    /// `billingDetails`.
+    pub billing_details: Option<RawDefaultBilling>,
+}
+
+/// `defaultValues.billingDetails`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDefaultBilling {
+    /// The name.
+    pub name: Option<String>,
+    /// The email.
+    pub email: Option<String>,
+    /// The phone (the element has no phone field: kept for Stripe's pages, not used).
+    pub phone: Option<String>,
+    /// The address: the element uses `country` and `postal_code`.
+    pub address: Option<RawDefaultAddress>,
+}
+
+/// `defaultValues.billingDetails.address`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDefaultAddress {
+    /// ISO 3166-1 alpha-2.
+    pub country: Option<String>,
+    /// The postal code.
+    pub postal_code: Option<String>,
+    /// Street, kept for Stripe's pages, not used.
+    pub line1: Option<String>,
+    /// Kept for Stripe's pages, not used.
+    pub line2: Option<String>,
+    /// Kept for Stripe's pages, not used.
+    pub city: Option<String>,
+    /// Kept for Stripe's pages, not used.
+    pub state: Option<String>,
+}
+
+/// What the billing fields start with (`defaultValues.billingDetails`); the customer
+/// may change it, unless the element is `readOnly`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DefaultValues {
+    /// The name.
+    pub name: Option<String>,
+    /// The email.
+    pub email: Option<String>,
+    /// ISO country code, upper case.
+    pub country: Option<String>,
+    /// The postal code.
+    pub postal_code: Option<String>,
 }
 
 /// `payments`: where cards are tokenized.
@@ -376,6 +442,13 @@ pub struct PaymentElementOptions {
     /// `paymentMethodOptions.card.brands`: the card brands the merchant accepts (all
     /// by default). The card item shows them; a number of another brand is refused.
     pub card_brands: BrandSet,
+    /// `defaultValues.billingDetails`.
+    pub default_values: DefaultValues,
+    /// `readOnly`: shown, locked.
+    pub read_only: bool,
+    /// Stripe's options given that this widget accepts without acting on them
+    /// (`wallets`, `loader`, `fonts`, `terms`): named once in the console.
+    pub not_used: Vec<&'static str>,
 }
 
 fn fail<T>(message: impl Into<String>) -> Result<T, OptionsError> {
@@ -539,6 +612,41 @@ impl RawOptions {
         if let Some(fields) = self.fields.and_then(|f| f.billing_details) {
             options.fields = fields_from(fields)?;
         }
+        if let Some(billing) = self.default_values.and_then(|d| d.billing_details) {
+            let text = |v: Option<String>| v.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+            let address = billing.address.unwrap_or_default();
+            let country = text(address.country).map(|c| c.to_ascii_uppercase());
+            if country
+                .as_deref()
+                .is_some_and(|c| c.len() != 2 || !c.bytes().all(|b| b.is_ascii_uppercase()))
+            {
+                return fail(
+                    "defaultValues.billingDetails.address.country must be a two-letter country \
+                     code, such as \"DE\"",
+                );
+            }
+            options.default_values = DefaultValues {
+                name: text(billing.name),
+                email: text(billing.email),
+                country,
+                postal_code: text(address.postal_code),
+            };
+        }
+        options.read_only = self.read_only.unwrap_or(false);
+        if let Some(loader) = &self.loader {
+            if !["auto", "always", "never"].contains(&loader.as_str()) {
+                return fail("loader must be \"auto\", \"always\" or \"never\"");
+            }
+        }
+        options.not_used = [
+            ("wallets", self.wallets.is_some()),
+            ("loader", self.loader.is_some()),
+            ("fonts", self.fonts.is_some()),
+            ("terms", self.terms.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(name, given)| given.then_some(name))
+        .collect();
         options.business_name = self
             .business
             .and_then(|b| b.name)
@@ -873,6 +981,37 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(none.contains("at least one brand"), "{none}");
+    }
+
+    #[test]
+    fn stripes_default_values_read_only_and_unused_options_are_taken() {
+        let options = parse(
+            r#"{"defaultValues": {"billingDetails": {"name": " Jenny Rosen ", "email": "jenny@example.com",
+                "phone": "+49 30 1234", "address": {"country": "de", "postal_code": "10115", "line1": "x"}}},
+                "readOnly": true, "wallets": {"applePay": "never"}, "loader": "auto",
+                "fonts": [{"cssSrc": "https://fonts.example/css"}], "terms": {"card": "never"}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            options.default_values,
+            DefaultValues {
+                name: Some("Jenny Rosen".to_owned()),
+                email: Some("jenny@example.com".to_owned()),
+                country: Some("DE".to_owned()),
+                postal_code: Some("10115".to_owned()),
+            }
+        );
+        assert!(options.read_only);
+        assert_eq!(options.not_used, ["wallets", "loader", "fonts", "terms"]);
+        assert!(parse("{}").unwrap().not_used.is_empty());
+        assert_eq!(
+            error(r#"{"loader": "sometimes"}"#),
+            "loader must be \"auto\", \"always\" or \"never\""
+        );
+        assert!(error(
+            r#"{"defaultValues": {"billingDetails": {"address": {"country": "Germany"}}}}"#
+        )
+        .starts_with("defaultValues.billingDetails.address.country must be"));
     }
 
     #[test]
