@@ -34,6 +34,7 @@ fn every_message_of_the_frame_reads_back_as_sent() {
         FromFrame::Blur,
         FromFrame::Height(148.5),
         FromFrame::Submit,
+        FromFrame::Escape,
         FromFrame::Advance,
         FromFrame::Tokenized {
             id: 3,

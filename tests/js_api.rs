@@ -875,3 +875,55 @@ async fn focus_blur_and_clear_work_as_stripes() {
     assert_eq!(card_field(&host, "cvc").value(), "");
     element.destroy();
 }
+
+#[wasm_bindgen_test]
+async fn escape_and_collapse_reach_the_page_with_stripes_payloads() {
+    let group = elements(EUR);
+    let element = group.create("payment", JsValue::UNDEFINED).unwrap();
+    let host = container();
+    element.mount(host.clone().into()).unwrap();
+    let (escapes, on_escape) = counter();
+    element.on("escape", on_escape).unwrap();
+    let changes = Rc::new(std::cell::RefCell::new(Vec::new()));
+    let seen = changes.clone();
+    let on_change = Closure::<dyn Fn(JsValue)>::new(move |event: JsValue| {
+        let collapsed = js_sys::Reflect::get(&event, &"collapsed".into()).unwrap();
+        seen.borrow_mut().push(collapsed.as_bool());
+    })
+    .into_js_value();
+    element.on("change", on_change).unwrap();
+    for _ in 0..20 {
+        settle().await;
+    }
+    let number = card_field(&host, "number");
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key("Escape");
+    init.set_bubbles(true);
+    let key = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    number.dispatch_event(&key).unwrap();
+    assert_eq!(
+        escapes.get(),
+        1,
+        "Escape in a field is the element's escape event"
+    );
+    // The card is open: collapse() closes it, and the change event says so.
+    assert!(host
+        .query_selector("[data-field=number]")
+        .unwrap()
+        .is_some());
+    element.collapse();
+    for _ in 0..5 {
+        settle().await;
+    }
+    let open = host
+        .query_selector(".pe-accordion-body:not([hidden]) [data-field=number]")
+        .unwrap();
+    assert!(open.is_none(), "collapse() leaves no method open");
+    assert_eq!(
+        changes.borrow().last(),
+        Some(&Some(true)),
+        "{:?}",
+        changes.borrow()
+    );
+    element.destroy();
+}

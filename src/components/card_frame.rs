@@ -101,6 +101,11 @@ pub fn CardFrame(
                     let _ = form.request_submit();
                 }
             }
+            FromFrame::Escape => {
+                if let Some(on_escape) = context.on_escape {
+                    on_escape.run(());
+                }
+            }
             FromFrame::Advance => {
                 if let Some(on_advance) = on_advance {
                     on_advance.run(());

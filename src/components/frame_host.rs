@@ -139,7 +139,7 @@ impl FrameHost {
             FromFrame::Tokenized { id, .. } | FromFrame::Failed { id, .. } => {
                 self.settle(*id, raw);
             }
-            FromFrame::Height(_) | FromFrame::Submit | FromFrame::Advance => {}
+            FromFrame::Height(_) | FromFrame::Submit | FromFrame::Escape | FromFrame::Advance => {}
         }
     }
 

@@ -38,6 +38,9 @@ pub fn PaymentElement(
     /// Called when focus leaves the element.
     #[prop(optional)]
     on_blur: Option<Callback<()>>,
+    /// Called when Escape is pressed in the element.
+    #[prop(optional)]
+    on_escape: Option<Callback<()>>,
     /// Called when the customer removed a saved payment method.
     #[prop(optional)]
     on_saved_payment_method_remove: Option<Callback<SavedPaymentMethodRemoveEvent>>,
@@ -97,7 +100,11 @@ pub fn PaymentElement(
         let selected = state.selected.get();
         methods.with(|m| match selected.filter(|s| m.contains(s)) {
             Some(method) => Some(method),
-            None if collapsed && layout.get() == LayoutKind::Accordion => None,
+            None if (collapsed || state.collapsed.get())
+                && layout.get() == LayoutKind::Accordion =>
+            {
+                None
+            }
             None => m.first().copied(),
         })
     });
@@ -120,6 +127,7 @@ pub fn PaymentElement(
         in_frame: false,
         qr_shown: RwSignal::new(None),
         qr_canceled: RwSignal::new(false),
+        on_escape,
     };
     provide_context(context);
     state.follow_card_brands(context.options);
@@ -222,6 +230,7 @@ pub fn PaymentElement(
                     payment_method: Some(chosen.id),
                     save_payment_method: false,
                 },
+                collapsed: false,
             };
         }
         let method = current.get();
@@ -239,6 +248,7 @@ pub fn PaymentElement(
                     && method.is_some_and(saved_methods::can_be_saved)
                     && options.with(|o| o.saved.save_usage(o.mode).is_some()),
             },
+            collapsed: method.is_none() && layout.get() == LayoutKind::Accordion,
         }
     });
     // Effects talk to the page: they run after mount, and the first run is the state
@@ -318,6 +328,13 @@ pub fn PaymentElement(
                 }
             }
             on:focusout=move |_| check_focus_soon()
+            on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                if ev.key() == "Escape" {
+                    if let Some(on_escape) = on_escape {
+                        on_escape.run(());
+                    }
+                }
+            }
         >
             // A QR payment waiting for its scan takes the form's place.
             {move || context.qr_shown.get().map(|shown| view! { <QrCodeView shown /> })}

@@ -46,6 +46,8 @@ pub struct FormState {
     pub submitted: RwSignal<bool>,
     /// The method the customer picked; `None` until they pick one.
     pub selected: RwSignal<Option<MethodKind>>,
+    /// `collapse()` closed the accordion: no method opens until one is picked.
+    pub collapsed: RwSignal<bool>,
 }
 
 impl FormState {
@@ -66,6 +68,7 @@ impl FormState {
             left: RwSignal::new(Vec::new()),
             submitted: RwSignal::new(false),
             selected: RwSignal::new(None),
+            collapsed: RwSignal::new(false),
         }
     }
 
@@ -205,6 +208,8 @@ pub struct ElementContext {
     pub qr_shown: RwSignal<Option<QrShown>>,
     /// The customer pressed Cancel under the QR code.
     pub qr_canceled: RwSignal<bool>,
+    /// Called when Escape is pressed in the element (its page fields or its frames).
+    pub on_escape: Option<Callback<()>>,
 }
 
 /// A QR code the element shows: what it encodes, until when, what it pays, and the
@@ -590,6 +595,13 @@ impl PaymentElementHandle {
         if let Some(field) = feedback.focus {
             self.focus(field);
         }
+    }
+
+    /// Closes the accordion: no method open until the customer picks one
+    /// (`paymentElement.collapse()`; the tabs always show one).
+    pub fn collapse(&self) {
+        self.context.state.selected.set(None);
+        self.context.state.collapsed.set(true);
     }
 
     /// Empties what the customer typed, in the page and in the card frames

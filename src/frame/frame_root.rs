@@ -105,6 +105,7 @@ pub fn FrameRoot(
         in_frame: true,
         qr_shown: RwSignal::new(None),
         qr_canceled: RwSignal::new(false),
+        on_escape: None,
     };
     provide_context(context);
     state.follow_card_brands(context.options);
@@ -360,11 +361,13 @@ pub fn FrameRoot(
         }
     });
 
-    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
-        if ev.key() == "Enter" {
+    let on_keydown = move |ev: leptos::ev::KeyboardEvent| match ev.key().as_str() {
+        "Enter" => {
             ev.prevent_default();
             send(FromFrame::Submit);
         }
+        "Escape" => send(FromFrame::Escape),
+        _ => {}
     };
     let on_focusout = move |ev: leptos::ev::FocusEvent| {
         let stays = ev

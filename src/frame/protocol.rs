@@ -73,6 +73,8 @@ pub enum FromFrame {
     Height(f64),
     /// Enter was pressed in a field.
     Submit,
+    /// Escape was pressed in a field.
+    Escape,
     /// The last field was completed: focus moves on to the page's next field.
     Advance,
     /// The vault's token (`card_tok_…` or `cvc_tok_…`).
@@ -272,6 +274,7 @@ impl FromFrame {
                 out
             }
             FromFrame::Submit => object("submit"),
+            FromFrame::Escape => object("escape"),
             FromFrame::Advance => object("advance"),
             FromFrame::Tokenized { id, token } => {
                 let out = object("tokenized");
@@ -324,6 +327,7 @@ impl FromFrame {
             "blur" => FromFrame::Blur,
             "height" => FromFrame::Height(number(value, "px").filter(|px| *px >= 0.0)?),
             "submit" => FromFrame::Submit,
+            "escape" => FromFrame::Escape,
             "advance" => FromFrame::Advance,
             "tokenized" => FromFrame::Tokenized {
                 id: id(value)?,

@@ -22,7 +22,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 /// The events `paymentElement.on` accepts.
-pub const EVENTS: [&str; 7] = [
+pub const EVENTS: [&str; 8] = [
     "change",
     "ready",
     "focus",
@@ -30,6 +30,7 @@ pub const EVENTS: [&str; 7] = [
     "savedpaymentmethodremove",
     "loaderstart",
     "loaderror",
+    "escape",
 ];
 
 /// Stripe's element types this widget does not offer: `create` gives an element that
@@ -556,6 +557,8 @@ impl JsPaymentElement {
                 Callback::new(move |()| emit(id, "focus", &objects::element_event().into()));
             let on_blur =
                 Callback::new(move |()| emit(id, "blur", &objects::element_event().into()));
+            let on_escape =
+                Callback::new(move |()| emit(id, "escape", &objects::element_event().into()));
             let on_remove = Callback::new(move |event: SavedPaymentMethodRemoveEvent| {
                 let payload = objects::element_event();
                 let method = Object::new();
@@ -571,6 +574,7 @@ impl JsPaymentElement {
                     on_ready
                     on_focus
                     on_blur
+                    on_escape
                     on_saved_payment_method_remove=on_remove
                     customer_api
                 />
@@ -626,6 +630,13 @@ impl JsPaymentElement {
     pub fn clear(&self) {
         if let Some(handle) = self.mounted_handle() {
             handle.clear();
+        }
+    }
+
+    /// Closes the accordion's open method (Stripe's `collapse()`).
+    pub fn collapse(&self) {
+        if let Some(handle) = self.mounted_handle() {
+            handle.collapse();
         }
     }
 
@@ -705,7 +716,7 @@ impl JsPaymentElement {
 fn checked_event(event: &str, handler: JsValue) -> Result<Function, JsValue> {
     if !EVENTS.contains(&event) {
         return Err(type_error(
-            "on: the event must be \"change\", \"ready\", \"focus\", \"blur\", \"savedpaymentmethodremove\", \"loaderstart\" or \"loaderror\"",
+            "on: the event must be \"change\", \"ready\", \"focus\", \"blur\", \"savedpaymentmethodremove\", \"loaderstart\", \"loaderror\" or \"escape\"",
         ));
     }
     handler

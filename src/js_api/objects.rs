@@ -124,6 +124,7 @@ pub fn change_event(event: &ChangeEvent) -> Object {
     let out = element_event();
     set(&out, "complete", event.complete);
     set(&out, "empty", event.empty);
+    set(&out, "collapsed", event.collapsed);
     let value = object();
     if let Some(kind) = event.value.kind {
         set(&value, "type", kind.as_str());

@@ -12,6 +12,8 @@ pub struct ChangeEvent {
     pub empty: bool,
     /// `value.type`: the current method, if one is chosen.
     pub value: ChangeValue,
+    /// The accordion shows no method open (`layout.defaultCollapsed`, `collapse()`).
+    pub collapsed: bool,
 }
 
 /// The `value` of a change event.
