@@ -927,3 +927,29 @@ async fn escape_and_collapse_reach_the_page_with_stripes_payloads() {
     );
     element.destroy();
 }
+
+#[wasm_bindgen_test]
+fn fonts_of_the_pages_own_origin_are_linked_once() {
+    let options = r#"{"mode": "payment", "amount": 5400, "currency": "eur",
+        "fonts": [{"cssSrc": "/test-fonts.css"}, {"cssSrc": "https://fonts.example/x.css"},
+                  {"family": "Avenir", "src": "url(https://fonts.example/avenir.woff)"}]}"#;
+    let _first = elements(options);
+    let _second = elements(options);
+    let document = leptos::prelude::document();
+    let linked = document
+        .query_selector_all("link[data-payment-element-font]")
+        .unwrap();
+    assert_eq!(
+        linked.length(),
+        1,
+        "one link, for the page's own stylesheet"
+    );
+    let href = linked
+        .item(0)
+        .unwrap()
+        .unchecked_into::<web_sys::Element>()
+        .get_attribute("href")
+        .unwrap();
+    let origin = leptos::prelude::window().location().origin().unwrap();
+    assert_eq!(href, format!("{origin}/test-fonts.css"));
+}

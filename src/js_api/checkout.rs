@@ -251,7 +251,10 @@ fn params_of(options: &JsValue, call: &str, required: bool) -> Result<Params, Js
         .map(|v| read::shipping(&v, "params.shipping"))
         .transpose()
         .map_err(|e| type_error(&[call, ": ", &e.0].concat()))?;
+    // Stripe.js puts them in `payment_method_data.billing_details`.
+    let stripes = field(&field(&params, "payment_method_data"), "billing_details");
     let billing_details = given("billing_details")
+        .or_else(|| (!absent(&stripes)).then_some(stripes))
         .map(|v| read::billing_details(&v, "params.billing_details"))
         .transpose()
         .map_err(|e| type_error(&[call, ": ", &e.0].concat()))?;

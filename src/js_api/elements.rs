@@ -253,6 +253,7 @@ impl JsElements {
             Some(IntentRef { id, client_secret })
         };
         let checked = checked(&raw, &Object::new(), &payments)?;
+        link_fonts(&js_sys::Reflect::get(&raw, &"fonts".into()).unwrap_or_default());
         let group = Rc::new(Group {
             api_base,
             payments,
@@ -295,6 +296,46 @@ impl JsElements {
             });
         }
         Ok(JsElements { id, group })
+    }
+}
+
+/// Stripe's `fonts: [{cssSrc}]`: each stylesheet of the page's own origin is linked into
+/// the page once (the strict CSP's `style-src 'self'` allows it), so
+/// `appearance.variables.fontFamily` can name its font. Another origin's, or a font
+/// given by `family` and `src`, is left out and named in the console. (The card frame
+/// is the payments origin's page: it draws its fields in the font stack's fallback.)
+fn link_fonts(fonts: &JsValue) {
+    if absent(fonts) {
+        return;
+    }
+    let page = window().location();
+    let origin = page.origin().unwrap_or_default();
+    let base = page.href().unwrap_or_default();
+    let document = document();
+    for font in js_sys::Array::from(fonts).iter() {
+        let source = js_sys::Reflect::get(&font, &"cssSrc".into())
+            .ok()
+            .and_then(|s| s.as_string())
+            .and_then(|s| web_sys::Url::new_with_base(&s, &base).ok())
+            .filter(|url| url.origin() == origin);
+        let Some(source) = source else {
+            web_sys::console::warn_1(
+                &"payment-element: fonts: only {cssSrc} stylesheets of the page's own origin are loaded"
+                    .into(),
+            );
+            continue;
+        };
+        let href = source.href();
+        let selector = ["link[data-payment-element-font=\"", &href, "\"]"].concat();
+        if document.query_selector(&selector).ok().flatten().is_some() {
+            continue;
+        }
+        if let (Ok(link), Some(head)) = (document.create_element("link"), document.head()) {
+            let _ = link.set_attribute("rel", "stylesheet");
+            let _ = link.set_attribute("href", &href);
+            let _ = link.set_attribute("data-payment-element-font", &href);
+            let _ = head.append_child(&link);
+        }
     }
 }
 

@@ -66,7 +66,8 @@ pub struct RawOptions {
     pub wallets: Option<serde::de::IgnoredAny>,
     /// Stripe's `loader` (`"auto"`, `"always"`, `"never"`): accepted, not acted on.
     pub loader: Option<String>,
-    /// Stripe's `fonts`: accepted, not loaded (the element uses the page's fonts).
+    /// Stripe's `fonts`: the JS API links each `cssSrc` into the page (see
+    /// `js_api::elements`); the element itself uses the page's fonts.
     pub fonts: Option<serde::de::IgnoredAny>,
     /// Stripe's `terms`: accepted, not acted on (the SEPA mandate is always shown).
     pub terms: Option<serde::de::IgnoredAny>,
@@ -494,6 +495,11 @@ fn method_list(option: &str, raw: &[String]) -> Result<Vec<MethodKind>, OptionsE
 
 fn visibility(option: &str, raw: Option<&String>) -> Result<FieldVisibility, OptionsError> {
     raw.map_or(Ok(FieldVisibility::Auto), |v| {
+        // Stripe's `if_required` is what `auto` does here: each field where the payment
+        // method needs it.
+        if v == "if_required" {
+            return Ok(FieldVisibility::Auto);
+        }
         pick(
             option,
             v,
@@ -641,7 +647,6 @@ impl RawOptions {
         options.not_used = [
             ("wallets", self.wallets.is_some()),
             ("loader", self.loader.is_some()),
-            ("fonts", self.fonts.is_some()),
             ("terms", self.terms.is_some()),
         ]
         .into_iter()
@@ -1002,7 +1007,9 @@ mod tests {
             }
         );
         assert!(options.read_only);
-        assert_eq!(options.not_used, ["wallets", "loader", "fonts", "terms"]);
+        let fields = parse(r#"{"fields": {"billingDetails": {"name": "if_required"}}}"#).unwrap();
+        assert_eq!(fields.fields.name, FieldVisibility::Auto);
+        assert_eq!(options.not_used, ["wallets", "loader", "terms"]);
         assert!(parse("{}").unwrap().not_used.is_empty());
         assert_eq!(
             error(r#"{"loader": "sometimes"}"#),
