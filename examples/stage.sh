@@ -124,3 +124,20 @@ cp "$src/examples/embed.js" "$out/examples/"
 # Stripe's quickstart, written for Stripe.js with two lines changed (e2e/tests/quickstart.rs).
 mkdir -p "$out/examples/quickstart"
 cp "$src"/examples/quickstart/* "$out/examples/quickstart/"
+
+# Precompressed copies of the widget's files (release builds): brotli at its best
+# quality and gzip -9, written once here instead of on every request. checkout-server
+# sends `name.br` or `name.gz` to a browser that accepts it (ServeDir's precompressed
+# files), and the file itself to any other. The pages are not among them: the server
+# rewrites those per request.
+if [ "${TRUNK_PROFILE:-}" = "release" ]; then
+  command -v brotli >/dev/null 2>&1 || {
+    echo "stage.sh: release builds need the brotli CLI; run cargo xtask setup" >&2
+    exit 1
+  }
+  (cd "$out" && find . -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' -o -name '*.svg' \) \
+      ! -path './examples/*' | sort) | while read -r file; do
+    brotli -q 11 -f -o "$out/$file.br" "$out/$file"
+    gzip -9 -n -c "$out/$file" > "$out/$file.gz"
+  done
+fi

@@ -28,6 +28,7 @@ pub fn run() -> Result {
     wasm_opt()?;
     esbuild()?;
     chromium()?;
+    brotli()?;
     Ok(())
 }
 
@@ -230,6 +231,31 @@ fn chromium() -> Result {
         "apt-get install chromium chromium-driver",
     )?;
     report("chromium", "installed");
+    Ok(())
+}
+
+/// The brotli CLI (Debian's): release builds write a `.br` beside each of the widget's
+/// files (examples/stage.sh), which checkout-server sends to browsers that take it.
+fn brotli() -> Result {
+    if cmd::exists("brotli") {
+        let version = cmd::version_of("brotli", &["--version"]).unwrap_or_default();
+        report("brotli", &format!("already installed ({version})"));
+        return Ok(());
+    }
+    if !cmd::is_root() || !cmd::exists("apt-get") {
+        return Err(Failure::new(
+            "the brotli CLI is missing and installing it needs root and apt-get: \
+             run `sudo apt-get install -y brotli`, then run setup again",
+        ));
+    }
+    cmd::run(Command::new("apt-get").arg("update"), "apt-get update")?;
+    cmd::run(
+        Command::new("apt-get")
+            .args(["install", "-y", "brotli"])
+            .env("DEBIAN_FRONTEND", "noninteractive"),
+        "apt-get install brotli",
+    )?;
+    report("brotli", "installed");
     Ok(())
 }
 

@@ -213,3 +213,55 @@ async fn the_widget_travels_compressed_when_the_browser_accepts_it() {
         }
     }
 }
+
+#[tokio::test]
+async fn precompressed_files_go_to_browsers_that_take_them_on_both_origins() {
+    let dist = dist_with_index();
+    let wasm = "payment-element-3e0ae32a6e35fb63_bg.wasm";
+    // What examples/stage.sh writes beside each file of a release build.
+    std::fs::write(dist.join(format!("{wasm}.br")), b"brotli bytes").unwrap();
+    std::fs::write(dist.join(format!("{wasm}.gz")), b"gzip bytes").unwrap();
+    let state = AppState::for_tests(
+        Settings::new(&dist),
+        Arc::new(ManualClock::new(1_795_000_000)),
+    )
+    .await;
+    for router in [
+        app(state.clone()),
+        checkout_server::payments_app(state.clone()),
+    ] {
+        for (accepts, encoding, body) in [
+            ("br, gzip", Some("br"), "brotli bytes"),
+            ("gzip", Some("gzip"), "gzip bytes"),
+            ("identity", None, "\0asm"),
+        ] {
+            let response = router
+                .clone()
+                .oneshot(
+                    Request::get(format!("/{wasm}"))
+                        .header(header::ACCEPT_ENCODING, accepts)
+                        .body(Body::empty())
+                        .unwrap(),
+                )
+                .await
+                .unwrap();
+            assert_eq!(response.status(), StatusCode::OK, "{accepts}");
+            let headers = response.headers().clone();
+            assert_eq!(
+                headers
+                    .get(header::CONTENT_ENCODING)
+                    .map(|v| v.to_str().unwrap()),
+                encoding,
+                "{accepts}"
+            );
+            assert_eq!(
+                headers[header::CONTENT_TYPE],
+                "application/wasm",
+                "{accepts}"
+            );
+            assert_eq!(headers[header::VARY], "accept-encoding", "{accepts}");
+            let bytes = response.into_body().collect().await.unwrap().to_bytes();
+            assert_eq!(bytes.as_ref(), body.as_bytes(), "{accepts}");
+        }
+    }
+}
