@@ -50,7 +50,8 @@ fn a_decline_decodes_with_its_intent() {
 fn a_redirect_decodes_its_next_action() {
     let body = r#"{"id": "pi_1", "client_secret": "pi_1_secret_s", "status": "requires_action",
         "amount": 5, "currency": "EUR", "next_action": {"type": "redirect_to_url",
-        "redirect_to_url": {"url": "/test-mode/authenticate/pi_1", "return_url": "/complete"}}}"#;
+        "redirect_to_url": {"url": "/test-mode/authenticate/pi_1", "return_url": "/complete",
+        "app_url": "/test-mode/ewallet/pi_1?app=1"}}}"#;
     let intent = decode(200, body, json::read_intent).unwrap();
     assert_eq!(
         intent.next_action,
@@ -58,6 +59,7 @@ fn a_redirect_decodes_its_next_action() {
             redirect_to_url: payment_core::api::RedirectToUrl {
                 url: "/test-mode/authenticate/pi_1".into(),
                 return_url: "/complete".into(),
+                app_url: Some("/test-mode/ewallet/pi_1?app=1".into()),
             }
         })
     );

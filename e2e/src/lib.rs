@@ -306,6 +306,27 @@ impl Harness {
             .map_err(|e| format!("installing a script: {e}"))
     }
 
+    /// Makes the browser a phone from now on: a 390 × 844 touch screen (DevTools
+    /// protocol emulation, for every page of the session).
+    pub async fn be_a_phone(&self) -> Outcome {
+        for (cmd, params) in [
+            (
+                "Emulation.setDeviceMetricsOverride",
+                serde_json::json!({"width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": true}),
+            ),
+            (
+                "Emulation.setTouchEmulationEnabled",
+                serde_json::json!({"enabled": true, "maxTouchPoints": 5}),
+            ),
+        ] {
+            self.browser
+                .issue_cmd(CdpCommand { cmd, params })
+                .await
+                .map_err(|e| format!("{cmd}: {e}"))?;
+        }
+        Ok(())
+    }
+
     /// Switches the browser into the card frame the shopper sees (the first one shown:
     /// a new card's, or a saved card's CVC), once it is there.
     pub async fn enter_card_frame(&self) -> Outcome {

@@ -366,3 +366,69 @@ async fn qr_expires(h: &Harness) -> Outcome {
 }
 
 e2e_test!(an_expired_qr_code_says_so_and_offers_a_new_one, qr_expires);
+
+/// GCash on a phone: the wallet's app link opens (in test mode the simulated GCash app,
+/// the next action's `app_url`), not the web page a desktop gets; paying there brings
+/// the shopper back to a paid order. On a desktop the same payment opens the web page.
+async fn a_phone_opens_the_wallets_app(h: &Harness) -> Outcome {
+    h.be_a_phone().await?;
+    h.open("/").await?;
+    h.choose("Market", "ph").await?;
+    h.wait_text(".pe-pay-label", 15, |t| t.contains('₱'))
+        .await?;
+    h.find("[data-method=ewallet]")
+        .await?
+        .click()
+        .await
+        .map_err(|e| format!("choosing the e-wallet: {e}"))?;
+    h.find("[data-channel=GCASH]")
+        .await?
+        .click()
+        .await
+        .map_err(|e| format!("choosing GCash: {e}"))?;
+    pay(h).await?;
+    let opened = h.wait_url("/test-mode/ewallet/").await?;
+    ensure!(
+        opened.contains("app=1"),
+        "a phone opened {opened}, not the app link"
+    );
+    h.wait_text("h1", 10, |t| t == "GCash app (test mode)")
+        .await?;
+    h.press_button("Authorize").await?;
+    h.wait_url("/complete").await?;
+    status_is(h, "succeeded", 15).await
+}
+
+async fn a_desktop_opens_the_wallets_page(h: &Harness) -> Outcome {
+    h.open("/").await?;
+    h.choose("Market", "ph").await?;
+    h.wait_text(".pe-pay-label", 15, |t| t.contains('₱'))
+        .await?;
+    h.find("[data-method=ewallet]")
+        .await?
+        .click()
+        .await
+        .map_err(|e| format!("choosing the e-wallet: {e}"))?;
+    h.find("[data-channel=GCASH]")
+        .await?
+        .click()
+        .await
+        .map_err(|e| format!("choosing GCash: {e}"))?;
+    pay(h).await?;
+    let opened = h.wait_url("/test-mode/ewallet/").await?;
+    ensure!(
+        !opened.contains("app=1"),
+        "a desktop opened the app link {opened}"
+    );
+    h.wait_text("h1", 10, |t| t == "GCash test page").await?;
+    Ok(())
+}
+
+e2e_test!(
+    a_phone_pays_gcash_in_the_wallets_app,
+    a_phone_opens_the_wallets_app
+);
+e2e_test!(
+    a_desktop_gets_the_wallets_web_page,
+    a_desktop_opens_the_wallets_page
+);

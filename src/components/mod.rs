@@ -38,7 +38,7 @@ pub use ewallet_form::EwalletForm;
 pub use input_field::{InputField, OptionalInputField};
 pub use method_form::MethodForm;
 pub use method_icons::{Icon, MethodIcon, MethodMarks};
-pub use next_action::follow_on_page;
+pub use next_action::{follow_on_page, redirect_target};
 pub use pay_form::PayForm;
 pub use payment_element::PaymentElement;
 pub(crate) use payment_element::{apply_appearance, resolve_locale};

@@ -38,6 +38,7 @@ pub async fn follow_on_page(
         Outcome::Redirect {
             url,
             intent: Some(intent),
+            ..
         } if policy == RedirectPolicy::IfRequired
             && handle.paying_with() == Some(MethodKind::Card) =>
         {
@@ -195,4 +196,17 @@ async fn pay_by_qr(
 /// Whether the page is in a background tab.
 fn hidden() -> bool {
     document().visibility_state() == web_sys::VisibilityState::Hidden
+}
+
+/// Where a redirect goes on this device: a wallet's app link on a phone, else the page
+/// (see [`crate::model::next_action::redirect_address`]).
+pub fn redirect_target(url: &str, app_url: Option<&str>) -> String {
+    let window = leptos::prelude::window();
+    let touch = window.navigator().max_touch_points() > 0;
+    let width = window
+        .inner_width()
+        .ok()
+        .and_then(|w| w.as_f64())
+        .unwrap_or(f64::MAX);
+    crate::model::next_action::redirect_address(url, app_url, touch, width).to_owned()
 }

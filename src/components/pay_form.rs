@@ -217,11 +217,11 @@ pub fn PayForm(
                         ));
                     }
                 }
-                Outcome::Redirect { url, .. } => {
+                Outcome::Redirect { url, app_url, .. } => {
                     // The form stays locked: the page is leaving. If the customer comes
                     // back with the back button, `pageshow` opens it again.
                     status.set(Some(Key::StatusRedirecting));
-                    navigate.run(url.clone());
+                    navigate.run(crate::components::redirect_target(url, app_url.as_deref()));
                 }
                 // Followed on the page above, which always settles it.
                 Outcome::ShowQrCode { .. } => {}

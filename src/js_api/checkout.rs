@@ -599,11 +599,11 @@ impl JsCheckout {
                         navigate(&return_address(&return_url, reference, status));
                     }
                 }
-                Outcome::Redirect { url, .. } => {
+                Outcome::Redirect { url, app_url, .. } => {
                     // The element and the guard stay locked: the page is leaving. Coming
                     // back through the back/forward cache, the group's `pageshow`
                     // listener opens both, and the next confirm retries the same intent.
-                    navigate(url);
+                    navigate(&crate::components::redirect_target(url, app_url.as_deref()));
                 }
                 // Followed on the page above, which always settles it.
                 Outcome::ShowQrCode { .. } => {}
@@ -707,8 +707,11 @@ impl JsCheckout {
 }
 
 fn follow_next_action(intent: &PaymentIntent) {
-    if let Outcome::Redirect { url, .. } = outcome_of(Ok(intent.clone())) {
-        navigate(&url);
+    if let Outcome::Redirect { url, app_url, .. } = outcome_of(Ok(intent.clone())) {
+        navigate(&crate::components::redirect_target(
+            &url,
+            app_url.as_deref(),
+        ));
     }
 }
 

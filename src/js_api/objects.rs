@@ -106,6 +106,9 @@ pub fn intent(intent: &PaymentIntent, catalogue: &Catalogue) -> Object {
         let to = object();
         set(&to, "url", redirect_to_url.url.as_str());
         set(&to, "return_url", redirect_to_url.return_url.as_str());
+        if let Some(app) = &redirect_to_url.app_url {
+            set(&to, "app_url", app.as_str());
+        }
         set(&action, "redirect_to_url", to);
         set(&out, "next_action", action);
     }

@@ -209,6 +209,9 @@ pub enum Outcome {
     Redirect {
         /// The page.
         url: String,
+        /// The wallet's app link, which a phone opens instead
+        /// ([`crate::model::next_action::redirect_address`]).
+        app_url: Option<String>,
         /// The intent waiting for that page.
         intent: Option<IntentRef>,
     },
@@ -324,6 +327,7 @@ pub fn outcome_of(answer: Result<PaymentIntent, CallError>) -> Outcome {
         PaymentIntentStatus::RequiresAction => match &intent.next_action {
             Some(NextAction::RedirectToUrl { redirect_to_url }) => Outcome::Redirect {
                 url: redirect_to_url.url.clone(),
+                app_url: redirect_to_url.app_url.clone(),
                 intent: reference,
             },
             Some(NextAction::DisplayQrCode { display_qr_code }) => Outcome::ShowQrCode {

@@ -34,6 +34,22 @@ pub fn challenge_frame_url(url: &str, page_origin: &str, frameable: &[&str]) -> 
     Some([base, separator, "embedded=1", &fragment].concat())
 }
 
+/// The address a redirect opens: a wallet's app link on a phone (a touch screen no
+/// wider than 768 CSS pixels), where the wallet's app pays in two taps; the web page
+/// everywhere else (a desktop browser has no app to open, and the page offers the
+/// wallet's own way there, a QR code or a login).
+pub fn redirect_address<'a>(
+    url: &'a str,
+    app_url: Option<&'a str>,
+    touch: bool,
+    viewport_width: f64,
+) -> &'a str {
+    match app_url {
+        Some(app) if touch && viewport_width <= 768.0 => app,
+        _ => url,
+    }
+}
+
 /// The wait before read number `poll` (0-based) of a QR payment: 1 s, growing by half
 /// each time to at most 5 s, so a paid code shows within seconds without hammering the
 /// server for the quarter of an hour a code lives.
@@ -73,6 +89,18 @@ mod tests {
 
     const PAGE: &str = "http://127.0.0.1:8080";
     const FRAMEABLE: &[&str] = &["http://127.0.0.1:8080", "http://127.0.0.1:8090"];
+
+    #[test]
+    fn a_phone_opens_the_wallets_app_and_a_desktop_its_page() {
+        let (web, app) = ("/test-mode/ewallet/pi_1", Some("gcash://pay/pi_1"));
+        assert_eq!(redirect_address(web, app, true, 390.0), "gcash://pay/pi_1");
+        assert_eq!(redirect_address(web, app, true, 768.0), "gcash://pay/pi_1");
+        // A touch laptop or tablet in landscape, and a desktop: the page.
+        assert_eq!(redirect_address(web, app, true, 1280.0), web);
+        assert_eq!(redirect_address(web, app, false, 390.0), web);
+        // No app link offered (3-D Secure): the page on every device.
+        assert_eq!(redirect_address(web, None, true, 390.0), web);
+    }
 
     #[test]
     fn only_pages_of_known_origins_open_in_the_dialog() {

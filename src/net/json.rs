@@ -119,6 +119,7 @@ fn read_next_action(value: &JsValue) -> Option<NextAction> {
                     redirect_to_url: RedirectToUrl {
                         url,
                         return_url: string(&target, "return_url").unwrap_or_default(),
+                        app_url: string(&target, "app_url"),
                     },
                 },
                 None => NextAction::Unknown,

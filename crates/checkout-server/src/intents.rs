@@ -410,18 +410,26 @@ async fn apply_outcome(
                     intent.id
                 )
             };
-            let redirect = |url: String| NextAction::RedirectToUrl {
+            let redirect = |url: String, app_url: Option<String>| NextAction::RedirectToUrl {
                 redirect_to_url: RedirectToUrl {
                     url,
                     return_url: intent
                         .return_url
                         .clone()
                         .unwrap_or_else(|| DEFAULT_RETURN_URL.to_owned()),
+                    app_url,
                 },
             };
             let next_action = match page {
-                ActionPage::ThreeDSecure => redirect(page_url("authenticate")),
-                ActionPage::Ewallet => redirect(page_url("ewallet")),
+                ActionPage::ThreeDSecure => redirect(page_url("authenticate"), None),
+                // A wallet's app link, as Xendit gives `DEEPLINK_URL` beside the web
+                // page: in test mode the simulated wallet app, the same page as seen on
+                // a phone (`?app=1`), where a live wallet's link opens its app.
+                ActionPage::Ewallet => {
+                    let web = page_url("ewallet");
+                    let app = [web.as_str(), "?app=1"].concat();
+                    redirect(web, Some(app))
+                }
                 // What the code encodes: in test mode, the simulated banking app's page
                 // for this intent (a live processor gives its QRIS / QR Ph string).
                 ActionPage::QrCode => NextAction::DisplayQrCode {

@@ -131,6 +131,10 @@ pub struct RedirectToUrl {
     pub url: String,
     /// Where that page sends the customer afterwards.
     pub return_url: String,
+    /// The wallet's app link (Xendit's `DEEPLINK_URL`), when the processor offers one:
+    /// a phone opens it instead of `url`, which stays the page for a desktop browser.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_url: Option<String>,
 }
 
 /// The data of a `display_qr_code` next action.

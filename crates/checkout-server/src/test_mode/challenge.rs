@@ -215,19 +215,33 @@ pub async fn ewallet_get(
                 .unwrap_or(EwalletChannel::Unknown);
         }
     }
-    let text = format!(
-        "<p>Pay <strong>{}</strong> with {}. In test mode you choose the wallet's \
-         answer.</p>",
-        escape(&amount(&intent)),
-        escape(wallet.display_name())
-    );
-    challenge(
-        &intent,
-        Challenge::Ewallet,
-        embedded,
-        &format!("{} test page", wallet.display_name()),
-        &text,
-    )
+    // `?app=1`: the wallet's app link (the next action's `app_url`), which a phone
+    // opens: here the wallet's app, simulated.
+    let in_app = query
+        .as_deref()
+        .is_some_and(|q| q.split('&').any(|pair| pair == "app=1"));
+    let (title, text) = if in_app {
+        (
+            format!("{} app (test mode)", wallet.display_name()),
+            format!(
+                "<p>The {} app asks you to pay <strong>{}</strong>. In test mode you \
+                 choose the app's answer.</p>",
+                escape(wallet.display_name()),
+                escape(&amount(&intent))
+            ),
+        )
+    } else {
+        (
+            format!("{} test page", wallet.display_name()),
+            format!(
+                "<p>Pay <strong>{}</strong> with {}. In test mode you choose the wallet's \
+                 answer.</p>",
+                escape(&amount(&intent)),
+                escape(wallet.display_name())
+            ),
+        )
+    };
+    challenge(&intent, Challenge::Ewallet, embedded, &title, &text)
 }
 
 /// A button: completes or refuses the action, then sends the customer back to the
