@@ -409,3 +409,30 @@ async fn default_values_fill_the_fields_and_read_only_locks_them() {
     assert!(!m.root().has_attribute("inert"));
     assert_eq!(m.field("postal_code").value(), "SW1A 1AA");
 }
+
+#[wasm_bindgen_test]
+async fn a_skeleton_stands_where_the_card_frame_loads_unless_loader_is_never() {
+    // A payments origin that never answers: the frame never shows its fields.
+    let options = |loader: &str| {
+        format!(
+            r#"{{"locale": "en", "currency": "eur", "amount": 1000, "mode": "payment",
+                "payments": {{"origin": "http://127.0.0.1:9", "publishableKey": "pk_test_0123456789abcdef"}},
+                "cardFields": "frame", "loader": "{loader}"}}"#
+        )
+    };
+    let m = mount_json(&options("auto"));
+    settle().await;
+    assert!(m.find("iframe.pe-card-frame").is_some());
+    let skeleton = m
+        .find(".pe-skeleton[data-fields=card]")
+        .expect("a skeleton");
+    assert_eq!(
+        skeleton.get_attribute("aria-hidden").as_deref(),
+        Some("true")
+    );
+    assert_eq!(m.all(".pe-skeleton .pe-skeleton-input").len(), 3);
+    let m = mount_json(&options("never"));
+    settle().await;
+    assert!(m.find("iframe.pe-card-frame").is_some());
+    assert!(m.find(".pe-skeleton").is_none());
+}

@@ -172,15 +172,43 @@ pub fn CardFrame(
         on_port.set_value(None);
     });
 
+    // `loader`: a skeleton of the fields where the frame loads, until it shows them. It
+    // lies over the iframe, which already has the fields' usual height: nothing moves.
+    let skeleton = move || {
+        !host.ready.get()
+            && context.options.with(|o| o.loader) != crate::model::types::Loader::Never
+    };
     move || match src.get() {
         Some(src) => view! {
-            <iframe
-                node_ref=iframe
-                class="pe-card-frame"
-                src=src
-                title=move || i18n.t(Key::CardFrameTitle)
-                allow="payment"
-            ></iframe>
+            <div class="pe-card-frame-slot">
+                <iframe
+                    node_ref=iframe
+                    class="pe-card-frame"
+                    class=("pe-card-frame--cvc", fields == FrameFields::Cvc)
+                    src=src
+                    title=move || i18n.t(Key::CardFrameTitle)
+                    allow="payment"
+                ></iframe>
+                <Show when=skeleton>
+                    <div class="pe-skeleton" data-fields=fields.as_str() aria-hidden="true">
+                        <span class="pe-skeleton-label"></span>
+                        <span class="pe-skeleton-input"></span>
+                        {(fields == FrameFields::Card)
+                            .then(|| {
+                                view! {
+                                    <span class="pe-skeleton-pair">
+                                        <span class="pe-skeleton-label"></span>
+                                        <span class="pe-skeleton-label"></span>
+                                    </span>
+                                    <span class="pe-skeleton-pair">
+                                        <span class="pe-skeleton-input"></span>
+                                        <span class="pe-skeleton-input"></span>
+                                    </span>
+                                }
+                            })}
+                    </div>
+                </Show>
+            </div>
         }
         .into_any(),
         None => {

@@ -60,6 +60,12 @@
       get(_, name) {
         if (typeof name !== "string" || name === "then") return undefined;
         return (...args) => {
+          // The mount point holds the element's place at once (the stylesheet's
+          // placeholder), while the wasm is still on its way.
+          if (name === "mount") {
+            const target = typeof args[0] === "string" ? document.querySelector(args[0]) : args[0];
+            if (target instanceof Element) target.setAttribute("data-payment-element-mount", "");
+          }
           const call = chain.then(async () => {
             const target = await promise;
             return target[name](...(await Promise.all(args.map(resolve))));

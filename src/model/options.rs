@@ -9,7 +9,7 @@
 use crate::model::appearance::{self, Appearance, ThemeChoice, Variable};
 use crate::model::locale::{Key, Locale};
 use crate::model::types::{
-    quoted_list, CardFields, FieldVisibility, LayoutKind, MethodKind, Mode, Radios, Theme,
+    quoted_list, CardFields, FieldVisibility, LayoutKind, Loader, MethodKind, Mode, Radios, Theme,
 };
 use payment_core::api::EwalletChannel;
 use payment_core::card::{BrandSet, CardBrand};
@@ -64,7 +64,7 @@ pub struct RawOptions {
     pub read_only: Option<bool>,
     /// Stripe's `wallets` (Apple Pay, Google Pay): accepted, not offered.
     pub wallets: Option<serde::de::IgnoredAny>,
-    /// Stripe's `loader` (`"auto"`, `"always"`, `"never"`): accepted, not acted on.
+    /// Stripe's `loader` (`"auto"`, `"always"`, `"never"`): the card frame's skeleton.
     pub loader: Option<String>,
     /// Stripe's `fonts`: the JS API links each `cssSrc` into the page (see
     /// `js_api::elements`); the element itself uses the page's fonts.
@@ -448,8 +448,10 @@ pub struct PaymentElementOptions {
     /// `readOnly`: shown, locked.
     pub read_only: bool,
     /// Stripe's options given that this widget accepts without acting on them
-    /// (`wallets`, `loader`, `fonts`, `terms`): named once in the console.
+    /// (`wallets`, `terms`): named once in the console.
     pub not_used: Vec<&'static str>,
+    /// `loader`: the skeleton where the card frame loads.
+    pub loader: Loader,
 }
 
 fn fail<T>(message: impl Into<String>) -> Result<T, OptionsError> {
@@ -640,13 +642,10 @@ impl RawOptions {
         }
         options.read_only = self.read_only.unwrap_or(false);
         if let Some(loader) = &self.loader {
-            if !["auto", "always", "never"].contains(&loader.as_str()) {
-                return fail("loader must be \"auto\", \"always\" or \"never\"");
-            }
+            options.loader = pick("loader", loader, Loader::parse, Loader::ALL, Loader::as_str)?;
         }
         options.not_used = [
             ("wallets", self.wallets.is_some()),
-            ("loader", self.loader.is_some()),
             ("terms", self.terms.is_some()),
         ]
         .into_iter()
@@ -1009,7 +1008,12 @@ mod tests {
         assert!(options.read_only);
         let fields = parse(r#"{"fields": {"billingDetails": {"name": "if_required"}}}"#).unwrap();
         assert_eq!(fields.fields.name, FieldVisibility::Auto);
-        assert_eq!(options.not_used, ["wallets", "loader", "terms"]);
+        assert_eq!(options.not_used, ["wallets", "terms"]);
+        assert_eq!(options.loader, Loader::Auto);
+        assert_eq!(
+            parse(r#"{"loader": "never"}"#).unwrap().loader,
+            Loader::Never
+        );
         assert!(parse("{}").unwrap().not_used.is_empty());
         assert_eq!(
             error(r#"{"loader": "sometimes"}"#),

@@ -87,6 +87,20 @@ option_enum! {
 }
 
 option_enum! {
+    /// Stripe's `loader`: whether a skeleton stands where the card fields load.
+    #[derive(Default)]
+    Loader {
+        /// While they load (the card frame, a second origin's page).
+        #[default]
+        Auto => "auto",
+        /// The same here: the skeleton shows until the fields do.
+        Always => "always",
+        /// Nothing until the fields show.
+        Never => "never",
+    }
+}
+
+option_enum! {
     /// Where the card number, expiry and CVC are typed (`cardFields`).
     #[derive(Default)]
     CardFields {
