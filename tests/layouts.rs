@@ -308,6 +308,12 @@ async fn sepa_form_formats_the_iban_and_shows_the_mandate() {
         Some("email")
     );
     assert!(m.text(".pe-mandate").contains("authorise (A) Rocket Rides"));
+    // Stripe's `terms.sepaDebit: "never"`: the page shows the mandate itself.
+    m.options.update(|o| o.sepa_mandate_hidden = true);
+    settle().await;
+    assert!(m.find(".pe-mandate").is_none());
+    m.options.update(|o| o.sepa_mandate_hidden = false);
+    settle().await;
     type_text(&m.field("name"), "Jenny Rosen");
     type_text(&m.field("email"), "jenny@example.com");
     settle().await;

@@ -171,6 +171,17 @@ pub fn PaymentElement(
             );
         }
     });
+    // `terms.sepaDebit: "never"`: the mandate is the page's to show, and it must be.
+    let mandate_hidden = Memo::new(move |_| options.with(|o| o.sepa_mandate_hidden));
+    Effect::new(move |_| {
+        if mandate_hidden.get() {
+            web_sys::console::info_1(
+                &"payment-element: terms.sepaDebit is \"never\": show the SEPA Direct Debit \
+                  mandate on the page before the customer pays"
+                    .into(),
+            );
+        }
+    });
     // `readOnly`: shown and locked, as during a payment, for as long as it is set.
     let read_only = Memo::new(move |_| options.with(|o| o.read_only));
     Effect::new(move |_| {

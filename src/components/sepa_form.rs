@@ -55,7 +55,9 @@ pub fn SepaForm() -> impl IntoView {
                 inputmode="text"
                 format=iban_format
             />
-            <p class="pe-mandate Text">{mandate}</p>
+            <Show when=move || !context.options.with(|o| o.sepa_mandate_hidden)>
+                <p class="pe-mandate Text">{mandate}</p>
+            </Show>
         </div>
     }
 }

@@ -192,7 +192,7 @@ pub fn options(value: &JsValue) -> Read<RawOptions> {
         wallets: given("wallets"),
         loader: o.string("loader")?,
         fonts: given("fonts"),
-        terms: given("terms"),
+        terms: o.string_map("terms")?,
         layout: o
             .object("layout")
             .map(|(v, p)| layout(&v, &p))

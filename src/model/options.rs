@@ -69,8 +69,9 @@ pub struct RawOptions {
     /// Stripe's `fonts`: the JS API links each `cssSrc` into the page (see
     /// `js_api::elements`); the element itself uses the page's fonts.
     pub fonts: Option<serde::de::IgnoredAny>,
-    /// Stripe's `terms`: accepted, not acted on (the SEPA mandate is always shown).
-    pub terms: Option<serde::de::IgnoredAny>,
+    /// Stripe's `terms`, by method (`card`, `sepaDebit`, …): `auto`, `always` or
+    /// `never`. `sepaDebit: "never"` leaves the mandate text to the page.
+    pub terms: Option<BTreeMap<String, String>>,
 }
 
 /// `defaultValues`.
@@ -452,6 +453,8 @@ pub struct PaymentElementOptions {
     pub not_used: Vec<&'static str>,
     /// `loader`: the skeleton where the card frame loads.
     pub loader: Loader,
+    /// `terms.sepaDebit` is `"never"`: the page shows the SEPA mandate itself.
+    pub sepa_mandate_hidden: bool,
 }
 
 fn fail<T>(message: impl Into<String>) -> Result<T, OptionsError> {
@@ -644,9 +647,31 @@ impl RawOptions {
         if let Some(loader) = &self.loader {
             options.loader = pick("loader", loader, Loader::parse, Loader::ALL, Loader::as_str)?;
         }
+        for (method, shown) in self.terms.iter().flatten() {
+            if !["auto", "always", "never"].contains(&shown.as_str()) {
+                return fail(
+                    [
+                        "terms.",
+                        method,
+                        " must be \"auto\", \"always\" or \"never\"",
+                    ]
+                    .concat(),
+                );
+            }
+        }
+        options.sepa_mandate_hidden = self
+            .terms
+            .as_ref()
+            .and_then(|t| t.get("sepaDebit"))
+            .is_some_and(|shown| shown == "never");
+        // Only the SEPA mandate is a terms text here; other methods show none.
+        let other_terms = self
+            .terms
+            .as_ref()
+            .is_some_and(|t| t.keys().any(|method| method != "sepaDebit"));
         options.not_used = [
             ("wallets", self.wallets.is_some()),
-            ("terms", self.terms.is_some()),
+            ("terms other than sepaDebit", other_terms),
         ]
         .into_iter()
         .filter_map(|(name, given)| given.then_some(name))
@@ -1008,7 +1033,14 @@ mod tests {
         assert!(options.read_only);
         let fields = parse(r#"{"fields": {"billingDetails": {"name": "if_required"}}}"#).unwrap();
         assert_eq!(fields.fields.name, FieldVisibility::Auto);
-        assert_eq!(options.not_used, ["wallets", "terms"]);
+        assert_eq!(options.not_used, ["wallets", "terms other than sepaDebit"]);
+        assert!(!options.sepa_mandate_hidden);
+        let hidden = parse(r#"{"terms": {"sepaDebit": "never"}}"#).unwrap();
+        assert!(hidden.sepa_mandate_hidden && hidden.not_used.is_empty());
+        assert_eq!(
+            error(r#"{"terms": {"card": "sometimes"}}"#),
+            "terms.card must be \"auto\", \"always\" or \"never\""
+        );
         assert_eq!(options.loader, Loader::Auto);
         assert_eq!(
             parse(r#"{"loader": "never"}"#).unwrap().loader,
