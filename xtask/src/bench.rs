@@ -539,9 +539,21 @@ fn start_up_rows(table: &mut Table, timings: &[browser::Runs]) -> Vec<Value> {
         );
         table.row(row);
     }
+    // Layout shift is ours alone: the anchors' pages only load their script.
+    let cls = stats::summarize(&timings[0].cls);
+    if let Some(shift) = cls {
+        let mut row = vec![
+            "ours: cumulative layout shift until 1 s after ready, median (max)".to_owned(),
+            format!("{:.3} ({:.3})", shift.median, shift.max),
+        ];
+        row.extend(starts[1..].iter().map(|_| "n/a".to_owned()));
+        row.extend(starts[1..].iter().map(|_| "n/a".to_owned()));
+        table.row(row);
+    }
     (0..timings.len())
         .map(|i| {
             json!({
+                "cumulative_layout_shift": if i == 0 { summary_json(cls) } else { Value::Null },
                 "to_ready_or_evaluated": summary_json(starts[i]),
                 "to_main_file_received": summary_json(loaded[i]),
                 "after_main_file_received": summary_json(after[i]),

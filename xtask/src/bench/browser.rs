@@ -47,6 +47,8 @@ pub struct Runs {
     pub after_load: Vec<f64>,
     /// Navigation start → the widget's `ready` DOM event, in the runs that saw one, ms.
     pub ready_event: Vec<f64>,
+    /// Cumulative layout shift until a second after ready (ours only), per run.
+    pub cls: Vec<f64>,
     /// Per-keystroke times by field (ours only), ms.
     pub typing: Vec<(String, Vec<f64>)>,
     /// What the fields held after typing, from the last run (a sanity check).
@@ -176,6 +178,9 @@ fn record(value: &Value, out: &mut Runs) {
     if let Some(t) = value.get("ready_event").and_then(Value::as_f64) {
         out.ready_event.push(t);
     }
+    if let Some(shift) = value.get("cls").and_then(Value::as_f64) {
+        out.cls.push(shift);
+    }
     if let Some(typed) = value.get("typed").and_then(Value::as_object) {
         for (field, figures) in typed {
             let samples: Vec<f64> = figures
@@ -296,7 +301,7 @@ mod tests {
     #[test]
     fn records_start_and_pools_keystrokes() {
         let mut runs = Runs::default();
-        let first = json!({"run": "0", "ready": 120.5, "loaded": 80.0, "ready_event": 121.0, "typed": {
+        let first = json!({"run": "0", "ready": 120.5, "loaded": 80.0, "ready_event": 121.0, "cls": 0.25, "typed": {
             "number": {"samples": [0.5, 0.25], "value": "42"}}});
         let second = json!({"run": "1", "ready": 130.0, "typed": {
             "number": {"samples": [0.75], "value": "424"}}});
@@ -305,6 +310,7 @@ mod tests {
         record(&json!({"error": "boom"}), &mut runs);
         assert_eq!(runs.start, vec![120.5, 130.0]);
         assert_eq!(runs.ready_event, vec![121.0]);
+        assert_eq!(runs.cls, vec![0.25]);
         assert_eq!(runs.loaded, vec![80.0]);
         assert_eq!(runs.after_load, vec![40.5]);
         assert_eq!(

@@ -62,6 +62,18 @@
     }
     return typed;
   }
+  // Cumulative layout shift from navigation start, shifts right after the shopper's own
+  // input excluded (as the metric defines it): what moved on the page as it loaded.
+  var cls = 0;
+  try {
+    new PerformanceObserver(function (list) {
+      list.getEntries().forEach(function (e) {
+        if (!e.hadRecentInput) cls += e.value;
+      });
+    }).observe({ type: "layout-shift", buffered: true });
+  } catch (e) {
+    cls = undefined;
+  }
   // If the widget announces itself with a `ready` DOM event, its time is reported too
   // (a capturing listener sees it whether or not it bubbles).
   var readyEvent;
@@ -90,7 +102,11 @@
     if (ready !== undefined || !data || data.type !== "pe:frame-ready") return;
     ready = performance.now();
     observer.disconnect();
-    post({ ready: ready, loaded: wasmLoaded(), ready_event: readyEvent, frame: true });
+    // A second later: the frame's first height report and anything it moves count too.
+    var loaded = wasmLoaded();
+    setTimeout(function () {
+      post({ ready: ready, loaded: loaded, ready_event: readyEvent, frame: true, cls: cls });
+    }, 1000);
   });
   function check() {
     if (ready !== undefined) return;
@@ -101,7 +117,7 @@
       .then(type)
       .then(
         function (typed) {
-          post({ ready: ready, loaded: wasmLoaded(), ready_event: readyEvent, typed: typed });
+          post({ ready: ready, loaded: wasmLoaded(), ready_event: readyEvent, typed: typed, cls: cls });
         },
         function (e) {
           post({ error: "typing failed: " + e });
