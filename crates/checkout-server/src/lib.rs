@@ -24,6 +24,7 @@ pub mod merchant;
 pub mod methods;
 pub mod orders;
 pub mod processor;
+pub mod processors;
 pub mod quickstart;
 pub mod startup;
 pub mod state;
