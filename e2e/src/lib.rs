@@ -1036,6 +1036,16 @@ pub fn repository() -> PathBuf {
 /// Pays the Philippine cart with GCash on the demo: the wallet's page, then `button`
 /// (Authorize or Decline) there, until the return page shows `expected`.
 pub async fn pay_with_gcash(h: &Harness, button: &str, expected: &str) -> Outcome {
+    choose_gcash(h).await?;
+    pay(h).await?;
+    h.wait_url("/test-mode/ewallet/").await?;
+    h.press_button(button).await?;
+    h.wait_url("/complete").await?;
+    status_is(h, expected, 15).await
+}
+
+/// Opens the demo's checkout in pesos and chooses GCash, ready for Pay.
+pub async fn choose_gcash(h: &Harness) -> Outcome {
     h.open("/").await?;
     h.choose("Market", "ph").await?;
     h.wait_text(".pe-pay-label", 15, |t| t.contains('₱'))
@@ -1050,11 +1060,7 @@ pub async fn pay_with_gcash(h: &Harness, button: &str, expected: &str) -> Outcom
         .click()
         .await
         .map_err(|e| format!("choosing GCash: {e}"))?;
-    pay(h).await?;
-    h.wait_url("/test-mode/ewallet/").await?;
-    h.press_button(button).await?;
-    h.wait_url("/complete").await?;
-    status_is(h, expected, 15).await
+    Ok(())
 }
 
 /// Types a new card and ticks "save for future use" (a returning customer's first

@@ -3,7 +3,7 @@
 //! checkout and the page never leaves until the payment settled; a QR code payment
 //! (QRIS, QR Ph) shows its code in the element, which follows the payment by itself.
 
-use e2e::{e2e_test, ensure, pay, status_is, Harness, Outcome};
+use e2e::{choose_gcash, e2e_test, ensure, pay, status_is, Harness, Outcome};
 use fantoccini::elements::Element;
 use fantoccini::key::Key;
 use fantoccini::Locator;
@@ -372,20 +372,7 @@ e2e_test!(an_expired_qr_code_says_so_and_offers_a_new_one, qr_expires);
 /// the shopper back to a paid order. On a desktop the same payment opens the web page.
 async fn a_phone_opens_the_wallets_app(h: &Harness) -> Outcome {
     h.be_a_phone().await?;
-    h.open("/").await?;
-    h.choose("Market", "ph").await?;
-    h.wait_text(".pe-pay-label", 15, |t| t.contains('₱'))
-        .await?;
-    h.find("[data-method=ewallet]")
-        .await?
-        .click()
-        .await
-        .map_err(|e| format!("choosing the e-wallet: {e}"))?;
-    h.find("[data-channel=GCASH]")
-        .await?
-        .click()
-        .await
-        .map_err(|e| format!("choosing GCash: {e}"))?;
+    choose_gcash(h).await?;
     pay(h).await?;
     let opened = h.wait_url("/test-mode/ewallet/").await?;
     ensure!(
@@ -400,20 +387,7 @@ async fn a_phone_opens_the_wallets_app(h: &Harness) -> Outcome {
 }
 
 async fn a_desktop_opens_the_wallets_page(h: &Harness) -> Outcome {
-    h.open("/").await?;
-    h.choose("Market", "ph").await?;
-    h.wait_text(".pe-pay-label", 15, |t| t.contains('₱'))
-        .await?;
-    h.find("[data-method=ewallet]")
-        .await?
-        .click()
-        .await
-        .map_err(|e| format!("choosing the e-wallet: {e}"))?;
-    h.find("[data-channel=GCASH]")
-        .await?
-        .click()
-        .await
-        .map_err(|e| format!("choosing GCash: {e}"))?;
+    choose_gcash(h).await?;
     pay(h).await?;
     let opened = h.wait_url("/test-mode/ewallet/").await?;
     ensure!(
