@@ -12,6 +12,7 @@ use crate::model::confirm::{
 };
 use crate::model::locale::{Catalogue, Key};
 use crate::model::options::PaymentsOrigin;
+use crate::model::return_page;
 use crate::model::types::Mode;
 use crate::net::client::{new_idempotency_key, Api, Confirmed, HttpClient, Payment, Placement};
 use js_sys::{Object, Promise};
@@ -300,28 +301,64 @@ fn token_request(group: &Group, params: &Params) -> Result<PaymentDetails, Objec
     Ok(PaymentDetails { request, vaulted })
 }
 
-/// The intent id in a client secret (`pi_…_secret_…`).
+/// The intent id in a client secret (`pi_…_secret_…` or `seti_…_secret_…`).
 fn intent_id(secret: &str) -> Option<String> {
     secret
         .split_once("_secret_")
         .map(|(id, _)| id.to_owned())
-        .filter(|id| id.starts_with("pi_"))
+        .filter(|id| id.starts_with("pi_") || payment_core::api::is_setup_intent(id))
 }
 
-pub(crate) fn secret_arg(value: &JsValue, call: &str) -> Result<(String, ClientSecret), JsValue> {
+/// Which intents a call takes the client secret of.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Takes {
+    /// A payment intent's (`pi_…`).
+    Payment,
+    /// A setup intent's (`seti_…`).
+    Setup,
+    /// Either.
+    Either,
+}
+
+pub(crate) fn secret_arg(
+    value: &JsValue,
+    call: &str,
+    takes: Takes,
+) -> Result<(String, ClientSecret), JsValue> {
     let secret = value
         .as_string()
         .ok_or_else(|| type_error(&[call, ": clientSecret must be a string"].concat()))?;
-    let id = intent_id(&secret).ok_or_else(|| {
-        type_error(
+    let id = intent_id(&secret);
+    let setup = id
+        .as_deref()
+        .is_some_and(payment_core::api::is_setup_intent);
+    match (id, takes) {
+        (Some(id), Takes::Either) => Ok((id, ClientSecret::new(secret))),
+        (Some(id), Takes::Payment) if !setup => Ok((id, ClientSecret::new(secret))),
+        (Some(id), Takes::Setup) if setup => Ok((id, ClientSecret::new(secret))),
+        (Some(_), Takes::Payment) => Err(type_error(
             &[
                 call,
-                ": clientSecret must be a payment intent's client secret (pi_…_secret_…)",
+                ": clientSecret is a setup intent's: call retrieveSetupIntent",
             ]
             .concat(),
-        )
-    })?;
-    Ok((id, ClientSecret::new(secret)))
+        )),
+        (Some(_), Takes::Setup) => Err(type_error(
+            &[
+                call,
+                ": clientSecret is a payment intent's: call retrievePaymentIntent",
+            ]
+            .concat(),
+        )),
+        (None, _) => Err(type_error(
+            &[
+                call,
+                ": clientSecret must be a payment intent's (pi_…_secret_…) or a setup \
+                 intent's (seti_…_secret_…) client secret",
+            ]
+            .concat(),
+        )),
+    }
 }
 
 #[wasm_bindgen(js_class = CheckoutInstance)]
@@ -413,6 +450,24 @@ impl JsCheckout {
     ) -> Result<Promise, JsValue> {
         self.confirm_as(options, "confirmPayment", RedirectPolicy::Always)
     }
+
+    /// Stripe's `confirmSetup`: saves the customer's payment method to the page's setup
+    /// intent (`elements({clientSecret: "seti_…"})`), charging nothing. It follows
+    /// 3-D Secure like `confirmPayment`, and `redirect` is `"always"` unless
+    /// `"if_required"` is asked for: the browser then goes to `return_url` with
+    /// `setup_intent`, `setup_intent_client_secret` and `redirect_status`. Resolves to
+    /// `{error}` when it stays on the page, or `{setupIntent}` with
+    /// `redirect: "if_required"`.
+    #[wasm_bindgen(
+        js_name = confirmSetup,
+        unchecked_return_type = "Promise<{ setupIntent?: SetupIntent; error?: CheckoutError }>"
+    )]
+    pub fn confirm_setup(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ConfirmOptions")] options: JsValue,
+    ) -> Result<Promise, JsValue> {
+        self.confirm_as(options, "confirmSetup", RedirectPolicy::Always)
+    }
 }
 
 impl JsCheckout {
@@ -451,7 +506,24 @@ impl JsCheckout {
             .concat(),
         )?;
         let placement = Placement { order, market };
-        if matches!(group.mode(), Some(Mode::Setup | Mode::Subscription)) {
+        let for_setup = group
+            .intent
+            .as_ref()
+            .is_some_and(|i| payment_core::api::is_setup_intent(&i.id));
+        if call == "confirmSetup" && !for_setup {
+            return Err(wrong(
+                "needs the elements of a setup intent: create them with \
+                 checkout.elements({clientSecret}) and the setup intent's client secret \
+                 (seti_…_secret_…) from your server",
+            ));
+        }
+        if call != "confirmSetup" && for_setup {
+            return Err(wrong(
+                "these elements are for a setup intent, which saves a payment method and \
+                 charges nothing: call confirmSetup",
+            ));
+        }
+        if !for_setup && matches!(group.mode(), Some(Mode::Setup | Mode::Subscription)) {
             // The reference server's create-confirm-intent charges its cart now: it would
             // take money where the merchant meant to save a method or start a plan.
             return Err(wrong(
@@ -576,11 +648,12 @@ impl JsCheckout {
             }
             let result = Object::new();
             if let Some(intent) = &intent {
-                set(
-                    &result,
-                    "paymentIntent",
-                    objects::intent(intent, &catalogue),
-                );
+                let name = if for_setup {
+                    "setupIntent"
+                } else {
+                    "paymentIntent"
+                };
+                set(&result, name, objects::intent(intent, &catalogue));
             }
             if !current {
                 // A late answer of an attempt the page gave up on: the element, the
@@ -652,7 +725,11 @@ impl JsCheckout {
         #[wasm_bindgen(unchecked_param_type = "{ clientSecret: string }")] options: JsValue,
     ) -> Result<Promise, JsValue> {
         expect_object(&options, "handleNextAction options", false)?;
-        let (id, secret) = secret_arg(&field(&options, "clientSecret"), "handleNextAction")?;
+        let (id, secret) = secret_arg(
+            &field(&options, "clientSecret"),
+            "handleNextAction",
+            Takes::Either,
+        )?;
         Ok(self.fetch_intent(id, secret, true))
     }
 
@@ -665,20 +742,38 @@ impl JsCheckout {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] client_secret: JsValue,
     ) -> Result<Promise, JsValue> {
-        let (id, secret) = secret_arg(&client_secret, "retrievePaymentIntent")?;
-        // A return page that read the secret from its address (Stripe's quickstart does):
-        // the address keeps it no longer than that, as the element's own return page.
-        let search = leptos::prelude::window()
-            .location()
-            .search()
-            .unwrap_or_default();
-        let in_address = web_sys::UrlSearchParams::new_with_str(&search)
-            .ok()
-            .and_then(|p| p.get(crate::model::return_page::SECRET_PARAM));
-        if in_address.as_deref() == Some(secret.expose()) {
-            let _ = crate::model::return_page::take_return_params();
-        }
+        let (id, secret) = secret_arg(&client_secret, "retrievePaymentIntent", Takes::Payment)?;
+        forget_secret_in_address(return_page::PAYMENT_PARAMS, &secret);
         Ok(self.fetch_intent(id, secret, false))
+    }
+
+    /// The setup intent's current state: `{setupIntent}` or `{error}`.
+    #[wasm_bindgen(
+        js_name = retrieveSetupIntent,
+        unchecked_return_type = "Promise<Result<{ setupIntent: SetupIntent }>>"
+    )]
+    pub fn retrieve_setup_intent(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] client_secret: JsValue,
+    ) -> Result<Promise, JsValue> {
+        let (id, secret) = secret_arg(&client_secret, "retrieveSetupIntent", Takes::Setup)?;
+        forget_secret_in_address(return_page::SETUP_PARAMS, &secret);
+        Ok(self.fetch_intent(id, secret, false))
+    }
+}
+
+/// A return page that read the secret from its address (Stripe's quickstart does): the
+/// address keeps it no longer than that, as on the element's own return page.
+fn forget_secret_in_address(names: return_page::IntentParams, secret: &ClientSecret) {
+    let search = leptos::prelude::window()
+        .location()
+        .search()
+        .unwrap_or_default();
+    let in_address = web_sys::UrlSearchParams::new_with_str(&search)
+        .ok()
+        .and_then(|p| p.get(names.secret));
+    if in_address.as_deref() == Some(secret.expose()) {
+        let _ = return_page::take_params(names);
     }
 }
 
@@ -698,7 +793,12 @@ impl JsCheckout {
                     if follow {
                         follow_next_action(&intent);
                     }
-                    objects::with("paymentIntent", objects::intent(&intent, &catalogue))
+                    let name = if payment_core::api::is_setup_intent(&intent.id) {
+                        "setupIntent"
+                    } else {
+                        "paymentIntent"
+                    };
+                    objects::with(name, objects::intent(&intent, &catalogue))
                 }
                 Err(error) => error_result(call_error(&error, &catalogue)),
             })
@@ -722,7 +822,8 @@ mod tests {
     #[test]
     fn the_intent_id_is_read_from_its_client_secret() {
         assert_eq!(intent_id("pi_123_secret_abc").as_deref(), Some("pi_123"));
-        assert_eq!(intent_id("seti_1_secret_x"), None);
+        assert_eq!(intent_id("seti_1_secret_x").as_deref(), Some("seti_1"));
+        assert_eq!(intent_id("src_1_secret_x"), None);
         assert_eq!(intent_id("pi_123"), None);
     }
 }

@@ -163,9 +163,17 @@ impl Group {
             }
         };
         let raw = Object::assign(&Object::new(), &group.raw.borrow());
-        set(&raw, "mode", "payment");
-        set(&raw, "amount", read.amount.get() as f64);
-        set(&raw, "currency", read.currency.code());
+        if payment_core::api::is_setup_intent(&read.id) {
+            // Saves a method and charges nothing: no amount, and no currency to pick
+            // methods by (a card or a SEPA mandate can be set up).
+            set(&raw, "mode", "setup");
+            let _ = js_sys::Reflect::delete_property(&raw, &"amount".into());
+            let _ = js_sys::Reflect::delete_property(&raw, &"currency".into());
+        } else {
+            set(&raw, "mode", "payment");
+            set(&raw, "amount", read.amount.get() as f64);
+            set(&raw, "currency", read.currency.code());
+        }
         match checked(&raw, &group.element_raw.borrow(), &group.payments) {
             Ok(options) => {
                 *group.raw.borrow_mut() = raw;
@@ -248,7 +256,8 @@ impl JsElements {
         let intent = if absent(&secret) {
             None
         } else {
-            let (id, client_secret) = super::checkout::secret_arg(&secret, "elements")?;
+            let (id, client_secret) =
+                super::checkout::secret_arg(&secret, "elements", super::checkout::Takes::Either)?;
             let _ = js_sys::Reflect::delete_property(&raw, &"clientSecret".into());
             Some(IntentRef { id, client_secret })
         };

@@ -88,15 +88,21 @@ pub fn token(token: &ConfirmationToken) -> Object {
 /// next_action?, last_payment_error?, payment_method_preview?}`.
 pub fn intent(intent: &PaymentIntent, catalogue: &Catalogue) -> Object {
     let out = object();
+    let setup = payment_core::api::is_setup_intent(&intent.id);
     set(&out, "id", intent.id.as_str());
-    set(&out, "object", "payment_intent");
     set(&out, "status", intent.status.as_str());
-    set(&out, "amount", intent.amount.0 as f64);
-    set(
-        &out,
-        "currency",
-        intent.currency.code().to_ascii_lowercase(),
-    );
+    if setup {
+        // A setup intent has no amount (see `net::json::read_intent`).
+        set(&out, "object", "setup_intent");
+    } else {
+        set(&out, "object", "payment_intent");
+        set(&out, "amount", intent.amount.0 as f64);
+        set(
+            &out,
+            "currency",
+            intent.currency.code().to_ascii_lowercase(),
+        );
+    }
     if let Some(secret) = &intent.client_secret {
         set(&out, "client_secret", secret.expose());
     }
@@ -113,7 +119,12 @@ pub fn intent(intent: &PaymentIntent, catalogue: &Catalogue) -> Object {
         set(&out, "next_action", action);
     }
     if let Some(error) = &intent.last_payment_error {
-        set(&out, "last_payment_error", api_error(error, catalogue));
+        let name = if setup {
+            "last_setup_error"
+        } else {
+            "last_payment_error"
+        };
+        set(&out, name, api_error(error, catalogue));
     }
     if let Some(p) = &intent.payment_method_preview {
         set(&out, "payment_method_preview", preview(p));

@@ -131,6 +131,17 @@ export interface PaymentIntent {
   payment_method_preview?: PaymentMethodPreview;
 }
 
+export interface SetupIntent {
+  id: string;
+  object: "setup_intent";
+  status: "requires_payment_method" | "requires_confirmation" | "requires_action"
+    | "processing" | "canceled" | "succeeded" | string;
+  client_secret?: string;
+  next_action?: { type: "redirect_to_url"; redirect_to_url: { url: string; return_url: string } };
+  last_setup_error?: CheckoutError;
+  payment_method_preview?: PaymentMethodPreview;
+}
+
 export interface Address {
   line1?: string; line2?: string; city?: string; state?: string;
   postal_code?: string; country?: string;

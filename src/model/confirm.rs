@@ -592,6 +592,7 @@ impl<D: Clone + PartialEq> Submitter<D> {
                     if matches!(
                         error.code,
                         ErrorCode::PaymentIntentUnexpectedState
+                            | ErrorCode::SetupIntentUnexpectedState
                             | ErrorCode::OrderAlreadyPaid
                             | ErrorCode::ResourceMissing
                     ) =>
@@ -748,12 +749,18 @@ pub fn return_address(return_url: &str, intent: &IntentRef, redirect_status: &st
         None => (return_url, String::new()),
     };
     let separator = if base.contains('?') { "&" } else { "?" };
+    // Stripe's names: a setup intent's return page reads `setup_intent`.
+    let (id_param, secret_param) = if payment_core::api::is_setup_intent(&intent.id) {
+        ("setup_intent=", "&setup_intent_client_secret=")
+    } else {
+        ("payment_intent=", "&payment_intent_client_secret=")
+    };
     [
         base,
         separator,
-        "payment_intent=",
+        id_param,
         &encode_query_value(&intent.id),
-        "&payment_intent_client_secret=",
+        secret_param,
         &encode_query_value(intent.client_secret.expose()),
         "&redirect_status=",
         redirect_status,

@@ -272,9 +272,12 @@ impl Key {
             ErrorCode::IncorrectCvc => Key::CodeIncorrectCvc,
             ErrorCode::ProcessingError => Key::CodeProcessingError,
             ErrorCode::AuthenticationRequired => Key::CodeAuthenticationRequired,
-            ErrorCode::PaymentIntentAuthenticationFailure => Key::CodeAuthenticationFailure,
+            ErrorCode::PaymentIntentAuthenticationFailure
+            | ErrorCode::SetupIntentAuthenticationFailure => Key::CodeAuthenticationFailure,
             ErrorCode::OrderAlreadyPaid => Key::CodeOrderAlreadyPaid,
-            ErrorCode::PaymentIntentUnexpectedState => Key::CodeUnexpectedState,
+            ErrorCode::PaymentIntentUnexpectedState | ErrorCode::SetupIntentUnexpectedState => {
+                Key::CodeUnexpectedState
+            }
             ErrorCode::ResourceMissing => Key::CodeResourceMissing,
             ErrorCode::TokenAlreadyUsed => Key::CodeTokenAlreadyUsed,
             ErrorCode::ExpiredToken => Key::CodeExpiredToken,

@@ -863,7 +863,12 @@ pub fn available_methods(options: &PaymentElementOptions) -> Vec<MethodKind> {
     };
     let fits = |kind: &MethodKind| match kind {
         MethodKind::Card => true,
-        MethodKind::SepaDebit => options.currency == Some(Currency::EUR),
+        // A mandate set up for later debits is in euros whatever the page says nothing
+        // about (a setup intent has no currency).
+        MethodKind::SepaDebit => {
+            options.currency == Some(Currency::EUR)
+                || (options.mode == Some(Mode::Setup) && options.currency.is_none())
+        }
         // A wallet redirect pays an amount now, so it cannot set up a method alone.
         MethodKind::Ewallet => {
             options.mode != Some(Mode::Setup)

@@ -250,7 +250,9 @@ fn must_read(error: &CallError, resent: bool) -> bool {
         return false;
     };
     match error.code {
-        ErrorCode::PaymentIntentUnexpectedState | ErrorCode::OrderAlreadyPaid => true,
+        ErrorCode::PaymentIntentUnexpectedState
+        | ErrorCode::SetupIntentUnexpectedState
+        | ErrorCode::OrderAlreadyPaid => true,
         ErrorCode::TokenAlreadyUsed | ErrorCode::ExpiredToken => resent,
         _ => false,
     }
@@ -416,9 +418,11 @@ pub fn decode_body<T>(
     let Some(error) = error else {
         return Err(CallError::api(unreadable_answer()));
     };
-    let payment_intent = js_sys::Reflect::get(&error, &JsValue::from_str("payment_intent"))
-        .ok()
-        .and_then(|intent| json::read_intent(&intent))
+    // A failed setup carries its setup intent where a failed payment carries its intent.
+    let payment_intent = ["payment_intent", "setup_intent"]
+        .into_iter()
+        .filter_map(|name| js_sys::Reflect::get(&error, &JsValue::from_str(name)).ok())
+        .find_map(|intent| json::read_intent(&intent))
         .map(Box::new);
     let mut error = json::read_error(&error);
     if status >= 500 {
@@ -533,7 +537,7 @@ impl MerchantApi for HttpClient {
         idempotency_key: String,
     ) -> LocalFuture<Result<PaymentIntent, CallError>> {
         self.idempotent_confirm(
-            self.url(&["/payment_intents/", &encode_path(&id), "/confirm"].concat()),
+            self.url(&[intents_path(&id), &encode_path(&id), "/confirm"].concat()),
             json::strings(&[
                 ("client_secret", client_secret.expose()),
                 ("confirmation_token_id", &token_id),
@@ -555,12 +559,21 @@ impl MerchantApi for HttpClient {
             .unwrap_or_default();
         let call = Call {
             method: "GET",
-            url: self.url(&["/payment_intents/", &encode_path(&id), "?", &query].concat()),
+            url: self.url(&[intents_path(&id), &encode_path(&id), "?", &query].concat()),
             body: None,
             headers: Vec::new(),
             timeout_ms: self.timeout_ms,
         };
         Box::pin(send(call, Retry::Safe, self.retries, json::read_intent))
+    }
+}
+
+/// Where an intent lives: `/setup_intents/` for `seti_…`, else `/payment_intents/`.
+fn intents_path(id: &str) -> &'static str {
+    if payment_core::api::is_setup_intent(id) {
+        "/setup_intents/"
+    } else {
+        "/payment_intents/"
     }
 }
 

@@ -166,14 +166,36 @@ fn read_preview(value: &JsValue) -> Option<PaymentMethodPreview> {
 }
 
 /// A payment intent; `None` when it lacks its id, status, amount or currency.
+///
+/// A setup intent (`object: "setup_intent"`) is read into the same struct, so that it
+/// rides the same confirm, next-action and polling code: it has no amount or currency
+/// (read as 0 EUR, which nothing shows: `js_api::objects::intent` hands the page a
+/// setup intent's own fields), and its `last_setup_error` is the struct's
+/// `last_payment_error`.
 pub fn read_intent(value: &JsValue) -> Option<PaymentIntent> {
-    let last_payment_error = get(value, "last_payment_error");
+    let setup = string(value, "object").as_deref() == Some("setup_intent");
+    let last_payment_error = get(
+        value,
+        if setup {
+            "last_setup_error"
+        } else {
+            "last_payment_error"
+        },
+    );
+    let (amount, currency) = if setup {
+        (MinorUnit::new(0), Currency::EUR)
+    } else {
+        (
+            MinorUnit::new(integer(value, "amount")?),
+            Currency::new(&string(value, "currency")?).ok()?,
+        )
+    };
     Some(PaymentIntent {
         id: string(value, "id")?,
         client_secret: string(value, "client_secret").map(ClientSecret::new),
         status: status(&string(value, "status")?),
-        amount: MinorUnit::new(integer(value, "amount")?),
-        currency: Currency::new(&string(value, "currency")?).ok()?,
+        amount,
+        currency,
         next_action: read_next_action(&get(value, "next_action")),
         last_payment_error: last_payment_error
             .is_object()

@@ -268,10 +268,48 @@ async fn save_method(conn: &mut SqliteConnection, intent: &IntentRow, now: i64) 
     ) else {
         return Ok(());
     };
+    let saving = Saving {
+        customer,
+        method_id,
+        usage,
+        consent: intent.consent.as_deref(),
+        source: &intent.id,
+    };
+    attach_method(conn, &saving, now).await
+}
+
+/// A method to attach to a customer, and what asked for it.
+pub(crate) struct Saving<'a> {
+    /// `cus_…`.
+    pub customer: &'a str,
+    /// `pm_…`.
+    pub method_id: &'a str,
+    /// `off_session` or `on_session`.
+    pub usage: &'a str,
+    /// The consent record (JSON) when the customer ticked the box.
+    pub consent: Option<&'a str>,
+    /// The payment or setup intent that saves it (names a wallet's account).
+    pub source: &'a str,
+}
+
+/// Attaches a method to its customer: `always` redisplayed with consent, otherwise
+/// `limited` (never redisplayed). Emits `payment_method.attached` when it changed.
+pub(crate) async fn attach_method(
+    conn: &mut SqliteConnection,
+    saving: &Saving<'_>,
+    now: i64,
+) -> ApiResult<()> {
+    let Saving {
+        customer,
+        method_id,
+        usage,
+        consent,
+        source,
+    } = *saving;
     let Some(method) = load_method(&mut *conn, method_id).await? else {
         return Ok(());
     };
-    let allow_redisplay = if intent.consent.is_some() {
+    let allow_redisplay = if consent.is_some() {
         "always"
     } else {
         "limited"
@@ -279,7 +317,7 @@ async fn save_method(conn: &mut SqliteConnection, intent: &IntentRow, now: i64) 
     // A method the customer already agreed to keep stays as agreed: paying with it again
     // without the consent box (a saved method shows none) neither hides it nor erases
     // the consent record.
-    if intent.consent.is_none()
+    if consent.is_none()
         && method.customer_id.as_deref() == Some(customer)
         && method.allow_redisplay == "always"
     {
@@ -296,7 +334,7 @@ async fn save_method(conn: &mut SqliteConnection, intent: &IntentRow, now: i64) 
     let (behaviour, label) = match method.behaviour() {
         Some(Behaviour::Ewallet { channel }) => (
             Behaviour::EwalletToken { channel }.to_db(),
-            Some(account_label(channel, &intent.id)),
+            Some(account_label(channel, source)),
         ),
         _ => (
             method.test_behaviour.clone(),
@@ -310,7 +348,7 @@ async fn save_method(conn: &mut SqliteConnection, intent: &IntentRow, now: i64) 
     .bind(customer)
     .bind(allow_redisplay)
     .bind(usage)
-    .bind(&intent.consent)
+    .bind(consent)
     .bind(behaviour)
     .bind(label)
     .bind(method_id)
@@ -320,7 +358,7 @@ async fn save_method(conn: &mut SqliteConnection, intent: &IntentRow, now: i64) 
         .await?
         .ok_or_else(AppError::internal)?;
     let mut object = serde_json::to_value(saved.saved())?;
-    object["customer"] = customer.clone().into();
+    object["customer"] = customer.into();
     emit(conn, "payment_method.attached", object, now).await?;
     tracing::info!(payment_method = %method_id, allow_redisplay, "payment method saved");
     Ok(())
@@ -683,10 +721,14 @@ pub async fn expire_qr_code_now(state: &AppState, id: &str) -> ApiResult<Option<
 /// generic decline (DESIGN.md), so that whoever holds the card learns nothing. The
 /// database and the merchant's webhooks keep the real reason.
 pub fn for_customer(mut intent: PaymentIntent) -> PaymentIntent {
-    if let Some(error) = &mut intent.last_payment_error {
-        error.decline_code = error.decline_code.map(DeclineCode::customer_facing);
-    }
+    intent.last_payment_error = intent.last_payment_error.map(for_customer_error);
     intent
+}
+
+/// An error as the shopper's browser may see it (see [`for_customer`]).
+pub fn for_customer_error(mut error: ApiError) -> ApiError {
+    error.decline_code = error.decline_code.map(DeclineCode::customer_facing);
+    error
 }
 
 /// A confirm's result: the HTTP status and body to answer (and to store for replays).
@@ -712,12 +754,12 @@ fn respond(result: ApiResult<PaymentIntent>) -> (StatusCode, serde_json::Value) 
 
 /// What a new intent carries besides its method.
 #[derive(Debug, Default)]
-struct IntentParams {
-    customer_id: Option<String>,
-    setup_future_usage: Option<String>,
-    consent: Option<String>,
-    return_url: Option<String>,
-    off_session: bool,
+pub(crate) struct IntentParams {
+    pub customer_id: Option<String>,
+    pub setup_future_usage: Option<String>,
+    pub consent: Option<String>,
+    pub return_url: Option<String>,
+    pub off_session: bool,
 }
 
 /// Creates the intent of `order` (which has none yet) and confirms it.
@@ -864,14 +906,18 @@ struct TokenRow {
 }
 
 /// A token's contents, once spent.
-struct SpentToken {
-    method: MethodRow,
-    params: IntentParams,
+pub(crate) struct SpentToken {
+    pub method: MethodRow,
+    pub params: IntentParams,
 }
 
 /// Spends a confirmation token: it must exist, be unused and unexpired. The caller's
 /// transaction undoes the spending if the confirm is refused.
-async fn spend_token(conn: &mut SqliteConnection, id: &str, now: i64) -> ApiResult<SpentToken> {
+pub(crate) async fn spend_token(
+    conn: &mut SqliteConnection,
+    id: &str,
+    now: i64,
+) -> ApiResult<SpentToken> {
     let param = "confirmation_token_id";
     let token = sqlx::query_as::<_, TokenRow>(
         "SELECT payment_method_id, customer_id, expires_at, used_at, setup_future_usage, \
@@ -1187,7 +1233,7 @@ pub async fn charges_off_session(
 /// `?client_secret=` of the status endpoint.
 #[derive(Debug, Deserialize)]
 pub struct SecretQuery {
-    client_secret: Option<ClientSecret>,
+    pub(crate) client_secret: Option<ClientSecret>,
 }
 
 /// `GET /api/payment_intents/{id}?client_secret=…`: the status for the return page and

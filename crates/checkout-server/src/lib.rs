@@ -26,6 +26,7 @@ pub mod orders;
 pub mod processor;
 pub mod processors;
 pub mod quickstart;
+pub mod setup_intents;
 pub mod startup;
 pub mod state;
 pub mod stats;
@@ -70,6 +71,10 @@ fn api() -> Router<AppState> {
             "/create-payment-intent",
             get(quickstart::create_payment_intent).post(quickstart::create_payment_intent),
         )
+        .route(
+            "/create-setup-intent",
+            get(setup_intents::create_setup_intent).post(setup_intents::create_setup_intent),
+        )
         .route("/orders", post(orders::orders_create))
         .route("/orders/{id}", get(orders::orders_get))
         .route(
@@ -100,6 +105,11 @@ fn api() -> Router<AppState> {
         .route(
             "/payment_intents/{id}/cancel",
             post(intents::payment_intents_cancel),
+        )
+        .route("/setup_intents/{id}", get(setup_intents::setup_intents_get))
+        .route(
+            "/setup_intents/{id}/confirm",
+            post(setup_intents::setup_intents_confirm),
         )
         .route("/charges/off_session", post(intents::charges_off_session))
         .route("/webhooks", post(webhooks::webhooks_receive))
@@ -194,6 +204,10 @@ pub fn app(state: AppState) -> Router {
         .route(
             "/create-payment-intent",
             get(quickstart::create_payment_intent).post(quickstart::create_payment_intent),
+        )
+        .route(
+            "/create-setup-intent",
+            get(setup_intents::create_setup_intent).post(setup_intents::create_setup_intent),
         )
         .route(
             "/examples/quickstart/{page}",

@@ -147,6 +147,10 @@ pub trait Processor: Send + Sync + 'static {
     /// Confirms a payment.
     fn confirm(&self, attempt: Attempt) -> Outcome;
 
+    /// Sets a method up for later payments, charging nothing (a setup intent): the
+    /// issuer may ask for 3-D Secure, or decline the card. `Succeeded` means saved.
+    fn set_up(&self, behaviour: Behaviour) -> Outcome;
+
     /// Whether this is a test-mode processor: only then does the server mount the
     /// simulated pages and statistics under `/test-mode`.
     fn is_test_mode(&self) -> bool {
@@ -384,6 +388,44 @@ impl Processor for TestProcessor {
                 }
             }
         }
+    }
+    fn set_up(&self, behaviour: Behaviour) -> Outcome {
+        let challenge = |on_success| Outcome::RequiresAction {
+            page: ActionPage::ThreeDSecure,
+            on_success,
+            expires_in: None,
+        };
+        match behaviour {
+            Behaviour::CardSucceeds | Behaviour::EwalletToken { .. } => Outcome::Done(SUCCEEDED),
+            // The issuer checks the card when it is set up, as Stripe's test cards do.
+            Behaviour::CardDeclined { decline_code } => {
+                Outcome::Done(failed(decline_error(decline_code)))
+            }
+            // 3155 authenticates once, here; later off-session charges then succeed.
+            Behaviour::CardAuthenticateUnlessSetUp
+            | Behaviour::CardAuthenticateAlways
+            | Behaviour::CardAuthenticateThenSucceed => challenge(SUCCEEDED),
+            Behaviour::CardAuthenticateThenDecline => {
+                challenge(failed(decline_error(DeclineCode::GenericDecline)))
+            }
+            // A SEPA mandate is in place at once; debits under it settle later.
+            Behaviour::SepaDebit { .. } => Outcome::Done(SUCCEEDED),
+            // A wallet is saved by authorising a payment (PAY_AND_SAVE), a QR code never.
+            Behaviour::Ewallet { .. } | Behaviour::QrCode { .. } => {
+                Outcome::Done(failed(cannot_be_set_up()))
+            }
+        }
+    }
+}
+
+/// The refusal of a method that can only pay, not be set up alone.
+pub fn cannot_be_set_up() -> ApiError {
+    ApiError {
+        kind: ErrorType::InvalidRequestError,
+        code: ErrorCode::ParameterInvalid,
+        decline_code: None,
+        message: "This payment method can only be saved while paying with it; set up a card or a SEPA account instead.".to_owned(),
+        param: Some("payment_method".to_owned()),
     }
 }
 

@@ -166,6 +166,10 @@ impl Processor for LiveProcessor {
     fn confirm(&self, attempt: Attempt) -> Outcome {
         self.0.confirm(attempt)
     }
+
+    fn set_up(&self, behaviour: Behaviour) -> Outcome {
+        self.0.set_up(behaviour)
+    }
 }
 
 #[tokio::test]

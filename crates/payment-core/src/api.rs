@@ -654,6 +654,44 @@ pub struct PaymentIntent {
     pub payment_method_preview: Option<PaymentMethodPreview>,
 }
 
+/// Whether an intent id (or a client secret) is a setup intent's (`seti_…`) rather than
+/// a payment intent's (`pi_…`).
+pub fn is_setup_intent(id: &str) -> bool {
+    id.starts_with("seti_")
+}
+
+/// A setup intent (`seti_…`): a payment method set up for later payments, nothing
+/// charged now (Stripe's `confirmSetup`). Its statuses are a payment intent's, without
+/// `requires_capture`; `succeeded` means the method is saved to the customer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetupIntent {
+    /// `seti_…`.
+    pub id: String,
+    /// Always `setup_intent`.
+    pub object: String,
+    /// Present where the caller created it; never logged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_secret: Option<ClientSecret>,
+    /// State.
+    pub status: PaymentIntentStatus,
+    /// How the saved method may be used.
+    pub usage: SetupFutureUsage,
+    /// The kinds of method it can set up.
+    pub payment_method_types: Vec<PaymentMethodType>,
+    /// The method set up (or being set up), `pm_…`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_method: Option<String>,
+    /// What the customer must do, with `requires_action`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_action: Option<NextAction>,
+    /// Why the last attempt failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_setup_error: Option<ApiError>,
+    /// The method, summarised.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_method_preview: Option<PaymentMethodPreview>,
+}
+
 /// A customer's saved method as the customer session lists it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SavedPaymentMethod {

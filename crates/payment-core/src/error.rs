@@ -100,11 +100,16 @@ code_table! {
         AuthenticationRequired => "authentication_required", "Your card requires authentication.";
         /// 3-D Secure failed or was refused.
         PaymentIntentAuthenticationFailure => "payment_intent_authentication_failure", "We are unable to authenticate your payment method. Please choose a different payment method and try again.";
+        /// 3-D Secure failed or was refused while setting a method up for later.
+        SetupIntentAuthenticationFailure => "setup_intent_authentication_failure", "We are unable to authenticate your payment method. Please choose a different payment method and try again.";
         /// The order was paid (or its payment is processing): nothing more is charged for
         /// it. The error carries the order's intent.
         OrderAlreadyPaid => "order_already_paid", "This order has already been paid.";
         /// The payment intent is not in a state that allows this call.
         PaymentIntentUnexpectedState => "payment_intent_unexpected_state", "This payment is not in a state that allows this action.";
+        /// The setup intent is not in a state that allows this call (already set up,
+        /// or canceled).
+        SetupIntentUnexpectedState => "setup_intent_unexpected_state", "This payment method is not in a state that allows this action.";
         /// The referenced object does not exist (or is not yours).
         ResourceMissing => "resource_missing", "No such object.";
         /// A confirmation token was already used.

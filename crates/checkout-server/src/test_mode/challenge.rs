@@ -30,6 +30,7 @@ use super::page::{
 use crate::intents::{complete_action, load_intent, IntentRow, Pressed};
 use crate::methods::{load_method, wire_enum};
 use crate::processor::ActionPage;
+use crate::setup_intents::{complete_setup_authentication, load_setup, SetupPressed};
 use crate::state::AppState;
 
 /// Where the 3-D Secure pages live (page and buttons).
@@ -175,6 +176,11 @@ pub async fn authenticate_get(
     RawQuery(query): RawQuery,
 ) -> Response {
     let embedded = is_embedded(&query);
+    if let Ok(Path(setup_id)) = &id {
+        if is_setup_intent(setup_id) {
+            return setup_challenge(&state, setup_id, embedded).await;
+        }
+    }
     let intent = match waiting(&state, id, Challenge::ThreeDSecure, embedded).await {
         Ok(intent) => intent,
         Err(answer) => return answer,
@@ -253,6 +259,9 @@ async fn choose(
     accepted: bool,
     embedded: bool,
 ) -> Response {
+    if matches!(kind, Challenge::ThreeDSecure) && is_setup_intent(id) {
+        return choose_for_setup(state, id, accepted, embedded).await;
+    }
     let pressed = match complete_action(state, id, kind.action_page(), accepted).await {
         Ok(Some(pressed)) => pressed,
         Ok(None) => return not_waiting(embedded.then_some(CHALLENGE_DONE_SCRIPT)),
@@ -293,6 +302,65 @@ async fn choose(
         | PaymentIntentStatus::Unknown => "failed",
     };
     Redirect::to(&intent.return_url_with_result(redirect_status)).into_response()
+}
+
+/// Whether the page is a setup intent's (`seti_…`): a card set up for later payments
+/// authenticates on the same page, for no amount.
+fn is_setup_intent(id: &str) -> bool {
+    id.starts_with("seti_")
+}
+
+/// `GET /test-mode/authenticate/{seti_…}`: the challenge of a card being set up.
+async fn setup_challenge(state: &AppState, id: &str, embedded: bool) -> Response {
+    let setup = {
+        let Ok(mut conn) = state.db().acquire().await else {
+            return server_error();
+        };
+        match load_setup(&mut conn, id).await {
+            Ok(Some(setup)) => setup,
+            Ok(None) => return not_waiting(embedded.then_some(CHALLENGE_DONE_SCRIPT)),
+            Err(_) => return server_error(),
+        }
+    };
+    if !setup.waits_on_authentication() {
+        return not_waiting(embedded.then_some(CHALLENGE_DONE_SCRIPT));
+    }
+    let w = Challenge::ThreeDSecure.words();
+    let action = format!("{}{}", w.base, escape(&setup.id));
+    let query = if embedded { "?embedded=1" } else { "" };
+    page(
+        StatusCode::OK,
+        "3D Secure 2 test page",
+        &format!(
+            "<p>Authenticate your card to save it for future payments. Nothing is charged \
+             now. In test mode you choose the issuer's answer.</p>{}",
+            two_buttons(&action, query, w.accept, w.refuse)
+        ),
+        embedded.then_some(CHALLENGE_READY_SCRIPT),
+    )
+}
+
+/// A button of a setup intent's challenge.
+async fn choose_for_setup(state: &AppState, id: &str, accepted: bool, embedded: bool) -> Response {
+    let pressed = match complete_setup_authentication(state, id, accepted).await {
+        Ok(Some(pressed)) => pressed,
+        Ok(None) => return not_waiting(embedded.then_some(CHALLENGE_DONE_SCRIPT)),
+        Err(_) => return server_error(),
+    };
+    let SetupPressed { setup, acted } = pressed;
+    if embedded {
+        let w = Challenge::ThreeDSecure.words();
+        let (title, text) = match (acted, accepted) {
+            (true, true) => (w.accepted, "Returning you to the checkout."),
+            (true, false) => (w.refused, "Returning you to the checkout."),
+            (false, _) => (
+                "Nothing more to do here",
+                "This card is no longer waiting for authentication. Returning you to the checkout.",
+            ),
+        };
+        return framed_answer(StatusCode::OK, title, text);
+    }
+    Redirect::to(&setup.return_url_with_result(setup.redirect_status())).into_response()
 }
 
 macro_rules! choice_handler {
