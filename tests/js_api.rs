@@ -755,6 +755,49 @@ fn stripes_constructor_and_confirm_params_are_taken() {
 }
 
 #[wasm_bindgen_test]
+fn confirm_setup_and_confirm_payment_each_take_their_own_intent() {
+    let api = checkout(js(CHECKOUT), JsValue::UNDEFINED).unwrap();
+    let confirm_options = |group: JsElements| {
+        let options = js(r#"{"confirmParams": {"return_url": "/saved"}}"#);
+        js_sys::Reflect::set(&options, &"elements".into(), &JsValue::from(group)).unwrap();
+        options
+    };
+    // Deferred elements have no setup intent to confirm.
+    let deferred = api.elements(js(EUR)).unwrap();
+    assert!(
+        type_error(api.confirm_setup(confirm_options(deferred)).err().unwrap())
+            .starts_with("confirmSetup: needs the elements of a setup intent")
+    );
+    // A setup intent's elements save a method: confirmPayment would charge.
+    let setup = api
+        .elements(js(
+            r#"{"clientSecret": "seti_1_secret_x", "locale": "en", "cardFields": "inline"}"#,
+        ))
+        .unwrap();
+    assert!(
+        type_error(api.confirm_payment(confirm_options(setup)).err().unwrap())
+            .starts_with("confirmPayment: these elements are for a setup intent")
+    );
+    // Each retrieve call reads its own kind of intent.
+    assert_eq!(
+        type_error(
+            api.retrieve_payment_intent("seti_1_secret_x".into())
+                .err()
+                .unwrap()
+        ),
+        "retrievePaymentIntent: clientSecret is a setup intent's: call retrieveSetupIntent"
+    );
+    assert_eq!(
+        type_error(
+            api.retrieve_setup_intent("pi_1_secret_x".into())
+                .err()
+                .unwrap()
+        ),
+        "retrieveSetupIntent: clientSecret is a payment intent's: call retrievePaymentIntent"
+    );
+}
+
+#[wasm_bindgen_test]
 async fn an_intent_that_cannot_be_read_is_the_elements_loaderror() {
     // The merchant API does not answer: the element still mounts, says it is loading,
     // then why it could not show the intent.

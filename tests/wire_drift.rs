@@ -27,6 +27,9 @@ struct Fixture {
 enum Reader {
     /// A payment intent (`json::read_intent`).
     Intent,
+    /// A setup intent, which the widget reads with `json::read_intent` too (into a
+    /// payment intent of no amount; see there).
+    SetupIntent,
     /// A confirmation token (`json::read_token`).
     Token,
     /// An error answer, `{"error": {…, "payment_intent"?}}` (`client::decode_body`).
@@ -68,6 +71,9 @@ const BILLING_DETAILS: &str = "the customer typed them a moment before; the stat
      does not repeat personal details";
 const THE_PAGE_HOLDS_IT: &str = "the merchant's page holds it and passes the element the \
      session's client secret (customerSessionClientSecret) and features only";
+const THE_SERVER_DECIDES: &str = "the page never needs it: the element offers the methods \
+     that can be set up alone, and the server keeps how the method is used and its id \
+     (its webhook says which method was saved)";
 const FROM_A_NEWER_SERVER: &str =
     "a field of a newer server: the widget must ignore what it does not know";
 
@@ -192,6 +198,26 @@ const FIXTURES: &[Fixture] = &[
         &[("payment_method_preview.billing_details", BILLING_DETAILS)]
     ),
     fixture!("server/saved_payment_methods.json", SavedMethods, &[]),
+    fixture!(
+        "server/setup_intent_requires_action.json",
+        SetupIntent,
+        &[
+            ("usage", THE_SERVER_DECIDES),
+            ("payment_method_types", THE_SERVER_DECIDES),
+            ("payment_method", THE_SERVER_DECIDES),
+            ("payment_method_preview.billing_details", BILLING_DETAILS),
+        ]
+    ),
+    fixture!(
+        "server/setup_intent_retrieved.json",
+        SetupIntent,
+        &[
+            ("usage", THE_SERVER_DECIDES),
+            ("payment_method_types", THE_SERVER_DECIDES),
+            ("payment_method", THE_SERVER_DECIDES),
+            ("payment_method_preview.billing_details", BILLING_DETAILS),
+        ]
+    ),
 ];
 
 /// On the host: every fixture on disk is in the table above, so a new one cannot be
@@ -224,7 +250,7 @@ mod browser {
     use super::{Fixture, Reader, FIXTURES};
     use payment_core::api::{
         ConfirmationToken, CreateConfirmationToken, List, PaymentElementFeatures, PaymentIntent,
-        SavedPaymentMethod,
+        SavedPaymentMethod, SetupIntent,
     };
     use payment_core::error::ApiError;
     use payment_core::vault::{CardDetails, CardToken, CvcDetails, CvcToken};
@@ -381,6 +407,20 @@ mod browser {
                 encode(&json::read_intent(&body)),
                 encode(&serde_reads::<PaymentIntent>(name, &wire)),
             ),
+            Reader::SetupIntent => {
+                // The widget's payment intent of no amount, in a setup intent's names:
+                // its amount and currency are placeholders nothing shows.
+                let mut widget = encode(&json::read_intent(&body));
+                if let Some(fields) = widget.as_object_mut() {
+                    fields.remove("amount");
+                    fields.remove("currency");
+                    if let Some(error) = fields.remove("last_payment_error") {
+                        fields.insert("last_setup_error".into(), error);
+                    }
+                    fields.insert("object".into(), "setup_intent".into());
+                }
+                (widget, encode(&serde_reads::<SetupIntent>(name, &wire)))
+            }
             Reader::Token => (
                 encode(&json::read_token(&body)),
                 encode(&serde_reads::<ConfirmationToken>(name, &wire)),

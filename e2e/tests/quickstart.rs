@@ -4,6 +4,11 @@
 //! `retrievePaymentIntent` — with only its script tag and `Stripe(pk)` → `Checkout(pk)`
 //! changed, against the reference server: 4242 pays, 3220 goes through 3-D Secure, 9995
 //! says why on the page and the same intent then pays with another card, once.
+//!
+//! Its "save a card" sibling (`save-card.html`, Stripe's "save payment details for
+//! future payments"): the server creates a SetupIntent, the page saves the method with
+//! `confirmSetup`, and the return page reads it with `retrieveSetupIntent`. Nothing is
+//! charged.
 
 use e2e::{e2e_test, ensure, Harness, Outcome};
 
@@ -123,7 +128,70 @@ async fn a_decline_stays_on_the_page(h: &mut Harness) -> Outcome {
     Ok(())
 }
 
+async fn open_save_card(h: &mut Harness) -> Outcome {
+    h.restart_server_with(&[("CHECKOUT_PUBLISHABLE_KEY", PAGE_KEY)])
+        .await;
+    h.open("/examples/quickstart/save-card.html").await
+}
+
+/// The setup's return page says `text`; its address keeps the setup intent's id and no
+/// longer holds its secret; nothing was charged.
+async fn saved(h: &Harness, text: &str) -> Outcome {
+    h.wait_url("/examples/quickstart/card-saved.html").await?;
+    h.wait_text("#status-text", 15, |t| t == text).await?;
+    let address = h.browser.current_url().await.map_err(|e| e.to_string())?;
+    ensure!(
+        !address.as_str().contains("_secret_"),
+        "the return page's address still holds the client secret: {address}"
+    );
+    ensure!(
+        address.as_str().contains("setup_intent=seti_"),
+        "the return page lost the setup intent's id: {address}"
+    );
+    let stats = h.stats().await?;
+    ensure!(
+        stats["charges_succeeded"] == 0,
+        "saving a card charged it: {stats}"
+    );
+    Ok(())
+}
+
+async fn a_card_is_saved_through_3_d_secure(h: &mut Harness) -> Outcome {
+    open_save_card(h).await?;
+    h.fill_card_details("4000 0025 0000 3155").await?;
+    submit(h).await?;
+    h.wait_url("/test-mode/authenticate/").await?;
+    h.press_button("Complete authentication").await?;
+    saved(h, "Success! Your payment method has been saved.").await
+}
+
+async fn a_declined_card_then_another_is_saved(h: &mut Harness) -> Outcome {
+    open_save_card(h).await?;
+    h.fill_card_details("4000 0000 0000 0002").await?;
+    submit(h).await?;
+    h.wait_text("#payment-message", 15, |t| t == "Your card was declined.")
+        .await?;
+    let address = h.browser.current_url().await.map_err(|e| e.to_string())?;
+    ensure!(
+        address.path().ends_with("/save-card.html"),
+        "a decline left the page: {address}"
+    );
+    h.type_into("Card number", "4242 4242 4242 4242").await?;
+    h.type_into("Expiration date", "12 / 34").await?;
+    h.type_into("Security code", "123").await?;
+    submit(h).await?;
+    saved(h, "Success! Your payment method has been saved.").await
+}
+
 e2e_test!(the_quickstart_page_pays_with_4242, mut a_card_pays);
+e2e_test!(
+    the_save_card_page_saves_a_card_through_3_d_secure,
+    mut a_card_is_saved_through_3_d_secure
+);
+e2e_test!(
+    the_save_card_page_shows_a_decline_and_saves_another_card,
+    mut a_declined_card_then_another_is_saved
+);
 e2e_test!(the_quickstart_page_runs_3_d_secure, mut three_d_secure);
 e2e_test!(
     the_quickstart_page_shows_a_decline_and_pays_the_same_intent,

@@ -350,11 +350,21 @@ pub(crate) fn secret_arg(
             ]
             .concat(),
         )),
-        (None, _) => Err(type_error(
+        (None, takes) => Err(type_error(
             &[
                 call,
-                ": clientSecret must be a payment intent's (pi_…_secret_…) or a setup \
-                 intent's (seti_…_secret_…) client secret",
+                match takes {
+                    Takes::Payment => {
+                        ": clientSecret must be a payment intent's client secret (pi_…_secret_…)"
+                    }
+                    Takes::Setup => {
+                        ": clientSecret must be a setup intent's client secret (seti_…_secret_…)"
+                    }
+                    Takes::Either => {
+                        ": clientSecret must be a payment intent's (pi_…_secret_…) or a setup \
+                         intent's (seti_…_secret_…) client secret"
+                    }
+                },
             ]
             .concat(),
         )),

@@ -1478,6 +1478,15 @@ mod tests {
             return_address("/complete?order=7#top", &intent, "processing"),
             "/complete?order=7&payment_intent=pi_1&payment_intent_client_secret=pi_1_secret_a%2Bb&redirect_status=processing#top"
         );
+        // A setup intent's return page reads Stripe's `setup_intent` names.
+        let setup = IntentRef {
+            id: "seti_1".into(),
+            client_secret: ClientSecret::new("seti_1_secret_c"),
+        };
+        assert_eq!(
+            return_address("/saved", &setup, "succeeded"),
+            "/saved?setup_intent=seti_1&setup_intent_client_secret=seti_1_secret_c&redirect_status=succeeded"
+        );
     }
 
     #[test]

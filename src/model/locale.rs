@@ -222,6 +222,8 @@ catalogue! {
     CodeAuthenticationFailure "code_payment_intent_authentication_failure" { "We are unable to authenticate your payment method. Please choose a different payment method and try again.", "Wir können Ihre Zahlungsmethode nicht authentifizieren. Bitte wählen Sie eine andere Zahlungsmethode und versuchen Sie es erneut.", "Kami tidak dapat mengautentikasi metode pembayaran Anda. Silakan pilih metode pembayaran lain dan coba lagi." }
     CodeOrderAlreadyPaid "code_order_already_paid" { "This order has already been paid.", "Diese Bestellung ist bereits bezahlt.", "Pesanan ini sudah dibayar." }
     CodeUnexpectedState "code_payment_intent_unexpected_state" { "This payment is not in a state that allows this action.", "Diese Zahlung befindet sich nicht in einem Zustand, der diese Aktion erlaubt.", "Pembayaran ini tidak dalam status yang mengizinkan tindakan ini." }
+    CodeSetupAuthenticationFailure "code_setup_intent_authentication_failure" { "We are unable to authenticate your payment method. Please choose a different payment method and try again.", "Wir können Ihre Zahlungsmethode nicht authentifizieren. Bitte wählen Sie eine andere Zahlungsmethode und versuchen Sie es erneut.", "Kami tidak dapat mengautentikasi metode pembayaran Anda. Silakan pilih metode pembayaran lain dan coba lagi." }
+    CodeSetupUnexpectedState "code_setup_intent_unexpected_state" { "This payment method is not in a state that allows this action.", "Diese Zahlungsmethode befindet sich nicht in einem Zustand, der diese Aktion erlaubt.", "Metode pembayaran ini tidak dalam status yang mengizinkan tindakan ini." }
     CodeResourceMissing "code_resource_missing" { "This payment could not be found.", "Diese Zahlung wurde nicht gefunden.", "Pembayaran ini tidak ditemukan." }
     CodeTokenAlreadyUsed "code_token_already_used" { "These payment details were already used. Please submit again.", "Diese Zahlungsdaten wurden bereits verwendet. Bitte senden Sie sie erneut.", "Detail pembayaran ini sudah digunakan. Silakan kirim ulang." }
     CodeExpiredToken "code_expired_token" { "Your payment details have expired. Please submit again.", "Ihre Zahlungsdaten sind abgelaufen. Bitte senden Sie sie erneut.", "Detail pembayaran Anda sudah kedaluwarsa. Silakan kirim ulang." }
@@ -272,12 +274,11 @@ impl Key {
             ErrorCode::IncorrectCvc => Key::CodeIncorrectCvc,
             ErrorCode::ProcessingError => Key::CodeProcessingError,
             ErrorCode::AuthenticationRequired => Key::CodeAuthenticationRequired,
-            ErrorCode::PaymentIntentAuthenticationFailure
-            | ErrorCode::SetupIntentAuthenticationFailure => Key::CodeAuthenticationFailure,
+            ErrorCode::PaymentIntentAuthenticationFailure => Key::CodeAuthenticationFailure,
+            ErrorCode::SetupIntentAuthenticationFailure => Key::CodeSetupAuthenticationFailure,
             ErrorCode::OrderAlreadyPaid => Key::CodeOrderAlreadyPaid,
-            ErrorCode::PaymentIntentUnexpectedState | ErrorCode::SetupIntentUnexpectedState => {
-                Key::CodeUnexpectedState
-            }
+            ErrorCode::PaymentIntentUnexpectedState => Key::CodeUnexpectedState,
+            ErrorCode::SetupIntentUnexpectedState => Key::CodeSetupUnexpectedState,
             ErrorCode::ResourceMissing => Key::CodeResourceMissing,
             ErrorCode::TokenAlreadyUsed => Key::CodeTokenAlreadyUsed,
             ErrorCode::ExpiredToken => Key::CodeExpiredToken,

@@ -1232,6 +1232,8 @@ mod tests {
             [Card, SepaDebit]
         );
         assert_eq!(methods(r#"{"mode": "setup", "currency": "php"}"#), [Card]);
+        // A setup intent has no currency: a card, or a SEPA mandate (in euros).
+        assert_eq!(methods(r#"{"mode": "setup"}"#), [Card, SepaDebit]);
         // A QR code pays now: not for a subscription's setup or without an amount.
         assert_eq!(
             methods(r#"{"mode": "subscription", "amount": 5, "currency": "idr"}"#),

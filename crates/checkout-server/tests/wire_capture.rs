@@ -234,3 +234,37 @@ async fn qr_code_answers_keep_the_shape_the_widget_reads() {
         StatusCode::OK,
     );
 }
+
+#[tokio::test]
+async fn setup_intent_answers_keep_the_shape_the_widget_reads() {
+    let h = Harness::new().await;
+    let created = h.post("/create-setup-intent", &json!({})).await;
+    let secret = created.body["clientSecret"].as_str().unwrap().to_owned();
+    let id = secret.split_once("_secret_").unwrap().0.to_owned();
+    let token = h.card_confirmation_token("4000000000003220").await;
+    let body = json!({ "client_secret": secret, "confirmation_token_id": token });
+    let challenged = h
+        .call(
+            Method::POST,
+            &format!("/api/setup_intents/{id}/confirm"),
+            &[("idempotency-key", "setup-1")],
+            Some(&body.to_string()),
+        )
+        .await;
+    capture(
+        "setup_intent_requires_action.json",
+        &challenged,
+        StatusCode::OK,
+    );
+    h.call(
+        Method::POST,
+        &format!("/test-mode/authenticate/{id}/complete"),
+        &[],
+        None,
+    )
+    .await;
+    let read = h
+        .get(&format!("/api/setup_intents/{id}?client_secret={secret}"))
+        .await;
+    capture("setup_intent_retrieved.json", &read, StatusCode::OK);
+}
