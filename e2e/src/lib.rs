@@ -153,7 +153,7 @@ impl Drop for TempDir {
     }
 }
 
-fn required_path(var: &str) -> PathBuf {
+pub fn required_path(var: &str) -> PathBuf {
     let path = std::env::var_os(var).map(PathBuf::from).unwrap_or_else(|| {
         panic!("{var} is not set: run the end-to-end tests through `cargo xtask test`")
     });
@@ -281,6 +281,18 @@ impl Harness {
         )
         .await;
         self.server = Some(server);
+    }
+
+    /// The release widget the server serves (`E2E_DIST`).
+    pub fn dist(&self) -> &std::path::Path {
+        &self.dist
+    }
+
+    /// Restarts the server serving `dist` instead (a copy with a page of the test's own
+    /// added), on the same ports and databases.
+    pub async fn serve_dist(&mut self, dist: PathBuf) {
+        self.dist = dist;
+        self.restart_server().await;
     }
 
     /// Restarts the server with `env` added to its environment (settings such as

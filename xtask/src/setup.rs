@@ -16,6 +16,9 @@ pub const BINARYEN_VERSION: &str = "132";
 /// (`examples/stage.sh`, which insists on this exact version; trunk's own minifier
 /// cannot parse the glue) and the anchors in the bench.
 pub const ESBUILD_VERSION: &str = "0.28.2";
+/// The Vite release from npm that builds the end-to-end test's page from the npm
+/// package (`e2e/tests/npm_package.rs`): a merchant's bundler, run as one would.
+pub const VITE_VERSION: &str = "7.3.8";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
@@ -27,6 +30,7 @@ pub fn run() -> Result {
     trunk()?;
     wasm_opt()?;
     esbuild()?;
+    vite()?;
     chromium()?;
     brotli()?;
     Ok(())
@@ -195,6 +199,26 @@ fn esbuild() -> Result {
         )));
     }
     report("esbuild", &format!("{ESBUILD_VERSION} installed"));
+    Ok(())
+}
+
+fn vite() -> Result {
+    // `vite/7.3.8 linux-x64 node-v20.20.2`
+    let have = cmd::version_of("vite", &["--version"]).unwrap_or_default();
+    if have.starts_with(&format!("vite/{VITE_VERSION} ")) {
+        report("vite", &format!("{VITE_VERSION} already installed"));
+        return Ok(());
+    }
+    if !cmd::exists("npm") {
+        return Err(Failure::new(
+            "npm is needed to install vite — install Node.js and npm, then run setup again",
+        ));
+    }
+    cmd::run(
+        Command::new("npm").args(["install", "-g", &format!("vite@{VITE_VERSION}")]),
+        "npm install -g vite",
+    )?;
+    report("vite", &format!("{VITE_VERSION} installed"));
     Ok(())
 }
 

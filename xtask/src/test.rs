@@ -90,8 +90,11 @@ pub fn run() -> Result {
 
     println!("\n== end-to-end tests (real server + release widget in headless Chromium)");
     let (dist, server_bin) = build_for_e2e()?;
+    // The npm package of that build, which a Vite page installs (npm_package.rs).
+    let package = crate::package::assemble(&dist)?;
     let scratch = ScratchTmp::new("e2e")?;
     let mut e2e = e2e_command(&dist, &server_bin, &scratch);
+    e2e.env("E2E_PACKAGE", &package);
     layers.push(cargo_test("e2e", &mut e2e)?);
     drop(scratch);
 
