@@ -11,8 +11,12 @@
 
 const $ = (selector) => document.querySelector(selector);
 const returnPage = location.pathname === "/complete";
-// The return page has nothing to type: no test-data panel (gone before anything loads).
-if (returnPage) $("#test-data")?.remove();
+// The return page has nothing to type or order: no test-data panel, switches, order or
+// form (gone before anything loads; the checkout shows them from the first paint).
+if (returnPage) {
+  $("#test-data")?.remove();
+  for (const part of [".demo-controls", ".demo-order", "#payment-form"]) $(part).hidden = true;
+}
 // The order is asked for while the widget loads, not after.
 const firstCart = returnPage ? null : loadOrder($(".demo-controls").elements.market.value);
 firstCart?.catch(() => {}); // reported where it is awaited
@@ -254,8 +258,7 @@ async function checkoutPage() {
     simulator.hidden = !simulated;
     if (simulated) simulator.querySelector("a").href = payload;
   }).observe($("#payment-element"), { childList: true, subtree: true, attributes: true });
-  controls.hidden = false;
-  order.hidden = false;
+  order.removeAttribute("aria-busy");
   render();
   update();
 

@@ -668,9 +668,10 @@ impl Harness {
     /// layout, theme, locale and market switches).
     pub async fn choose(&self, label: &str, value: &str) -> Outcome {
         self.leave_frame().await?;
-        // Not inside anything hidden: the demo shows its switches once the order loaded.
+        // Not inside anything hidden, and enabled: the demo's switches work once the
+        // order has loaded.
         let xpath = format!(
-            "//label[starts-with(normalize-space(.), '{label}')][not(ancestor::*[@hidden])]//select"
+            "//label[starts-with(normalize-space(.), '{label}')][not(ancestor::*[@hidden])]//select[not(@disabled)]"
         );
         self.browser
             .wait()

@@ -386,8 +386,8 @@ e2e_test!(
 
 async fn returning(h: &Harness) -> Outcome {
     h.open("/").await?;
-    // The switches show once the order has loaded.
-    h.find(".demo-controls:not([hidden]) .demo-returning")
+    // The switches work once the order has loaded.
+    h.find(".demo-controls:not([hidden]) .demo-returning:not([disabled])")
         .await?
         .click()
         .await
@@ -406,7 +406,8 @@ async fn start_new_order(h: &Harness) -> Outcome {
         "the checkout says {message:?}"
     );
     h.press_button("Start a new order").await?;
-    h.find(".pe-pay-form:not([hidden]) .pe-pay-button").await?;
+    h.find(".pe-pay-form:not([hidden]) .pe-pay-button:not([disabled])")
+        .await?;
     Ok(())
 }
 
