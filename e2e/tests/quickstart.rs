@@ -183,7 +183,58 @@ async fn a_declined_card_then_another_is_saved(h: &mut Harness) -> Outcome {
     saved(h, "Success! Your payment method has been saved.").await
 }
 
+/// `redirect: "if_required"`: 3-D Secure in the element's dialog, and the saved card
+/// reported on the page itself.
+async fn a_card_is_saved_on_the_page(h: &mut Harness) -> Outcome {
+    h.restart_server_with(&[("CHECKOUT_PUBLISHABLE_KEY", PAGE_KEY)])
+        .await;
+    h.open("/examples/quickstart/save-card.html?redirect=if_required")
+        .await?;
+    h.fill_card_details("4000 0000 0000 3220").await?;
+    submit(h).await?;
+    h.find("dialog.pe-challenge[open]").await?;
+    h.find("iframe.pe-challenge-frame")
+        .await?
+        .enter_frame()
+        .await
+        .map_err(|e| format!("entering the challenge frame: {e}"))?;
+    h.browser
+        .wait()
+        .at_most(std::time::Duration::from_secs(15))
+        .for_element(fantoccini::Locator::XPath(
+            "//button[normalize-space(.) = 'Complete authentication']",
+        ))
+        .await
+        .map_err(|e| format!("no Complete authentication in the challenge: {e}"))?
+        .click()
+        .await
+        .map_err(|e| format!("pressing Complete authentication: {e}"))?;
+    h.browser
+        .enter_parent_frame()
+        .await
+        .map_err(|e| e.to_string())?;
+    h.wait_text("#payment-message", 15, |t| {
+        t == "Success! Your payment method has been saved."
+    })
+    .await?;
+    let address = h.browser.current_url().await.map_err(|e| e.to_string())?;
+    ensure!(
+        address.path().ends_with("/save-card.html"),
+        "the page was left: {address}"
+    );
+    let stats = h.stats().await?;
+    ensure!(
+        stats["charges_succeeded"] == 0,
+        "saving a card charged it: {stats}"
+    );
+    Ok(())
+}
+
 e2e_test!(the_quickstart_page_pays_with_4242, mut a_card_pays);
+e2e_test!(
+    the_save_card_page_saves_a_card_through_3_d_secure_in_a_dialog,
+    mut a_card_is_saved_on_the_page
+);
 e2e_test!(
     the_save_card_page_saves_a_card_through_3_d_secure,
     mut a_card_is_saved_through_3_d_secure

@@ -32,16 +32,24 @@ async function handleSubmit(e) {
   e.preventDefault();
   setLoading(true);
 
-  const { error } = await stripe.confirmSetup({
+  // `?redirect=if_required` keeps the customer here: 3-D Secure opens in a dialog on
+  // this page, and the result is shown here (Stripe's `redirect: "if_required"`).
+  const redirect = new URLSearchParams(location.search).get("redirect") ?? "always";
+  const { error, setupIntent } = await stripe.confirmSetup({
     elements,
     confirmParams: {
       return_url: new URL("card-saved.html", location.href).href,
     },
+    redirect,
   });
 
-  // Reached only when the method could not be set up (a decline, a form to fix);
-  // otherwise the customer is on the return_url page by now.
-  showMessage(error.message);
+  // Reached when the method could not be set up (a decline, a form to fix), or, with
+  // "if_required", when it was; otherwise the customer is on the return_url page by now.
+  if (error) {
+    showMessage(error.message);
+  } else if (setupIntent.status === "succeeded") {
+    showMessage("Success! Your payment method has been saved.");
+  }
   setLoading(false);
 }
 
