@@ -284,6 +284,7 @@ fn the_mapping_agrees_with_payment_cores_neutral_one() {
     for status in [
         "REQUIRES_ACTION",
         "PENDING",
+        "AUTHORIZED",
         "SUCCEEDED",
         "FAILED",
         "CANCELED",

@@ -97,6 +97,8 @@ impl PaymentIntentStatus {
         match status {
             "REQUIRES_ACTION" => Self::RequiresAction,
             "PENDING" => Self::Processing,
+            // Authorised and held for capture, as Stripe's `requires_capture`.
+            "AUTHORIZED" => Self::RequiresCapture,
             "SUCCEEDED" => Self::Succeeded,
             "FAILED" => Self::RequiresPaymentMethod,
             "CANCELED" | "EXPIRED" => Self::Canceled,
@@ -887,6 +889,10 @@ mod tests {
         assert_eq!(
             PaymentIntentStatus::from_xendit("EXPIRED"),
             PaymentIntentStatus::Canceled
+        );
+        assert_eq!(
+            PaymentIntentStatus::from_xendit("AUTHORIZED"),
+            PaymentIntentStatus::RequiresCapture
         );
         assert_eq!(
             PaymentIntentStatus::from_xendit("VOIDED"),
