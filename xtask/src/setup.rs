@@ -19,6 +19,9 @@ pub const ESBUILD_VERSION: &str = "0.28.2";
 /// The Vite release from npm that builds the end-to-end test's page from the npm
 /// package (`e2e/tests/npm_package.rs`): a merchant's bundler, run as one would.
 pub const VITE_VERSION: &str = "7.3.8";
+/// localstripe from PyPI, a stateful fake of Stripe's API that the processors layer
+/// runs the Stripe adapter against (`crates/checkout-server/tests/localstripe.rs`).
+pub const LOCALSTRIPE_VERSION: &str = "1.15.10";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
@@ -31,6 +34,7 @@ pub fn run() -> Result {
     wasm_opt()?;
     esbuild()?;
     vite()?;
+    localstripe()?;
     chromium()?;
     brotli()?;
     Ok(())
@@ -219,6 +223,59 @@ fn vite() -> Result {
         "npm install -g vite",
     )?;
     report("vite", &format!("{VITE_VERSION} installed"));
+    Ok(())
+}
+
+/// The virtual environment of the Python tools (`target/venv`).
+pub fn venv() -> std::path::PathBuf {
+    crate::bench::target_dir().join("venv")
+}
+
+/// Its Python, which the processors layer passes to the tests as `LOCALSTRIPE_PYTHON`.
+pub fn venv_python() -> std::path::PathBuf {
+    venv().join("bin").join("python")
+}
+
+fn localstripe() -> Result {
+    let pip = venv().join("bin").join("pip");
+    let have = Command::new(&pip)
+        .args(["show", "localstripe"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .unwrap_or_default();
+    if have
+        .lines()
+        .any(|line| line.trim() == format!("Version: {LOCALSTRIPE_VERSION}"))
+    {
+        report(
+            "localstripe",
+            &format!("{LOCALSTRIPE_VERSION} already installed"),
+        );
+        return Ok(());
+    }
+    if !pip.exists() {
+        if !cmd::exists("python3") {
+            return Err(Failure::new(
+                "python3 is needed for localstripe — install Python 3 with its venv module, then run setup again",
+            ));
+        }
+        cmd::run(
+            Command::new("python3").args(["-m", "venv"]).arg(venv()),
+            "python3 -m venv target/venv (Debian: apt-get install python3-venv)",
+        )?;
+    }
+    cmd::run(
+        Command::new(&pip).args([
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            &format!("localstripe=={LOCALSTRIPE_VERSION}"),
+        ]),
+        "pip install localstripe",
+    )?;
+    report("localstripe", &format!("{LOCALSTRIPE_VERSION} installed"));
     Ok(())
 }
 

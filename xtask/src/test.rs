@@ -53,6 +53,22 @@ pub fn run() -> Result {
         .args(["test", "--workspace", "--exclude", "e2e"]);
     layers.push(cargo_test("host", &mut host)?);
 
+    println!("\n== processors (the Stripe adapter against localstripe)");
+    let mut processors = Command::new("cargo");
+    processors
+        .current_dir(&root)
+        .args([
+            "test",
+            "--package",
+            "checkout-server",
+            "--test",
+            "localstripe",
+            "--",
+            "--ignored",
+        ])
+        .env("LOCALSTRIPE_PYTHON", crate::setup::venv_python());
+    layers.push(cargo_test("processors", &mut processors)?);
+
     println!("\n== rustdoc (cargo doc --no-deps -p payment-element, warnings denied)");
     let started = std::time::Instant::now();
     let doc = cmd::run(
