@@ -766,7 +766,7 @@ fn confirm_setup_and_confirm_payment_each_take_their_own_intent() {
     let deferred = api.elements(js(EUR)).unwrap();
     assert!(
         type_error(api.confirm_setup(confirm_options(deferred)).err().unwrap())
-            .starts_with("confirmSetup: needs the elements of a setup intent")
+            .starts_with("confirmSetup: needs a setup intent")
     );
     // A setup intent's elements save a method: confirmPayment would charge.
     let setup = api
@@ -778,6 +778,28 @@ fn confirm_setup_and_confirm_payment_each_take_their_own_intent() {
         type_error(api.confirm_payment(confirm_options(setup)).err().unwrap())
             .starts_with("confirmPayment: these elements are for a setup intent")
     );
+    // Stripe's deferred flow passes the intent's secret to the confirm call instead:
+    // not twice, and a setup intent's only to elements in setup mode.
+    let options =
+        js(r#"{"confirmParams": {"return_url": "/saved"}, "clientSecret": "seti_2_secret_y"}"#);
+    js_sys::Reflect::set(
+        &options,
+        &"elements".into(),
+        &JsValue::from(api.elements(js(EUR)).unwrap()),
+    )
+    .unwrap();
+    assert!(type_error(api.confirm_setup(options).err().unwrap())
+        .starts_with("confirmSetup: a setup intent's clientSecret needs elements created with mode \"setup\""));
+    let options =
+        js(r#"{"confirmParams": {"return_url": "/paid"}, "clientSecret": "pi_2_secret_y"}"#);
+    let own = api
+        .elements(js(
+            r#"{"clientSecret": "pi_1_secret_x", "locale": "en", "cardFields": "inline"}"#,
+        ))
+        .unwrap();
+    js_sys::Reflect::set(&options, &"elements".into(), &JsValue::from(own)).unwrap();
+    assert!(type_error(api.confirm_payment(options).err().unwrap())
+        .starts_with("confirmPayment: clientSecret was given to elements() already"));
     // Each retrieve call reads its own kind of intent.
     assert_eq!(
         type_error(

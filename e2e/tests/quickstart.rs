@@ -230,7 +230,53 @@ async fn a_card_is_saved_on_the_page(h: &mut Harness) -> Outcome {
     Ok(())
 }
 
+/// Stripe's deferred flow (`deferred.html`): the element is shown for an amount first,
+/// each Pay creates an intent and confirms it with `confirmPayment({elements,
+/// clientSecret})`. A decline stays on the page; the next Pay's new intent pays, once.
+async fn the_intent_is_created_on_submit(h: &mut Harness) -> Outcome {
+    h.restart_server_with(&[("CHECKOUT_PUBLISHABLE_KEY", PAGE_KEY)])
+        .await;
+    h.install_script(WATCH_INTENTS).await?;
+    h.open("/examples/quickstart/deferred.html").await?;
+    h.fill_card_details("4000 0000 0000 9995").await?;
+    submit(h).await?;
+    h.wait_text("#payment-message", 15, |t| {
+        t == "Your card has insufficient funds."
+    })
+    .await?;
+    h.type_into("Card number", "4242 4242 4242 4242").await?;
+    h.type_into("Expiration date", "12 / 34").await?;
+    h.type_into("Security code", "123").await?;
+    h.type_into("Postal code", "94103").await?;
+    submit(h).await?;
+    completed(h, "Payment succeeded").await?;
+    let stats = h.stats().await?;
+    ensure!(stats["charges_succeeded"] == 1, "{stats}");
+    // Two submits, two intents; the one paid is the second.
+    let made = h
+        .browser
+        .execute("return sessionStorage.getItem('intents');", vec![])
+        .await
+        .map_err(|e| e.to_string())?;
+    let made: Vec<String> =
+        serde_json::from_str(made.as_str().unwrap_or("[]")).map_err(|e| e.to_string())?;
+    let address = h.browser.current_url().await.map_err(|e| e.to_string())?;
+    let paid = address
+        .query_pairs()
+        .find(|(name, _)| name == "payment_intent")
+        .map(|(_, id)| id.into_owned());
+    ensure!(
+        made.len() == 2 && paid.as_deref() == Some(made[1].as_str()),
+        "the page made {made:?} and paid {paid:?}"
+    );
+    Ok(())
+}
+
 e2e_test!(the_quickstart_page_pays_with_4242, mut a_card_pays);
+e2e_test!(
+    the_deferred_page_creates_the_intent_on_submit_and_pays_once,
+    mut the_intent_is_created_on_submit
+);
 e2e_test!(
     the_save_card_page_saves_a_card_through_3_d_secure_in_a_dialog,
     mut a_card_is_saved_on_the_page

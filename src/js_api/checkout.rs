@@ -7,8 +7,8 @@ use super::{absent, expect_object, field, navigate, read, type_error};
 use crate::components::follow_on_page;
 use crate::components::state::PaymentDetails;
 use crate::model::confirm::{
-    feedback_for_error, feedback_unanswered, outcome_of, return_address, CallError, Outcome,
-    RedirectPolicy,
+    feedback_for_error, feedback_unanswered, outcome_of, return_address, CallError, IntentRef,
+    Outcome, RedirectPolicy,
 };
 use crate::model::locale::{Catalogue, Key};
 use crate::model::options::PaymentsOrigin;
@@ -443,7 +443,9 @@ impl JsCheckout {
     }
 
     /// Stripe's `confirmPayment`: the whole payment of the page's intent
-    /// (`elements({clientSecret})`), or, without one, as `confirm`. `confirmParams` (or
+    /// (`elements({clientSecret})`, or `clientSecret` here for an intent the page
+    /// created after `elements.submit()`, Stripe's deferred flow), or, without one, as
+    /// `confirm`. `confirmParams` (or
     /// `params`) carries `return_url`; `redirect` is `"always"` unless `"if_required"`
     /// is asked for, as in Stripe.js: after a payment that needed no other page the
     /// browser goes to `return_url` with `payment_intent`,
@@ -516,15 +518,34 @@ impl JsCheckout {
             .concat(),
         )?;
         let placement = Placement { order, market };
-        let for_setup = group
-            .intent
+        // Stripe's deferred flow: the page created the intent after `elements.submit()`
+        // and passes its client secret here.
+        let given = field(&options, "clientSecret");
+        let given = if absent(&given) {
+            None
+        } else {
+            if group.intent.is_some() {
+                return Err(wrong(
+                    "clientSecret was given to elements() already; leave it out here",
+                ));
+            }
+            let (id, client_secret) = secret_arg(&given, call, Takes::Either)?;
+            Some(IntentRef { id, client_secret })
+        };
+        let for_setup = given
             .as_ref()
+            .or(group.intent.as_ref())
             .is_some_and(|i| payment_core::api::is_setup_intent(&i.id));
+        if for_setup && given.is_some() && group.mode() != Some(Mode::Setup) {
+            return Err(wrong(
+                "a setup intent's clientSecret needs elements created with mode \"setup\"",
+            ));
+        }
         if call == "confirmSetup" && !for_setup {
             return Err(wrong(
-                "needs the elements of a setup intent: create them with \
-                 checkout.elements({clientSecret}) and the setup intent's client secret \
-                 (seti_…_secret_…) from your server",
+                "needs a setup intent: create the elements with \
+                 checkout.elements({clientSecret}), or pass clientSecret here, with the \
+                 setup intent's client secret (seti_…_secret_…) from your server",
             ));
         }
         if call != "confirmSetup" && for_setup {
@@ -533,7 +554,13 @@ impl JsCheckout {
                  charges nothing: call confirmSetup",
             ));
         }
-        if !for_setup && matches!(group.mode(), Some(Mode::Setup | Mode::Subscription)) {
+        // A payment intent the page created pays what the server put in it, whatever the
+        // mode; without one the reference server's cart is charged, in payment mode only.
+        let charges_the_cart = given.is_none() && group.intent.is_none();
+        if charges_the_cart
+            && !for_setup
+            && matches!(group.mode(), Some(Mode::Setup | Mode::Subscription))
+        {
             // The reference server's create-confirm-intent charges its cart now: it would
             // take money where the merchant meant to save a method or start a plan.
             return Err(wrong(
@@ -561,6 +588,9 @@ impl JsCheckout {
         if *group.placement.borrow() != placement {
             group.submitter.borrow_mut().order_changed();
             group.placement.replace(placement.clone());
+        }
+        if let Some(intent) = given {
+            group.submitter.borrow_mut().use_intent(intent);
         }
         let payment = Payment {
             request,

@@ -471,6 +471,18 @@ impl<D: Clone + PartialEq> Submitter<D> {
         })
     }
 
+    /// The page hands over the intent it created for this payment (Stripe's deferred
+    /// flow: `confirmPayment({elements, clientSecret})` after `elements.submit()`):
+    /// attempts from now on confirm it. A declined or abandoned intent the page
+    /// replaced with a new one is not confirmed again; an unanswered confirm is still
+    /// settled first (`begin`).
+    pub fn use_intent(&mut self, intent: IntentRef) {
+        if self.fixed_intent.as_ref().map(|i| &i.id) != Some(&intent.id) {
+            self.retry_intent = None;
+        }
+        self.fixed_intent = Some(intent);
+    }
+
     /// The intent the next attempt confirms: the declined or abandoned one of this
     /// order, else the page's own; `None` creates one.
     fn intent_to_confirm(&self) -> Option<IntentRef> {
@@ -1098,6 +1110,28 @@ mod tests {
         assert!(s.abandon(&second));
         s.order_changed();
         assert_eq!(s.begin("sepa", &mut key).unwrap().intent, Some(own));
+    }
+
+    #[test]
+    fn an_intent_the_page_hands_over_replaces_a_declined_one() {
+        let intent = |id: &str| IntentRef {
+            id: id.to_owned(),
+            client_secret: ClientSecret::new(format!("{id}_secret_x")),
+        };
+        let mut s = Submitter::default();
+        let mut key = keys();
+        s.use_intent(intent("pi_first"));
+        let first = s.begin("card", &mut key).unwrap();
+        assert_eq!(first.intent, Some(intent("pi_first")));
+        let answer = declined_answer(DeclineCode::GenericDecline);
+        s.finish(first, "t1".into(), &answer, &outcome_of(answer.clone()));
+        // The page creates a new intent for its next submit: that one is confirmed,
+        // not the declined one.
+        s.use_intent(intent("pi_second"));
+        assert_eq!(
+            s.begin("card", &mut key).unwrap().intent,
+            Some(intent("pi_second"))
+        );
     }
 
     #[test]
