@@ -846,6 +846,13 @@ async fn an_intent_that_cannot_be_read_is_the_elements_loaderror() {
     .into_js_value();
     let host = container();
     element.mount(host.clone().into()).unwrap();
+    // Until the intent is read the mount point stays empty (its CSS placeholder): a
+    // form shown now would be replaced, card frame and all, when the intent arrives.
+    assert_eq!(
+        host.child_element_count(),
+        0,
+        "nothing rendered before the intent"
+    );
     element.on("loaderstart", on_start).unwrap();
     element.on("loaderror", on_error).unwrap();
     for _ in 0..60 {
@@ -857,6 +864,12 @@ async fn an_intent_that_cannot_be_read_is_the_elements_loaderror() {
     }
     assert_eq!(started.get(), 1, "loaderstart once, after mount");
     assert_eq!(errors.borrow().len(), 1, "loaderror once");
+    // Read or not, the element then shows (with the page's own options).
+    settle().await;
+    assert!(
+        host.child_element_count() > 0,
+        "the element renders once the read ended"
+    );
     // `fetchUpdates` tries again and says the same.
     let answer = JsFuture::from(group.fetch_updates()).await.unwrap();
     let error = js_sys::Reflect::get(&answer, &"error".into()).unwrap();

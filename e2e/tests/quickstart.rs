@@ -272,7 +272,47 @@ async fn the_intent_is_created_on_submit(h: &mut Harness) -> Outcome {
     Ok(())
 }
 
+/// Counts the card frames put into and taken out of the page.
+const WATCH_FRAMES: &str = r#"
+window.__cardFrames = { added: 0, removed: 0 };
+new MutationObserver((records) => {
+  const frames = (node) =>
+    node.nodeName === "IFRAME" ? 1 : node.querySelectorAll ? node.querySelectorAll("iframe").length : 0;
+  for (const record of records) {
+    for (const node of record.addedNodes) window.__cardFrames.added += frames(node);
+    for (const node of record.removedNodes) window.__cardFrames.removed += frames(node);
+  }
+}).observe(document, { childList: true, subtree: true });
+"#;
+
+/// The element waits for the page's intent before it shows the form: the card frame is
+/// made once, never replaced when the intent arrives (which would drop what the customer
+/// had typed into it).
+async fn the_card_frame_is_made_once(h: &mut Harness) -> Outcome {
+    open_checkout(h).await?;
+    h.install_script(WATCH_FRAMES).await?;
+    h.open("/examples/quickstart/checkout.html").await?;
+    h.fill_card_details("4242 4242 4242 4242").await?;
+    h.leave_frame().await?;
+    let counts = h
+        .browser
+        .execute("return JSON.stringify(window.__cardFrames);", vec![])
+        .await
+        .map_err(|e| e.to_string())?;
+    let counts: serde_json::Value =
+        serde_json::from_str(counts.as_str().unwrap_or("{}")).map_err(|e| e.to_string())?;
+    ensure!(
+        counts["added"] == 1 && counts["removed"] == 0,
+        "card frames added and removed: {counts}"
+    );
+    Ok(())
+}
+
 e2e_test!(the_quickstart_page_pays_with_4242, mut a_card_pays);
+e2e_test!(
+    the_quickstart_pages_card_frame_is_made_once,
+    mut the_card_frame_is_made_once
+);
 e2e_test!(
     the_deferred_page_creates_the_intent_on_submit_and_pays_once,
     mut the_intent_is_created_on_submit

@@ -124,6 +124,12 @@ pub struct Group {
     pub(crate) intent: Option<IntentRef>,
     /// Why the intent could not be read, for the element's `loaderror`.
     load_error: RefCell<Option<Object>>,
+    /// Whether the page's intent has been read once (or could not be): until then a
+    /// mounted element shows the mount point's placeholder, not a form whose methods
+    /// and card frame the intent would replace under the customer's fingers.
+    intent_read: Cell<bool>,
+    /// Mounts waiting for the intent to be read.
+    waiting_mounts: RefCell<Vec<Box<dyn FnOnce()>>>,
 }
 
 impl Group {
@@ -140,6 +146,18 @@ impl Group {
     /// Reads the page's intent and shows the element for it: its amount and currency
     /// (`mode: "payment"`). A failure is the element's `loaderror`, `{error}` here.
     pub(crate) async fn load_intent(group: Rc<Group>) -> Result<(), Object> {
+        let result = Group::read_intent(group.clone()).await;
+        // Read or not, the waiting elements mount now: with the intent's options, or,
+        // when it could not be read, with the page's (and `loaderror` says why).
+        group.intent_read.set(true);
+        let waiting = std::mem::take(&mut *group.waiting_mounts.borrow_mut());
+        for mount in waiting {
+            mount();
+        }
+        result
+    }
+
+    async fn read_intent(group: Rc<Group>) -> Result<(), Object> {
         let Some(intent) = group.intent.clone() else {
             return Ok(());
         };
@@ -281,6 +299,8 @@ impl JsElements {
             api,
             intent,
             load_error: RefCell::new(None),
+            intent_read: Cell::new(false),
+            waiting_mounts: RefCell::new(Vec::new()),
         });
         let id = fresh_id();
         GROUPS.with(|g| g.borrow_mut().insert(id, group.clone()));
@@ -593,7 +613,67 @@ impl JsPaymentElement {
         let group_id = self.group_id;
         let options = self.group.options.clone();
         let customer_api = HttpCustomerApi::shared(self.group.api_base.clone());
-        let handle = leptos::mount::mount_to(host, move || {
+        let mount = move || {
+            let handle = render(id, group_id, host, options, customer_api);
+            MOUNTS.with(|m| m.borrow_mut().insert(id, Box::new(handle)));
+        };
+        if self.group.intent.is_some() && !self.group.intent_read.get() {
+            // The page's intent is still being read: the mount point keeps its
+            // placeholder, and the form appears once, for the intent. An `unmount` (or
+            // another `mount`) before then replaces this waiting mount.
+            let token = NEXT_PENDING.with(|n| {
+                let token = n.get().wrapping_add(1);
+                n.set(token);
+                token
+            });
+            MOUNTS.with(|m| m.borrow_mut().insert(id, Box::new(Pending(token))));
+            self.group
+                .waiting_mounts
+                .borrow_mut()
+                .push(Box::new(move || {
+                    let still_wanted = MOUNTS.with(|m| {
+                        m.borrow()
+                            .get(&id)
+                            .and_then(|b| b.downcast_ref::<Pending>())
+                            .is_some_and(|p| p.0 == token)
+                    });
+                    if still_wanted {
+                        mount();
+                    }
+                }));
+        } else {
+            mount();
+        }
+        // After the page's own code has run (it adds its handlers right after `mount`):
+        // the loader is shown, and an intent that could not be read says why.
+        let load_error = self.group.load_error.borrow().clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            emit(id, "loaderstart", &objects::element_event().into());
+            if let Some(error) = load_error {
+                emit(id, "loaderror", &load_error_event(&error));
+            }
+        });
+        Ok(())
+    }
+}
+
+/// A mount waiting for the page's intent (see [`Group::load_intent`]).
+struct Pending(u64);
+
+thread_local! {
+    static NEXT_PENDING: Cell<u64> = const { Cell::new(0) };
+}
+
+/// Renders the Payment Element of element `id` (group `group_id`) into `host`.
+fn render(
+    id: u32,
+    group_id: u32,
+    host: web_sys::HtmlElement,
+    options: ArcRwSignal<PaymentElementOptions>,
+    customer_api: std::rc::Rc<dyn crate::net::customer_api::CustomerApi>,
+) -> impl Any {
+    {
+        leptos::mount::mount_to(host, move || {
             let on_change = Callback::new(move |event: ChangeEvent| {
                 emit(id, "change", &objects::change_event(&event).into());
             });
@@ -629,20 +709,12 @@ impl JsPaymentElement {
                     customer_api
                 />
             }
-        });
-        MOUNTS.with(|m| m.borrow_mut().insert(id, Box::new(handle)));
-        // After the page's own code has run (it adds its handlers right after `mount`):
-        // the loader is shown, and an intent that could not be read says why.
-        let load_error = self.group.load_error.borrow().clone();
-        wasm_bindgen_futures::spawn_local(async move {
-            emit(id, "loaderstart", &objects::element_event().into());
-            if let Some(error) = load_error {
-                emit(id, "loaderror", &load_error_event(&error));
-            }
-        });
-        Ok(())
+        })
     }
+}
 
+#[wasm_bindgen(js_class = PaymentElement)]
+impl JsPaymentElement {
     /// Changes the element's own options (`layout`, …) after creation; what the customer
     /// typed stays. Throws a `TypeError` and keeps the old options when the new ones are
     /// invalid.
