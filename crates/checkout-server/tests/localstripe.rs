@@ -1,7 +1,8 @@
-//! The Stripe adapter's pure layer (`processors::stripe`) against localstripe 1.15.10
-//! (PyPI), a stateful fake of Stripe's API that nobody here wrote: the requests the
-//! adapter builds are accepted, what comes back parses and maps onto our outcomes, and
-//! the webhooks localstripe signs pass our `Stripe-Signature` check.
+//! The Stripe adapter (`processors::stripe`: its request builders, its client, its
+//! mappings) against localstripe 1.15.10 (PyPI), a stateful fake of Stripe's API that
+//! nobody here wrote: the requests the adapter builds and sends are accepted, what comes
+//! back parses and maps onto our outcomes, and the webhooks localstripe signs pass our
+//! `Stripe-Signature` check.
 //!
 //! `cargo xtask setup` installs localstripe into a virtual environment; the
 //! `processors` layer of `cargo xtask test` runs these tests with `--ignored` and the
@@ -14,9 +15,9 @@
 //! `type: invalid_request_error` where Stripe says `card_error`.
 
 use checkout_server::processors::stripe::{
-    construct_event, create_and_confirm, encode_form, intent_outcome, map_error, parse_response,
-    retrieve_intent, CreateAndConfirm, EventKind, IntentOutcome, PaymentMethodType, Response,
-    SecretKey, Session, StripeRequest, WebhookSecret,
+    construct_event, create_and_confirm, encode_form, intent_outcome, map_error, retrieve_intent,
+    CreateAndConfirm, EventKind, IntentOutcome, PaymentMethodType, Response, SecretKey, Session,
+    StripeClient, StripeRequest, WebhookSecret,
 };
 use payment_core::api::PaymentIntentStatus;
 use payment_core::error::ErrorCode;
@@ -81,19 +82,13 @@ impl LocalStripe {
         server
     }
 
-    /// Sends a request the adapter built, with its headers; status and body.
-    async fn send(&self, request: &StripeRequest) -> (u16, Vec<u8>) {
-        let client = reqwest::Client::new();
-        let headers = request.headers(&key()).expect("headers");
-        let mut call = client
-            .request(request.method.clone(), request.url(&self.base))
-            .headers(headers);
-        if let Some(body) = &request.body {
-            call = call.body(body.clone());
-        }
-        let answer = call.send().await.expect("localstripe answers");
-        let status = answer.status().as_u16();
-        (status, answer.bytes().await.expect("a body").to_vec())
+    /// Sends a request the adapter built, through the adapter's own client.
+    async fn send(&self, request: &StripeRequest) -> Response {
+        StripeClient::new(&self.base, key())
+            .expect("a client")
+            .send(request)
+            .await
+            .expect("localstripe's final answer")
     }
 
     /// A form POST the adapter has no builder for (customers, webhook endpoints).
@@ -144,9 +139,8 @@ async fn a_saved_card_is_charged_off_session_and_read_back() {
     let stripe = LocalStripe::start().await;
     let customer = stripe.customer().await;
     let request = create_and_confirm(&off_session(&customer, "pm_card_visa"), "key-1").unwrap();
-    let (status, body) = stripe.send(&request).await;
-    let Ok(Response::Intent(intent)) = parse_response(status, &body) else {
-        panic!("HTTP {status}: {}", String::from_utf8_lossy(&body));
+    let Response::Intent(intent) = stripe.send(&request).await else {
+        panic!("localstripe refused the charge");
     };
     assert_eq!(intent.money(), eur(10_800));
     assert_eq!(intent.order_id(), Some("ord_localstripe"));
@@ -155,9 +149,8 @@ async fn a_saved_card_is_charged_off_session_and_read_back() {
     assert_eq!(outcome.status(), PaymentIntentStatus::Succeeded);
 
     // Reconciliation reads the same intent back.
-    let (status, body) = stripe.send(&retrieve_intent(&intent.id)).await;
-    let Ok(Response::Intent(read)) = parse_response(status, &body) else {
-        panic!("HTTP {status}: {}", String::from_utf8_lossy(&body));
+    let Response::Intent(read) = stripe.send(&retrieve_intent(&intent.id)).await else {
+        panic!("localstripe did not read the intent back");
     };
     assert_eq!(read.id, intent.id);
     assert_eq!(
@@ -177,11 +170,10 @@ async fn a_declined_charge_maps_onto_card_declined() {
         "key-2",
     )
     .unwrap();
-    let (status, body) = stripe.send(&request).await;
-    assert_eq!(status, 402, "{}", String::from_utf8_lossy(&body));
-    let Ok(Response::Error { error, .. }) = parse_response(status, &body) else {
-        panic!("not an error object: {}", String::from_utf8_lossy(&body));
+    let Response::Error { status, error } = stripe.send(&request).await else {
+        panic!("localstripe charged the failing card");
     };
+    assert_eq!(status, 402);
     let mapped = map_error(&error);
     assert_eq!(mapped.code, ErrorCode::CardDeclined);
     assert_eq!(mapped.message, "Your card was declined.");
@@ -222,9 +214,8 @@ async fn its_signed_webhook_passes_the_signature_check() {
 
     let customer = stripe.customer().await;
     let request = create_and_confirm(&off_session(&customer, "pm_card_visa"), "key-3").unwrap();
-    let (status, body) = stripe.send(&request).await;
-    let Ok(Response::Intent(intent)) = parse_response(status, &body) else {
-        panic!("HTTP {status}: {}", String::from_utf8_lossy(&body));
+    let Response::Intent(intent) = stripe.send(&request).await else {
+        panic!("localstripe refused the charge");
     };
 
     let (headers, body) = tokio::time::timeout(Duration::from_secs(20), received.recv())

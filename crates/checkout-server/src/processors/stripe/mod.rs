@@ -10,11 +10,13 @@
 //! (<https://docs.stripe.com/api/events/object>) and manual signature checks
 //! (<https://docs.stripe.com/webhooks#verify-manually>).
 
+pub mod client;
 pub mod keys;
 pub mod requests;
 pub mod transformers;
 pub mod webhook;
 
+pub use client::{ClientError, StripeClient};
 pub use keys::{KeyError, SecretKey, StripeKeys, WebhookSecret};
 pub use requests::{
     create_and_confirm, encode_form, retrieve_intent, CreateAndConfirm, PaymentMethodType,
