@@ -5,101 +5,26 @@
 //! decline; and the mock sees exactly what the builders made (method, path, headers,
 //! body).
 
-use std::sync::{Arc, Mutex};
+mod processor_mock;
+
 use std::time::Duration;
 
-use axum::body::Bytes;
-use axum::http::{HeaderMap, Method, StatusCode};
-use axum::response::IntoResponse;
+use axum::http::Method;
+use checkout_server::processors::http::Unanswered;
 use checkout_server::processors::stripe::{
     create_and_confirm, retrieve_intent, ClientError, CreateAndConfirm, PaymentMethodType,
     Response, SecretKey, Session, StripeClient, STRIPE_VERSION,
 };
 use payment_core::money::{Currency, MinorUnit, Money};
-
-/// One answer the mock gives, in turn.
-#[derive(Clone)]
-enum Answer {
-    Status(u16, &'static str),
-    /// Answers after this long (longer than the client's timeout: no answer).
-    Slow(Duration),
-}
-
-/// What the mock received.
-#[derive(Clone, Debug)]
-struct Seen {
-    method: Method,
-    path: String,
-    idempotency_key: Option<String>,
-    authorization: Option<String>,
-    version: Option<String>,
-    body: String,
-}
-
-struct Mock {
-    base: String,
-    seen: Arc<Mutex<Vec<Seen>>>,
-}
+use processor_mock::{Answer, Mock};
 
 const INTENT: &str = include_str!("fixtures/stripe/payment_intent_succeeded.json");
 const DECLINE: &str = include_str!("fixtures/stripe/error_card_declined_402.json");
 const SERVER_ERROR: &str = include_str!("fixtures/stripe/error_api_error_500.json");
 const RATE_LIMITED: &str = include_str!("fixtures/stripe/error_rate_limit_429.json");
 
-async fn mock(script: Vec<Answer>) -> Mock {
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let script = Arc::new(Mutex::new(script.into_iter()));
-    let recorded = seen.clone();
-    let app = axum::Router::new().fallback(
-        move |method: Method, uri: axum::http::Uri, headers: HeaderMap, body: Bytes| {
-            let recorded = recorded.clone();
-            let script = script.clone();
-            async move {
-                let header = |name: &str| {
-                    headers
-                        .get(name)
-                        .and_then(|v| v.to_str().ok())
-                        .map(str::to_owned)
-                };
-                recorded.lock().unwrap().push(Seen {
-                    method,
-                    path: uri.path().to_owned(),
-                    idempotency_key: header("idempotency-key"),
-                    authorization: header("authorization"),
-                    version: header("stripe-version"),
-                    body: String::from_utf8_lossy(&body).into_owned(),
-                });
-                let next = script.lock().unwrap().next();
-                match next.unwrap_or(Answer::Status(500, SERVER_ERROR)) {
-                    Answer::Status(status, body) => (
-                        StatusCode::from_u16(status).unwrap(),
-                        [("content-type", "application/json")],
-                        body,
-                    )
-                        .into_response(),
-                    Answer::Slow(pause) => {
-                        tokio::time::sleep(pause).await;
-                        (StatusCode::OK, INTENT).into_response()
-                    }
-                }
-            }
-        },
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    Mock { base, seen }
-}
-
 fn client(base: &str) -> StripeClient {
-    StripeClient::with_policy(
-        base,
-        SecretKey::new("sk_test_mock"),
-        Duration::from_millis(300),
-        2,
-        Duration::from_millis(10),
-    )
-    .unwrap()
+    processor_mock::client(base, SecretKey::new("sk_test_mock"))
 }
 
 fn charge() -> checkout_server::processors::stripe::StripeRequest {
@@ -119,7 +44,7 @@ fn charge() -> checkout_server::processors::stripe::StripeRequest {
 
 #[tokio::test]
 async fn a_429_and_a_500_are_sent_again_with_the_same_key_until_stripe_answers() {
-    let mock = mock(vec![
+    let mock = Mock::start(vec![
         Answer::Status(429, RATE_LIMITED),
         Answer::Status(500, SERVER_ERROR),
         Answer::Status(200, INTENT),
@@ -128,21 +53,21 @@ async fn a_429_and_a_500_are_sent_again_with_the_same_key_until_stripe_answers()
     let request = charge();
     let answer = client(&mock.base).send(&request).await.unwrap();
     assert!(matches!(answer, Response::Intent(_)), "{answer:?}");
-    let seen = mock.seen.lock().unwrap().clone();
+    let seen = mock.seen();
     assert_eq!(seen.len(), 3);
     for try_ in &seen {
         assert_eq!(try_.method, Method::POST);
         assert_eq!(try_.path, "/v1/payment_intents");
-        assert_eq!(try_.idempotency_key.as_deref(), Some("attempt-key-1"));
-        assert_eq!(try_.authorization.as_deref(), Some("Bearer sk_test_mock"));
-        assert_eq!(try_.version.as_deref(), Some(STRIPE_VERSION));
+        assert_eq!(try_.header("idempotency-key"), Some("attempt-key-1"));
+        assert_eq!(try_.header("authorization"), Some("Bearer sk_test_mock"));
+        assert_eq!(try_.header("stripe-version"), Some(STRIPE_VERSION));
         assert_eq!(Some(&try_.body), request.body.as_ref());
     }
 }
 
 #[tokio::test]
 async fn a_decline_is_an_answer_and_is_not_sent_again() {
-    let mock = mock(vec![
+    let mock = Mock::start(vec![
         Answer::Status(402, DECLINE),
         Answer::Status(200, INTENT),
     ])
@@ -153,28 +78,31 @@ async fn a_decline_is_an_answer_and_is_not_sent_again() {
     };
     assert_eq!(status, 402);
     assert_eq!(error.code.as_deref(), Some("card_declined"));
-    assert_eq!(mock.seen.lock().unwrap().len(), 1);
+    assert_eq!(mock.seen().len(), 1);
 }
 
 #[tokio::test]
 async fn a_try_that_times_out_is_sent_again() {
-    let mock = mock(vec![
-        Answer::Slow(Duration::from_secs(2)),
+    let mock = Mock::start(vec![
+        Answer::Slow(Duration::from_secs(2), INTENT),
         Answer::Status(200, INTENT),
     ])
     .await;
     let answer = client(&mock.base).send(&charge()).await.unwrap();
     assert!(matches!(answer, Response::Intent(_)));
-    let seen = mock.seen.lock().unwrap().clone();
+    let seen = mock.seen();
     assert_eq!(seen.len(), 2);
-    assert_eq!(seen[0].idempotency_key, seen[1].idempotency_key);
+    assert_eq!(
+        seen[0].header("idempotency-key"),
+        seen[1].header("idempotency-key")
+    );
 }
 
 #[tokio::test]
 async fn without_a_final_answer_the_outcome_is_unknown() {
     // A 500 after the charge may have happened: after the retries the caller learns
     // "unknown" (to reconcile by reading the intent), never a decline.
-    let mock = mock(vec![
+    let mock = Mock::start(vec![
         Answer::Status(500, SERVER_ERROR),
         Answer::Status(500, SERVER_ERROR),
         Answer::Status(500, SERVER_ERROR),
@@ -185,19 +113,19 @@ async fn without_a_final_answer_the_outcome_is_unknown() {
     assert!(
         matches!(
             error,
-            ClientError::Unanswered {
+            ClientError::Unanswered(Unanswered {
                 tries: 3,
                 status: Some(500)
-            }
+            })
         ),
         "{error:?}"
     );
-    assert_eq!(mock.seen.lock().unwrap().len(), 3);
+    assert_eq!(mock.seen().len(), 3);
 }
 
 #[tokio::test]
 async fn a_read_is_repeated() {
-    let mock = mock(vec![
+    let mock = Mock::start(vec![
         Answer::Status(503, SERVER_ERROR),
         Answer::Status(200, INTENT),
     ])
@@ -207,11 +135,11 @@ async fn a_read_is_repeated() {
         .await
         .unwrap();
     assert!(matches!(answer, Response::Intent(_)));
-    let seen = mock.seen.lock().unwrap().clone();
+    let seen = mock.seen();
     assert_eq!(seen.len(), 2);
     assert_eq!(seen[1].method, Method::GET);
     assert_eq!(seen[1].path, "/v1/payment_intents/pi_123");
-    assert_eq!(seen[1].idempotency_key, None);
+    assert_eq!(seen[1].header("idempotency-key"), None);
 }
 
 #[tokio::test]
@@ -229,10 +157,10 @@ async fn nobody_listening_is_an_unknown_outcome() {
     assert!(
         matches!(
             error,
-            ClientError::Unanswered {
+            ClientError::Unanswered(Unanswered {
                 tries: 3,
                 status: None
-            }
+            })
         ),
         "{error:?}"
     );

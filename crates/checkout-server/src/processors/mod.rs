@@ -5,9 +5,11 @@
 //! Two so far: `stripe` (PaymentIntents, `Stripe-Signature` webhooks) and `xendit`
 //! (Payments API v3 payment requests, `x-callback-token` webhooks).
 //!
-//! Nothing here talks to the network yet: the async two-phase `Processor` (issue 15)
-//! will send what these modules build and map what they parse. The built-in test-mode
-//! processor stays in `crate::processor`.
+//! Each has a client that sends what its builders make through [`http::Sender`] (a
+//! timeout per try, retries only where the processor's idempotency makes them safe).
+//! Nothing in the server's flows uses them yet: the async two-phase `Processor`
+//! (issue 15) will. The built-in test-mode processor stays in `crate::processor`.
 
+pub mod http;
 pub mod stripe;
 pub mod xendit;

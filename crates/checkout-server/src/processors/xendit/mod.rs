@@ -12,12 +12,14 @@
 //! webhooks" (<https://docs.xendit.co/docs/handling-webhooks>).
 
 pub mod amount;
+pub mod client;
 pub mod keys;
 pub mod requests;
 pub mod transformers;
 pub mod webhook;
 
 pub use amount::{xendit_decimals, AmountError, MajorAmount};
+pub use client::{ClientError, XenditClient};
 pub use keys::{CallbackToken, KeyError, SecretKey, XenditKeys};
 pub use requests::{
     create_payment_request, retrieve_payment_request, CreatePaymentRequest, Customer,
