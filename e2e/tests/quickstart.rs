@@ -65,6 +65,38 @@ async fn completed(h: &Harness, text: &str) -> Outcome {
     Ok(())
 }
 
+/// After a decline on the page: every card field typed afresh with 4242 (the postal
+/// code is still there), Pay, the return page, and one charge in all.
+async fn pay_again_with_4242(h: &Harness) -> Outcome {
+    h.type_into("Card number", "4242 4242 4242 4242").await?;
+    h.type_into("Expiration date", "12 / 34").await?;
+    h.type_into("Security code", "123").await?;
+    h.type_into("Postal code", "94103").await?;
+    submit(h).await?;
+    completed(h, "Payment succeeded").await?;
+    let stats = h.stats().await?;
+    ensure!(stats["charges_succeeded"] == 1, "{stats}");
+    Ok(())
+}
+
+/// The intents `/create-payment-intent` made for the page (`WATCH_INTENTS`), and the
+/// one the return page's address names as paid.
+async fn made_and_paid(h: &Harness) -> Outcome<(Vec<String>, Option<String>)> {
+    let made = h
+        .browser
+        .execute("return sessionStorage.getItem('intents');", vec![])
+        .await
+        .map_err(|e| e.to_string())?;
+    let made: Vec<String> =
+        serde_json::from_str(made.as_str().unwrap_or("[]")).map_err(|e| e.to_string())?;
+    let address = h.browser.current_url().await.map_err(|e| e.to_string())?;
+    let paid = address
+        .query_pairs()
+        .find(|(name, _)| name == "payment_intent")
+        .map(|(_, id)| id.into_owned());
+    Ok((made, paid))
+}
+
 async fn a_card_pays(h: &mut Harness) -> Outcome {
     open_checkout(h).await?;
     h.fill_card_details("4242 4242 4242 4242").await?;
@@ -98,29 +130,10 @@ async fn a_decline_stays_on_the_page(h: &mut Harness) -> Outcome {
         address.path().ends_with("/checkout.html"),
         "a decline left the page: {address}"
     );
-    // The same intent takes another card, and is paid once. (Every field is typed
-    // afresh: the postal code is still there.)
-    h.type_into("Card number", "4242 4242 4242 4242").await?;
-    h.type_into("Expiration date", "12 / 34").await?;
-    h.type_into("Security code", "123").await?;
-    h.type_into("Postal code", "94103").await?;
-    submit(h).await?;
-    completed(h, "Payment succeeded").await?;
-    let stats = h.stats().await?;
-    ensure!(stats["charges_succeeded"] == 1, "{stats}");
+    // The same intent takes another card, and is paid once.
+    pay_again_with_4242(h).await?;
     // The intent paid is the one the server made for the page.
-    let made = h
-        .browser
-        .execute("return sessionStorage.getItem('intents');", vec![])
-        .await
-        .map_err(|e| e.to_string())?;
-    let made: Vec<String> =
-        serde_json::from_str(made.as_str().unwrap_or("[]")).map_err(|e| e.to_string())?;
-    let address = h.browser.current_url().await.map_err(|e| e.to_string())?;
-    let paid = address
-        .query_pairs()
-        .find(|(name, _)| name == "payment_intent")
-        .map(|(_, id)| id.into_owned());
+    let (made, paid) = made_and_paid(h).await?;
     ensure!(
         made.len() == 1 && paid.as_deref() == Some(made[0].as_str()),
         "the page was made for {made:?} and paid {paid:?}"
@@ -244,27 +257,9 @@ async fn the_intent_is_created_on_submit(h: &mut Harness) -> Outcome {
         t == "Your card has insufficient funds."
     })
     .await?;
-    h.type_into("Card number", "4242 4242 4242 4242").await?;
-    h.type_into("Expiration date", "12 / 34").await?;
-    h.type_into("Security code", "123").await?;
-    h.type_into("Postal code", "94103").await?;
-    submit(h).await?;
-    completed(h, "Payment succeeded").await?;
-    let stats = h.stats().await?;
-    ensure!(stats["charges_succeeded"] == 1, "{stats}");
+    pay_again_with_4242(h).await?;
     // Two submits, two intents; the one paid is the second.
-    let made = h
-        .browser
-        .execute("return sessionStorage.getItem('intents');", vec![])
-        .await
-        .map_err(|e| e.to_string())?;
-    let made: Vec<String> =
-        serde_json::from_str(made.as_str().unwrap_or("[]")).map_err(|e| e.to_string())?;
-    let address = h.browser.current_url().await.map_err(|e| e.to_string())?;
-    let paid = address
-        .query_pairs()
-        .find(|(name, _)| name == "payment_intent")
-        .map(|(_, id)| id.into_owned());
+    let (made, paid) = made_and_paid(h).await?;
     ensure!(
         made.len() == 2 && paid.as_deref() == Some(made[1].as_str()),
         "the page made {made:?} and paid {paid:?}"
