@@ -36,6 +36,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::SqliteConnection;
 use subtle::ConstantTimeEq;
 
+use crate::attempts::{self, Started};
 use crate::cart::Cart;
 use crate::customers::demo_customer;
 use crate::error::{body_rejection, is_json, parse_json, ApiResult, AppError, JsonWithBytes};
@@ -46,7 +47,7 @@ use crate::methods::{load_method, wire_enum, MethodRow};
 use crate::orders::{self, OrderRow};
 use crate::processor::{
     authentication_failed, qr_code_declined, qr_code_expired, ActionPage, Attempt, Behaviour,
-    Final, Outcome,
+    Final, NoAnswer, Outcome,
 };
 use crate::state::AppState;
 use crate::stats::{self, Counter};
@@ -70,6 +71,13 @@ pub enum Pending {
     Settlement {
         /// The result.
         then: Final,
+    },
+    /// The processor's answer to the call made under `attempt` (`att_…`): the call is
+    /// under way, or its answer was lost and the reconciler will ask again
+    /// (`crate::attempts`). The intent reads as `processing` meanwhile.
+    Processor {
+        /// The attempt's id, the processor's idempotency key.
+        attempt: String,
     },
 }
 
@@ -769,7 +777,7 @@ async fn create_and_confirm(
     order: &OrderRow,
     method: &MethodRow,
     params: IntentParams,
-) -> ApiResult<PaymentIntent> {
+) -> ApiResult<Started> {
     let IntentParams {
         customer_id,
         setup_future_usage,
@@ -805,7 +813,7 @@ async fn create_and_confirm(
     .execute(&mut *conn)
     .await?;
     tracing::info!(intent = %id, order = %order, "payment intent created");
-    confirm_intent(state, conn, &id, method, off_session).await
+    start_confirm(state, conn, &id, method, off_session).await
 }
 
 /// Whether the method can pay in the currency: wallets have their own, SEPA is EUR.
@@ -853,44 +861,171 @@ fn check_currency(method: &MethodRow, currency: Currency) -> ApiResult<()> {
     }
 }
 
-/// Confirms an intent in `requires_confirmation` with its method, applies the
-/// processor's answer, and fulfils the order if it succeeded at once.
-async fn confirm_intent(
+/// Phase one of a confirm (`crate::attempts`), in the caller's transaction: the intent
+/// in `requires_confirmation` with its method waits for the processor's answer to the
+/// attempt written here.
+async fn start_confirm(
     state: &AppState,
     conn: &mut SqliteConnection,
     id: &str,
     method: &MethodRow,
     off_session: bool,
-) -> ApiResult<PaymentIntent> {
-    let now = state.now();
+) -> ApiResult<Started> {
     let behaviour = method.behaviour().ok_or_else(AppError::internal)?;
-    let intent = load_intent(&mut *conn, id)
-        .await?
-        .ok_or_else(AppError::internal)?;
     stats::bump(&mut *conn, Counter::ChargeAttempts).await?;
-    let outcome = state.processor().confirm(Attempt {
+    let attempt = Attempt {
         behaviour,
         off_session,
         set_up_off_session: method.set_up_off_session(),
-    });
-    let outcome = match outcome {
-        // Nobody is there to authenticate a merchant-initiated charge.
-        Outcome::RequiresAction { .. } if off_session => Outcome::Done(Final::Failed {
-            error: crate::processor::decline_error(
-                payment_core::error::DeclineCode::AuthenticationRequired,
-            ),
-        }),
-        other => other,
     };
-    apply_outcome(state, conn, &intent, outcome, now).await?;
-    let intent = load_intent(&mut *conn, id)
+    let started = attempts::start(conn, id, attempt, state.now()).await?;
+    sqlx::query(
+        "UPDATE payment_intents SET status = 'processing', pending = ?, next_action = NULL, \
+         settle_at = NULL, action_expires_at = NULL WHERE id = ?",
+    )
+    .bind(serde_json::to_string(&Pending::Processor {
+        attempt: started.id.clone(),
+    })?)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(started)
+}
+
+/// Commits phase one with the answer a retry replays meanwhile (the intent as
+/// `processing`), then calls the processor and writes its answer (phases two and three).
+async fn commit_and_confirm(
+    state: &AppState,
+    mut tx: sqlx::Transaction<'_, sqlx::Sqlite>,
+    started: Started,
+    answer: &Answer,
+) -> ApiResult<PaymentIntent> {
+    let intent = load_intent(&mut tx, &started.intent_id)
         .await?
         .ok_or_else(AppError::internal)?;
-    if intent.status() == PaymentIntentStatus::Succeeded {
-        fulfil(conn, &intent, "confirm", now).await?;
+    let waiting = intent_wire(&mut tx, &intent, true).await?;
+    let waiting = answer.record(&mut tx, waiting).await?;
+    tx.commit().await?;
+    let outcome = match state
+        .processor()
+        .confirm(&started.id, started.attempt)
+        .await
+    {
+        Ok(outcome) => outcome,
+        // Nothing left, so nothing was charged: the customer may try again at once.
+        Err(NoAnswer::NotSent(why)) => {
+            tracing::warn!(intent = %started.intent_id, attempt = %started.id, %why, "processor not reached");
+            Outcome::Done(Final::Failed {
+                error: crate::processor::decline_error(DeclineCode::ProcessingError),
+            })
+        }
+        // The charge may have happened: the intent stays `processing` until the
+        // reconciler learns what became of it.
+        Err(NoAnswer::Lost(why)) => {
+            tracing::warn!(intent = %started.intent_id, attempt = %started.id, %why, "processor's answer lost; left to the reconciler");
+            return Ok(waiting);
+        }
+    };
+    settle_attempt(state, &started, outcome, Some(answer)).await
+}
+
+/// Phase three: writes the processor's answer to `started`, unless someone else did
+/// first (then it only reads), fulfils a paid order, and records the answer a retry
+/// replays. Returns the intent as it is then.
+async fn settle_attempt(
+    state: &AppState,
+    started: &Started,
+    outcome: Outcome,
+    answer: Option<&Answer>,
+) -> ApiResult<PaymentIntent> {
+    let now = state.now();
+    let id = started.intent_id.as_str();
+    let mut tx = state.db().begin().await?;
+    let intent = load_intent(&mut tx, id)
+        .await?
+        .ok_or_else(AppError::internal)?;
+    let waiting =
+        matches!(intent.pending(), Some(Pending::Processor { attempt }) if attempt == started.id);
+    if waiting && attempts::answer(&mut tx, &started.id, attempts::result_of(&outcome), now).await?
+    {
+        let outcome = match outcome {
+            // Nobody is there to authenticate a merchant-initiated charge.
+            Outcome::RequiresAction { .. } if started.attempt.off_session => {
+                Outcome::Done(Final::Failed {
+                    error: crate::processor::decline_error(DeclineCode::AuthenticationRequired),
+                })
+            }
+            other => other,
+        };
+        apply_outcome(state, &mut tx, &intent, outcome, now).await?;
+        let intent = load_intent(&mut tx, id)
+            .await?
+            .ok_or_else(AppError::internal)?;
+        let via = if answer.is_some() {
+            "confirm"
+        } else {
+            "reconcile"
+        };
+        fulfil(&mut tx, &intent, via, now).await?;
+        tracing::info!(intent = %id, attempt = %started.id, status = %intent.status, via, "payment intent confirmed");
     }
-    tracing::info!(intent = %id, status = %intent.status, "payment intent confirmed");
-    intent_wire(conn, &intent, true).await
+    let intent = load_intent(&mut tx, id)
+        .await?
+        .ok_or_else(AppError::internal)?;
+    let wire = intent_wire(&mut tx, &intent, true).await?;
+    let wire = match answer {
+        Some(answer) => answer.record(&mut tx, wire).await?,
+        None => wire,
+    };
+    tx.commit().await?;
+    Ok(wire)
+}
+
+/// Asks the processor what became of an attempt on the intent whose answer was lost
+/// (still `confirming` after the lease), and writes it. No answer leaves it for later.
+pub async fn reconcile_if_stale(state: &AppState, id: &str) -> ApiResult<()> {
+    let mut conn = state.db().acquire().await?;
+    let stale = attempts::stale(&mut conn, Some(id), state.now()).await?;
+    drop(conn);
+    for started in stale {
+        reconcile(state, &started).await?;
+    }
+    Ok(())
+}
+
+/// Reconciles every attempt whose answer was lost (the server's background tick).
+/// Returns how many got an answer.
+pub async fn reconcile_all_stale(state: &AppState) -> ApiResult<usize> {
+    let mut conn = state.db().acquire().await?;
+    let stale = attempts::stale(&mut conn, None, state.now()).await?;
+    drop(conn);
+    let mut answered = 0;
+    for started in stale {
+        answered += usize::from(reconcile(state, &started).await?);
+    }
+    Ok(answered)
+}
+
+async fn reconcile(state: &AppState, started: &Started) -> ApiResult<bool> {
+    // Setup attempts are reconciled by their own module.
+    if !started.intent_id.starts_with("pi_") {
+        return crate::setup_intents::reconcile(state, started).await;
+    }
+    match state
+        .processor()
+        .reconcile(&started.id, started.attempt)
+        .await
+    {
+        Ok(outcome) => {
+            tracing::info!(intent = %started.intent_id, attempt = %started.id, "lost answer reconciled");
+            settle_attempt(state, started, outcome, None).await?;
+            Ok(true)
+        }
+        Err(why) => {
+            tracing::warn!(intent = %started.intent_id, attempt = %started.id, %why, "still no answer; reconciling later");
+            Ok(false)
+        }
+    }
 }
 
 /// A `confirmation_tokens` row.
@@ -963,10 +1098,18 @@ async fn create_confirm(
     answer: Answer,
 ) -> ApiResult<PaymentIntent> {
     stats::bump(state.db(), Counter::Confirms).await?;
-    let now = state.now();
     let token = request.confirmation_token_id.as_str();
+    // The order's intent may wait for a lost answer: learn it first, so that a paid
+    // order says so rather than "processing".
+    if let Some(order_id) = &request.order {
+        let existing = orders::intent_id(&mut *state.db().acquire().await?, order_id).await?;
+        if let Some(existing) = existing {
+            reconcile_if_stale(state, &existing).await?;
+        }
+    }
+    let now = state.now();
     let mut tx = state.db().begin().await?;
-    let intent = match &request.order {
+    let started = match &request.order {
         Some(order_id) => {
             let order = orders::load(&mut tx, order_id)
                 .await?
@@ -1004,9 +1147,7 @@ async fn create_confirm(
             create_and_confirm(state, &mut tx, &order, &method, params).await?
         }
     };
-    let intent = answer.record(&mut tx, intent).await?;
-    tx.commit().await?;
-    Ok(intent)
+    commit_and_confirm(state, tx, started, &answer).await
 }
 
 /// `POST /api/create-confirm-intent`: confirms the token for the named `order` (from
@@ -1096,6 +1237,7 @@ async fn confirm_again(
     answer: Answer,
 ) -> ApiResult<PaymentIntent> {
     stats::bump(state.db(), Counter::Confirms).await?;
+    reconcile_if_stale(state, id).await?;
     let now = state.now();
     let mut tx = state.db().begin().await?;
     let mut intent = load_intent(&mut tx, id)
@@ -1116,10 +1258,8 @@ async fn confirm_again(
     }
     orders::refuse_if_settled(&mut tx, &intent).await?;
     let spent = spend_token(&mut tx, &request.confirmation_token_id, now).await?;
-    let confirmed = reconfirm(state, &mut tx, &intent, spent).await?;
-    let confirmed = answer.record(&mut tx, confirmed).await?;
-    tx.commit().await?;
-    Ok(confirmed)
+    let started = reconfirm(state, &mut tx, &intent, spent).await?;
+    commit_and_confirm(state, tx, started, &answer).await
 }
 
 /// A new attempt on an intent that can take one (see [`orders::refuse_if_settled`]),
@@ -1129,7 +1269,7 @@ async fn reconfirm(
     conn: &mut SqliteConnection,
     intent: &IntentRow,
     SpentToken { method, params }: SpentToken,
-) -> ApiResult<PaymentIntent> {
+) -> ApiResult<Started> {
     let id = intent.id.as_str();
     let currency = Currency::new(&intent.currency).map_err(|_| AppError::internal())?;
     check_currency(&method, currency)?;
@@ -1148,7 +1288,7 @@ async fn reconfirm(
     .bind(id)
     .execute(&mut *conn)
     .await?;
-    confirm_intent(state, conn, id, &method, false).await
+    start_confirm(state, conn, id, &method, false).await
 }
 
 /// `POST /api/payment_intents/{id}/confirm`: a new attempt on an intent that failed or
@@ -1201,10 +1341,8 @@ async fn charge_off_session(
         ..IntentParams::default()
     };
     let order = orders::create(&mut tx, &state.settings().cart, None, state.now()).await?;
-    let intent = create_and_confirm(state, &mut tx, &order, &method, params).await?;
-    let intent = answer.record(&mut tx, intent).await?;
-    tx.commit().await?;
-    Ok(intent)
+    let started = create_and_confirm(state, &mut tx, &order, &method, params).await?;
+    commit_and_confirm(state, tx, started, &answer).await
 }
 
 /// `POST /api/charges/off_session`: the merchant (secret key) charges a saved method
@@ -1249,6 +1387,7 @@ pub async fn payment_intents_get(
     let secret = query
         .client_secret
         .ok_or_else(|| AppError::param_missing("client_secret"))?;
+    reconcile_if_stale(&state, &id).await?;
     settle_if_due(&state, &id).await?;
     let now = state.now();
     let mut tx = state.db().begin().await?;

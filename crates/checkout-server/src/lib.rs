@@ -6,6 +6,7 @@
 //! `app(state)` builds the storefront's router and `payments_app(state)` the payments
 //! origin's, so tests drive both with `oneshot`, no socket.
 
+pub mod attempts;
 pub mod card_audit;
 pub mod cart;
 pub mod checkout_page;

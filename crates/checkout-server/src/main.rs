@@ -267,13 +267,17 @@ async fn shutdown() {
     tracing::info!("shutting down");
 }
 
-/// The processor's clockwork: settles due SEPA debits, lapses QR codes whose time is
+/// The processor's clockwork: asks the processor again for answers that were lost
+/// (`attempts`), settles due SEPA debits, lapses QR codes whose time is
 /// over, delivers due webhooks, forgets expired idempotency keys, and drops the vault's
 /// CVCs whose 15 minutes are over.
 async fn background(state: AppState) {
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     loop {
         tick.tick().await;
+        if let Err(err) = intents::reconcile_all_stale(&state).await {
+            tracing::warn!(code = err.error.code.as_str(), "reconciling failed");
+        }
         if let Err(err) = intents::settle_all_due(&state).await {
             tracing::warn!(code = err.error.code.as_str(), "settling failed");
         }

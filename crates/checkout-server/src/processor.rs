@@ -70,8 +70,9 @@ impl Behaviour {
     }
 }
 
-/// What a charge attempt knows: the method's class and the circumstances.
-#[derive(Clone, Copy, Debug)]
+/// What a charge attempt knows: the method's class and the circumstances. Stored with
+/// the attempt, so that a call whose answer was lost can be made again unchanged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Attempt {
     /// The method's class.
     pub behaviour: Behaviour,
@@ -135,8 +136,28 @@ pub enum Outcome {
     },
 }
 
-/// A payment processor. Implementations are deterministic functions of their inputs so
-/// a real processor adapter can sit behind the same calls.
+/// Why a call to the processor brought no answer.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum NoAnswer {
+    /// The request never left (no connection could be made): nothing was charged.
+    #[error("the processor could not be reached: {0}")]
+    NotSent(String),
+    /// Sent, but the answer was lost (a timeout, a dropped connection, a 5xx after the
+    /// retries): the charge may have happened. The attempt stays `confirming` until
+    /// [`Processor::reconcile`] learns what became of it.
+    #[error("the processor's answer was lost: {0}")]
+    Lost(String),
+}
+
+/// A payment processor: the test-mode one, or an adapter of a real one (which makes
+/// network calls, hence `async`).
+///
+/// A payment is confirmed in two phases (`crate::attempts`): the attempt is written
+/// with its key (`att_…`) before [`Processor::confirm`] runs, outside any database
+/// transaction, and its outcome after. The key is the processor's idempotency key, so
+/// sending the same call again under it replays the first answer instead of charging
+/// twice.
+#[async_trait::async_trait]
 pub trait Processor: Send + Sync + 'static {
     /// The class of a valid card number (digits only).
     fn classify_card(&self, pan_digits: &str) -> Behaviour;
@@ -144,12 +165,22 @@ pub trait Processor: Send + Sync + 'static {
     /// The class of a SEPA account, from the IBAN and the billing email.
     fn classify_sepa(&self, iban: &Iban, email: Option<&str>) -> Behaviour;
 
-    /// Confirms a payment.
-    fn confirm(&self, attempt: Attempt) -> Outcome;
+    /// Confirms a payment, under the attempt's idempotency `key`.
+    async fn confirm(&self, key: &str, attempt: Attempt) -> Result<Outcome, NoAnswer>;
+
+    /// What became of an attempt whose answer was lost. By default the same call again
+    /// under the same key, which a processor answers with the first call's outcome
+    /// (Stripe keeps keys 24 hours; Xendit dedupes on `idempotency-key` too); an adapter
+    /// whose keys may have lapsed overrides it with a lookup by its reference id.
+    /// Any `Err` leaves the attempt as it is, for the next pass: even `NotSent` only
+    /// says this call did not leave, not that the first did not.
+    async fn reconcile(&self, key: &str, attempt: Attempt) -> Result<Outcome, NoAnswer> {
+        self.confirm(key, attempt).await
+    }
 
     /// Sets a method up for later payments, charging nothing (a setup intent): the
     /// issuer may ask for 3-D Secure, or decline the card. `Succeeded` means saved.
-    fn set_up(&self, behaviour: Behaviour) -> Outcome;
+    async fn set_up(&self, key: &str, behaviour: Behaviour) -> Result<Outcome, NoAnswer>;
 
     /// Whether this is a test-mode processor: only then does the server mount the
     /// simulated pages and statistics under `/test-mode`.
@@ -262,6 +293,7 @@ pub fn qr_code_expired() -> ApiError {
 
 const SUCCEEDED: Final = Final::Succeeded { disputed: false };
 
+#[async_trait::async_trait]
 impl Processor for TestProcessor {
     fn is_test_mode(&self) -> bool {
         true
@@ -317,7 +349,19 @@ impl Processor for TestProcessor {
         sepa(!fails, self.sepa_delay, false)
     }
 
-    fn confirm(&self, attempt: Attempt) -> Outcome {
+    async fn confirm(&self, _key: &str, attempt: Attempt) -> Result<Outcome, NoAnswer> {
+        Ok(self.decide(attempt))
+    }
+
+    async fn set_up(&self, _key: &str, behaviour: Behaviour) -> Result<Outcome, NoAnswer> {
+        Ok(self.decide_set_up(behaviour))
+    }
+}
+
+impl TestProcessor {
+    /// The answer to a confirm: a function of the attempt alone, so the same call
+    /// again (a reconciliation) gets the same answer.
+    pub fn decide(&self, attempt: Attempt) -> Outcome {
         let challenge = |on_success| Outcome::RequiresAction {
             page: ActionPage::ThreeDSecure,
             on_success,
@@ -389,7 +433,9 @@ impl Processor for TestProcessor {
             }
         }
     }
-    fn set_up(&self, behaviour: Behaviour) -> Outcome {
+
+    /// The answer to a setup.
+    pub fn decide_set_up(&self, behaviour: Behaviour) -> Outcome {
         let challenge = |on_success| Outcome::RequiresAction {
             page: ActionPage::ThreeDSecure,
             on_success,
@@ -487,7 +533,7 @@ mod tests {
                 disputed: false
             }
         );
-        let three_ds = p.confirm(on_session(Behaviour::CardAuthenticateThenSucceed));
+        let three_ds = p.decide(on_session(Behaviour::CardAuthenticateThenSucceed));
         assert!(matches!(three_ds, Outcome::RequiresAction { .. }));
     }
 }

@@ -30,12 +30,13 @@ use payment_core::api::{
     NextAction, PaymentIntentStatus, PaymentMethodType, RedirectToUrl, SetupFutureUsage,
     SetupIntent,
 };
-use payment_core::error::{ApiError, ErrorCode};
+use payment_core::error::{ApiError, DeclineCode, ErrorCode};
 use payment_core::secret::ClientSecret;
 use serde::Deserialize;
 use sqlx::SqliteConnection;
 use subtle::ConstantTimeEq;
 
+use crate::attempts::{self, Started};
 use crate::customers::demo_customer;
 use crate::error::{body_rejection, is_json, ApiResult, AppError, JsonWithBytes};
 use crate::idempotency;
@@ -45,7 +46,10 @@ use crate::intents::{
     DEFAULT_RETURN_URL,
 };
 use crate::methods::{load_method, wire_enum, MethodRow};
-use crate::processor::{authentication_failed, cannot_be_set_up, ActionPage, Final, Outcome};
+use crate::processor::{
+    authentication_failed, cannot_be_set_up, decline_error, ActionPage, Attempt, Final, NoAnswer,
+    Outcome,
+};
 use crate::quickstart::ClientSecretBody;
 use crate::state::AppState;
 use crate::stats::{self, Counter};
@@ -308,6 +312,11 @@ pub async fn setup_intents_get(
         .client_secret
         .ok_or_else(|| AppError::param_missing("client_secret"))?;
     let mut conn = state.db().acquire().await?;
+    load_with_secret(&mut conn, &id, &secret).await?;
+    drop(conn);
+    // A lost answer from the processor is asked for again first.
+    crate::intents::reconcile_if_stale(&state, &id).await?;
+    let mut conn = state.db().acquire().await?;
     let row = load_with_secret(&mut conn, &id, &secret).await?;
     Ok(Json(setup_wire(&mut conn, &row, false).await?))
 }
@@ -329,12 +338,16 @@ async fn confirm_setup(
     key: Option<String>,
 ) -> ApiResult<SetupIntent> {
     stats::bump(state.db(), Counter::Confirms).await?;
+    crate::intents::reconcile_if_stale(state, id).await?;
     let now = state.now();
     let mut tx = state.db().begin().await?;
     let row = load_with_secret(&mut tx, id, &request.client_secret).await?;
+    // `processing`: the processor has not answered the last attempt yet.
     if matches!(
         row.status(),
-        PaymentIntentStatus::Succeeded | PaymentIntentStatus::Canceled
+        PaymentIntentStatus::Succeeded
+            | PaymentIntentStatus::Canceled
+            | PaymentIntentStatus::Processing
     ) {
         return Err(
             AppError::invalid(ErrorCode::SetupIntentUnexpectedState).with_message(format!(
@@ -359,24 +372,128 @@ async fn confirm_setup(
             cannot_be_set_up(),
         ));
     }
-    // A new attempt: an abandoned 3-D Secure page no longer counts.
+    // A new attempt (an abandoned 3-D Secure page no longer counts), waiting for the
+    // processor's answer as a payment does (crate::attempts).
+    let behaviour = method.behaviour().ok_or_else(AppError::internal)?;
+    let attempt = Attempt {
+        behaviour,
+        off_session: false,
+        set_up_off_session: false,
+    };
+    let started = attempts::start(&mut tx, id, attempt, now).await?;
     sqlx::query(
-        "UPDATE setup_intents SET status = 'requires_confirmation', payment_method_id = ?, \
+        "UPDATE setup_intents SET status = 'processing', payment_method_id = ?, \
          consent = ?, return_url = COALESCE(?, return_url), next_action = NULL, \
-         pending = NULL, last_setup_error = NULL WHERE id = ?",
+         pending = ?, last_setup_error = NULL WHERE id = ?",
     )
     .bind(&method.id)
     .bind(&params.consent)
     .bind(&params.return_url)
+    .bind(serde_json::to_string(&Pending::Processor {
+        attempt: started.id.clone(),
+    })?)
     .bind(id)
     .execute(&mut *tx)
     .await?;
     let row = load_setup(&mut tx, id)
         .await?
         .ok_or_else(AppError::internal)?;
-    let behaviour = method.behaviour().ok_or_else(AppError::internal)?;
-    match state.processor().set_up(behaviour) {
-        Outcome::Done(result) => finish_setup(&mut tx, &row, &result, now).await?,
+    let waiting = setup_wire(&mut tx, &row, true).await?;
+    record(&mut tx, key.as_deref(), &waiting).await?;
+    tx.commit().await?;
+    let outcome = match state.processor().set_up(&started.id, behaviour).await {
+        Ok(outcome) => outcome,
+        // Nothing left: nothing was set up, and the customer may try again at once.
+        Err(NoAnswer::NotSent(why)) => {
+            tracing::warn!(setup_intent = %id, attempt = %started.id, %why, "processor not reached");
+            Outcome::Done(Final::Failed {
+                error: decline_error(DeclineCode::ProcessingError),
+            })
+        }
+        Err(NoAnswer::Lost(why)) => {
+            tracing::warn!(setup_intent = %id, attempt = %started.id, %why, "processor's answer lost; left to the reconciler");
+            return Ok(waiting);
+        }
+    };
+    settle(state, &started, outcome, Some(key.as_deref())).await
+}
+
+/// Stores the answer a retry of the confirm replays, in the work's transaction.
+async fn record(
+    conn: &mut SqliteConnection,
+    key: Option<&str>,
+    wire: &SetupIntent,
+) -> ApiResult<()> {
+    if let Some(key) = key {
+        let (status, body) = respond(Ok(wire.clone()));
+        idempotency::record_within(conn, key, status, &body).await?;
+    }
+    Ok(())
+}
+
+/// Asks the processor again what became of a setup attempt whose answer was lost, and
+/// writes it (`crate::attempts`). Returns whether it got an answer.
+pub(crate) async fn reconcile(state: &AppState, started: &Started) -> ApiResult<bool> {
+    match state
+        .processor()
+        .set_up(&started.id, started.attempt.behaviour)
+        .await
+    {
+        Ok(outcome) => {
+            settle(state, started, outcome, None).await?;
+            Ok(true)
+        }
+        Err(why) => {
+            tracing::warn!(setup_intent = %started.intent_id, attempt = %started.id, %why, "still no answer; reconciling later");
+            Ok(false)
+        }
+    }
+}
+
+/// Writes the processor's answer to a setup attempt unless someone else did first, and
+/// (for the confirm, `key` given) records the answer a retry replays.
+async fn settle(
+    state: &AppState,
+    started: &Started,
+    outcome: Outcome,
+    key: Option<Option<&str>>,
+) -> ApiResult<SetupIntent> {
+    let now = state.now();
+    let id = started.intent_id.as_str();
+    let mut tx = state.db().begin().await?;
+    let row = load_setup(&mut tx, id)
+        .await?
+        .ok_or_else(AppError::internal)?;
+    let waiting = matches!(
+        row.pending.as_deref().and_then(|p| serde_json::from_str(p).ok()),
+        Some(Pending::Processor { attempt }) if attempt == started.id
+    );
+    if waiting && attempts::answer(&mut tx, &started.id, attempts::result_of(&outcome), now).await?
+    {
+        apply_outcome(state, &mut tx, &row, outcome, now).await?;
+    }
+    let row = load_setup(&mut tx, id)
+        .await?
+        .ok_or_else(AppError::internal)?;
+    let wire = setup_wire(&mut tx, &row, key.is_some()).await?;
+    if let Some(key) = key {
+        record(&mut tx, key, &wire).await?;
+    }
+    tx.commit().await?;
+    Ok(wire)
+}
+
+/// Applies the processor's answer to a setup.
+async fn apply_outcome(
+    state: &AppState,
+    tx: &mut SqliteConnection,
+    row: &SetupRow,
+    outcome: Outcome,
+    now: i64,
+) -> ApiResult<()> {
+    let id = row.id.as_str();
+    match outcome {
+        Outcome::Done(result) => finish_setup(&mut *tx, row, &result, now).await?,
         Outcome::RequiresAction {
             page, on_success, ..
         } => {
@@ -409,18 +526,9 @@ async fn confirm_setup(
             tracing::info!(setup_intent = %id, "setup intent requires action");
         }
         // Nothing settles later for a setup: a processor that says so has set it up.
-        Outcome::Processing { then, .. } => finish_setup(&mut tx, &row, &then, now).await?,
+        Outcome::Processing { then, .. } => finish_setup(&mut *tx, row, &then, now).await?,
     }
-    let row = load_setup(&mut tx, id)
-        .await?
-        .ok_or_else(AppError::internal)?;
-    let wire = setup_wire(&mut tx, &row, true).await?;
-    if let Some(key) = &key {
-        let (status, body) = respond(Ok(wire.clone()));
-        idempotency::record_within(&mut tx, key, status, &body).await?;
-    }
-    tx.commit().await?;
-    Ok(wire)
+    Ok(())
 }
 
 /// A confirm's HTTP answer: a failed setup answers 402 with the error and the intent,

@@ -5,7 +5,7 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
-use checkout_server::processor::{Attempt, Behaviour, Outcome, Processor, TestProcessor};
+use checkout_server::processor::{Attempt, Behaviour, NoAnswer, Outcome, Processor, TestProcessor};
 use checkout_server::{app, AppState, ManualClock, Settings};
 use common::Harness;
 use payment_core::iban::Iban;
@@ -154,6 +154,7 @@ async fn sepa_succeeds_when_it_settles() {
 /// A live processor adapter: the test processor's answers without its test mode.
 struct LiveProcessor(TestProcessor);
 
+#[async_trait::async_trait]
 impl Processor for LiveProcessor {
     fn classify_card(&self, pan_digits: &str) -> Behaviour {
         self.0.classify_card(pan_digits)
@@ -163,12 +164,12 @@ impl Processor for LiveProcessor {
         self.0.classify_sepa(iban, email)
     }
 
-    fn confirm(&self, attempt: Attempt) -> Outcome {
-        self.0.confirm(attempt)
+    async fn confirm(&self, key: &str, attempt: Attempt) -> Result<Outcome, NoAnswer> {
+        self.0.confirm(key, attempt).await
     }
 
-    fn set_up(&self, behaviour: Behaviour) -> Outcome {
-        self.0.set_up(behaviour)
+    async fn set_up(&self, key: &str, behaviour: Behaviour) -> Result<Outcome, NoAnswer> {
+        self.0.set_up(key, behaviour).await
     }
 }
 
