@@ -76,14 +76,16 @@ pub async fn answer(
     conn: &mut SqliteConnection,
     id: &str,
     result: &str,
+    reference: Option<&str>,
     now: i64,
 ) -> ApiResult<bool> {
     let answered = sqlx::query(
-        "UPDATE processor_attempts SET state = 'answered', answered_at = ?, result = ? \
-         WHERE id = ? AND state = 'confirming'",
+        "UPDATE processor_attempts SET state = 'answered', answered_at = ?, result = ?, \
+         reference = ? WHERE id = ? AND state = 'confirming'",
     )
     .bind(now)
     .bind(result)
+    .bind(reference)
     .bind(id)
     .execute(&mut *conn)
     .await?
@@ -97,7 +99,8 @@ pub fn result_of(outcome: &Outcome) -> &'static str {
         Outcome::Done(Final::Succeeded { .. }) => "succeeded",
         Outcome::Done(Final::Failed { .. }) => "failed",
         Outcome::RequiresAction { .. } => "requires_action",
-        Outcome::Processing { .. } => "processing",
+        Outcome::Processing { .. } | Outcome::Pending => "processing",
+        Outcome::Redirect { .. } => "requires_action",
     }
 }
 

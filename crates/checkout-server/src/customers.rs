@@ -43,6 +43,18 @@ pub struct Session {
     pub features: PaymentElementFeatures,
 }
 
+/// The processor's customer for ours (Stripe's `cus_…`), once a payment made one.
+pub async fn processor_ref(
+    conn: &mut SqliteConnection,
+    customer: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar::<_, Option<String>>("SELECT processor_ref FROM customers WHERE id = ?")
+        .bind(customer)
+        .fetch_optional(conn)
+        .await
+        .map(Option::flatten)
+}
+
 /// The demo customer, created on first use.
 pub async fn demo_customer(conn: &mut SqliteConnection, now: i64) -> Result<String, sqlx::Error> {
     if let Some(id) =

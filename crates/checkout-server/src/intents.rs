@@ -47,7 +47,7 @@ use crate::methods::{load_method, wire_enum, MethodRow};
 use crate::orders::{self, OrderRow};
 use crate::processor::{
     authentication_failed, qr_code_declined, qr_code_expired, ActionPage, Attempt, Behaviour,
-    Final, NoAnswer, Outcome,
+    Charge, Final, NoAnswer, Outcome, Processed,
 };
 use crate::state::AppState;
 use crate::stats::{self, Counter};
@@ -79,6 +79,9 @@ pub enum Pending {
         /// The attempt's id, the processor's idempotency key.
         attempt: String,
     },
+    /// The processor's own page or settlement: read back from the processor by the
+    /// intent's `processor_ref` ([`refresh_from_processor`]), or told by its webhook.
+    External,
 }
 
 /// A `payment_intents` row. Its `Debug` leaves out the client secret.
@@ -101,6 +104,8 @@ pub struct IntentRow {
     pub cancellation_reason: Option<String>,
     /// When the waiting action lapses (a QR code), Unix seconds.
     pub action_expires_at: Option<i64>,
+    /// The processor's id of the payment (Stripe's `pi_…`), for a real processor.
+    pub processor_ref: Option<String>,
 }
 
 impl std::fmt::Debug for IntentRow {
@@ -116,7 +121,7 @@ impl std::fmt::Debug for IntentRow {
 
 const INTENT_COLUMNS: &str = "id, client_secret, order_id, customer_id, amount, currency, \
     status, payment_method_id, setup_future_usage, consent, return_url, next_action, \
-    last_payment_error, pending, cancellation_reason, action_expires_at";
+    last_payment_error, pending, cancellation_reason, action_expires_at, processor_ref";
 
 impl IntentRow {
     /// The status.
@@ -516,6 +521,41 @@ async fn apply_outcome(
             tracing::info!(intent = %intent.id, "payment intent processing");
             Ok(())
         }
+        Outcome::Redirect { url } => {
+            let next_action = NextAction::RedirectToUrl {
+                redirect_to_url: RedirectToUrl {
+                    url,
+                    return_url: intent
+                        .return_url
+                        .clone()
+                        .unwrap_or_else(|| DEFAULT_RETURN_URL.to_owned()),
+                    app_url: None,
+                },
+            };
+            sqlx::query(
+                "UPDATE payment_intents SET status = 'requires_action', next_action = ?, \
+                 pending = ? WHERE id = ?",
+            )
+            .bind(serde_json::to_string(&next_action)?)
+            .bind(serde_json::to_string(&Pending::External)?)
+            .bind(&intent.id)
+            .execute(&mut *conn)
+            .await?;
+            tracing::info!(intent = %intent.id, "payment intent requires the processor's page");
+            Ok(())
+        }
+        Outcome::Pending => {
+            sqlx::query(
+                "UPDATE payment_intents SET status = 'processing', pending = ? WHERE id = ?",
+            )
+            .bind(serde_json::to_string(&Pending::External)?)
+            .bind(&intent.id)
+            .execute(&mut *conn)
+            .await?;
+            emit_intent(conn, "payment_intent.processing", &intent.id, now).await?;
+            tracing::info!(intent = %intent.id, "payment intent processing at the processor");
+            Ok(())
+        }
     }
 }
 
@@ -873,10 +913,29 @@ async fn start_confirm(
 ) -> ApiResult<Started> {
     let behaviour = method.behaviour().ok_or_else(AppError::internal)?;
     stats::bump(&mut *conn, Counter::ChargeAttempts).await?;
+    let intent = load_intent(&mut *conn, id)
+        .await?
+        .ok_or_else(AppError::internal)?;
+    let processor_customer = match &intent.customer_id {
+        Some(customer) => crate::customers::processor_ref(&mut *conn, customer).await?,
+        None => None,
+    };
+    let return_url = intent.return_url.as_deref().unwrap_or(DEFAULT_RETURN_URL);
     let attempt = Attempt {
         behaviour,
         off_session,
         set_up_off_session: method.set_up_off_session(),
+        charge: Charge {
+            reference: intent.id.clone(),
+            order_id: intent.order_id.clone(),
+            amount: intent.amount,
+            currency: intent.currency.to_ascii_lowercase(),
+            method: method.processor_ref.clone(),
+            customer: intent.customer_id.clone(),
+            processor_customer,
+            return_url: (!off_session).then(|| absolute_url(state, return_url)),
+            setup_future_usage: intent.setup_future_usage.clone(),
+        },
     };
     let started = attempts::start(conn, id, attempt, state.now()).await?;
     sqlx::query(
@@ -890,6 +949,16 @@ async fn start_confirm(
     .execute(&mut *conn)
     .await?;
     Ok(started)
+}
+
+/// `url` as a processor's page needs it to send the customer back: absolute, on the
+/// server's public URL when the page gave a path.
+fn absolute_url(state: &AppState, url: &str) -> String {
+    if url.starts_with('/') {
+        [state.settings().public_url.as_str(), url].concat()
+    } else {
+        url.to_owned()
+    }
 }
 
 /// Commits phase one with the answer a retry replays meanwhile (the intent as
@@ -906,18 +975,19 @@ async fn commit_and_confirm(
     let waiting = intent_wire(&mut tx, &intent, true).await?;
     let waiting = answer.record(&mut tx, waiting).await?;
     tx.commit().await?;
-    let outcome = match state
+    let processed = match state
         .processor()
-        .confirm(&started.id, started.attempt)
+        .confirm(&started.id, &started.attempt)
         .await
     {
-        Ok(outcome) => outcome,
+        Ok(processed) => processed,
         // Nothing left, so nothing was charged: the customer may try again at once.
         Err(NoAnswer::NotSent(why)) => {
             tracing::warn!(intent = %started.intent_id, attempt = %started.id, %why, "processor not reached");
             Outcome::Done(Final::Failed {
                 error: crate::processor::decline_error(DeclineCode::ProcessingError),
             })
+            .into()
         }
         // The charge may have happened: the intent stays `processing` until the
         // reconciler learns what became of it.
@@ -926,7 +996,7 @@ async fn commit_and_confirm(
             return Ok(waiting);
         }
     };
-    settle_attempt(state, &started, outcome, Some(answer)).await
+    settle_attempt(state, &started, processed, Some(answer)).await
 }
 
 /// Phase three: writes the processor's answer to `started`, unless someone else did
@@ -935,9 +1005,14 @@ async fn commit_and_confirm(
 async fn settle_attempt(
     state: &AppState,
     started: &Started,
-    outcome: Outcome,
+    processed: Processed,
     answer: Option<&Answer>,
 ) -> ApiResult<PaymentIntent> {
+    let Processed {
+        outcome,
+        reference,
+        customer,
+    } = processed;
     let now = state.now();
     let id = started.intent_id.as_str();
     let mut tx = state.db().begin().await?;
@@ -946,11 +1021,14 @@ async fn settle_attempt(
         .ok_or_else(AppError::internal)?;
     let waiting =
         matches!(intent.pending(), Some(Pending::Processor { attempt }) if attempt == started.id);
-    if waiting && attempts::answer(&mut tx, &started.id, attempts::result_of(&outcome), now).await?
-    {
+    let result = attempts::result_of(&outcome);
+    if waiting && attempts::answer(&mut tx, &started.id, result, reference.as_deref(), now).await? {
+        keep_processor_refs(&mut tx, &intent, reference.as_deref(), customer.as_deref()).await?;
         let outcome = match outcome {
             // Nobody is there to authenticate a merchant-initiated charge.
-            Outcome::RequiresAction { .. } if started.attempt.off_session => {
+            Outcome::RequiresAction { .. } | Outcome::Redirect { .. }
+                if started.attempt.off_session =>
+            {
                 Outcome::Done(Final::Failed {
                     error: crate::processor::decline_error(DeclineCode::AuthenticationRequired),
                 })
@@ -979,6 +1057,84 @@ async fn settle_attempt(
     };
     tx.commit().await?;
     Ok(wire)
+}
+
+/// Keeps the processor's ids its answer gave: its payment's on the intent, the customer
+/// it made on ours (a first one only: a customer keeps its processor customer).
+async fn keep_processor_refs(
+    conn: &mut SqliteConnection,
+    intent: &IntentRow,
+    reference: Option<&str>,
+    customer: Option<&str>,
+) -> ApiResult<()> {
+    if let Some(reference) = reference {
+        sqlx::query("UPDATE payment_intents SET processor_ref = ? WHERE id = ?")
+            .bind(reference)
+            .bind(&intent.id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    if let (Some(processor_customer), Some(ours)) = (customer, &intent.customer_id) {
+        sqlx::query(
+            "UPDATE customers SET processor_ref = ? WHERE id = ? AND processor_ref IS NULL",
+        )
+        .bind(processor_customer)
+        .bind(ours)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Reads back a payment that waits on a real processor's page or settlement
+/// (`Pending::External`) and writes a final answer. Anything else is left alone, so
+/// every reader may call it; no answer leaves it for the next read or the webhook.
+pub async fn refresh_from_processor(state: &AppState, id: &str) -> ApiResult<()> {
+    let mut conn = state.db().acquire().await?;
+    let Some(intent) = load_intent(&mut conn, id).await? else {
+        return Ok(());
+    };
+    drop(conn);
+    let (Some(Pending::External), Some(reference)) = (intent.pending(), &intent.processor_ref)
+    else {
+        return Ok(());
+    };
+    let outcome = match state.processor().retrieve(reference).await {
+        Ok(outcome) => outcome,
+        Err(why) => {
+            tracing::warn!(intent = %id, %why, "the processor did not say where the payment stands");
+            return Ok(());
+        }
+    };
+    let Outcome::Done(result) = outcome else {
+        return Ok(());
+    };
+    settle_external(state, id, &result, "poll").await
+}
+
+/// Writes the final result of a payment that waited on a real processor, if it still
+/// does (a second reader, or the webhook, finds it done), and fulfils a paid order.
+pub async fn settle_external(
+    state: &AppState,
+    id: &str,
+    result: &Final,
+    via: &str,
+) -> ApiResult<()> {
+    let now = state.now();
+    let mut tx = state.db().begin().await?;
+    let Some(intent) = load_intent(&mut tx, id).await? else {
+        return Ok(());
+    };
+    if intent.pending() != Some(Pending::External) {
+        return Ok(());
+    }
+    finish(&mut tx, &intent, result, now).await?;
+    let intent = load_intent(&mut tx, id)
+        .await?
+        .ok_or_else(AppError::internal)?;
+    fulfil(&mut tx, &intent, via, now).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Asks the processor what became of an attempt on the intent whose answer was lost
@@ -1013,12 +1169,12 @@ async fn reconcile(state: &AppState, started: &Started) -> ApiResult<bool> {
     }
     match state
         .processor()
-        .reconcile(&started.id, started.attempt)
+        .reconcile(&started.id, &started.attempt)
         .await
     {
-        Ok(outcome) => {
+        Ok(processed) => {
             tracing::info!(intent = %started.intent_id, attempt = %started.id, "lost answer reconciled");
-            settle_attempt(state, started, outcome, None).await?;
+            settle_attempt(state, started, processed, None).await?;
             Ok(true)
         }
         Err(why) => {
@@ -1388,6 +1544,7 @@ pub async fn payment_intents_get(
         .client_secret
         .ok_or_else(|| AppError::param_missing("client_secret"))?;
     reconcile_if_stale(&state, &id).await?;
+    refresh_from_processor(&state, &id).await?;
     settle_if_due(&state, &id).await?;
     let now = state.now();
     let mut tx = state.db().begin().await?;

@@ -37,13 +37,15 @@ pub struct MethodRow {
     /// The QR standard (`QRIS`, `QRPH`) of a `qr_code` method.
     pub qr_channel: Option<String>,
     pub test_behaviour: String,
+    /// The processor's own method (Stripe's `pm_…`), for a real processor.
+    pub processor_ref: Option<String>,
 }
 
 /// The columns of [`MethodRow`], for SELECTs.
 pub const METHOD_COLUMNS: &str = "id, type, created, customer_id, allow_redisplay, \
     setup_usage, billing_details, card_brand, card_last4, card_exp_month, card_exp_year, \
     card_funding, card_vault_ref, sepa_country, sepa_bank_code, sepa_last4, ewallet_channel, \
-    ewallet_account_label, qr_channel, test_behaviour";
+    ewallet_account_label, qr_channel, test_behaviour, processor_ref";
 
 /// Parses a stored enum through its wire name.
 pub fn wire_enum<T: for<'de> Deserialize<'de>>(text: &str) -> Option<T> {

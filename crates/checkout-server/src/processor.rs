@@ -56,6 +56,9 @@ pub enum Behaviour {
         /// The QR standard.
         channel: QrChannel,
     },
+    /// A method a real processor holds (its id in `payment_methods.processor_ref`):
+    /// how it behaves is the processor's to say when it is charged.
+    HeldByProcessor,
 }
 
 impl Behaviour {
@@ -72,7 +75,7 @@ impl Behaviour {
 
 /// What a charge attempt knows: the method's class and the circumstances. Stored with
 /// the attempt, so that a call whose answer was lost can be made again unchanged.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Attempt {
     /// The method's class.
     pub behaviour: Behaviour,
@@ -80,6 +83,53 @@ pub struct Attempt {
     pub off_session: bool,
     /// The method was set up for off-session use by an earlier authenticated payment.
     pub set_up_off_session: bool,
+    /// What a real processor's request is built from (the test-mode one needs only the
+    /// class).
+    #[serde(default)]
+    pub charge: Charge,
+}
+
+/// What is charged, as a real processor's request names it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Charge {
+    /// Our intent (`pi_…`, `seti_…`): kept by the processor as metadata or its
+    /// reference id, so either side finds the other.
+    pub reference: String,
+    /// Our order, when there is one.
+    pub order_id: Option<String>,
+    /// Minor units of `currency` (0 for a setup).
+    pub amount: i64,
+    /// ISO 4217, lower case.
+    pub currency: String,
+    /// The processor's own method (Stripe's `pm_…`, Xendit's `payment_token_id`).
+    pub method: Option<String>,
+    /// Our customer (`cus_…`), when the payment has one.
+    pub customer: Option<String>,
+    /// The processor's customer for ours, once it has one.
+    pub processor_customer: Option<String>,
+    /// Where the processor's own page sends the customer back (absolute).
+    pub return_url: Option<String>,
+    /// `off_session` or `on_session`: save the method for later payments.
+    pub setup_future_usage: Option<String>,
+}
+
+/// A card as the processor is told of it when it is tokenised, on the payments origin
+/// (the only place the number exists). Its `Debug` shows none of it.
+pub struct CardForProcessor<'a> {
+    /// The digits.
+    pub pan: &'a str,
+    /// 1–12.
+    pub exp_month: u8,
+    /// Four digits.
+    pub exp_year: u16,
+    /// The CVC, when it is still held (its one use).
+    pub cvc: Option<&'a str>,
+}
+
+impl std::fmt::Debug for CardForProcessor<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CardForProcessor { .. }")
+    }
 }
 
 /// Which simulated page a redirect goes to.
@@ -134,6 +184,36 @@ pub enum Outcome {
         /// What it settles to.
         then: Final,
     },
+    /// The processor's own page (3-D Secure, a bank, a wallet): the customer goes to
+    /// `url` and comes back to the return URL; the result is read back from the
+    /// processor ([`Processor::retrieve`]) or comes with its webhook.
+    Redirect {
+        /// The page.
+        url: String,
+    },
+    /// The processor settles later, and says how when asked or by webhook.
+    Pending,
+}
+
+/// The processor's answer to a call: the outcome, and the processor's own ids.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Processed {
+    /// What happened.
+    pub outcome: Outcome,
+    /// The processor's id of the payment (Stripe's `pi_…`), to read it back by.
+    pub reference: Option<String>,
+    /// The processor's customer made for ours (to save the method to).
+    pub customer: Option<String>,
+}
+
+impl From<Outcome> for Processed {
+    fn from(outcome: Outcome) -> Self {
+        Self {
+            outcome,
+            reference: None,
+            customer: None,
+        }
+    }
 }
 
 /// Why a call to the processor brought no answer.
@@ -166,7 +246,7 @@ pub trait Processor: Send + Sync + 'static {
     fn classify_sepa(&self, iban: &Iban, email: Option<&str>) -> Behaviour;
 
     /// Confirms a payment, under the attempt's idempotency `key`.
-    async fn confirm(&self, key: &str, attempt: Attempt) -> Result<Outcome, NoAnswer>;
+    async fn confirm(&self, key: &str, attempt: &Attempt) -> Result<Processed, NoAnswer>;
 
     /// What became of an attempt whose answer was lost. By default the same call again
     /// under the same key, which a processor answers with the first call's outcome
@@ -174,8 +254,26 @@ pub trait Processor: Send + Sync + 'static {
     /// whose keys may have lapsed overrides it with a lookup by its reference id.
     /// Any `Err` leaves the attempt as it is, for the next pass: even `NotSent` only
     /// says this call did not leave, not that the first did not.
-    async fn reconcile(&self, key: &str, attempt: Attempt) -> Result<Outcome, NoAnswer> {
+    async fn reconcile(&self, key: &str, attempt: &Attempt) -> Result<Processed, NoAnswer> {
         self.confirm(key, attempt).await
+    }
+
+    /// Where a payment waiting on the processor (its page, its settlement) stands now,
+    /// by the processor's reference. The test-mode processor hands out none.
+    async fn retrieve(&self, reference: &str) -> Result<Outcome, NoAnswer> {
+        Err(NoAnswer::NotSent(format!(
+            "this processor keeps no payment {reference}"
+        )))
+    }
+
+    /// Tells the processor of a card as it is tokenised, on the payments origin: the
+    /// processor's method id, or `None` when it needs none (the test-mode processor).
+    /// An `Err` is what the customer is told.
+    async fn register_card(
+        &self,
+        _card: &CardForProcessor<'_>,
+    ) -> Result<Option<String>, ApiError> {
+        Ok(None)
     }
 
     /// Sets a method up for later payments, charging nothing (a setup intent): the
@@ -349,8 +447,8 @@ impl Processor for TestProcessor {
         sepa(!fails, self.sepa_delay, false)
     }
 
-    async fn confirm(&self, _key: &str, attempt: Attempt) -> Result<Outcome, NoAnswer> {
-        Ok(self.decide(attempt))
+    async fn confirm(&self, _key: &str, attempt: &Attempt) -> Result<Processed, NoAnswer> {
+        Ok(self.decide(attempt).into())
     }
 
     async fn set_up(&self, _key: &str, behaviour: Behaviour) -> Result<Outcome, NoAnswer> {
@@ -361,14 +459,14 @@ impl Processor for TestProcessor {
 impl TestProcessor {
     /// The answer to a confirm: a function of the attempt alone, so the same call
     /// again (a reconciliation) gets the same answer.
-    pub fn decide(&self, attempt: Attempt) -> Outcome {
+    pub fn decide(&self, attempt: &Attempt) -> Outcome {
         let challenge = |on_success| Outcome::RequiresAction {
             page: ActionPage::ThreeDSecure,
             on_success,
             expires_in: None,
         };
         match attempt.behaviour {
-            Behaviour::CardSucceeds => Outcome::Done(SUCCEEDED),
+            Behaviour::CardSucceeds | Behaviour::HeldByProcessor => Outcome::Done(SUCCEEDED),
             Behaviour::CardDeclined { decline_code } => {
                 Outcome::Done(failed(decline_error(decline_code)))
             }
@@ -442,7 +540,9 @@ impl TestProcessor {
             expires_in: None,
         };
         match behaviour {
-            Behaviour::CardSucceeds | Behaviour::EwalletToken { .. } => Outcome::Done(SUCCEEDED),
+            Behaviour::CardSucceeds
+            | Behaviour::EwalletToken { .. }
+            | Behaviour::HeldByProcessor => Outcome::Done(SUCCEEDED),
             // The issuer checks the card when it is set up, as Stripe's test cards do.
             Behaviour::CardDeclined { decline_code } => {
                 Outcome::Done(failed(decline_error(decline_code)))
@@ -485,6 +585,7 @@ mod tests {
             behaviour,
             off_session: false,
             set_up_off_session: false,
+            charge: Charge::default(),
         }
     }
 
@@ -533,7 +634,7 @@ mod tests {
                 disputed: false
             }
         );
-        let three_ds = p.decide(on_session(Behaviour::CardAuthenticateThenSucceed));
+        let three_ds = p.decide(&on_session(Behaviour::CardAuthenticateThenSucceed));
         assert!(matches!(three_ds, Outcome::RequiresAction { .. }));
     }
 }

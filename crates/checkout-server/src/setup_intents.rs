@@ -47,8 +47,8 @@ use crate::intents::{
 };
 use crate::methods::{load_method, wire_enum, MethodRow};
 use crate::processor::{
-    authentication_failed, cannot_be_set_up, decline_error, ActionPage, Attempt, Final, NoAnswer,
-    Outcome,
+    authentication_failed, cannot_be_set_up, decline_error, ActionPage, Attempt, Charge, Final,
+    NoAnswer, Outcome,
 };
 use crate::quickstart::ClientSecretBody;
 use crate::state::AppState;
@@ -379,6 +379,13 @@ async fn confirm_setup(
         behaviour,
         off_session: false,
         set_up_off_session: false,
+        charge: Charge {
+            reference: id.to_owned(),
+            customer: row.customer_id.clone(),
+            method: method.processor_ref.clone(),
+            setup_future_usage: Some(row.usage.clone()),
+            ..Charge::default()
+        },
     };
     let started = attempts::start(&mut tx, id, attempt, now).await?;
     sqlx::query(
@@ -468,8 +475,8 @@ async fn settle(
         row.pending.as_deref().and_then(|p| serde_json::from_str(p).ok()),
         Some(Pending::Processor { attempt }) if attempt == started.id
     );
-    if waiting && attempts::answer(&mut tx, &started.id, attempts::result_of(&outcome), now).await?
-    {
+    let result = attempts::result_of(&outcome);
+    if waiting && attempts::answer(&mut tx, &started.id, result, None, now).await? {
         apply_outcome(state, &mut tx, &row, outcome, now).await?;
     }
     let row = load_setup(&mut tx, id)
@@ -527,6 +534,14 @@ async fn apply_outcome(
         }
         // Nothing settles later for a setup: a processor that says so has set it up.
         Outcome::Processing { then, .. } => finish_setup(&mut *tx, row, &then, now).await?,
+        // A real processor's own page for a setup is not followed yet (only the
+        // test-mode processor sets methods up alone): said at once, never waited on.
+        Outcome::Redirect { .. } | Outcome::Pending => {
+            let error = cannot_be_set_up().with_message(
+                "This processor cannot save a payment method without a payment here yet.",
+            );
+            finish_setup(&mut *tx, row, &Final::Failed { error }, now).await?;
+        }
     }
     Ok(())
 }

@@ -44,6 +44,7 @@ struct NewMethod {
     ewallet_channel: Option<&'static str>,
     qr_channel: Option<&'static str>,
     behaviour: Option<Behaviour>,
+    processor_ref: Option<String>,
 }
 
 fn fingerprint(state: &AppState, kind: &str, value: &str) -> String {
@@ -86,6 +87,7 @@ async fn card_method(state: &AppState, token: &str) -> ApiResult<NewMethod> {
         card_vault_ref: Some(card.card),
         fingerprint: Some(card.fingerprint),
         behaviour: Some(card.processor_class),
+        processor_ref: card.processor_method,
         ..NewMethod::default()
     })
 }
@@ -355,8 +357,8 @@ pub async fn confirmation_tokens_create(
                 "INSERT INTO payment_methods (id, type, created, billing_details, card_brand, \
                  card_last4, card_exp_month, card_exp_year, card_funding, card_vault_ref, \
                  fingerprint, sepa_country, sepa_bank_code, sepa_last4, ewallet_channel, \
-                 qr_channel, test_behaviour) \
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                 qr_channel, test_behaviour, processor_ref) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             )
             .bind(&id)
             .bind(m.kind)
@@ -375,6 +377,7 @@ pub async fn confirmation_tokens_create(
             .bind(m.ewallet_channel)
             .bind(m.qr_channel)
             .bind(m.behaviour.map(Behaviour::to_db))
+            .bind(&m.processor_ref)
             .execute(&mut *tx)
             .await?;
             load_method(&mut *tx, &id)

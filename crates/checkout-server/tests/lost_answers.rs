@@ -10,7 +10,7 @@ use axum::http::{Method, StatusCode};
 use checkout_server::attempts::ATTEMPT_LEASE;
 use checkout_server::intents::reconcile_all_stale;
 use checkout_server::processor::{
-    Attempt, Behaviour, Final, NoAnswer, Outcome, Processor, TestProcessor,
+    Attempt, Behaviour, Final, NoAnswer, Outcome, Processed, Processor, TestProcessor,
 };
 use checkout_server::{AppState, ManualClock, Settings};
 use common::{Harness, Reply};
@@ -81,8 +81,10 @@ impl Processor for Handle {
         self.0.decide.classify_sepa(iban, email)
     }
 
-    async fn confirm(&self, key: &str, attempt: Attempt) -> Result<Outcome, NoAnswer> {
-        self.0.call(key, || self.0.decide.decide(attempt))
+    async fn confirm(&self, key: &str, attempt: &Attempt) -> Result<Processed, NoAnswer> {
+        self.0
+            .call(key, || self.0.decide.decide(attempt))
+            .map(Processed::from)
     }
 
     async fn set_up(&self, key: &str, behaviour: Behaviour) -> Result<Outcome, NoAnswer> {

@@ -5,7 +5,9 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
-use checkout_server::processor::{Attempt, Behaviour, NoAnswer, Outcome, Processor, TestProcessor};
+use checkout_server::processor::{
+    Attempt, Behaviour, NoAnswer, Outcome, Processed, Processor, TestProcessor,
+};
 use checkout_server::{app, AppState, ManualClock, Settings};
 use common::Harness;
 use payment_core::iban::Iban;
@@ -164,7 +166,7 @@ impl Processor for LiveProcessor {
         self.0.classify_sepa(iban, email)
     }
 
-    async fn confirm(&self, key: &str, attempt: Attempt) -> Result<Outcome, NoAnswer> {
+    async fn confirm(&self, key: &str, attempt: &Attempt) -> Result<Processed, NoAnswer> {
         self.0.confirm(key, attempt).await
     }
 

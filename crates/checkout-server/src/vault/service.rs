@@ -21,7 +21,7 @@ use super::types::{CvcCheck, CvcChecked, RedeemedCard};
 use crate::clock::year_month;
 use crate::error::{ApiResult, AppError};
 use crate::ids::new_id;
-use crate::processor::Processor;
+use crate::processor::{CardForProcessor, Processor};
 use crate::startup::{open_pool, StartError};
 
 /// The prefix of a card's vault reference.
@@ -270,13 +270,27 @@ impl Vault {
             return Err(AppError::internal());
         };
         let brand = CardBrand::from_str_name(&card.brand);
-        let cvc_check = match self.cvcs.take(id, now) {
-            Taken::Cvc(cvc) if check_cvc(cvc.expose(), brand).is_valid => CvcCheck::Pass,
+        let (cvc, cvc_check) = match self.cvcs.take(id, now) {
+            Taken::Cvc(cvc) if check_cvc(cvc.expose(), brand).is_valid => {
+                (Some(cvc), CvcCheck::Pass)
+            }
             // Checked when tokenized; a CVC that no longer fits is not one to pass on.
             Taken::Cvc(_) => return Err(AppError::card(ErrorCode::InvalidCvc)),
-            Taken::Used | Taken::Expired | Taken::Unknown => CvcCheck::Unavailable,
+            Taken::Used | Taken::Expired | Taken::Unknown => (None, CvcCheck::Unavailable),
         };
         let processor_class = processor.classify_card(&secret.pan);
+        // A real processor is told of the card here, where the number is, and answers
+        // its own id for it; the CVC is used then and dropped.
+        let processor_method = processor
+            .register_card(&CardForProcessor {
+                pan: &secret.pan,
+                exp_month: secret.exp_month,
+                exp_year: secret.exp_year,
+                cvc: cvc.as_ref().map(|cvc| cvc.expose()),
+            })
+            .await
+            .map_err(|error| AppError::from_api(axum::http::StatusCode::PAYMENT_REQUIRED, error))?;
+        drop(cvc);
         tracing::info!(card = %card.id, "card token redeemed");
         Ok(RedeemedCard {
             card: card.id,
@@ -288,6 +302,7 @@ impl Vault {
             fingerprint: card.fingerprint,
             cvc_check,
             processor_class,
+            processor_method,
         })
     }
 

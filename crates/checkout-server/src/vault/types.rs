@@ -39,6 +39,9 @@ pub struct RedeemedCard {
     /// The processor's class of the PAN (the test-mode processor runs on the payments
     /// side, where the PAN is).
     pub processor_class: Behaviour,
+    /// A real processor's id for the card (Stripe's `pm_…`), made as it was redeemed.
+    #[serde(default)]
+    pub processor_method: Option<String>,
 }
 
 /// `POST /v1/vault/cvc_tokens/{id}/redeem` body: the saved card the CVC is for.
