@@ -6,3 +6,5 @@ ALTER TABLE payment_methods ADD COLUMN processor_ref TEXT;
 ALTER TABLE customers ADD COLUMN processor_ref TEXT;
 ALTER TABLE payment_intents ADD COLUMN processor_ref TEXT;
 ALTER TABLE processor_attempts ADD COLUMN reference TEXT;
+-- Stripe's webhooks name its payment: found by it.
+CREATE INDEX payment_intents_processor_ref ON payment_intents(processor_ref);

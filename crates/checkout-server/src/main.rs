@@ -2,15 +2,18 @@
 //! storefront and as the payments origin. Run it with `cargo xtask demo`, or
 //! `cargo run -p checkout-server -- --help`.
 
+use checkout_server::processor::{Processor, TestProcessor};
+use checkout_server::processors::stripe::{StripeKeys, StripeProcessor};
 use checkout_server::state::MERCHANT_KEY_PREFIX;
 use checkout_server::{
-    app, idempotency, intents, payments_app, webhooks, AppState, Cart, Settings,
+    app, idempotency, intents, payments_app, webhooks, AppState, Cart, Settings, SystemClock,
 };
 use clap::Parser;
 use payment_core::money::Currency;
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 use tracing_subscriber::EnvFilter;
 
@@ -98,6 +101,33 @@ struct Args {
     /// hipercard); a card of another brand is refused [default: all].
     #[arg(long, env = "CHECKOUT_CARD_BRANDS", value_delimiter = ',')]
     card_brands: Vec<String>,
+    /// The payment processor: `test` (the built-in test-mode processor, its simulated
+    /// pages under /test-mode) or `stripe` (Stripe's API with STRIPE_SECRET_KEY, its
+    /// webhooks on /api/webhooks/stripe signed with STRIPE_WEBHOOK_SECRET; needs
+    /// --public-url, where Stripe's 3-D Secure page sends the customer back).
+    #[arg(long, env = "CHECKOUT_PROCESSOR", value_enum, default_value = "test")]
+    processor: ProcessorKind,
+    /// Base URL of Stripe's API (a stand-in such as localstripe, for tests).
+    #[arg(
+        long,
+        env = "STRIPE_API_BASE",
+        default_value = "https://api.stripe.com"
+    )]
+    stripe_api_base: String,
+    /// The Stripe account has raw card data access: card numbers go from the vault to
+    /// Stripe's API. Without it only Stripe's test cards are taken, in test mode, as
+    /// Stripe's test PaymentMethods.
+    #[arg(long, env = "STRIPE_RAW_CARD_DATA")]
+    stripe_raw_card_data: bool,
+}
+
+/// `--processor`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum ProcessorKind {
+    /// The built-in test-mode processor.
+    Test,
+    /// Stripe.
+    Stripe,
 }
 
 #[tokio::main]
@@ -198,7 +228,27 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             payment_core::card::BrandSet::from_names(args.card_brands.iter().map(String::as_str))
                 .map_err(|name| format!("--card-brands: {name:?} is not a card brand"))?;
     }
-    let state = AppState::open_default(settings, &database_url).await?;
+    let processor: Arc<dyn Processor> = match args.processor {
+        ProcessorKind::Test => Arc::new(TestProcessor::default()),
+        ProcessorKind::Stripe => {
+            let keys = StripeKeys::from_env()?;
+            if settings.public_url.is_empty() {
+                return Err(
+                    "--processor stripe needs --public-url: Stripe's 3-D Secure page \
+                            sends the customer back to an absolute URL"
+                        .into(),
+                );
+            }
+            settings.stripe_webhook_secret = Some(keys.webhook_secret);
+            Arc::new(StripeProcessor::new(
+                &args.stripe_api_base,
+                keys.secret_key,
+                args.stripe_raw_card_data,
+            )?)
+        }
+    };
+    tracing::info!(processor = ?args.processor, "processor");
+    let state = AppState::open(settings, &database_url, Arc::new(SystemClock), processor).await?;
     // On stdout, not in the logs: this is the test-mode demo's key, shown so a merchant
     // can try /api/merchant; one given by flag or environment is already known.
     let key = state.merchant_key();

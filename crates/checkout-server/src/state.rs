@@ -53,6 +53,9 @@ pub struct Settings {
     /// The card brands the merchant accepts; a card of another brand is refused with
     /// `card_brand_not_accepted` (all brands by default).
     pub card_brands: payment_core::card::BrandSet,
+    /// The signing secret of Stripe's webhooks (`--processor stripe`); without it
+    /// `/api/webhooks/stripe` answers 404.
+    pub stripe_webhook_secret: Option<crate::processors::stripe::WebhookSecret>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -90,6 +93,7 @@ impl Settings {
             vault_key_file: None,
             merchant_name: None,
             card_brands: payment_core::card::BrandSet::ALL,
+            stripe_webhook_secret: None,
         }
     }
 }

@@ -271,6 +271,101 @@ async fn post_to_endpoint(state: &AppState, payload: Vec<u8>) -> StatusCode {
     }
 }
 
+/// `POST /api/webhooks/stripe`: Stripe's events, with `--processor stripe`. Verified by
+/// `Stripe-Signature` (any `v1` may match, 300 s tolerance, constant-time compare),
+/// each event handled once (by its id), and safe out of order: an event only settles a
+/// payment that still waits on Stripe (its 3-D Secure page, its processing), so a late
+/// `payment_failed` never takes back a success, and one for an earlier attempt (its
+/// own PaymentIntent) finds no payment waiting on it.
+pub async fn stripe_webhooks_receive(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> ApiResult<Json<serde_json::Value>> {
+    use crate::processor::{Final, Outcome};
+    use crate::processors::stripe::{self, EventKind};
+    let Some(secret) = &state.settings().stripe_webhook_secret else {
+        return Err(crate::error::api_not_found().await);
+    };
+    let body = body.map_err(|_| AppError::invalid(ErrorCode::InvalidRequestBody))?;
+    let now = state.now();
+    let header = headers
+        .get(stripe::SIGNATURE_HEADER)
+        .and_then(|v| v.to_str().ok());
+    let event = stripe::construct_event(secret, header, &body, now).map_err(|err| {
+        tracing::warn!(reason = %err, "Stripe webhook refused");
+        AppError::param_invalid("Stripe-Signature", err.to_string())
+    })?;
+    let seen: Option<i64> = sqlx::query_scalar("SELECT 1 FROM received_events WHERE id = ?")
+        .bind(&event.id)
+        .fetch_optional(state.db())
+        .await?;
+    if seen.is_some() {
+        tracing::info!(event = %event.id, "duplicate Stripe webhook ignored");
+        return Ok(Json(
+            serde_json::json!({"received": true, "duplicate": true}),
+        ));
+    }
+    let ours = |reference: &str| {
+        let reference = reference.to_owned();
+        let db = state.db().clone();
+        async move {
+            sqlx::query_scalar::<_, String>(
+                "SELECT id FROM payment_intents WHERE processor_ref = ?",
+            )
+            .bind(reference)
+            .fetch_optional(&db)
+            .await
+        }
+    };
+    let mut dispute_of = None;
+    match &event.kind {
+        EventKind::PaymentIntentSucceeded(paid) => {
+            if let Some(id) = ours(&paid.id).await? {
+                let result = Final::Succeeded { disputed: false };
+                crate::intents::settle_external(&state, &id, &result, "webhook").await?;
+            }
+        }
+        EventKind::PaymentIntentPaymentFailed(failed) => {
+            if let (Some(id), Outcome::Done(result @ Final::Failed { .. })) =
+                (ours(&failed.id).await?, stripe::outcome_of(failed))
+            {
+                crate::intents::settle_external(&state, &id, &result, "webhook").await?;
+            }
+        }
+        // Our intent already reads `processing` while Stripe's does.
+        EventKind::PaymentIntentProcessing(_) | EventKind::Other(_) => {}
+        EventKind::ChargeDisputeCreated(dispute) => {
+            let intent = match &dispute.payment_intent {
+                Some(reference) => ours(reference).await?,
+                None => None,
+            };
+            dispute_of = Some(serde_json::json!({
+                "payment_intent": intent,
+                "amount": dispute.amount,
+                "currency": dispute.currency,
+                "reason": dispute.reason,
+            }));
+        }
+    }
+    // Recorded once handled: a failure above leaves it for Stripe's retry, which the
+    // settled payment then ignores. A dispute is passed on to the merchant's endpoint
+    // in the same transaction, so exactly once.
+    let mut tx = state.db().begin().await?;
+    if let Some(object) = dispute_of {
+        emit(&mut tx, "charge.dispute.created", object, now).await?;
+    }
+    sqlx::query("INSERT OR IGNORE INTO received_events (id, type, received_at) VALUES (?, ?, ?)")
+        .bind(&event.id)
+        .bind(event.kind.as_str())
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    tracing::info!(event = %event.id, kind = event.kind.as_str(), "Stripe webhook handled");
+    Ok(Json(serde_json::json!({"received": true})))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

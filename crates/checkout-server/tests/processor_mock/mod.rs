@@ -1,5 +1,6 @@
 //! A local mock of a processor's API on 127.0.0.1 for the client tests: it records every
 //! request (method, path, headers, body) and gives the scripted answers in turn.
+#![allow(dead_code)]
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

@@ -3,9 +3,13 @@
 //! the same `Idempotency-Key` again after no answer, a 429 or a 5xx, which Stripe
 //! replays instead of charging twice (<https://docs.stripe.com/error-low-level>).
 
+use axum::body::Bytes;
+
 use super::keys::SecretKey;
 use super::requests::{RequestError, StripeRequest};
-use super::transformers::{is_retryable, parse_response, ParseError, Response};
+use super::transformers::{
+    is_retryable, parse_created, parse_response, Created, ParseError, Response,
+};
 use crate::processors::http::{self, Client, Outgoing};
 
 /// Why a request to Stripe has no answer the adapter can act on.
@@ -18,6 +22,19 @@ impl Client<SecretKey> {
     /// Sends `request` and parses the final answer: the intent, or Stripe's error
     /// object (a decline is an answer, not a failure of the client).
     pub async fn send(&self, request: &StripeRequest) -> Result<Response, ClientError> {
+        let (status, body) = self.exchange(request).await?;
+        parse_response(status, &body).map_err(ClientError::Unreadable)
+    }
+
+    /// Sends a create (a PaymentMethod, a Customer) and parses its answer: the new
+    /// object's id, or Stripe's error object.
+    pub async fn create(&self, request: &StripeRequest) -> Result<Created, ClientError> {
+        let (status, body) = self.exchange(request).await?;
+        parse_created(status, &body).map_err(ClientError::Unreadable)
+    }
+
+    /// The final status and body, after the retries the policy allows.
+    async fn exchange(&self, request: &StripeRequest) -> Result<(u16, Bytes), ClientError> {
         let outgoing = Outgoing {
             method: request.method.clone(),
             url: request.url(&self.base_url),
@@ -25,7 +42,6 @@ impl Client<SecretKey> {
             body: request.body.as_deref(),
             idempotent: request.idempotency_key.is_some(),
         };
-        let (status, body) = self.sender.send(outgoing, is_retryable).await?;
-        parse_response(status, &body).map_err(ClientError::Unreadable)
+        Ok(self.sender.send(outgoing, is_retryable).await?)
     }
 }

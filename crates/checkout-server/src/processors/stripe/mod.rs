@@ -1,4 +1,4 @@
-//! Stripe's PaymentIntents API, as the adapter will speak it: form-encoded requests with
+//! Stripe's PaymentIntents API, as the adapter (`adapter.rs`) speaks it: form-encoded requests with
 //! the secret key, Stripe's objects decoded leniently, one mapping onto our outcomes and
 //! error codes, and `Stripe-Signature` webhooks.
 //!
@@ -10,21 +10,25 @@
 //! (<https://docs.stripe.com/api/events/object>) and manual signature checks
 //! (<https://docs.stripe.com/webhooks#verify-manually>).
 
+pub mod adapter;
 pub mod client;
 pub mod keys;
 pub mod requests;
 pub mod transformers;
 pub mod webhook;
 
+pub use adapter::{outcome_of, test_payment_method, StripeProcessor};
 pub use client::{ClientError, StripeClient};
 pub use keys::{KeyError, SecretKey, StripeKeys, WebhookSecret};
 pub use requests::{
-    create_and_confirm, encode_form, retrieve_intent, CreateAndConfirm, PaymentMethodType,
-    RequestError, RequestThreeDSecure, Session, StripeRequest, STRIPE_VERSION,
+    create_and_confirm, create_card_method, create_customer, encode_form, retrieve_intent,
+    CreateAndConfirm, PaymentMethodType, RequestError, RequestThreeDSecure, Session, StripeRequest,
+    STRIPE_VERSION,
 };
 pub use transformers::{
-    intent_outcome, is_retryable, map_error, parse_response, IntentOutcome, OutcomeError,
-    ParseError, PaymentIntent, Response, StripeError, StripeErrorType, StripeIntentStatus,
+    intent_outcome, is_retryable, map_error, parse_created, parse_response, Created, IntentOutcome,
+    OutcomeError, ParseError, PaymentIntent, Response, StripeError, StripeErrorType,
+    StripeIntentStatus,
 };
 pub use webhook::{
     construct_event, parse_event, sign, verify_signature, Dispute, EventKind, SignatureError,

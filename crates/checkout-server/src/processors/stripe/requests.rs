@@ -13,6 +13,7 @@ use payment_core::api::SetupFutureUsage;
 use payment_core::money::Money;
 
 use super::keys::SecretKey;
+use crate::processor::CardForProcessor;
 
 /// The API version every request pins (`Stripe-Version`), so an account upgrade in the
 /// Dashboard cannot change the shapes `transformers.rs` reads.
@@ -26,7 +27,7 @@ pub const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
 
 /// A request ready to send: nothing in it is secret, so it may be logged; the
 /// secret key joins only in [`StripeRequest::headers`].
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct StripeRequest {
     /// The HTTP method.
     pub method: Method,
@@ -55,6 +56,18 @@ pub enum RequestError {
     /// An `Idempotency-Key` that is empty or longer than Stripe's 255 characters.
     #[error("an Idempotency-Key is 1 to 255 characters")]
     InvalidIdempotencyKey,
+}
+
+/// Leaves the body out: a card's registration carries its number and CVC.
+impl std::fmt::Debug for StripeRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StripeRequest")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("body_bytes", &self.body.as_ref().map(String::len))
+            .field("idempotency_key", &self.idempotency_key)
+            .finish()
+    }
 }
 
 impl StripeRequest {
@@ -249,6 +262,41 @@ pub fn retrieve_intent(id: &str) -> StripeRequest {
         path,
         body: None,
         idempotency_key: None,
+    }
+}
+
+/// `POST /v1/payment_methods` with the card's number, expiry and CVC: only for an
+/// account with raw card data access (<https://docs.stripe.com/testing#cards> gives
+/// test PaymentMethods for the others). Sent from the vault, where the number is.
+pub fn create_card_method(card: &CardForProcessor<'_>) -> StripeRequest {
+    let exp_month = card.exp_month.to_string();
+    let exp_year = card.exp_year.to_string();
+    let mut pairs = vec![
+        ("type", "card"),
+        ("card[number]", card.pan),
+        ("card[exp_month]", exp_month.as_str()),
+        ("card[exp_year]", exp_year.as_str()),
+    ];
+    if let Some(cvc) = card.cvc {
+        pairs.push(("card[cvc]", cvc));
+    }
+    StripeRequest {
+        method: Method::POST,
+        path: "/v1/payment_methods".to_owned(),
+        body: Some(encode_form(&pairs)),
+        idempotency_key: None,
+    }
+}
+
+/// `POST /v1/customers` for our customer, kept as `metadata[customer]`. The key is
+/// derived from our id, so a retry (or a second payment before the first one's answer
+/// is written) gets the same Stripe customer within Stripe's 24 hours of key memory.
+pub fn create_customer(ours: &str) -> StripeRequest {
+    StripeRequest {
+        method: Method::POST,
+        path: "/v1/customers".to_owned(),
+        body: Some(encode_form(&[("metadata[customer]", ours)])),
+        idempotency_key: Some(format!("customer-{ours}")),
     }
 }
 

@@ -266,6 +266,44 @@ pub fn parse_response(status: u16, body: &[u8]) -> Result<Response, ParseError> 
     }
 }
 
+/// The answer to a request that creates an object (a PaymentMethod, a Customer): its id,
+/// or Stripe's error object.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Created {
+    /// 2xx: the new object's id.
+    Id(String),
+    /// Not 2xx.
+    Error {
+        /// The HTTP status.
+        status: u16,
+        /// The error object.
+        error: StripeError,
+    },
+}
+
+#[derive(Deserialize)]
+struct WithId {
+    id: String,
+}
+
+/// Parses the answer to a create: the object's id on 2xx, the error object otherwise.
+pub fn parse_created(status: u16, body: &[u8]) -> Result<Created, ParseError> {
+    let failed = |err: serde_json::Error| ParseError {
+        status,
+        reason: err.to_string(),
+    };
+    if (200..300).contains(&status) {
+        let object: WithId = serde_json::from_slice(body).map_err(failed)?;
+        Ok(Created::Id(object.id))
+    } else {
+        let envelope: ErrorEnvelope = serde_json::from_slice(body).map_err(failed)?;
+        Ok(Created::Error {
+            status,
+            error: envelope.error,
+        })
+    }
+}
+
 /// Whether to send the same request again, with the same Idempotency-Key.
 ///
 /// `None` is no answer at all (a timeout, a dropped connection): the charge may or may
