@@ -231,7 +231,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let processor: Arc<dyn Processor> = match args.processor {
         ProcessorKind::Test => Arc::new(TestProcessor::default()),
         ProcessorKind::Stripe => {
-            let keys = StripeKeys::from_env()?;
+            let keys = StripeKeys::from_env().map_err(|err| err.to_string())?;
             if settings.public_url.is_empty() {
                 return Err(
                     "--processor stripe needs --public-url: Stripe's 3-D Secure page \

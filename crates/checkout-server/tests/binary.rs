@@ -36,9 +36,54 @@ fn help_documents_every_flag() {
         "CHECKOUT_PUBLISHABLE_KEY",
         "--vault-key-file",
         "CHECKOUT_VAULT_KEY_FILE",
+        "--processor",
+        "STRIPE_SECRET_KEY",
+        "STRIPE_WEBHOOK_SECRET",
+        "--stripe-raw-card-data",
     ] {
         assert!(help.contains(flag), "--help does not mention {flag}");
     }
+}
+
+/// `--processor stripe` refuses to start without what it needs, and says which: the
+/// variable, never a key's value.
+#[test]
+fn the_stripe_processor_names_what_is_missing_at_start_up() {
+    let start = |env: &[(&str, &str)], extra: &[&str]| {
+        let mut command = Command::new(BINARY);
+        command
+            .args(["--processor", "stripe", "--database-url", "sqlite::memory:"])
+            .args(["--addr", "127.0.0.1:0", "--payments-addr", "127.0.0.1:0"])
+            .args(extra)
+            .env_remove("STRIPE_SECRET_KEY")
+            .env_remove("STRIPE_WEBHOOK_SECRET");
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        let output = command.output().unwrap();
+        assert!(!output.status.success());
+        String::from_utf8_lossy(&output.stderr).into_owned()
+    };
+    let missing = start(&[], &[]);
+    assert!(
+        missing.contains("STRIPE_SECRET_KEY is not set"),
+        "{missing}"
+    );
+    let wrong = start(
+        &[("STRIPE_SECRET_KEY", "pk_test_publishable_by_mistake")],
+        &[],
+    );
+    assert!(
+        wrong.contains("STRIPE_SECRET_KEY does not look like"),
+        "{wrong}"
+    );
+    assert!(!wrong.contains("pk_test_publishable_by_mistake"), "{wrong}");
+    let keys = [
+        ("STRIPE_SECRET_KEY", "sk_test_startup0123456789"),
+        ("STRIPE_WEBHOOK_SECRET", "whsec_startup"),
+    ];
+    let no_url = start(&keys, &[]);
+    assert!(no_url.contains("--public-url"), "{no_url}");
 }
 
 struct Server(Child);

@@ -1,23 +1,29 @@
 //! The Stripe adapter (`processors::stripe`: its request builders, its client, its
-//! mappings) against localstripe 1.15.10 (PyPI), a stateful fake of Stripe's API that
-//! nobody here wrote: the requests the adapter builds and sends are accepted, what comes
-//! back parses and maps onto our outcomes, and the webhooks localstripe signs pass our
-//! `Stripe-Signature` check.
+//! mappings, and `StripeProcessor` as the server drives it) against localstripe
+//! 1.15.10 (PyPI), a stateful fake of Stripe's API that nobody here wrote: the requests
+//! the adapter builds and sends are accepted, what comes back parses and maps onto our
+//! outcomes, a card registered from raw card data is charged on a Stripe customer the
+//! adapter made, and the webhooks localstripe signs pass our `Stripe-Signature` check.
 //!
 //! `cargo xtask setup` installs localstripe into a virtual environment; the
 //! `processors` layer of `cargo xtask test` runs these tests with `--ignored` and the
 //! environment's Python in `LOCALSTRIPE_PYTHON`. Each test starts its own localstripe on
 //! 127.0.0.1 (a free port, nothing kept on disk) and stops it when done.
 //!
-//! What localstripe lacks, and so is not tested here: `return_url` on a PaymentIntent
-//! ("Unexpected return_url"), so on-session confirms with a redirect; Idempotency-Key
-//! replays; ConfirmationTokens and CustomerSessions. Its declines come back with
-//! `type: invalid_request_error` where Stripe says `card_error`.
+//! What localstripe lacks, and so is tested against the mock of Stripe's documented
+//! objects instead (tests/stripe_adapter.rs): `return_url` and `setup_future_usage` on
+//! a PaymentIntent ("Unexpected return_url"), so every on-session confirm and saving a
+//! card while paying; `redirect_to_url` (it answers 3-D Secure with `use_stripe_sdk`);
+//! Idempotency-Key replays; ConfirmationTokens and CustomerSessions. Its declines come
+//! back with `type: invalid_request_error` where Stripe says `card_error`.
 
+use checkout_server::processor::{
+    Attempt, Behaviour, CardForProcessor, Charge, Final, Outcome, Processor,
+};
 use checkout_server::processors::stripe::{
     construct_event, create_and_confirm, encode_form, intent_outcome, map_error, retrieve_intent,
     CreateAndConfirm, EventKind, IntentOutcome, PaymentMethodType, Response, SecretKey, Session,
-    StripeClient, StripeRequest, WebhookSecret,
+    StripeClient, StripeProcessor, StripeRequest, WebhookSecret,
 };
 use payment_core::api::PaymentIntentStatus;
 use payment_core::error::ErrorCode;
@@ -238,4 +244,103 @@ async fn its_signed_webhook_passes_the_signature_check() {
     // The same body under another secret is refused.
     assert!(construct_event(&WebhookSecret::new("whsec_other"), signature, &body, now).is_err());
     served.abort();
+}
+
+/// The adapter (`--processor stripe`) as the server drives it, with raw card data
+/// access, against localstripe.
+fn adapter(stripe: &LocalStripe) -> StripeProcessor {
+    StripeProcessor::new(&stripe.base, key(), true).expect("an adapter")
+}
+
+async fn register(adapter: &StripeProcessor, pan: &str) -> String {
+    adapter
+        .register_card(&CardForProcessor {
+            pan,
+            exp_month: 12,
+            exp_year: 2030,
+            cvc: Some("123"),
+        })
+        .await
+        .expect("localstripe takes the card")
+        .expect("a PaymentMethod id")
+}
+
+/// A merchant-initiated charge of `method` for our customer `cus_ours` (who has no
+/// Stripe customer yet).
+fn off_session_attempt(method: &str) -> Attempt {
+    Attempt {
+        behaviour: Behaviour::HeldByProcessor,
+        off_session: true,
+        set_up_off_session: true,
+        charge: Charge {
+            reference: "pi_ours".to_owned(),
+            order_id: Some("ord_localstripe".to_owned()),
+            amount: 10_800,
+            currency: "eur".to_owned(),
+            method: Some(method.to_owned()),
+            customer: Some("cus_ours".to_owned()),
+            ..Charge::default()
+        },
+    }
+}
+
+#[tokio::test]
+#[ignore = "needs localstripe: the processors layer of cargo xtask test runs it"]
+async fn the_adapter_registers_a_card_and_charges_it_on_a_customer_it_makes() {
+    let stripe = LocalStripe::start().await;
+    let adapter = adapter(&stripe);
+    let method = register(&adapter, "4242424242424242").await;
+    assert!(method.starts_with("pm_"), "{method}");
+    let processed = adapter
+        .confirm("att_localstripe_1", &off_session_attempt(&method))
+        .await
+        .expect("localstripe answers");
+    assert_eq!(
+        processed.outcome,
+        Outcome::Done(Final::Succeeded { disputed: false })
+    );
+    let customer = processed.customer.expect("a Stripe customer made for ours");
+    assert!(customer.starts_with("cus_"), "{customer}");
+    let reference = processed.reference.expect("the PaymentIntent's id");
+    // What the return page and the reconciler read back.
+    assert_eq!(
+        adapter.retrieve(&reference).await.unwrap(),
+        Outcome::Done(Final::Succeeded { disputed: false })
+    );
+}
+
+#[tokio::test]
+#[ignore = "needs localstripe: the processors layer of cargo xtask test runs it"]
+async fn a_card_declined_when_charged_fails_the_attempt_with_card_declined() {
+    let stripe = LocalStripe::start().await;
+    let adapter = adapter(&stripe);
+    let method = register(&adapter, "4000000000000341").await;
+    let processed = adapter
+        .confirm("att_localstripe_2", &off_session_attempt(&method))
+        .await
+        .expect("localstripe answers");
+    let Outcome::Done(Final::Failed { error }) = processed.outcome else {
+        panic!("not a failure: {:?}", processed.outcome);
+    };
+    assert_eq!(error.code, ErrorCode::CardDeclined);
+}
+
+#[tokio::test]
+#[ignore = "needs localstripe: the processors layer of cargo xtask test runs it"]
+async fn use_stripe_sdk_fails_the_attempt_at_once_rather_than_waiting() {
+    let stripe = LocalStripe::start().await;
+    let adapter = adapter(&stripe);
+    let method = register(&adapter, "4000002760003184").await;
+    let processed = adapter
+        .confirm("att_localstripe_3", &off_session_attempt(&method))
+        .await
+        .expect("localstripe answers");
+    let Outcome::Done(Final::Failed { error }) = processed.outcome else {
+        panic!("not a failure: {:?}", processed.outcome);
+    };
+    assert!(
+        error.message.contains("use_stripe_sdk"),
+        "{}",
+        error.message
+    );
 }
