@@ -44,14 +44,20 @@ pub struct Started {
     pub attempt: Attempt,
 }
 
-/// Phase one: writes the attempt, in the caller's transaction.
+/// A new attempt's id: the processor's idempotency key, and the unguessable part of
+/// the URL the processor's page sends the customer back to.
+pub fn new_key() -> String {
+    new_id("att")
+}
+
+/// Phase one: writes the attempt `id` (from [`new_key`]), in the caller's transaction.
 pub async fn start(
     conn: &mut SqliteConnection,
+    id: String,
     intent_id: &str,
     attempt: Attempt,
     now: i64,
 ) -> ApiResult<Started> {
-    let id = new_id("att");
     sqlx::query(
         "INSERT INTO processor_attempts (id, intent_id, attempt, state, started_at) \
          VALUES (?, ?, ?, 'confirming', ?)",
@@ -100,8 +106,18 @@ pub fn result_of(outcome: &Outcome) -> &'static str {
         Outcome::Done(Final::Failed { .. }) => "failed",
         Outcome::RequiresAction { .. } => "requires_action",
         Outcome::Processing { .. } | Outcome::Pending => "processing",
-        Outcome::Redirect { .. } => "requires_action",
+        Outcome::Action { .. } => "requires_action",
     }
+}
+
+/// The intent an attempt was for.
+pub async fn intent_of(conn: &mut SqliteConnection, id: &str) -> ApiResult<Option<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT intent_id FROM processor_attempts WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?,
+    )
 }
 
 /// The attempts still `confirming` after the lease: of one intent, or of all.

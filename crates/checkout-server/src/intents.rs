@@ -140,6 +140,19 @@ impl IntentRow {
             && matches!(self.pending(), Some(Pending::Action { page: waiting, .. }) if waiting == page)
     }
 
+    /// The `redirect_status` its return URL carries.
+    pub fn redirect_status(&self) -> &'static str {
+        match self.status() {
+            PaymentIntentStatus::Succeeded | PaymentIntentStatus::RequiresCapture => "succeeded",
+            PaymentIntentStatus::Processing => "processing",
+            PaymentIntentStatus::RequiresAction => "requires_action",
+            PaymentIntentStatus::RequiresPaymentMethod
+            | PaymentIntentStatus::RequiresConfirmation
+            | PaymentIntentStatus::Canceled
+            | PaymentIntentStatus::Unknown => "failed",
+        }
+    }
+
     /// The return URL with the parameters the return page reads.
     pub fn return_url_with_result(&self, redirect_status: &str) -> String {
         let url = self.return_url.as_deref().unwrap_or(DEFAULT_RETURN_URL);
@@ -521,23 +534,28 @@ async fn apply_outcome(
             tracing::info!(intent = %intent.id, "payment intent processing");
             Ok(())
         }
-        Outcome::Redirect { url } => {
-            let next_action = NextAction::RedirectToUrl {
-                redirect_to_url: RedirectToUrl {
-                    url,
-                    return_url: intent
+        Outcome::Action { mut next_action } => {
+            // The widget sends the customer back to the page's own return URL.
+            let mut expires_at = None;
+            match &mut next_action {
+                NextAction::RedirectToUrl { redirect_to_url } => {
+                    redirect_to_url.return_url = intent
                         .return_url
                         .clone()
-                        .unwrap_or_else(|| DEFAULT_RETURN_URL.to_owned()),
-                    app_url: None,
-                },
-            };
+                        .unwrap_or_else(|| DEFAULT_RETURN_URL.to_owned());
+                }
+                NextAction::DisplayQrCode { display_qr_code } => {
+                    expires_at = display_qr_code.expires_at;
+                }
+                _ => {}
+            }
             sqlx::query(
                 "UPDATE payment_intents SET status = 'requires_action', next_action = ?, \
-                 pending = ? WHERE id = ?",
+                 pending = ?, action_expires_at = ? WHERE id = ?",
             )
             .bind(serde_json::to_string(&next_action)?)
             .bind(serde_json::to_string(&Pending::External)?)
+            .bind(expires_at)
             .bind(&intent.id)
             .execute(&mut *conn)
             .await?;
@@ -920,7 +938,10 @@ async fn start_confirm(
         Some(customer) => crate::customers::processor_ref(&mut *conn, customer).await?,
         None => None,
     };
-    let return_url = intent.return_url.as_deref().unwrap_or(DEFAULT_RETURN_URL);
+    let key = attempts::new_key();
+    // A processor's page sends the customer to our return route, which learns the
+    // outcome and sends them on to the page's return URL with our intent's parameters.
+    let return_url = format!("{}/processor-return/{key}", state.settings().public_url);
     let attempt = Attempt {
         behaviour,
         off_session,
@@ -933,11 +954,11 @@ async fn start_confirm(
             method: method.processor_ref.clone(),
             customer: intent.customer_id.clone(),
             processor_customer,
-            return_url: (!off_session).then(|| absolute_url(state, return_url)),
+            return_url: (!off_session).then_some(return_url),
             setup_future_usage: intent.setup_future_usage.clone(),
         },
     };
-    let started = attempts::start(conn, id, attempt, state.now()).await?;
+    let started = attempts::start(conn, key, id, attempt, state.now()).await?;
     sqlx::query(
         "UPDATE payment_intents SET status = 'processing', pending = ?, next_action = NULL, \
          settle_at = NULL, action_expires_at = NULL WHERE id = ?",
@@ -949,16 +970,6 @@ async fn start_confirm(
     .execute(&mut *conn)
     .await?;
     Ok(started)
-}
-
-/// `url` as a processor's page needs it to send the customer back: absolute, on the
-/// server's public URL when the page gave a path.
-fn absolute_url(state: &AppState, url: &str) -> String {
-    if url.starts_with('/') {
-        [state.settings().public_url.as_str(), url].concat()
-    } else {
-        url.to_owned()
-    }
 }
 
 /// Commits phase one with the answer a retry replays meanwhile (the intent as
@@ -1026,7 +1037,7 @@ async fn settle_attempt(
         keep_processor_refs(&mut tx, &intent, reference.as_deref(), customer.as_deref()).await?;
         let outcome = match outcome {
             // Nobody is there to authenticate a merchant-initiated charge.
-            Outcome::RequiresAction { .. } | Outcome::Redirect { .. }
+            Outcome::RequiresAction { .. } | Outcome::Action { .. }
                 if started.attempt.off_session =>
             {
                 Outcome::Done(Final::Failed {
@@ -1110,6 +1121,40 @@ pub async fn refresh_from_processor(state: &AppState, id: &str) -> ApiResult<()>
         return Ok(());
     };
     settle_external(state, id, &result, "poll").await
+}
+
+/// `GET /processor-return/{attempt}`: where a real processor's page (Stripe's 3-D
+/// Secure, a wallet's) sends the customer back. Learns the outcome from the processor,
+/// then sends the customer on to the page's return URL with our intent's id, secret and
+/// `redirect_status`, as the test-mode pages do. The attempt's id is random and known
+/// only to the customer's browser and the processor, so the secret is not handed to
+/// whoever knows an intent's id. Parameters the processor appends are ignored.
+pub async fn processor_return_get(
+    State(state): State<AppState>,
+    attempt: Result<Path<String>, PathRejection>,
+) -> Response {
+    use axum::response::{IntoResponse, Redirect};
+    let missing = || AppError::missing("payment", None).into_response();
+    let Ok(Path(attempt)) = attempt else {
+        return missing();
+    };
+    let read = async {
+        let mut conn = state.db().acquire().await?;
+        let Some(id) = attempts::intent_of(&mut conn, &attempt).await? else {
+            return Ok(None);
+        };
+        drop(conn);
+        refresh_from_processor(&state, &id).await?;
+        let mut conn = state.db().acquire().await?;
+        Ok::<_, AppError>(load_intent(&mut conn, &id).await?)
+    };
+    match read.await {
+        Ok(Some(intent)) if intent.id.starts_with("pi_") => {
+            Redirect::to(&intent.return_url_with_result(intent.redirect_status())).into_response()
+        }
+        Ok(_) => missing(),
+        Err(err) => err.into_response(),
+    }
 }
 
 /// Writes the final result of a payment that waited on a real processor, if it still

@@ -214,6 +214,10 @@ pub fn app(state: AppState) -> Router {
         .route(
             "/examples/quickstart/{page}",
             get(quickstart::quickstart_page_get),
+        )
+        .route(
+            "/processor-return/{attempt}",
+            get(intents::processor_return_get),
         );
     if state.processor().is_test_mode() {
         router =

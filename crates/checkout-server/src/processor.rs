@@ -184,12 +184,13 @@ pub enum Outcome {
         /// What it settles to.
         then: Final,
     },
-    /// The processor's own page (3-D Secure, a bank, a wallet): the customer goes to
-    /// `url` and comes back to the return URL; the result is read back from the
-    /// processor ([`Processor::retrieve`]) or comes with its webhook.
-    Redirect {
-        /// The page.
-        url: String,
+    /// The processor's own next action: its page (3-D Secure, a bank, a wallet's
+    /// page or app), from which the customer comes back to the return URL, or a QR
+    /// code to scan. The result is read back from the processor
+    /// ([`Processor::retrieve`]) or comes with its webhook.
+    Action {
+        /// What the customer does.
+        next_action: payment_core::api::NextAction,
     },
     /// The processor settles later, and says how when asked or by webhook.
     Pending,

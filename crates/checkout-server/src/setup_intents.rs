@@ -387,7 +387,7 @@ async fn confirm_setup(
             ..Charge::default()
         },
     };
-    let started = attempts::start(&mut tx, id, attempt, now).await?;
+    let started = attempts::start(&mut tx, attempts::new_key(), id, attempt, now).await?;
     sqlx::query(
         "UPDATE setup_intents SET status = 'processing', payment_method_id = ?, \
          consent = ?, return_url = COALESCE(?, return_url), next_action = NULL, \
@@ -536,7 +536,7 @@ async fn apply_outcome(
         Outcome::Processing { then, .. } => finish_setup(&mut *tx, row, &then, now).await?,
         // A real processor's own page for a setup is not followed yet (only the
         // test-mode processor sets methods up alone): said at once, never waited on.
-        Outcome::Redirect { .. } | Outcome::Pending => {
+        Outcome::Action { .. } | Outcome::Pending => {
             let error = cannot_be_set_up().with_message(
                 "This processor cannot save a payment method without a payment here yet.",
             );

@@ -131,17 +131,32 @@ async fn a_card_pays_through_stripes_3d_secure_page_and_the_return_page_reads_th
         Some("pm_1MtwBwLkdIwHu7ixvsm9Ovbq")
     );
     assert_eq!(field(&intent, "confirm"), Some("true"));
-    assert_eq!(
-        field(&intent, "return_url"),
-        Some("https://shop.example/complete")
-    );
+    // Stripe's page sends the customer back to our return route for this attempt.
+    let back = format!("https://shop.test/processor-return/{key}");
+    assert_eq!(field(&intent, "return_url"), Some(back.as_str()));
     assert!(field(&intent, "metadata[order_id]").is_some_and(|o| o.starts_with("ord_")));
     // The number went nowhere else.
     assert!(!seen[1].body.contains("4000000000003220"));
     assert_eq!(our_charges(&h).await, (0, 0));
 
-    // Back from Stripe's page, the return page reads the intent: the server asks
-    // Stripe, records the payment and fulfils the order.
+    // Back from Stripe's page (which appends its own ids): the server asks Stripe,
+    // records the payment, fulfils the order, and sends the customer on to the page's
+    // return URL with our intent's parameters.
+    let returned = h
+        .get(&format!(
+            "/processor-return/{key}?payment_intent={STRIPE_INTENT}&redirect_status=succeeded"
+        ))
+        .await;
+    assert_eq!(returned.status, StatusCode::SEE_OTHER, "{}", returned.text);
+    let ours = reply.body["id"].as_str().unwrap();
+    let secret = reply.body["client_secret"].as_str().unwrap();
+    assert_eq!(
+        returned.headers["location"],
+        format!(
+            "https://shop.example/complete?payment_intent={ours}\
+             &payment_intent_client_secret={secret}&redirect_status=succeeded"
+        )
+    );
     let read = h.status_of(&reply.body).await;
     assert_eq!(read.body["status"], "succeeded", "{}", read.text);
     let seen = mock.seen();
@@ -151,6 +166,9 @@ async fn a_card_pays_through_stripes_3d_secure_page_and_the_return_page_reads_th
     // Read again: nothing more is asked of Stripe.
     h.status_of(&reply.body).await;
     assert_eq!(mock.seen().len(), 3);
+    // Someone who only knows an attempt-like id learns nothing.
+    let guessed = h.get("/processor-return/att_guessed").await;
+    assert_eq!(guessed.status, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]

@@ -292,16 +292,7 @@ async fn choose(
             ),
         };
     }
-    let redirect_status = match intent.status() {
-        PaymentIntentStatus::Succeeded | PaymentIntentStatus::RequiresCapture => "succeeded",
-        PaymentIntentStatus::Processing => "processing",
-        PaymentIntentStatus::RequiresAction => "requires_action",
-        PaymentIntentStatus::RequiresPaymentMethod
-        | PaymentIntentStatus::RequiresConfirmation
-        | PaymentIntentStatus::Canceled
-        | PaymentIntentStatus::Unknown => "failed",
-    };
-    Redirect::to(&intent.return_url_with_result(redirect_status)).into_response()
+    Redirect::to(&intent.return_url_with_result(intent.redirect_status())).into_response()
 }
 
 /// Whether the page is a setup intent's (`seti_…`): a card set up for later payments

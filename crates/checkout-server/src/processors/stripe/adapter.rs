@@ -8,6 +8,7 @@
 //! wallets and QR codes through Stripe (the method has no Stripe PaymentMethod), saving
 //! a card without a payment (SetupIntents).
 
+use payment_core::api::NextAction;
 use payment_core::error::{ApiError, DeclineCode, ErrorCode, ErrorType};
 use payment_core::iban::Iban;
 use payment_core::money::{Currency, MinorUnit, Money};
@@ -155,7 +156,11 @@ pub fn outcome_of(intent: &PaymentIntent) -> Outcome {
         }
         Ok(IntentOutcome::Failed { error }) => Outcome::Done(Final::Failed { error }),
         Ok(IntentOutcome::Processing) => Outcome::Pending,
-        Ok(IntentOutcome::RequiresAction { redirect }) => Outcome::Redirect { url: redirect.url },
+        Ok(IntentOutcome::RequiresAction { redirect }) => Outcome::Action {
+            next_action: NextAction::RedirectToUrl {
+                redirect_to_url: redirect,
+            },
+        },
         Ok(IntentOutcome::Canceled) => Outcome::Done(Final::Failed {
             error: ApiError::new(
                 ErrorType::InvalidRequestError,
