@@ -956,6 +956,7 @@ async fn start_confirm(
             processor_customer,
             return_url: (!off_session).then_some(return_url),
             setup_future_usage: intent.setup_future_usage.clone(),
+            billing_name: method.billing_name(),
         },
     };
     let started = attempts::start(conn, key, id, attempt, state.now()).await?;
@@ -1023,6 +1024,7 @@ async fn settle_attempt(
         outcome,
         reference,
         customer,
+        saved_method,
     } = processed;
     let now = state.now();
     let id = started.intent_id.as_str();
@@ -1034,7 +1036,12 @@ async fn settle_attempt(
         matches!(intent.pending(), Some(Pending::Processor { attempt }) if attempt == started.id);
     let result = attempts::result_of(&outcome);
     if waiting && attempts::answer(&mut tx, &started.id, result, reference.as_deref(), now).await? {
-        keep_processor_refs(&mut tx, &intent, reference.as_deref(), customer.as_deref()).await?;
+        let refs = ProcessorRefs {
+            payment: reference.as_deref(),
+            customer: customer.as_deref(),
+            saved_method: saved_method.as_deref(),
+        };
+        keep_processor_refs(&mut tx, &intent, &refs).await?;
         let outcome = match outcome {
             // Nobody is there to authenticate a merchant-initiated charge.
             Outcome::RequiresAction { .. } | Outcome::Action { .. }
@@ -1070,14 +1077,33 @@ async fn settle_attempt(
     Ok(wire)
 }
 
+/// The processor's ids in its answer.
+struct ProcessorRefs<'a> {
+    payment: Option<&'a str>,
+    customer: Option<&'a str>,
+    saved_method: Option<&'a str>,
+}
+
 /// Keeps the processor's ids its answer gave: its payment's on the intent, the customer
-/// it made on ours (a first one only: a customer keeps its processor customer).
+/// it made on ours (a first one only: a customer keeps its processor customer), the
+/// reusable method it saved on the intent's method.
 async fn keep_processor_refs(
     conn: &mut SqliteConnection,
     intent: &IntentRow,
-    reference: Option<&str>,
-    customer: Option<&str>,
+    refs: &ProcessorRefs<'_>,
 ) -> ApiResult<()> {
+    let ProcessorRefs {
+        payment: reference,
+        customer,
+        saved_method,
+    } = *refs;
+    if let (Some(saved), Some(method)) = (saved_method, &intent.payment_method_id) {
+        sqlx::query("UPDATE payment_methods SET processor_ref = ? WHERE id = ?")
+            .bind(saved)
+            .bind(method)
+            .execute(&mut *conn)
+            .await?;
+    }
     if let Some(reference) = reference {
         sqlx::query("UPDATE payment_intents SET processor_ref = ? WHERE id = ?")
             .bind(reference)
@@ -1110,17 +1136,24 @@ pub async fn refresh_from_processor(state: &AppState, id: &str) -> ApiResult<()>
     else {
         return Ok(());
     };
-    let outcome = match state.processor().retrieve(reference).await {
-        Ok(outcome) => outcome,
+    let processed = match state.processor().retrieve(reference).await {
+        Ok(processed) => processed,
         Err(why) => {
             tracing::warn!(intent = %id, %why, "the processor did not say where the payment stands");
             return Ok(());
         }
     };
-    let Outcome::Done(result) = outcome else {
+    let Outcome::Done(result) = processed.outcome else {
         return Ok(());
     };
-    settle_external(state, id, &result, "poll").await
+    settle_external(
+        state,
+        id,
+        &result,
+        processed.saved_method.as_deref(),
+        "poll",
+    )
+    .await
 }
 
 /// `GET /processor-return/{attempt}`: where a real processor's page (Stripe's 3-D
@@ -1158,11 +1191,13 @@ pub async fn processor_return_get(
 }
 
 /// Writes the final result of a payment that waited on a real processor, if it still
-/// does (a second reader, or the webhook, finds it done), and fulfils a paid order.
+/// does (a second reader, or the webhook, finds it done), keeps the reusable method it
+/// saved, and fulfils a paid order.
 pub async fn settle_external(
     state: &AppState,
     id: &str,
     result: &Final,
+    saved_method: Option<&str>,
     via: &str,
 ) -> ApiResult<()> {
     let now = state.now();
@@ -1172,6 +1207,14 @@ pub async fn settle_external(
     };
     if intent.pending() != Some(Pending::External) {
         return Ok(());
+    }
+    if matches!(result, Final::Succeeded { .. }) {
+        let refs = ProcessorRefs {
+            payment: None,
+            customer: None,
+            saved_method,
+        };
+        keep_processor_refs(&mut tx, &intent, &refs).await?;
     }
     finish(&mut tx, &intent, result, now).await?;
     let intent = load_intent(&mut tx, id)

@@ -115,6 +115,7 @@ fn api() -> Router<AppState> {
         .route("/charges/off_session", post(intents::charges_off_session))
         .route("/webhooks", post(webhooks::webhooks_receive))
         .route("/webhooks/stripe", post(webhooks::stripe_webhooks_receive))
+        .route("/webhooks/xendit", post(webhooks::xendit_webhooks_receive))
         .route(
             "/merchant/customers/{customer}/consents",
             get(merchant::customer_consents_list),

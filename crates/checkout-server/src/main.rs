@@ -4,6 +4,7 @@
 
 use checkout_server::processor::{Processor, TestProcessor};
 use checkout_server::processors::stripe::{StripeKeys, StripeProcessor};
+use checkout_server::processors::xendit::{XenditKeys, XenditProcessor};
 use checkout_server::state::MERCHANT_KEY_PREFIX;
 use checkout_server::{
     app, idempotency, intents, payments_app, webhooks, AppState, Cart, Settings, SystemClock,
@@ -104,7 +105,10 @@ struct Args {
     /// The payment processor: `test` (the built-in test-mode processor, its simulated
     /// pages under /test-mode) or `stripe` (Stripe's API with STRIPE_SECRET_KEY, its
     /// webhooks on /api/webhooks/stripe signed with STRIPE_WEBHOOK_SECRET; needs
-    /// --public-url, where Stripe's 3-D Secure page sends the customer back).
+    /// --public-url, where Stripe's 3-D Secure page sends the customer back) or `xendit`
+    /// (Xendit's Payments API v3 with XENDIT_SECRET_KEY for e-wallets and QR codes, its
+    /// webhooks on /api/webhooks/xendit carrying XENDIT_CALLBACK_TOKEN; needs
+    /// --public-url too).
     #[arg(long, env = "CHECKOUT_PROCESSOR", value_enum, default_value = "test")]
     processor: ProcessorKind,
     /// Base URL of Stripe's API (a stand-in such as localstripe, for tests).
@@ -119,6 +123,9 @@ struct Args {
     /// Stripe's test PaymentMethods.
     #[arg(long, env = "STRIPE_RAW_CARD_DATA")]
     stripe_raw_card_data: bool,
+    /// Base URL of Xendit's API (a mock, for tests).
+    #[arg(long, env = "XENDIT_API_BASE", default_value = "https://api.xendit.co")]
+    xendit_api_base: String,
 }
 
 /// `--processor`.
@@ -128,6 +135,8 @@ enum ProcessorKind {
     Test,
     /// Stripe.
     Stripe,
+    /// Xendit.
+    Xendit,
 }
 
 #[tokio::main]
@@ -244,6 +253,19 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 &args.stripe_api_base,
                 keys.secret_key,
                 args.stripe_raw_card_data,
+            )?)
+        }
+        ProcessorKind::Xendit => {
+            let keys = XenditKeys::from_env().map_err(|err| err.to_string())?;
+            if settings.public_url.is_empty() {
+                return Err("--processor xendit needs --public-url: the wallet's page \
+                            sends the customer back to an absolute URL"
+                    .into());
+            }
+            settings.xendit_callback_token = Some(keys.callback_token);
+            Arc::new(XenditProcessor::new(
+                &args.xendit_api_base,
+                keys.secret_key,
             )?)
         }
     };

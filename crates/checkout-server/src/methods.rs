@@ -63,6 +63,13 @@ impl MethodRow {
         Behaviour::from_db(&self.test_behaviour)
     }
 
+    /// The name in its billing details, if any.
+    pub fn billing_name(&self) -> Option<String> {
+        let details: BillingDetails =
+            serde_json::from_str(self.billing_details.as_deref()?).ok()?;
+        details.name.filter(|name| !name.trim().is_empty())
+    }
+
     /// Whether it was set up for off-session use.
     pub fn set_up_off_session(&self) -> bool {
         self.setup_usage.as_deref() == Some("off_session")

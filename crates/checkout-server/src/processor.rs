@@ -111,6 +111,8 @@ pub struct Charge {
     pub return_url: Option<String>,
     /// `off_session` or `on_session`: save the method for later payments.
     pub setup_future_usage: Option<String>,
+    /// The name in the method's billing details (a processor's customer record).
+    pub billing_name: Option<String>,
 }
 
 /// A card as the processor is told of it when it is tokenised, on the payments origin
@@ -205,6 +207,9 @@ pub struct Processed {
     pub reference: Option<String>,
     /// The processor's customer made for ours (to save the method to).
     pub customer: Option<String>,
+    /// The processor's reusable method this payment saved (Xendit's
+    /// `payment_token_id` of a `PAY_AND_SAVE`), charged by later payments.
+    pub saved_method: Option<String>,
 }
 
 impl From<Outcome> for Processed {
@@ -213,6 +218,7 @@ impl From<Outcome> for Processed {
             outcome,
             reference: None,
             customer: None,
+            saved_method: None,
         }
     }
 }
@@ -261,7 +267,7 @@ pub trait Processor: Send + Sync + 'static {
 
     /// Where a payment waiting on the processor (its page, its settlement) stands now,
     /// by the processor's reference. The test-mode processor hands out none.
-    async fn retrieve(&self, reference: &str) -> Result<Outcome, NoAnswer> {
+    async fn retrieve(&self, reference: &str) -> Result<Processed, NoAnswer> {
         Err(NoAnswer::NotSent(format!(
             "this processor keeps no payment {reference}"
         )))

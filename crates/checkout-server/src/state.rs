@@ -56,6 +56,9 @@ pub struct Settings {
     /// The signing secret of Stripe's webhooks (`--processor stripe`); without it
     /// `/api/webhooks/stripe` answers 404.
     pub stripe_webhook_secret: Option<crate::processors::stripe::WebhookSecret>,
+    /// The token Xendit's webhooks carry (`--processor xendit`); without it
+    /// `/api/webhooks/xendit` answers 404.
+    pub xendit_callback_token: Option<crate::processors::xendit::CallbackToken>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -94,6 +97,7 @@ impl Settings {
             merchant_name: None,
             card_brands: payment_core::card::BrandSet::ALL,
             stripe_webhook_secret: None,
+            xendit_callback_token: None,
         }
     }
 }

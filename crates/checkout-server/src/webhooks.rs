@@ -323,14 +323,14 @@ pub async fn stripe_webhooks_receive(
         EventKind::PaymentIntentSucceeded(paid) => {
             if let Some(id) = ours(&paid.id).await? {
                 let result = Final::Succeeded { disputed: false };
-                crate::intents::settle_external(&state, &id, &result, "webhook").await?;
+                crate::intents::settle_external(&state, &id, &result, None, "webhook").await?;
             }
         }
         EventKind::PaymentIntentPaymentFailed(failed) => {
             if let (Some(id), Outcome::Done(result @ Final::Failed { .. })) =
                 (ours(&failed.id).await?, stripe::outcome_of(failed))
             {
-                crate::intents::settle_external(&state, &id, &result, "webhook").await?;
+                crate::intents::settle_external(&state, &id, &result, None, "webhook").await?;
             }
         }
         // Our intent already reads `processing` while Stripe's does.
@@ -363,6 +363,94 @@ pub async fn stripe_webhooks_receive(
         .await?;
     tx.commit().await?;
     tracing::info!(event = %event.id, kind = event.kind.as_str(), "Stripe webhook handled");
+    Ok(Json(serde_json::json!({"received": true})))
+}
+
+/// `POST /api/webhooks/xendit`: Xendit's payment and payment token events, with
+/// `--processor xendit`. Verified by `x-callback-token` (constant time), each delivery
+/// handled once (by its event name and payment or token id: Xendit sends no event id),
+/// and safe out of order as Stripe's are: only a payment that still waits on Xendit is
+/// settled. A `payment.capture` of a `PAY_AND_SAVE` carries the saved wallet's token.
+pub async fn xendit_webhooks_receive(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> ApiResult<Json<serde_json::Value>> {
+    use crate::processor::Final;
+    use crate::processors::xendit::{self, EventKind, PaymentStatus};
+    let Some(token) = &state.settings().xendit_callback_token else {
+        return Err(crate::error::api_not_found().await);
+    };
+    let body = body.map_err(|_| AppError::invalid(ErrorCode::InvalidRequestBody))?;
+    let header = headers
+        .get(xendit::CALLBACK_TOKEN_HEADER)
+        .map(|value| value.as_bytes());
+    let event = xendit::construct_event(token, header, &body).map_err(|err| {
+        tracing::warn!(reason = %err, "Xendit webhook refused");
+        AppError::param_invalid("x-callback-token", err.to_string())
+    })?;
+    let Some(key) = event.dedup_key() else {
+        return Ok(Json(serde_json::json!({"received": true})));
+    };
+    let seen: Option<i64> = sqlx::query_scalar("SELECT 1 FROM received_events WHERE id = ?")
+        .bind(&key)
+        .fetch_optional(state.db())
+        .await?;
+    if seen.is_some() {
+        tracing::info!(event = %key, "duplicate Xendit webhook ignored");
+        return Ok(Json(
+            serde_json::json!({"received": true, "duplicate": true}),
+        ));
+    }
+    // Our intent is the payment's `reference_id`.
+    match &event.kind {
+        EventKind::PaymentCapture(payment) | EventKind::PaymentAuthorization(payment)
+            if matches!(
+                payment.status,
+                PaymentStatus::Succeeded | PaymentStatus::Authorized
+            ) =>
+        {
+            let result = Final::Succeeded { disputed: false };
+            let saved = payment
+                .payment_token_id
+                .as_deref()
+                .filter(|_| payment.kind == "PAY_AND_SAVE");
+            crate::intents::settle_external(
+                &state,
+                &payment.reference_id,
+                &result,
+                saved,
+                "webhook",
+            )
+            .await?;
+        }
+        EventKind::PaymentFailure(payment) => {
+            let result = Final::Failed {
+                error: xendit::failure_error(payment.failure_code.as_deref()),
+            };
+            crate::intents::settle_external(
+                &state,
+                &payment.reference_id,
+                &result,
+                None,
+                "webhook",
+            )
+            .await?;
+        }
+        // The token is kept from the payment that saved it; its activation changes
+        // nothing here.
+        EventKind::PaymentCapture(_)
+        | EventKind::PaymentAuthorization(_)
+        | EventKind::PaymentTokenActivation(_)
+        | EventKind::Unknown(_) => {}
+    }
+    sqlx::query("INSERT OR IGNORE INTO received_events (id, type, received_at) VALUES (?, ?, ?)")
+        .bind(&key)
+        .bind(event.kind.as_str())
+        .bind(state.now())
+        .execute(state.db())
+        .await?;
+    tracing::info!(event = %key, kind = event.kind.as_str(), "Xendit webhook handled");
     Ok(Json(serde_json::json!({"received": true})))
 }
 

@@ -45,18 +45,25 @@ fn help_documents_every_flag() {
     }
 }
 
-/// `--processor stripe` refuses to start without what it needs, and says which: the
+/// `--processor stripe` (or `xendit`) refuses to start without what it needs, and says which: the
 /// variable, never a key's value.
 #[test]
-fn the_stripe_processor_names_what_is_missing_at_start_up() {
-    let start = |env: &[(&str, &str)], extra: &[&str]| {
+fn a_real_processor_names_what_is_missing_at_start_up() {
+    let start_with = |processor: &str, env: &[(&str, &str)], extra: &[&str]| {
         let mut command = Command::new(BINARY);
         command
-            .args(["--processor", "stripe", "--database-url", "sqlite::memory:"])
+            .args([
+                "--processor",
+                processor,
+                "--database-url",
+                "sqlite::memory:",
+            ])
             .args(["--addr", "127.0.0.1:0", "--payments-addr", "127.0.0.1:0"])
             .args(extra)
             .env_remove("STRIPE_SECRET_KEY")
-            .env_remove("STRIPE_WEBHOOK_SECRET");
+            .env_remove("STRIPE_WEBHOOK_SECRET")
+            .env_remove("XENDIT_SECRET_KEY")
+            .env_remove("XENDIT_CALLBACK_TOKEN");
         for (name, value) in env {
             command.env(name, value);
         }
@@ -64,6 +71,7 @@ fn the_stripe_processor_names_what_is_missing_at_start_up() {
         assert!(!output.status.success());
         String::from_utf8_lossy(&output.stderr).into_owned()
     };
+    let start = |env: &[(&str, &str)], extra: &[&str]| start_with("stripe", env, extra);
     let missing = start(&[], &[]);
     assert!(
         missing.contains("STRIPE_SECRET_KEY is not set"),
@@ -84,6 +92,8 @@ fn the_stripe_processor_names_what_is_missing_at_start_up() {
     ];
     let no_url = start(&keys, &[]);
     assert!(no_url.contains("--public-url"), "{no_url}");
+    let xendit = start_with("xendit", &[], &[]);
+    assert!(xendit.contains("XENDIT_SECRET_KEY"), "{xendit}");
 }
 
 struct Server(Child);

@@ -304,7 +304,7 @@ async fn the_adapter_registers_a_card_and_charges_it_on_a_customer_it_makes() {
     let reference = processed.reference.expect("the PaymentIntent's id");
     // What the return page and the reconciler read back.
     assert_eq!(
-        adapter.retrieve(&reference).await.unwrap(),
+        adapter.retrieve(&reference).await.unwrap().outcome,
         Outcome::Done(Final::Succeeded { disputed: false })
     );
 }

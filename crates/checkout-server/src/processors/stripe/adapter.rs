@@ -256,6 +256,7 @@ impl Processor for StripeProcessor {
             outcome,
             reference,
             customer: made.clone(),
+            saved_method: None,
         };
         match self.client.send(&request).await {
             Ok(Response::Intent(intent)) => Ok(processed(outcome_of(&intent), Some(intent.id))),
@@ -285,9 +286,9 @@ impl Processor for StripeProcessor {
         }
     }
 
-    async fn retrieve(&self, reference: &str) -> Result<Outcome, NoAnswer> {
+    async fn retrieve(&self, reference: &str) -> Result<Processed, NoAnswer> {
         match self.client.send(&retrieve_intent(reference)).await {
-            Ok(Response::Intent(intent)) => Ok(outcome_of(&intent)),
+            Ok(Response::Intent(intent)) => Ok(outcome_of(&intent).into()),
             Ok(Response::Error { error, .. }) => Err(NoAnswer::Lost(format!(
                 "Stripe did not read {reference}: {}",
                 error.message.unwrap_or_default()

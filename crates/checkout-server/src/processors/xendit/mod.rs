@@ -1,4 +1,4 @@
-//! Xendit's Payments API v3, as the adapter will speak it: JSON payment requests with
+//! Xendit's Payments API v3, as the adapter (`adapter.rs`) speaks it: JSON payment requests with
 //! Basic auth and a pinned `api-version`, amounts in exact major units, Xendit's
 //! objects decoded leniently, one mapping onto our outcomes and error codes, and
 //! `x-callback-token` webhooks.
@@ -11,6 +11,7 @@
 //! <https://docs.xendit.co/apidocs/payment-token-webhook-notification>) and "Handling
 //! webhooks" (<https://docs.xendit.co/docs/handling-webhooks>).
 
+pub mod adapter;
 pub mod amount;
 pub mod client;
 pub mod keys;
@@ -18,6 +19,7 @@ pub mod requests;
 pub mod transformers;
 pub mod webhook;
 
+pub use adapter::{outcome_of, XenditProcessor};
 pub use amount::{xendit_decimals, AmountError, MajorAmount};
 pub use client::{ClientError, XenditClient};
 pub use keys::{CallbackToken, KeyError, SecretKey, XenditKeys};
