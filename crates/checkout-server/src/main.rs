@@ -3,6 +3,7 @@
 //! `cargo run -p checkout-server -- --help`.
 
 use checkout_server::processor::{Processor, TestProcessor};
+use checkout_server::processors::routes::{Route, RoutedProcessor};
 use checkout_server::processors::stripe::{StripeKeys, StripeProcessor};
 use checkout_server::processors::xendit::{XenditKeys, XenditProcessor};
 use checkout_server::state::MERCHANT_KEY_PREFIX;
@@ -11,6 +12,7 @@ use checkout_server::{
 };
 use clap::Parser;
 use payment_core::money::Currency;
+use std::collections::HashMap;
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -123,13 +125,19 @@ struct Args {
     /// Stripe's test PaymentMethods.
     #[arg(long, env = "STRIPE_RAW_CARD_DATA")]
     stripe_raw_card_data: bool,
+    /// Route markets to processors, e.g. `eu=stripe,ph=xendit,id=xendit`: each
+    /// market's payments go to its processor (by the market's currency), the others to
+    /// --processor's; cards to the first routed processor that takes them (Xendit
+    /// takes none here). Each named processor needs its keys.
+    #[arg(long = "route", env = "CHECKOUT_ROUTE", value_delimiter = ',')]
+    routes: Vec<String>,
     /// Base URL of Xendit's API (a mock, for tests).
     #[arg(long, env = "XENDIT_API_BASE", default_value = "https://api.xendit.co")]
     xendit_api_base: String,
 }
 
 /// `--processor`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, clap::ValueEnum)]
 enum ProcessorKind {
     /// The built-in test-mode processor.
     Test,
@@ -148,6 +156,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .with_writer(std::io::stderr)
         .init();
     let args = Args::parse();
+    let options = ProcessorOptions {
+        stripe_api_base: args.stripe_api_base.clone(),
+        stripe_raw_card_data: args.stripe_raw_card_data,
+        xendit_api_base: args.xendit_api_base.clone(),
+    };
     let currency = Currency::new(&args.currency).map_err(|e| e.message())?;
     let in_memory = args
         .database_url
@@ -237,39 +250,44 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             payment_core::card::BrandSet::from_names(args.card_brands.iter().map(String::as_str))
                 .map_err(|name| format!("--card-brands: {name:?} is not a card brand"))?;
     }
-    let processor: Arc<dyn Processor> = match args.processor {
-        ProcessorKind::Test => Arc::new(TestProcessor::default()),
-        ProcessorKind::Stripe => {
-            let keys = StripeKeys::from_env().map_err(|err| err.to_string())?;
-            if settings.public_url.is_empty() {
-                return Err(
-                    "--processor stripe needs --public-url: Stripe's 3-D Secure page \
-                            sends the customer back to an absolute URL"
-                        .into(),
-                );
-            }
-            settings.stripe_webhook_secret = Some(keys.webhook_secret);
-            Arc::new(StripeProcessor::new(
-                &args.stripe_api_base,
-                keys.secret_key,
-                args.stripe_raw_card_data,
-            )?)
+    let mut made: HashMap<ProcessorKind, Arc<dyn Processor>> = HashMap::new();
+    let mut make = |kind: ProcessorKind,
+                    settings: &mut Settings|
+     -> Result<Arc<dyn Processor>, Box<dyn std::error::Error>> {
+        if let Some(processor) = made.get(&kind) {
+            return Ok(processor.clone());
         }
-        ProcessorKind::Xendit => {
-            let keys = XenditKeys::from_env().map_err(|err| err.to_string())?;
-            if settings.public_url.is_empty() {
-                return Err("--processor xendit needs --public-url: the wallet's page \
-                            sends the customer back to an absolute URL"
-                    .into());
-            }
-            settings.xendit_callback_token = Some(keys.callback_token);
-            Arc::new(XenditProcessor::new(
-                &args.xendit_api_base,
-                keys.secret_key,
-            )?)
-        }
+        let processor = make_processor(kind, &options, settings)?;
+        made.insert(kind, processor.clone());
+        Ok(processor)
     };
-    tracing::info!(processor = ?args.processor, "processor");
+    let fallback = make(args.processor, &mut settings)?;
+    let processor: Arc<dyn Processor> = if args.routes.is_empty() {
+        fallback
+    } else {
+        let mut routes = Vec::new();
+        for route in &args.routes {
+            let (market, kind) = route.split_once('=').ok_or_else(|| {
+                format!("--route {route:?}: write market=processor, e.g. eu=stripe")
+            })?;
+            let currency = checkout_server::cart::MARKETS
+                .iter()
+                .find(|(name, _)| *name == market.trim())
+                .map(|(_, currency)| *currency)
+                .ok_or_else(|| format!("--route {route:?}: markets are eu, ph and id"))?;
+            let kind =
+                <ProcessorKind as clap::ValueEnum>::from_str(kind.trim(), true).map_err(|_| {
+                    format!("--route {route:?}: processors are test, stripe and xendit")
+                })?;
+            routes.push(Route {
+                currency,
+                processor: make(kind, &mut settings)?,
+                takes_cards: kind != ProcessorKind::Xendit,
+            });
+        }
+        Arc::new(RoutedProcessor::new(routes, fallback))
+    };
+    tracing::info!(processor = ?args.processor, routes = ?args.routes, "processor");
     let state = AppState::open(settings, &database_url, Arc::new(SystemClock), processor).await?;
     // On stdout, not in the logs: this is the test-mode demo's key, shown so a merchant
     // can try /api/merchant; one given by flag or environment is already known.
@@ -314,6 +332,54 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .with_graceful_shutdown(until_stopped(stopped));
     tokio::try_join!(async { storefront.await }, async { payments.await })?;
     Ok(())
+}
+
+/// What the processors are made with, from the flags.
+struct ProcessorOptions {
+    stripe_api_base: String,
+    stripe_raw_card_data: bool,
+    xendit_api_base: String,
+}
+
+/// A processor of `kind`: its keys from the environment (a missing one is an error
+/// naming the variable), its webhook secret into `settings`.
+fn make_processor(
+    kind: ProcessorKind,
+    args: &ProcessorOptions,
+    settings: &mut Settings,
+) -> Result<Arc<dyn Processor>, Box<dyn std::error::Error>> {
+    let needs_public_url = |name: &str| -> Result<(), Box<dyn std::error::Error>> {
+        if settings.public_url.is_empty() {
+            return Err(format!(
+                "{name} needs --public-url: its page sends the customer back to an \
+                 absolute URL (Stripe's 3-D Secure page, a wallet's page)"
+            )
+            .into());
+        }
+        Ok(())
+    };
+    Ok(match kind {
+        ProcessorKind::Test => Arc::new(TestProcessor::default()),
+        ProcessorKind::Stripe => {
+            let keys = StripeKeys::from_env().map_err(|err| err.to_string())?;
+            needs_public_url("--processor stripe")?;
+            settings.stripe_webhook_secret = Some(keys.webhook_secret);
+            Arc::new(StripeProcessor::new(
+                &args.stripe_api_base,
+                keys.secret_key,
+                args.stripe_raw_card_data,
+            )?)
+        }
+        ProcessorKind::Xendit => {
+            let keys = XenditKeys::from_env().map_err(|err| err.to_string())?;
+            needs_public_url("--processor xendit")?;
+            settings.xendit_callback_token = Some(keys.callback_token);
+            Arc::new(XenditProcessor::new(
+                &args.xendit_api_base,
+                keys.secret_key,
+            )?)
+        }
+    })
 }
 
 /// Ctrl-C or SIGTERM (what `kill` and process supervisors send).

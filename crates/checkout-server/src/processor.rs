@@ -287,6 +287,12 @@ pub trait Processor: Send + Sync + 'static {
     /// issuer may ask for 3-D Secure, or decline the card. `Succeeded` means saved.
     async fn set_up(&self, key: &str, behaviour: Behaviour) -> Result<Outcome, NoAnswer>;
 
+    /// Whether `reference` is one of this processor's payment ids (Stripe's `pi_…`,
+    /// Xendit's `pr-…`): where a payment is read back when several processors route.
+    fn recognizes(&self, _reference: &str) -> bool {
+        false
+    }
+
     /// Whether this is a test-mode processor: only then does the server mount the
     /// simulated pages and statistics under `/test-mode`.
     fn is_test_mode(&self) -> bool {

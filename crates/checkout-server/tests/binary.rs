@@ -40,6 +40,8 @@ fn help_documents_every_flag() {
         "STRIPE_SECRET_KEY",
         "STRIPE_WEBHOOK_SECRET",
         "--stripe-raw-card-data",
+        "--route",
+        "CHECKOUT_ROUTE",
     ] {
         assert!(help.contains(flag), "--help does not mention {flag}");
     }
@@ -94,6 +96,11 @@ fn a_real_processor_names_what_is_missing_at_start_up() {
     assert!(no_url.contains("--public-url"), "{no_url}");
     let xendit = start_with("xendit", &[], &[]);
     assert!(xendit.contains("XENDIT_SECRET_KEY"), "{xendit}");
+    // A route names a market and a processor, and needs that processor's keys.
+    let market = start_with("test", &[], &["--route", "us=stripe"]);
+    assert!(market.contains("markets are eu, ph and id"), "{market}");
+    let routed = start_with("test", &[], &["--route", "eu=stripe,ph=xendit"]);
+    assert!(routed.contains("STRIPE_SECRET_KEY"), "{routed}");
 }
 
 struct Server(Child);

@@ -7,9 +7,11 @@
 //!
 //! Each has a client that sends what its builders make through [`http::Sender`] (a
 //! timeout per try, retries only where the processor's idempotency makes them safe).
-//! Nothing in the server's flows uses them yet: the async two-phase `Processor`
-//! (issue 15) will. The built-in test-mode processor stays in `crate::processor`.
+//! Each has an adapter behind the two-phase `crate::processor::Processor`
+//! (`adapter.rs`, `--processor stripe|xendit`); `routes` sends each market to its own
+//! (`--route`). The built-in test-mode processor stays in `crate::processor`.
 
 pub mod http;
+pub mod routes;
 pub mod stripe;
 pub mod xendit;

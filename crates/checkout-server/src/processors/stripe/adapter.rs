@@ -179,6 +179,10 @@ pub fn outcome_of(intent: &PaymentIntent) -> Outcome {
 
 #[async_trait::async_trait]
 impl Processor for StripeProcessor {
+    fn recognizes(&self, reference: &str) -> bool {
+        reference.starts_with("pi_")
+    }
+
     /// Stripe decides how a card behaves when it is charged.
     fn classify_card(&self, _pan_digits: &str) -> Behaviour {
         Behaviour::HeldByProcessor

@@ -93,6 +93,10 @@ pub fn outcome_of(request: &PaymentRequest) -> Outcome {
 
 #[async_trait::async_trait]
 impl Processor for XenditProcessor {
+    fn recognizes(&self, reference: &str) -> bool {
+        reference.starts_with("pr-")
+    }
+
     fn classify_card(&self, _pan_digits: &str) -> Behaviour {
         Behaviour::HeldByProcessor
     }
