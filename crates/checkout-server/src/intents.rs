@@ -1206,6 +1206,13 @@ pub async fn settle_external(
         return Ok(());
     };
     if intent.pending() != Some(Pending::External) {
+        if matches!(result, Final::Succeeded { .. })
+            && intent.status() == PaymentIntentStatus::Canceled
+        {
+            // Should not happen (a cancel cancels at the processor first): money moved
+            // for a canceled order. Said loudly, for a refund.
+            tracing::error!(intent = %id, via, "paid at the processor after it was canceled here: refund it");
+        }
         return Ok(());
     }
     if matches!(result, Final::Succeeded { .. }) {
@@ -1670,6 +1677,7 @@ async fn cancel_intent(
     id: &str,
     request: &CancelIntent,
 ) -> ApiResult<IntentBody> {
+    cancel_at_processor(state, id).await?;
     let now = state.now();
     let mut tx = state.db().begin().await?;
     let intent = load_intent(&mut tx, id)
@@ -1729,6 +1737,40 @@ async fn cancel_intent(
         "payment intent canceled"
     );
     Ok(body)
+}
+
+/// A payment waiting on a real processor (its page, its settlement) is canceled there
+/// first: once ours is canceled nothing may still be paid there. Paid there meanwhile,
+/// it is recorded as paid (and the cancel below refuses); when the processor does not
+/// confirm the cancel, ours is refused too, to be tried again.
+async fn cancel_at_processor(state: &AppState, id: &str) -> ApiResult<()> {
+    let mut conn = state.db().acquire().await?;
+    let Some(intent) = load_intent(&mut conn, id).await? else {
+        return Ok(());
+    };
+    drop(conn);
+    let (Some(Pending::External), Some(reference)) = (intent.pending(), &intent.processor_ref)
+    else {
+        return Ok(());
+    };
+    match state.processor().cancel(reference).await {
+        Ok(Outcome::Done(Final::Failed { .. })) => Ok(()),
+        Ok(Outcome::Done(paid @ Final::Succeeded { .. })) => {
+            settle_external(state, id, &paid, None, "cancel").await
+        }
+        Ok(_) | Err(_) => {
+            tracing::warn!(intent = %id, "the processor did not confirm the cancel");
+            Err(AppError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                payment_core::error::ErrorType::ApiError,
+                ErrorCode::InternalError,
+            )
+            .with_message(
+                "The processor has not confirmed that this payment can no longer be paid; \
+                 nothing was canceled. Try again in a moment.",
+            ))
+        }
+    }
 }
 
 /// The optional JSON body of a cancel: nothing at all, or a JSON object.

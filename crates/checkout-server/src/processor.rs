@@ -273,6 +273,16 @@ pub trait Processor: Send + Sync + 'static {
         )))
     }
 
+    /// Cancels a payment waiting on the processor (its page, its settlement) because the
+    /// merchant cancels ours, so nothing can be paid there afterwards; answers where it
+    /// stands then (a payment paid meanwhile: `Done(Succeeded)`; canceled: a failure).
+    /// By default the processor cannot cancel and only says where it stands.
+    async fn cancel(&self, reference: &str) -> Result<Outcome, NoAnswer> {
+        self.retrieve(reference)
+            .await
+            .map(|processed| processed.outcome)
+    }
+
     /// Tells the processor of a card as it is tokenised, on the payments origin: the
     /// processor's method id, or `None` when it needs none (the test-mode processor).
     /// An `Err` is what the customer is told.

@@ -333,3 +333,84 @@ async fn a_saved_card_is_charged_off_session_on_the_stripe_customer_made_for_our
     assert_eq!(field(&off, "return_url"), None);
     assert_eq!(our_charges(&h).await.0, 2);
 }
+
+const CANCELED: &str = include_str!("fixtures/stripe/payment_intent_canceled.json");
+const CANNOT_CANCEL: &str = r#"{"error": {"type": "invalid_request_error", "code": "payment_intent_unexpected_state", "message": "You cannot cancel this PaymentIntent because it has a status of succeeded."}}"#;
+
+async fn merchant_cancel(h: &Harness, intent: &serde_json::Value) -> common::Reply {
+    let id = intent["id"].as_str().unwrap();
+    h.post_authorized(
+        &format!("/api/payment_intents/{id}/cancel"),
+        &json!({}),
+        &format!("Bearer {}", common::MERCHANT_KEY),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_merchant_cancel_cancels_at_stripe_first() {
+    let mock = Mock::start(vec![
+        Answer::Status(200, CARD_METHOD),
+        Answer::Status(200, REQUIRES_ACTION),
+        Answer::Status(200, CANCELED),
+    ])
+    .await;
+    let h = harness(&mock, true).await;
+    let reply = h.pay("4000000000003220").await;
+    assert_eq!(reply.body["status"], "requires_action", "{}", reply.text);
+    let canceled = merchant_cancel(&h, &reply.body).await;
+    assert_eq!(canceled.status, StatusCode::OK, "{}", canceled.text);
+    assert_eq!(canceled.body["status"], "canceled");
+    let seen = mock.seen();
+    assert_eq!(seen[2].method, Method::POST);
+    assert_eq!(
+        seen[2].path,
+        format!("/v1/payment_intents/{STRIPE_INTENT}/cancel")
+    );
+    assert_eq!(our_charges(&h).await, (0, 0));
+}
+
+#[tokio::test]
+async fn a_payment_paid_at_stripe_before_the_cancel_is_kept_and_the_cancel_refused() {
+    let mock = Mock::start(vec![
+        Answer::Status(200, CARD_METHOD),
+        Answer::Status(200, REQUIRES_ACTION),
+        Answer::Status(400, CANNOT_CANCEL),
+        Answer::Status(200, SUCCEEDED),
+    ])
+    .await;
+    let h = harness(&mock, true).await;
+    let reply = h.pay("4000000000003220").await;
+    let refused = merchant_cancel(&h, &reply.body).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.text);
+    assert_eq!(refused.code(), "payment_intent_unexpected_state");
+    assert!(refused.body["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("succeeded"));
+    // The money moved at Stripe: recorded, and the order fulfilled.
+    assert_eq!(our_charges(&h).await, (1, 1));
+}
+
+#[tokio::test]
+async fn without_stripes_word_nothing_is_canceled() {
+    // After these two answers the mock answers 500s: the cancel gets no final answer.
+    let mock = Mock::start(vec![
+        Answer::Status(200, CARD_METHOD),
+        Answer::Status(200, REQUIRES_ACTION),
+    ])
+    .await;
+    let h = harness(&mock, true).await;
+    let reply = h.pay("4000000000003220").await;
+    let refused = merchant_cancel(&h, &reply.body).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        refused.text
+    );
+    assert_eq!(
+        h.status_of(&reply.body).await.body["status"],
+        "requires_action"
+    );
+}

@@ -238,3 +238,37 @@ async fn xendits_webhook_settles_a_wallet_payment_once() {
     // Nothing was asked of Xendit after the confirm: the webhook told it all.
     assert_eq!(mock.seen().len(), 1);
 }
+
+#[tokio::test]
+async fn a_merchant_cancel_cancels_the_payment_request_at_xendit_first() {
+    let canceled: &'static str = Box::leak(
+        REQUIRES_ACTION
+            .replace("\"REQUIRES_ACTION\"", "\"CANCELED\"")
+            .into_boxed_str(),
+    );
+    let mock = Mock::start(vec![
+        Answer::Status(201, REQUIRES_ACTION),
+        Answer::Status(200, canceled),
+    ])
+    .await;
+    let h = harness(&mock, Currency::PHP).await;
+    let token = h.token_from(wallet("GCASH"), None).await;
+    let reply = h.confirm(token["id"].as_str().unwrap(), None).await;
+    assert_eq!(reply.body["status"], "requires_action", "{}", reply.text);
+    let id = reply.body["id"].as_str().unwrap();
+    let cancel = h
+        .post_authorized(
+            &format!("/api/payment_intents/{id}/cancel"),
+            &json!({}),
+            &format!("Bearer {}", common::MERCHANT_KEY),
+        )
+        .await;
+    assert_eq!(cancel.status, StatusCode::OK, "{}", cancel.text);
+    assert_eq!(cancel.body["status"], "canceled");
+    let seen = mock.seen();
+    assert_eq!(seen[1].method, Method::POST);
+    assert_eq!(
+        seen[1].path,
+        "/v3/payment_requests/pr-90392f42-d98a-49ef-a7f3-abcezas123/cancel"
+    );
+}

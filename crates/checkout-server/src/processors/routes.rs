@@ -98,6 +98,14 @@ impl Processor for RoutedProcessor {
         owner.retrieve(reference).await
     }
 
+    async fn cancel(&self, reference: &str) -> Result<Outcome, NoAnswer> {
+        let owner = self
+            .all()
+            .find(|processor| processor.recognizes(reference))
+            .unwrap_or(self.fallback.as_ref());
+        owner.cancel(reference).await
+    }
+
     /// A setup has no currency: a card's goes where cards go, anything else to the
     /// default processor.
     async fn set_up(&self, key: &str, behaviour: Behaviour) -> Result<Outcome, NoAnswer> {

@@ -16,8 +16,8 @@ use payment_core::money::{Currency, MinorUnit, Money};
 use super::client::{ClientError, StripeClient};
 use super::keys::SecretKey;
 use super::requests::{
-    create_and_confirm, create_card_method, create_customer, retrieve_intent, CreateAndConfirm,
-    PaymentMethodType, Session,
+    cancel_intent, create_and_confirm, create_card_method, create_customer, retrieve_intent,
+    CreateAndConfirm, PaymentMethodType, Session,
 };
 use super::transformers::{
     intent_outcome, map_error, Created, IntentOutcome, PaymentIntent, Response, StripeErrorType,
@@ -297,6 +297,15 @@ impl Processor for StripeProcessor {
                 "Stripe did not read {reference}: {}",
                 error.message.unwrap_or_default()
             ))),
+            Err(err) => Err(no_answer(err)),
+        }
+    }
+
+    async fn cancel(&self, reference: &str) -> Result<Outcome, NoAnswer> {
+        match self.client.send(&cancel_intent(reference)).await {
+            Ok(Response::Intent(intent)) => Ok(outcome_of(&intent)),
+            // Refused: it is past canceling (paid, most likely). Where it stands says.
+            Ok(Response::Error { .. }) => self.retrieve(reference).await.map(|p| p.outcome),
             Err(err) => Err(no_answer(err)),
         }
     }

@@ -21,9 +21,9 @@ pub use adapter::{outcome_of, test_payment_method, StripeProcessor};
 pub use client::{ClientError, StripeClient};
 pub use keys::{KeyError, SecretKey, StripeKeys, WebhookSecret};
 pub use requests::{
-    create_and_confirm, create_card_method, create_customer, encode_form, retrieve_intent,
-    CreateAndConfirm, PaymentMethodType, RequestError, RequestThreeDSecure, Session, StripeRequest,
-    STRIPE_VERSION,
+    cancel_intent, create_and_confirm, create_card_method, create_customer, encode_form,
+    retrieve_intent, CreateAndConfirm, PaymentMethodType, RequestError, RequestThreeDSecure,
+    Session, StripeRequest, STRIPE_VERSION,
 };
 pub use transformers::{
     intent_outcome, is_retryable, map_error, parse_created, parse_response, Created, IntentOutcome,

@@ -300,6 +300,21 @@ pub fn create_customer(ours: &str) -> StripeRequest {
     }
 }
 
+/// `POST /v1/payment_intents/{id}/cancel`: the merchant canceled ours while it waited
+/// on Stripe (its 3-D Secure page), so it cannot be paid there afterwards. Keyed by
+/// the intent, so a retry is the same cancel.
+pub fn cancel_intent(id: &str) -> StripeRequest {
+    let mut path = "/v1/payment_intents/".to_owned();
+    escape(id, &mut path, false);
+    path.push_str("/cancel");
+    StripeRequest {
+        method: Method::POST,
+        path,
+        body: Some(String::new()),
+        idempotency_key: Some(format!("cancel-{id}")),
+    }
+}
+
 /// Encodes pairs as `application/x-www-form-urlencoded`: `k=v` joined by `&`, a space
 /// as `+`, everything but ASCII letters, digits and `*-._` percent-encoded as UTF-8.
 /// Square brackets stay literal in keys, the way Stripe's own examples write

@@ -15,8 +15,8 @@ use payment_core::money::{Currency, MinorUnit, Money};
 use super::client::{ClientError, XenditClient};
 use super::keys::SecretKey;
 use super::requests::{
-    create_payment_request, retrieve_payment_request, CreatePaymentRequest, Customer,
-    PaymentSource, ReturnUrls,
+    cancel_payment_request, create_payment_request, retrieve_payment_request, CreatePaymentRequest,
+    Customer, PaymentSource, ReturnUrls,
 };
 use super::transformers::{
     map_error, payment_outcome, PaymentOutcome, PaymentRequest, Response, XenditStatus,
@@ -199,6 +199,15 @@ impl Processor for XenditProcessor {
                 "Xendit did not read {reference}: {}",
                 error.message.unwrap_or_default()
             ))),
+            Err(err) => Err(no_answer(err)),
+        }
+    }
+
+    async fn cancel(&self, reference: &str) -> Result<Outcome, NoAnswer> {
+        match self.client.send(&cancel_payment_request(reference)).await {
+            Ok(Response::PaymentRequest(request)) => Ok(outcome_of(&request)),
+            // Refused: it is past canceling (paid, most likely). Where it stands says.
+            Ok(Response::Error { .. }) => self.retrieve(reference).await.map(|p| p.outcome),
             Err(err) => Err(no_answer(err)),
         }
     }

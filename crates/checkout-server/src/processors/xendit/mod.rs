@@ -24,8 +24,8 @@ pub use amount::{xendit_decimals, AmountError, MajorAmount};
 pub use client::{ClientError, XenditClient};
 pub use keys::{CallbackToken, KeyError, SecretKey, XenditKeys};
 pub use requests::{
-    create_payment_request, retrieve_payment_request, CreatePaymentRequest, Customer,
-    PaymentSource, RequestError, ReturnUrls, XenditRequest, API_VERSION,
+    cancel_payment_request, create_payment_request, retrieve_payment_request, CreatePaymentRequest,
+    Customer, PaymentSource, RequestError, ReturnUrls, XenditRequest, API_VERSION,
 };
 pub use transformers::{
     failure_error, is_retryable, map_error, parse_response, payment_outcome, Action, OutcomeError,

@@ -371,6 +371,29 @@ pub fn create_payment_request(
 /// `GET /v3/payment_requests/{id}`: the payment request's current state. The id is
 /// escaped, so a hostile id cannot reach another path.
 pub fn retrieve_payment_request(payment_request_id: &str) -> XenditRequest {
+    XenditRequest {
+        method: Method::GET,
+        path: request_path(payment_request_id),
+        body: None,
+        idempotency_key: None,
+    }
+}
+
+/// `POST /v3/payment_requests/{id}/cancel`: the merchant canceled ours while it waited
+/// on the customer (a wallet's page, a QR code), so it cannot be paid afterwards.
+pub fn cancel_payment_request(payment_request_id: &str) -> XenditRequest {
+    let mut path = request_path(payment_request_id);
+    path.push_str("/cancel");
+    XenditRequest {
+        method: Method::POST,
+        path,
+        body: Some("{}".to_owned()),
+        idempotency_key: Some(format!("cancel-{payment_request_id}")),
+    }
+}
+
+/// `/v3/payment_requests/{id}` with the id escaped.
+fn request_path(payment_request_id: &str) -> String {
     let mut path = "/v3/payment_requests/".to_owned();
     for byte in payment_request_id.bytes() {
         match byte {
@@ -380,12 +403,7 @@ pub fn retrieve_payment_request(payment_request_id: &str) -> XenditRequest {
             _ => path.push_str(&format!("%{byte:02X}")),
         }
     }
-    XenditRequest {
-        method: Method::GET,
-        path,
-        body: None,
-        idempotency_key: None,
-    }
+    path
 }
 
 /// Standard base64 with padding (RFC 4648 §4), for the Basic credentials: a dozen
