@@ -1063,6 +1063,11 @@ pub async fn choose_gcash(h: &Harness) -> Outcome {
     h.choose("Market", "ph").await?;
     h.wait_text(".pe-pay-label", 15, |t| t.contains('₱'))
         .await?;
+    click_gcash(h).await
+}
+
+/// Chooses the e-wallets, then GCash, in the element on the page.
+pub async fn click_gcash(h: &Harness) -> Outcome {
     h.find("[data-method=ewallet]")
         .await?
         .click()

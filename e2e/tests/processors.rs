@@ -18,7 +18,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use e2e::{e2e_test, ensure, pay, status_is, Harness, Outcome};
+use e2e::{click_gcash, e2e_test, ensure, pay, status_is, Harness, Outcome};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -311,19 +311,6 @@ async fn gcash_as_returning_customer(h: &Harness) -> Outcome {
     Ok(())
 }
 
-async fn choose_new_gcash(h: &Harness) -> Outcome {
-    h.find("[data-method=ewallet]")
-        .await?
-        .click()
-        .await
-        .map_err(|e| format!("choosing the e-wallet: {e}"))?;
-    h.find("[data-channel=GCASH]")
-        .await?
-        .click()
-        .await
-        .map_err(|e| format!("choosing GCash: {e}"))
-}
-
 async fn xendit_saves_then_pays_with_the_saved_wallet(h: &mut Harness) -> Outcome {
     let stand_in = StandIn::start(xendit).await;
     let own = format!("http://127.0.0.1:{}", h.server_port());
@@ -337,7 +324,7 @@ async fn xendit_saves_then_pays_with_the_saved_wallet(h: &mut Harness) -> Outcom
     .await;
     // First order: GCash, saved with the customer's consent, through the wallet's page.
     gcash_as_returning_customer(h).await?;
-    choose_new_gcash(h).await?;
+    click_gcash(h).await?;
     let consent = h.find("[data-field=save_payment_method]").await?;
     consent
         .click()

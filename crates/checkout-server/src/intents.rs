@@ -1127,16 +1127,10 @@ async fn keep_processor_refs(
 /// (`Pending::External`) and writes a final answer. Anything else is left alone, so
 /// every reader may call it; no answer leaves it for the next read or the webhook.
 pub async fn refresh_from_processor(state: &AppState, id: &str) -> ApiResult<()> {
-    let mut conn = state.db().acquire().await?;
-    let Some(intent) = load_intent(&mut conn, id).await? else {
+    let Some(reference) = waiting_on_processor(state, id).await? else {
         return Ok(());
     };
-    drop(conn);
-    let (Some(Pending::External), Some(reference)) = (intent.pending(), &intent.processor_ref)
-    else {
-        return Ok(());
-    };
-    let processed = match state.processor().retrieve(reference).await {
+    let processed = match state.processor().retrieve(&reference).await {
         Ok(processed) => processed,
         Err(why) => {
             tracing::warn!(intent = %id, %why, "the processor did not say where the payment stands");
@@ -1188,6 +1182,15 @@ pub async fn processor_return_get(
         Ok(_) => missing(),
         Err(err) => err.into_response(),
     }
+}
+
+/// The processor's reference of a payment that waits on it (`Pending::External`).
+async fn waiting_on_processor(state: &AppState, id: &str) -> ApiResult<Option<String>> {
+    let mut conn = state.db().acquire().await?;
+    Ok(load_intent(&mut conn, id)
+        .await?
+        .filter(|intent| intent.pending() == Some(Pending::External))
+        .and_then(|intent| intent.processor_ref))
 }
 
 /// Writes the final result of a payment that waited on a real processor, if it still
@@ -1744,16 +1747,10 @@ async fn cancel_intent(
 /// it is recorded as paid (and the cancel below refuses); when the processor does not
 /// confirm the cancel, ours is refused too, to be tried again.
 async fn cancel_at_processor(state: &AppState, id: &str) -> ApiResult<()> {
-    let mut conn = state.db().acquire().await?;
-    let Some(intent) = load_intent(&mut conn, id).await? else {
+    let Some(reference) = waiting_on_processor(state, id).await? else {
         return Ok(());
     };
-    drop(conn);
-    let (Some(Pending::External), Some(reference)) = (intent.pending(), &intent.processor_ref)
-    else {
-        return Ok(());
-    };
-    match state.processor().cancel(reference).await {
+    match state.processor().cancel(&reference).await {
         Ok(Outcome::Done(Final::Failed { .. })) => Ok(()),
         Ok(Outcome::Done(paid @ Final::Succeeded { .. })) => {
             settle_external(state, id, &paid, None, "cancel").await

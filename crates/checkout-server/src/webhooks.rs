@@ -271,6 +271,21 @@ async fn post_to_endpoint(state: &AppState, payload: Vec<u8>) -> StatusCode {
     }
 }
 
+/// Whether a processor's delivery `id` was handled before.
+async fn received_before(state: &AppState, id: &str) -> ApiResult<bool> {
+    let seen: Option<i64> = sqlx::query_scalar("SELECT 1 FROM received_events WHERE id = ?")
+        .bind(id)
+        .fetch_optional(state.db())
+        .await?;
+    Ok(seen.is_some())
+}
+
+/// The answer to a delivery handled before.
+fn duplicate(id: &str) -> Json<serde_json::Value> {
+    tracing::info!(event = %id, "duplicate webhook ignored");
+    Json(serde_json::json!({"received": true, "duplicate": true}))
+}
+
 /// `POST /api/webhooks/stripe`: Stripe's events, with `--processor stripe`. Verified by
 /// `Stripe-Signature` (any `v1` may match, 300 s tolerance, constant-time compare),
 /// each event handled once (by its id), and safe out of order: an event only settles a
@@ -296,15 +311,8 @@ pub async fn stripe_webhooks_receive(
         tracing::warn!(reason = %err, "Stripe webhook refused");
         AppError::param_invalid("Stripe-Signature", err.to_string())
     })?;
-    let seen: Option<i64> = sqlx::query_scalar("SELECT 1 FROM received_events WHERE id = ?")
-        .bind(&event.id)
-        .fetch_optional(state.db())
-        .await?;
-    if seen.is_some() {
-        tracing::info!(event = %event.id, "duplicate Stripe webhook ignored");
-        return Ok(Json(
-            serde_json::json!({"received": true, "duplicate": true}),
-        ));
+    if received_before(&state, &event.id).await? {
+        return Ok(duplicate(&event.id));
     }
     let ours = |reference: &str| {
         let reference = reference.to_owned();
@@ -392,15 +400,8 @@ pub async fn xendit_webhooks_receive(
     let Some(key) = event.dedup_key() else {
         return Ok(Json(serde_json::json!({"received": true})));
     };
-    let seen: Option<i64> = sqlx::query_scalar("SELECT 1 FROM received_events WHERE id = ?")
-        .bind(&key)
-        .fetch_optional(state.db())
-        .await?;
-    if seen.is_some() {
-        tracing::info!(event = %key, "duplicate Xendit webhook ignored");
-        return Ok(Json(
-            serde_json::json!({"received": true, "duplicate": true}),
-        ));
+    if received_before(&state, &key).await? {
+        return Ok(duplicate(&key));
     }
     // Our intent is the payment's `reference_id`.
     match &event.kind {

@@ -118,18 +118,7 @@ async fn new_order(h: &Harness) -> String {
 
 async fn pay_order(h: &Harness, order: &str, number: &str, key: &str) -> Reply {
     let token = h.card_confirmation_token(number).await;
-    confirm_order(h, order, &token, key).await
-}
-
-async fn confirm_order(h: &Harness, order: &str, token: &str, key: &str) -> Reply {
-    let body = json!({ "confirmation_token_id": token, "order": order }).to_string();
-    h.call(
-        Method::POST,
-        "/api/create-confirm-intent",
-        &[("idempotency-key", key)],
-        Some(&body),
-    )
-    .await
+    h.confirm_order(order, &token, key).await
 }
 
 async fn order_status(h: &Harness, order: &str) -> String {
@@ -195,11 +184,11 @@ async fn while_an_answer_is_lost_no_second_payment_starts_and_a_retry_replays() 
     let order = new_order(&h).await;
     ledger.lose_next_answer.store(true, Ordering::SeqCst);
     let token = h.card_confirmation_token("4242424242424242").await;
-    let first = confirm_order(&h, &order, &token, "key-first").await;
+    let first = h.confirm_order(&order, &token, "key-first").await;
     assert_eq!(first.body["status"], "processing");
 
     // The browser's retry of the same request replays the answer it got.
-    let retry = confirm_order(&h, &order, &token, "key-first").await;
+    let retry = h.confirm_order(&order, &token, "key-first").await;
     assert_eq!(retry.headers["idempotent-replayed"], "true");
     assert_eq!(retry.body, first.body);
 

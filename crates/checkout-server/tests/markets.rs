@@ -15,13 +15,6 @@ async fn confirm_in(h: &Harness, token: &str, market: Option<&str>) -> common::R
     h.post("/api/create-confirm-intent", &body).await
 }
 
-fn wallet(channel: &str) -> Value {
-    json!({
-        "payment_method_data": {"type": "ewallet", "ewallet": {"channel_code": channel}},
-        "return_url": "https://shop.example/complete"
-    })
-}
-
 #[tokio::test]
 async fn each_market_has_its_cart_and_the_default_is_the_servers() {
     let h = Harness::new().await;
@@ -72,7 +65,7 @@ async fn the_order_comes_from_the_chosen_market() {
         ("GCASH", "ph", "php", 559_700),
         ("OVO", "id", "idr", 140_000_000),
     ] {
-        let token = h.token_from(wallet(channel), None).await;
+        let token = h.token_from(common::wallet_request(channel), None).await;
         let reply = confirm_in(&h, token["id"].as_str().unwrap(), Some(market)).await;
         assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
         assert_eq!(reply.body["status"], "requires_action");
@@ -96,7 +89,7 @@ async fn the_order_comes_from_the_chosen_market() {
         [(559_700, "php".to_owned()), (140_000_000, "idr".to_owned())]
     );
     // Without a market, the server's euro cart: GCash is refused, a card pays in euros.
-    let token = h.token_from(wallet("GCASH"), None).await;
+    let token = h.token_from(common::wallet_request("GCASH"), None).await;
     let refused = confirm_in(&h, token["id"].as_str().unwrap(), None).await;
     assert_eq!(refused.code(), "parameter_invalid");
     let card = h.card_confirmation_token("4242424242424242").await;

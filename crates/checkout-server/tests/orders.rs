@@ -16,14 +16,7 @@ async fn new_order(h: &Harness, market: Option<&str>) -> String {
 }
 
 async fn pay_order(h: &Harness, order: &str, token: &str, key: &str) -> Reply {
-    let body = json!({ "confirmation_token_id": token, "order": order }).to_string();
-    h.call(
-        Method::POST,
-        "/api/create-confirm-intent",
-        &[("idempotency-key", key)],
-        Some(&body),
-    )
-    .await
+    h.confirm_order(order, token, key).await
 }
 
 async fn order(h: &Harness, id: &str) -> Value {

@@ -78,13 +78,6 @@ async fn pay_in(h: &Harness, market: &str, request: Value) -> common::Reply {
     .await
 }
 
-fn wallet(channel: &str) -> Value {
-    json!({
-        "payment_method_data": {"type": "ewallet", "ewallet": {"channel_code": channel}},
-        "return_url": "https://shop.example/complete"
-    })
-}
-
 #[tokio::test]
 async fn each_market_pays_through_its_processor() {
     let stripe_mock = Mock::start(vec![
@@ -108,7 +101,7 @@ async fn each_market_pays_through_its_processor() {
     assert_eq!(stripe_seen[1].path, "/v1/payment_intents");
 
     // Pesos, by GCash: Xendit, read back from Xendit when the customer returns.
-    let gcash = pay_in(&h, "ph", wallet("GCASH")).await;
+    let gcash = pay_in(&h, "ph", common::wallet_request("GCASH")).await;
     assert_eq!(gcash.body["status"], "requires_action", "{}", gcash.text);
     let key = xendit_mock.seen()[0]
         .header("idempotency-key")
@@ -123,7 +116,7 @@ async fn each_market_pays_through_its_processor() {
     assert_eq!(xendit_seen[1].method, Method::GET);
 
     // Rupiah, unrouted: the test-mode processor and its simulated wallet page.
-    let ovo = pay_in(&h, "id", wallet("OVO")).await;
+    let ovo = pay_in(&h, "id", common::wallet_request("OVO")).await;
     assert_eq!(ovo.body["status"], "requires_action", "{}", ovo.text);
     let page = ovo.body["next_action"]["redirect_to_url"]["url"]
         .as_str()

@@ -168,13 +168,6 @@ async fn sepa_needs_a_euro_cart() {
     assert_eq!(h.count("SELECT COUNT(*) FROM payment_intents").await, 0);
 }
 
-fn ewallet_request(channel: &str) -> serde_json::Value {
-    json!({
-        "payment_method_data": {"type": "ewallet", "ewallet": {"channel_code": channel}},
-        "return_url": "https://shop.example/complete"
-    })
-}
-
 async fn wallet_confirm(
     h: &Harness,
     request: serde_json::Value,
@@ -192,7 +185,7 @@ async fn every_wallet_redirects_to_its_page_and_authorizes() {
     ] {
         let h = Harness::with_currency(currency).await;
         for channel in channels {
-            let reply = wallet_confirm(&h, ewallet_request(channel), None).await;
+            let reply = wallet_confirm(&h, common::wallet_request(channel), None).await;
             assert_eq!(reply.body["status"], "requires_action", "{channel}");
             let id = reply.body["id"].as_str().unwrap();
             let url = reply.body["next_action"]["redirect_to_url"]["url"]
@@ -220,7 +213,7 @@ async fn every_wallet_redirects_to_its_page_and_authorizes() {
 #[tokio::test]
 async fn a_declined_wallet_can_be_retried() {
     let h = Harness::with_currency(Currency::PHP).await;
-    let reply = wallet_confirm(&h, ewallet_request("GCASH"), None).await;
+    let reply = wallet_confirm(&h, common::wallet_request("GCASH"), None).await;
     let url = reply.body["next_action"]["redirect_to_url"]["url"]
         .as_str()
         .unwrap()
@@ -238,14 +231,14 @@ async fn a_declined_wallet_can_be_retried() {
         .ends_with("redirect_status=failed"));
     let status = h.status_of(&reply.body).await;
     assert_eq!(status.body["status"], "requires_payment_method");
-    let retry = wallet_confirm(&h, ewallet_request("GCASH"), None).await;
+    let retry = wallet_confirm(&h, common::wallet_request("GCASH"), None).await;
     assert_eq!(retry.body["status"], "requires_action");
 }
 
 #[tokio::test]
 async fn wallets_check_the_cart_currency() {
     let h = Harness::with_currency(Currency::PHP).await;
-    let reply = wallet_confirm(&h, ewallet_request("OVO"), None).await;
+    let reply = wallet_confirm(&h, common::wallet_request("OVO"), None).await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
     assert_eq!(reply.code(), "parameter_invalid");
     assert!(reply.body["error"]["message"]
@@ -253,10 +246,13 @@ async fn wallets_check_the_cart_currency() {
         .unwrap()
         .contains("PHP"));
     let eur = Harness::new().await;
-    let reply = wallet_confirm(&eur, ewallet_request("GCASH"), None).await;
+    let reply = wallet_confirm(&eur, common::wallet_request("GCASH"), None).await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
     let unknown = eur
-        .post("/api/confirmation_tokens", &ewallet_request("PAYPAL"))
+        .post(
+            "/api/confirmation_tokens",
+            &common::wallet_request("PAYPAL"),
+        )
         .await;
     assert_eq!(unknown.code(), "parameter_invalid");
     assert_eq!(
@@ -269,7 +265,7 @@ async fn wallets_check_the_cart_currency() {
 async fn an_authorized_wallet_with_consent_is_saved_as_a_reusable_token() {
     let h = Harness::with_currency(Currency::PHP).await;
     let (secret, customer) = h.session().await;
-    let mut request = ewallet_request("GCASH");
+    let mut request = common::wallet_request("GCASH");
     request["setup_future_usage"] = json!("on_session");
     let request_consent = json!({
         "text": "Simpan detail pembayaran saya", "locale": "id",
@@ -313,7 +309,7 @@ async fn a_declined_or_unconsented_wallet_is_never_redisplayed() {
     let h = Harness::with_currency(Currency::PHP).await;
     let (secret, customer) = h.new_customer_session().await;
     // Declined on the wallet's page, with consent: nothing is saved.
-    let mut consented = ewallet_request("PAYMAYA");
+    let mut consented = common::wallet_request("PAYMAYA");
     consented["setup_future_usage"] = json!("off_session");
     consented["consent"] = common::consent();
     let declined = wallet_confirm(&h, consented, Some(&secret)).await;
@@ -324,7 +320,7 @@ async fn a_declined_or_unconsented_wallet_is_never_redisplayed() {
     h.call(Method::POST, &format!("{url}/decline"), &[], None)
         .await;
     // Authorized without consent: a limited token, never shown to the customer.
-    let mut unconsented = ewallet_request("SHOPEEPAY");
+    let mut unconsented = common::wallet_request("SHOPEEPAY");
     unconsented["setup_future_usage"] = json!("off_session");
     let authorized = wallet_confirm(&h, unconsented, Some(&secret)).await;
     let url = authorized.body["next_action"]["redirect_to_url"]["url"]

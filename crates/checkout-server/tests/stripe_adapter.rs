@@ -84,6 +84,22 @@ fn field<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
+/// A 3220 card's payment waiting on Stripe's 3-D Secure page; the mock then answers
+/// `then`.
+async fn at_stripes_page(then: Vec<Answer>) -> (Mock, Harness, common::Reply) {
+    let mut script = vec![
+        Answer::Status(200, CARD_METHOD),
+        Answer::Status(200, REQUIRES_ACTION),
+    ];
+    script.extend(then);
+    let mock = Mock::start(script).await;
+    let h = harness(&mock, true).await;
+    let reply = h.pay("4000000000003220").await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    assert_eq!(reply.body["status"], "requires_action");
+    (mock, h, reply)
+}
+
 async fn our_charges(h: &Harness) -> (i64, i64) {
     (
         h.count("SELECT COUNT(*) FROM charges").await,
@@ -93,16 +109,7 @@ async fn our_charges(h: &Harness) -> (i64, i64) {
 
 #[tokio::test]
 async fn a_card_pays_through_stripes_3d_secure_page_and_the_return_page_reads_the_result() {
-    let mock = Mock::start(vec![
-        Answer::Status(200, CARD_METHOD),
-        Answer::Status(200, REQUIRES_ACTION),
-        Answer::Status(200, SUCCEEDED),
-    ])
-    .await;
-    let h = harness(&mock, true).await;
-    let reply = h.pay("4000000000003220").await;
-    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
-    assert_eq!(reply.body["status"], "requires_action");
+    let (mock, h, reply) = at_stripes_page(vec![Answer::Status(200, SUCCEEDED)]).await;
     let page = reply.body["next_action"]["redirect_to_url"]["url"]
         .as_str()
         .unwrap();
@@ -197,14 +204,7 @@ async fn a_decline_is_mapped_and_the_customer_may_pay_again() {
 
 #[tokio::test]
 async fn stripes_signed_webhook_settles_the_payment_once() {
-    let mock = Mock::start(vec![
-        Answer::Status(200, CARD_METHOD),
-        Answer::Status(200, REQUIRES_ACTION),
-    ])
-    .await;
-    let h = harness(&mock, true).await;
-    let reply = h.pay("4000000000003220").await;
-    assert_eq!(reply.body["status"], "requires_action");
+    let (mock, h, reply) = at_stripes_page(vec![]).await;
 
     let deliver = |signature: String| {
         let h = &h;
@@ -349,15 +349,7 @@ async fn merchant_cancel(h: &Harness, intent: &serde_json::Value) -> common::Rep
 
 #[tokio::test]
 async fn a_merchant_cancel_cancels_at_stripe_first() {
-    let mock = Mock::start(vec![
-        Answer::Status(200, CARD_METHOD),
-        Answer::Status(200, REQUIRES_ACTION),
-        Answer::Status(200, CANCELED),
-    ])
-    .await;
-    let h = harness(&mock, true).await;
-    let reply = h.pay("4000000000003220").await;
-    assert_eq!(reply.body["status"], "requires_action", "{}", reply.text);
+    let (mock, h, reply) = at_stripes_page(vec![Answer::Status(200, CANCELED)]).await;
     let canceled = merchant_cancel(&h, &reply.body).await;
     assert_eq!(canceled.status, StatusCode::OK, "{}", canceled.text);
     assert_eq!(canceled.body["status"], "canceled");
@@ -372,15 +364,11 @@ async fn a_merchant_cancel_cancels_at_stripe_first() {
 
 #[tokio::test]
 async fn a_payment_paid_at_stripe_before_the_cancel_is_kept_and_the_cancel_refused() {
-    let mock = Mock::start(vec![
-        Answer::Status(200, CARD_METHOD),
-        Answer::Status(200, REQUIRES_ACTION),
+    let (_mock, h, reply) = at_stripes_page(vec![
         Answer::Status(400, CANNOT_CANCEL),
         Answer::Status(200, SUCCEEDED),
     ])
     .await;
-    let h = harness(&mock, true).await;
-    let reply = h.pay("4000000000003220").await;
     let refused = merchant_cancel(&h, &reply.body).await;
     assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.text);
     assert_eq!(refused.code(), "payment_intent_unexpected_state");
@@ -395,13 +383,7 @@ async fn a_payment_paid_at_stripe_before_the_cancel_is_kept_and_the_cancel_refus
 #[tokio::test]
 async fn without_stripes_word_nothing_is_canceled() {
     // After these two answers the mock answers 500s: the cancel gets no final answer.
-    let mock = Mock::start(vec![
-        Answer::Status(200, CARD_METHOD),
-        Answer::Status(200, REQUIRES_ACTION),
-    ])
-    .await;
-    let h = harness(&mock, true).await;
-    let reply = h.pay("4000000000003220").await;
+    let (_mock, h, reply) = at_stripes_page(vec![]).await;
     let refused = merchant_cancel(&h, &reply.body).await;
     assert_eq!(
         refused.status,

@@ -121,14 +121,8 @@ fn capture(name: &str, reply: &Reply, status: StatusCode) {
 /// A new card token's confirm for `order`.
 async fn pay_order(h: &Harness, order: &Value, key: &str) -> Reply {
     let token = h.card_confirmation_token("4242424242424242").await;
-    let body = json!({ "confirmation_token_id": token, "order": order }).to_string();
-    h.call(
-        Method::POST,
-        "/api/create-confirm-intent",
-        &[("idempotency-key", key)],
-        Some(&body),
-    )
-    .await
+    h.confirm_order(order.as_str().unwrap_or_default(), &token, key)
+        .await
 }
 
 async fn confirm(h: &Harness, token: &Value) -> Reply {

@@ -52,11 +52,17 @@ fn body(seen: &Seen) -> Value {
     serde_json::from_str(&seen.body).expect("a JSON body")
 }
 
-fn wallet(channel: &str) -> Value {
-    json!({
-        "payment_method_data": {"type": "ewallet", "ewallet": {"channel_code": channel}},
-        "return_url": "https://shop.example/complete"
-    })
+/// A new customer pays with GCash and ticks "save": the confirm's answer.
+async fn save_gcash(h: &Harness) -> (String, common::Reply) {
+    let (session, customer) = h.new_customer_session().await;
+    let mut request = common::wallet_request("GCASH");
+    request["setup_future_usage"] = json!("off_session");
+    request["consent"] = common::consent();
+    let token = h.token_from(request, Some(&session)).await;
+    (
+        customer,
+        h.confirm(token["id"].as_str().unwrap(), None).await,
+    )
 }
 
 async fn our_charges(h: &Harness) -> (i64, i64) {
@@ -70,12 +76,7 @@ async fn our_charges(h: &Harness) -> (i64, i64) {
 async fn a_wallet_to_pay_and_save_sends_xendits_documented_request() {
     let first = Mock::start(vec![Answer::Status(201, REQUIRES_ACTION)]).await;
     let h = harness(&first, Currency::PHP).await;
-    let (session, customer) = h.new_customer_session().await;
-    let mut request = wallet("GCASH");
-    request["setup_future_usage"] = json!("off_session");
-    request["consent"] = common::consent();
-    let token = h.token_from(request, Some(&session)).await;
-    let reply = h.confirm(token["id"].as_str().unwrap(), None).await;
+    let (customer, reply) = save_gcash(&h).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
     assert_eq!(reply.body["status"], "requires_action");
     let redirect = &reply.body["next_action"]["redirect_to_url"];
@@ -124,12 +125,7 @@ async fn the_customer_back_from_the_wallet_finds_it_paid_and_saved_and_it_pays_a
     ])
     .await;
     let h = harness(&mock, Currency::PHP).await;
-    let (session, customer) = h.new_customer_session().await;
-    let mut request = wallet("GCASH");
-    request["setup_future_usage"] = json!("off_session");
-    request["consent"] = common::consent();
-    let token = h.token_from(request, Some(&session)).await;
-    let reply = h.confirm(token["id"].as_str().unwrap(), None).await;
+    let (customer, reply) = save_gcash(&h).await;
     assert_eq!(reply.body["status"], "requires_action", "{}", reply.text);
     let key = mock.seen()[0].header("idempotency-key").unwrap().to_owned();
 
@@ -207,7 +203,7 @@ async fn a_qr_code_from_xendit_is_shown_and_its_expiry_offers_a_new_one() {
 async fn xendits_webhook_settles_a_wallet_payment_once() {
     let mock = Mock::start(vec![Answer::Status(201, REQUIRES_ACTION)]).await;
     let h = harness(&mock, Currency::PHP).await;
-    let token = h.token_from(wallet("GCASH"), None).await;
+    let token = h.token_from(common::wallet_request("GCASH"), None).await;
     let reply = h.confirm(token["id"].as_str().unwrap(), None).await;
     assert_eq!(reply.body["status"], "requires_action", "{}", reply.text);
     let ours = reply.body["id"].as_str().unwrap();
@@ -252,7 +248,7 @@ async fn a_merchant_cancel_cancels_the_payment_request_at_xendit_first() {
     ])
     .await;
     let h = harness(&mock, Currency::PHP).await;
-    let token = h.token_from(wallet("GCASH"), None).await;
+    let token = h.token_from(common::wallet_request("GCASH"), None).await;
     let reply = h.confirm(token["id"].as_str().unwrap(), None).await;
     assert_eq!(reply.body["status"], "requires_action", "{}", reply.text);
     let id = reply.body["id"].as_str().unwrap();

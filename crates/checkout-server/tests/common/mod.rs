@@ -263,6 +263,18 @@ impl Harness {
         .await
     }
 
+    /// Confirms `token` for `order` under the `Idempotency-Key` `key`.
+    pub async fn confirm_order(&self, order: &str, token: &str, key: &str) -> Reply {
+        let body = json!({ "confirmation_token_id": token, "order": order }).to_string();
+        self.call(
+            Method::POST,
+            "/api/create-confirm-intent",
+            &[("idempotency-key", key)],
+            Some(&body),
+        )
+        .await
+    }
+
     /// Token + confirm for a card number.
     pub async fn pay(&self, number: &str) -> Reply {
         let token = self.card_confirmation_token(number).await;
@@ -355,6 +367,14 @@ pub fn card_token_request(token: &str) -> Value {
             "card": {"token": token},
             "billing_details": {"name": "Jenny Rosen"}
         },
+        "return_url": "https://shop.example/complete"
+    })
+}
+
+/// A confirmation-token request for an e-wallet (`GCASH`, `OVO`, …).
+pub fn wallet_request(channel: &str) -> Value {
+    json!({
+        "payment_method_data": {"type": "ewallet", "ewallet": {"channel_code": channel}},
         "return_url": "https://shop.example/complete"
     })
 }
