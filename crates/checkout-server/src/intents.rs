@@ -941,7 +941,11 @@ async fn start_confirm(
     let key = attempts::new_key();
     // A processor's page sends the customer to our return route, which learns the
     // outcome and sends them on to the page's return URL with our intent's parameters.
-    let return_url = format!("{}/processor-return/{key}", state.settings().public_url);
+    let return_url = [
+        state.settings().public_url.as_str(),
+        &processor_return_path(state, &key),
+    ]
+    .concat();
     let attempt = Attempt {
         behaviour,
         off_session,
@@ -1150,21 +1154,45 @@ pub async fn refresh_from_processor(state: &AppState, id: &str) -> ApiResult<()>
     .await
 }
 
-/// `GET /processor-return/{attempt}`: where a real processor's page (Stripe's 3-D
-/// Secure, a wallet's) sends the customer back. Learns the outcome from the processor,
-/// then sends the customer on to the page's return URL with our intent's id, secret and
-/// `redirect_status`, as the test-mode pages do. The attempt's id is random and known
-/// only to the customer's browser and the processor, so the secret is not handed to
-/// whoever knows an intent's id. Parameters the processor appends are ignored.
+/// The path a real processor's page sends the customer back to after `attempt`: the
+/// attempt and a tag only this server can make (an HMAC under its key). The attempt's
+/// id alone, which logs and the processor's dashboard show, does not lead to the
+/// intent's client secret; the request log masks the tag.
+fn processor_return_path(state: &AppState, attempt: &str) -> String {
+    format!("/processor-return/{attempt}/{}", return_tag(state, attempt))
+}
+
+fn return_tag(state: &AppState, attempt: &str) -> String {
+    use hmac::{Hmac, Mac};
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(state.fingerprint_key())
+        .expect("HMAC takes keys of any length");
+    mac.update(b"processor-return:");
+    mac.update(attempt.as_bytes());
+    hex::encode(&mac.finalize().into_bytes()[..16])
+}
+
+/// `GET /processor-return/{attempt}/{tag}`: where a real processor's page (Stripe's
+/// 3-D Secure, a wallet's) sends the customer back. Learns the outcome from the
+/// processor, then sends the customer on to the page's return URL with our intent's
+/// id, secret and `redirect_status`, as the test-mode pages do. Only the URL this
+/// server gave the processor works ([`processor_return_path`]); parameters the
+/// processor appends are ignored.
 pub async fn processor_return_get(
     State(state): State<AppState>,
-    attempt: Result<Path<String>, PathRejection>,
+    path: Result<Path<(String, String)>, PathRejection>,
 ) -> Response {
     use axum::response::{IntoResponse, Redirect};
     let missing = || AppError::missing("payment", None).into_response();
-    let Ok(Path(attempt)) = attempt else {
+    let Ok(Path((attempt, tag))) = path else {
         return missing();
     };
+    if !bool::from(
+        return_tag(&state, &attempt)
+            .as_bytes()
+            .ct_eq(tag.as_bytes()),
+    ) {
+        return missing();
+    }
     let read = async {
         let mut conn = state.db().acquire().await?;
         let Some(id) = attempts::intent_of(&mut conn, &attempt).await? else {

@@ -217,7 +217,7 @@ pub fn app(state: AppState) -> Router {
             get(quickstart::quickstart_page_get),
         )
         .route(
-            "/processor-return/{attempt}",
+            "/processor-return/{attempt}/{tag}",
             get(intents::processor_return_get),
         );
     if state.processor().is_test_mode() {
@@ -429,7 +429,7 @@ async fn log_payments_request(request: Request, next: Next) -> Response {
 /// (card data).
 async fn log_request(role: &'static str, request: Request, next: Next) -> Response {
     let method = request.method().clone();
-    let path = mask_digit_runs(request.uri().path());
+    let path = mask_return_tag(&mask_digit_runs(request.uri().path()));
     let started = Instant::now();
     let response = next.run(request).await;
     tracing::info!(
@@ -441,6 +441,18 @@ async fn log_request(role: &'static str, request: Request, next: Next) -> Respon
         "request"
     );
     response
+}
+
+/// A processor's return path as it may be logged: without its tag, which with the
+/// attempt leads to the intent's client secret.
+fn mask_return_tag(path: &str) -> String {
+    match path
+        .strip_prefix("/processor-return/")
+        .and_then(|rest| rest.split_once('/'))
+    {
+        Some((attempt, _)) => format!("/processor-return/{attempt}/…"),
+        None => path.to_owned(),
+    }
 }
 
 /// A path as it may be logged: a client that put a card number into a URL must not get
@@ -491,7 +503,16 @@ async fn healthz_get() -> Json<serde_json::Value> {
 
 #[cfg(test)]
 mod tests {
-    use super::mask_digit_runs;
+    use super::{mask_digit_runs, mask_return_tag};
+
+    #[test]
+    fn a_processor_return_is_logged_without_its_tag() {
+        assert_eq!(
+            mask_return_tag("/processor-return/att_1a2b/0f1e2d3c4b5a69788796a5b4c3d2e1f0"),
+            "/processor-return/att_1a2b/…"
+        );
+        assert_eq!(mask_return_tag("/api/orders/ord_1"), "/api/orders/ord_1");
+    }
 
     #[test]
     fn long_digit_runs_are_masked_in_logged_paths() {

@@ -138,9 +138,16 @@ async fn a_card_pays_through_stripes_3d_secure_page_and_the_return_page_reads_th
         Some("pm_1MtwBwLkdIwHu7ixvsm9Ovbq")
     );
     assert_eq!(field(&intent, "confirm"), Some("true"));
-    // Stripe's page sends the customer back to our return route for this attempt.
-    let back = format!("https://shop.test/processor-return/{key}");
-    assert_eq!(field(&intent, "return_url"), Some(back.as_str()));
+    // Stripe's page sends the customer back to our return route for this attempt,
+    // with a tag only the server can make.
+    let back = field(&intent, "return_url")
+        .and_then(|url| url.strip_prefix("https://shop.test"))
+        .expect("an absolute return URL on the public URL")
+        .to_owned();
+    assert!(
+        back.starts_with(&format!("/processor-return/{key}/")),
+        "{back}"
+    );
     assert!(field(&intent, "metadata[order_id]").is_some_and(|o| o.starts_with("ord_")));
     // The number went nowhere else.
     assert!(!seen[1].body.contains("4000000000003220"));
@@ -151,7 +158,7 @@ async fn a_card_pays_through_stripes_3d_secure_page_and_the_return_page_reads_th
     // return URL with our intent's parameters.
     let returned = h
         .get(&format!(
-            "/processor-return/{key}?payment_intent={STRIPE_INTENT}&redirect_status=succeeded"
+            "{back}?payment_intent={STRIPE_INTENT}&redirect_status=succeeded"
         ))
         .await;
     assert_eq!(returned.status, StatusCode::SEE_OTHER, "{}", returned.text);
@@ -173,9 +180,17 @@ async fn a_card_pays_through_stripes_3d_secure_page_and_the_return_page_reads_th
     // Read again: nothing more is asked of Stripe.
     h.status_of(&reply.body).await;
     assert_eq!(mock.seen().len(), 3);
-    // Someone who only knows an attempt-like id learns nothing.
-    let guessed = h.get("/processor-return/att_guessed").await;
-    assert_eq!(guessed.status, StatusCode::NOT_FOUND);
+    // Knowing the attempt's id (the key Stripe shows) is not enough.
+    for guessed in [
+        format!("/processor-return/{key}"),
+        format!("/processor-return/{key}/00000000000000000000000000000000"),
+    ] {
+        assert_eq!(
+            h.get(&guessed).await.status,
+            StatusCode::NOT_FOUND,
+            "{guessed}"
+        );
+    }
 }
 
 #[tokio::test]
