@@ -8,3 +8,5 @@ ALTER TABLE payment_intents ADD COLUMN processor_ref TEXT;
 ALTER TABLE processor_attempts ADD COLUMN reference TEXT;
 -- Stripe's webhooks name its payment: found by it.
 CREATE INDEX payment_intents_processor_ref ON payment_intents(processor_ref);
+-- A setup's at the processor (Stripe's seti_…), read back after its 3-D Secure page.
+ALTER TABLE setup_intents ADD COLUMN processor_ref TEXT;

@@ -1158,7 +1158,7 @@ pub async fn refresh_from_processor(state: &AppState, id: &str) -> ApiResult<()>
 /// attempt and a tag only this server can make (an HMAC under its key). The attempt's
 /// id alone, which logs and the processor's dashboard show, does not lead to the
 /// intent's client secret; the request log masks the tag.
-fn processor_return_path(state: &AppState, attempt: &str) -> String {
+pub(crate) fn processor_return_path(state: &AppState, attempt: &str) -> String {
     format!("/processor-return/{attempt}/{}", return_tag(state, attempt))
 }
 
@@ -1207,7 +1207,11 @@ pub async fn processor_return_get(
         Ok(Some(intent)) if intent.id.starts_with("pi_") => {
             Redirect::to(&intent.return_url_with_result(intent.redirect_status())).into_response()
         }
-        Ok(_) => missing(),
+        Ok(_) => match crate::setup_intents::returned(&state, &attempt).await {
+            Ok(Some(url)) => Redirect::to(&url).into_response(),
+            Ok(None) => missing(),
+            Err(err) => err.into_response(),
+        },
         Err(err) => err.into_response(),
     }
 }

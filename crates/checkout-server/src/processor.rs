@@ -295,7 +295,7 @@ pub trait Processor: Send + Sync + 'static {
 
     /// Sets a method up for later payments, charging nothing (a setup intent): the
     /// issuer may ask for 3-D Secure, or decline the card. `Succeeded` means saved.
-    async fn set_up(&self, key: &str, behaviour: Behaviour) -> Result<Outcome, NoAnswer>;
+    async fn set_up(&self, key: &str, attempt: &Attempt) -> Result<Processed, NoAnswer>;
 
     /// Whether `reference` is one of this processor's payment ids (Stripe's `pi_…`,
     /// Xendit's `pr-…`): where a payment is read back when several processors route.
@@ -474,8 +474,8 @@ impl Processor for TestProcessor {
         Ok(self.decide(attempt).into())
     }
 
-    async fn set_up(&self, _key: &str, behaviour: Behaviour) -> Result<Outcome, NoAnswer> {
-        Ok(self.decide_set_up(behaviour))
+    async fn set_up(&self, _key: &str, attempt: &Attempt) -> Result<Processed, NoAnswer> {
+        Ok(self.decide_set_up(attempt.behaviour).into())
     }
 }
 

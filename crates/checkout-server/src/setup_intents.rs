@@ -48,7 +48,7 @@ use crate::intents::{
 use crate::methods::{load_method, wire_enum, MethodRow};
 use crate::processor::{
     authentication_failed, cannot_be_set_up, decline_error, ActionPage, Attempt, Charge, Final,
-    NoAnswer, Outcome,
+    NoAnswer, Outcome, Processed,
 };
 use crate::quickstart::ClientSecretBody;
 use crate::state::AppState;
@@ -73,6 +73,8 @@ pub struct SetupRow {
     pub next_action: Option<String>,
     pub last_setup_error: Option<String>,
     pub pending: Option<String>,
+    /// The processor's setup (Stripe's `seti_…`), for a real processor.
+    pub processor_ref: Option<String>,
 }
 
 impl std::fmt::Debug for SetupRow {
@@ -86,7 +88,7 @@ impl std::fmt::Debug for SetupRow {
 }
 
 const SETUP_COLUMNS: &str = "id, client_secret, customer_id, usage, status, payment_method_id, \
-    consent, return_url, next_action, last_setup_error, pending";
+    consent, return_url, next_action, last_setup_error, pending, processor_ref";
 
 impl SetupRow {
     /// The status.
@@ -314,8 +316,10 @@ pub async fn setup_intents_get(
     let mut conn = state.db().acquire().await?;
     load_with_secret(&mut conn, &id, &secret).await?;
     drop(conn);
-    // A lost answer from the processor is asked for again first.
+    // A lost answer from the processor is asked for again first, and a setup waiting on
+    // the processor's page read back.
     crate::intents::reconcile_if_stale(&state, &id).await?;
+    refresh_from_processor(&state, &id).await?;
     let mut conn = state.db().acquire().await?;
     let row = load_with_secret(&mut conn, &id, &secret).await?;
     Ok(Json(setup_wire(&mut conn, &row, false).await?))
@@ -375,6 +379,16 @@ async fn confirm_setup(
     // A new attempt (an abandoned 3-D Secure page no longer counts), waiting for the
     // processor's answer as a payment does (crate::attempts).
     let behaviour = method.behaviour().ok_or_else(AppError::internal)?;
+    let processor_customer = match &row.customer_id {
+        Some(customer) => crate::customers::processor_ref(&mut tx, customer).await?,
+        None => None,
+    };
+    let key_for_processor = attempts::new_key();
+    let return_url = [
+        state.settings().public_url.as_str(),
+        &crate::intents::processor_return_path(state, &key_for_processor),
+    ]
+    .concat();
     let attempt = Attempt {
         behaviour,
         off_session: false,
@@ -382,12 +396,15 @@ async fn confirm_setup(
         charge: Charge {
             reference: id.to_owned(),
             customer: row.customer_id.clone(),
+            processor_customer,
             method: method.processor_ref.clone(),
             setup_future_usage: Some(row.usage.clone()),
+            return_url: Some(return_url),
+            billing_name: method.billing_name(),
             ..Charge::default()
         },
     };
-    let started = attempts::start(&mut tx, attempts::new_key(), id, attempt, now).await?;
+    let started = attempts::start(&mut tx, key_for_processor, id, attempt, now).await?;
     sqlx::query(
         "UPDATE setup_intents SET status = 'processing', payment_method_id = ?, \
          consent = ?, return_url = COALESCE(?, return_url), next_action = NULL, \
@@ -408,14 +425,19 @@ async fn confirm_setup(
     let waiting = setup_wire(&mut tx, &row, true).await?;
     record(&mut tx, key.as_deref(), &waiting).await?;
     tx.commit().await?;
-    let outcome = match state.processor().set_up(&started.id, behaviour).await {
-        Ok(outcome) => outcome,
+    let outcome = match state
+        .processor()
+        .set_up(&started.id, &started.attempt)
+        .await
+    {
+        Ok(processed) => processed,
         // Nothing left: nothing was set up, and the customer may try again at once.
         Err(NoAnswer::NotSent(why)) => {
             tracing::warn!(setup_intent = %id, attempt = %started.id, %why, "processor not reached");
             Outcome::Done(Final::Failed {
                 error: decline_error(DeclineCode::ProcessingError),
             })
+            .into()
         }
         Err(NoAnswer::Lost(why)) => {
             tracing::warn!(setup_intent = %id, attempt = %started.id, %why, "processor's answer lost; left to the reconciler");
@@ -423,6 +445,55 @@ async fn confirm_setup(
         }
     };
     settle(state, &started, outcome, Some(key.as_deref())).await
+}
+
+/// Whether a setup waits on a real processor (`Pending::External`).
+fn waits_on_processor(row: &SetupRow) -> bool {
+    row.pending
+        .as_deref()
+        .and_then(|p| serde_json::from_str::<Pending>(p).ok())
+        == Some(Pending::External)
+}
+
+/// Reads back a setup that waits on a real processor's page (`Pending::External`) and
+/// writes a final answer; anything else is left alone.
+pub(crate) async fn refresh_from_processor(state: &AppState, id: &str) -> ApiResult<()> {
+    let mut conn = state.db().acquire().await?;
+    let waiting = load_setup(&mut conn, id).await?.filter(waits_on_processor);
+    drop(conn);
+    let Some(reference) = waiting.and_then(|row| row.processor_ref) else {
+        return Ok(());
+    };
+    let Ok(Processed {
+        outcome: Outcome::Done(result),
+        ..
+    }) = state.processor().retrieve(&reference).await
+    else {
+        return Ok(());
+    };
+    let now = state.now();
+    let mut tx = state.db().begin().await?;
+    if let Some(row) = load_setup(&mut tx, id).await?.filter(waits_on_processor) {
+        finish_setup(&mut tx, &row, &result, now).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Where the customer back from a processor's page for a setup `attempt` goes: the
+/// setup's return URL with Stripe's parameters, once the outcome is read back; `None`
+/// for an attempt that is no setup's.
+pub(crate) async fn returned(state: &AppState, attempt: &str) -> ApiResult<Option<String>> {
+    let mut conn = state.db().acquire().await?;
+    let Some(id) = attempts::intent_of(&mut conn, attempt).await? else {
+        return Ok(None);
+    };
+    drop(conn);
+    refresh_from_processor(state, &id).await?;
+    let mut conn = state.db().acquire().await?;
+    Ok(load_setup(&mut conn, &id)
+        .await?
+        .map(|setup| setup.return_url_with_result(setup.redirect_status())))
 }
 
 /// Stores the answer a retry of the confirm replays, in the work's transaction.
@@ -443,11 +514,11 @@ async fn record(
 pub(crate) async fn reconcile(state: &AppState, started: &Started) -> ApiResult<bool> {
     match state
         .processor()
-        .set_up(&started.id, started.attempt.behaviour)
+        .set_up(&started.id, &started.attempt)
         .await
     {
-        Ok(outcome) => {
-            settle(state, started, outcome, None).await?;
+        Ok(processed) => {
+            settle(state, started, processed, None).await?;
             Ok(true)
         }
         Err(why) => {
@@ -462,9 +533,10 @@ pub(crate) async fn reconcile(state: &AppState, started: &Started) -> ApiResult<
 async fn settle(
     state: &AppState,
     started: &Started,
-    outcome: Outcome,
+    processed: Processed,
     key: Option<Option<&str>>,
 ) -> ApiResult<SetupIntent> {
+    let outcome = processed.outcome;
     let now = state.now();
     let id = started.intent_id.as_str();
     let mut tx = state.db().begin().await?;
@@ -476,7 +548,24 @@ async fn settle(
         Some(Pending::Processor { attempt }) if attempt == started.id
     );
     let result = attempts::result_of(&outcome);
-    if waiting && attempts::answer(&mut tx, &started.id, result, None, now).await? {
+    let reference = processed.reference.as_deref();
+    if waiting && attempts::answer(&mut tx, &started.id, result, reference, now).await? {
+        sqlx::query(
+            "UPDATE setup_intents SET processor_ref = COALESCE(?, processor_ref) WHERE id = ?",
+        )
+        .bind(reference)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if let (Some(made), Some(ours)) = (&processed.customer, &row.customer_id) {
+            sqlx::query(
+                "UPDATE customers SET processor_ref = ? WHERE id = ? AND processor_ref IS NULL",
+            )
+            .bind(made)
+            .bind(ours)
+            .execute(&mut *tx)
+            .await?;
+        }
         apply_outcome(state, &mut tx, &row, outcome, now).await?;
     }
     let row = load_setup(&mut tx, id)
@@ -534,13 +623,31 @@ async fn apply_outcome(
         }
         // Nothing settles later for a setup: a processor that says so has set it up.
         Outcome::Processing { then, .. } => finish_setup(&mut *tx, row, &then, now).await?,
-        // A real processor's own page for a setup is not followed yet (only the
-        // test-mode processor sets methods up alone): said at once, never waited on.
-        Outcome::Action { .. } | Outcome::Pending => {
-            let error = cannot_be_set_up().with_message(
-                "This processor cannot save a payment method without a payment here yet.",
-            );
-            finish_setup(&mut *tx, row, &Final::Failed { error }, now).await?;
+        // The processor's own page (Stripe's 3-D Secure), or its settlement: read back
+        // when the customer returns ([`refresh_from_processor`]).
+        Outcome::Action { mut next_action } => {
+            if let NextAction::RedirectToUrl { redirect_to_url } = &mut next_action {
+                redirect_to_url.return_url = row
+                    .return_url
+                    .clone()
+                    .unwrap_or_else(|| DEFAULT_RETURN_URL.to_owned());
+            }
+            sqlx::query(
+                "UPDATE setup_intents SET status = 'requires_action', next_action = ?, \
+                 pending = ? WHERE id = ?",
+            )
+            .bind(serde_json::to_string(&next_action)?)
+            .bind(serde_json::to_string(&Pending::External)?)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        Outcome::Pending => {
+            sqlx::query("UPDATE setup_intents SET status = 'processing', pending = ? WHERE id = ?")
+                .bind(serde_json::to_string(&Pending::External)?)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
         }
     }
     Ok(())

@@ -87,8 +87,10 @@ impl Processor for Handle {
             .map(Processed::from)
     }
 
-    async fn set_up(&self, key: &str, behaviour: Behaviour) -> Result<Outcome, NoAnswer> {
-        self.0.call(key, || self.0.decide.decide_set_up(behaviour))
+    async fn set_up(&self, key: &str, attempt: &Attempt) -> Result<Processed, NoAnswer> {
+        self.0
+            .call(key, || self.0.decide.decide_set_up(attempt.behaviour))
+            .map(Processed::from)
     }
 }
 

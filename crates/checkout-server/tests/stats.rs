@@ -170,8 +170,8 @@ impl Processor for LiveProcessor {
         self.0.confirm(key, attempt).await
     }
 
-    async fn set_up(&self, key: &str, behaviour: Behaviour) -> Result<Outcome, NoAnswer> {
-        self.0.set_up(key, behaviour).await
+    async fn set_up(&self, key: &str, attempt: &Attempt) -> Result<Processed, NoAnswer> {
+        self.0.set_up(key, attempt).await
     }
 }
 

@@ -411,3 +411,82 @@ async fn without_stripes_word_nothing_is_canceled() {
         "requires_action"
     );
 }
+
+const SETUP_REQUIRES_ACTION: &str = r#"{"id": "seti_1Mm2cBLkdIwHu7ixaiKW3ElR", "object": "setup_intent", "status": "requires_action", "usage": "off_session", "next_action": {"type": "redirect_to_url", "redirect_to_url": {"url": "https://hooks.stripe.com/3d_secure_2/hosted?setup_intent=seti_1Mm2cBLkdIwHu7ixaiKW3ElR", "return_url": "https://shop.test/processor-return"}}}"#;
+const SETUP_SUCCEEDED: &str = r#"{"id": "seti_1Mm2cBLkdIwHu7ixaiKW3ElR", "object": "setup_intent", "status": "succeeded", "usage": "off_session", "payment_method": "pm_1MtwBwLkdIwHu7ixvsm9Ovbq", "next_action": null}"#;
+
+#[tokio::test]
+async fn a_card_is_saved_through_a_stripe_setup_intent_and_its_3d_secure_page() {
+    let mock = Mock::start(vec![
+        Answer::Status(200, CARD_METHOD),
+        Answer::Status(200, CUSTOMER),
+        Answer::Status(200, SETUP_REQUIRES_ACTION),
+        Answer::Status(200, SETUP_SUCCEEDED),
+    ])
+    .await;
+    let h = harness(&mock, true).await;
+    let created = h.post("/create-setup-intent", &json!({})).await;
+    let secret = created.body["clientSecret"].as_str().unwrap().to_owned();
+    let id = secret.split_once("_secret_").unwrap().0.to_owned();
+    let (session, customer) = h.session().await;
+    let request = h.card_request("4000002760003184").await;
+    let token = h.token_from(request, Some(&session)).await;
+    let body = json!({ "client_secret": secret, "confirmation_token_id": token["id"] });
+    let confirmed = h
+        .call(
+            Method::POST,
+            &format!("/api/setup_intents/{id}/confirm"),
+            &[("idempotency-key", "setup-1")],
+            Some(&body.to_string()),
+        )
+        .await;
+    assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.text);
+    assert_eq!(confirmed.body["status"], "requires_action");
+    assert!(confirmed.body["next_action"]["redirect_to_url"]["url"]
+        .as_str()
+        .unwrap()
+        .starts_with("https://hooks.stripe.com/"));
+
+    let seen = mock.seen();
+    assert_eq!(seen[1].path, "/v1/customers");
+    assert_eq!(seen[2].path, "/v1/setup_intents");
+    let setup = form(&seen[2]);
+    assert_eq!(field(&setup, "customer"), Some("cus_NffrFeUfNV2Hib"));
+    assert_eq!(
+        field(&setup, "payment_method"),
+        Some("pm_1MtwBwLkdIwHu7ixvsm9Ovbq")
+    );
+    assert_eq!(field(&setup, "usage"), Some("off_session"));
+    assert_eq!(field(&setup, "confirm"), Some("true"));
+    assert_eq!(field(&setup, "metadata[setup_intent]"), Some(id.as_str()));
+    let back = field(&setup, "return_url")
+        .and_then(|url| url.strip_prefix("https://shop.test"))
+        .unwrap()
+        .to_owned();
+
+    // Back from Stripe's page: read back, saved, and on to the page's return URL.
+    let returned = h.get(&back).await;
+    assert_eq!(returned.status, StatusCode::SEE_OTHER, "{}", returned.text);
+    let location = returned.headers["location"].to_str().unwrap();
+    assert!(
+        location.contains(&format!("setup_intent={id}")),
+        "{location}"
+    );
+    assert!(location.contains("redirect_status=succeeded"), "{location}");
+    assert_eq!(
+        mock.seen()[3].path,
+        "/v1/setup_intents/seti_1Mm2cBLkdIwHu7ixaiKW3ElR"
+    );
+    let read = h
+        .get(&format!("/api/setup_intents/{id}?client_secret={secret}"))
+        .await;
+    assert_eq!(read.body["status"], "succeeded", "{}", read.text);
+    let saved = h
+        .count(&format!(
+            "SELECT COUNT(*) FROM payment_methods WHERE customer_id = '{customer}' \
+             AND processor_ref = 'pm_1MtwBwLkdIwHu7ixvsm9Ovbq'"
+        ))
+        .await;
+    assert_eq!(saved, 1);
+    assert_eq!(our_charges(&h).await, (0, 0));
+}

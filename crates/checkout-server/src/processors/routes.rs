@@ -108,12 +108,12 @@ impl Processor for RoutedProcessor {
 
     /// A setup has no currency: a card's goes where cards go, anything else to the
     /// default processor.
-    async fn set_up(&self, key: &str, behaviour: Behaviour) -> Result<Outcome, NoAnswer> {
-        match behaviour {
+    async fn set_up(&self, key: &str, attempt: &Attempt) -> Result<Processed, NoAnswer> {
+        match attempt.behaviour {
             Behaviour::SepaDebit { .. } | Behaviour::Ewallet { .. } | Behaviour::QrCode { .. } => {
-                self.fallback.set_up(key, behaviour).await
+                self.fallback.set_up(key, attempt).await
             }
-            _ => self.cards.set_up(key, behaviour).await,
+            _ => self.cards.set_up(key, attempt).await,
         }
     }
 

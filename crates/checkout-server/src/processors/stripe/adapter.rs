@@ -4,11 +4,13 @@
 //! server"), Stripe customers made for ours when a card is saved or charged off session,
 //! 3-D Secure as Stripe's own page (`redirect_to_url`), read back by the return page.
 //!
+//! A card saved without a payment (`confirmSetup`) is a SetupIntent, on the same
+//! Stripe customer, its 3-D Secure page returning through our return route too.
+//!
 //! Not wired yet, and refused with a clear error rather than faked: SEPA Direct Debit,
-//! wallets and QR codes through Stripe (the method has no Stripe PaymentMethod), saving
-//! a card without a payment (SetupIntents).
+//! wallets and QR codes through Stripe (the method has no Stripe PaymentMethod).
 
-use payment_core::api::NextAction;
+use payment_core::api::{NextAction, SetupFutureUsage};
 use payment_core::error::{ApiError, DeclineCode, ErrorCode, ErrorType};
 use payment_core::iban::Iban;
 use payment_core::money::{Currency, MinorUnit, Money};
@@ -16,8 +18,9 @@ use payment_core::money::{Currency, MinorUnit, Money};
 use super::client::{ClientError, StripeClient};
 use super::keys::SecretKey;
 use super::requests::{
-    cancel_intent, create_and_confirm, create_card_method, create_customer, retrieve_intent,
-    CreateAndConfirm, PaymentMethodType, Session,
+    cancel_intent, create_and_confirm, create_and_confirm_setup, create_card_method,
+    create_customer, retrieve_intent, retrieve_setup_intent, CreateAndConfirm, PaymentMethodType,
+    Session,
 };
 use super::transformers::{
     intent_outcome, map_error, Created, IntentOutcome, PaymentIntent, Response, StripeErrorType,
@@ -62,7 +65,9 @@ impl StripeProcessor {
     /// from our id, so a retry gets the same). `Ok(None)`: none is needed.
     async fn customer_for(&self, attempt: &Attempt) -> Result<CustomerFor, NoAnswer> {
         let charge = &attempt.charge;
-        let needed = attempt.off_session || charge.setup_future_usage.is_some();
+        // A setup (nothing to charge) and a saved card's payments need one.
+        let needed =
+            attempt.off_session || charge.setup_future_usage.is_some() || charge.amount == 0;
         match (&charge.processor_customer, &charge.customer) {
             (Some(kept), _) => Ok(CustomerFor::Kept(kept.clone())),
             (None, Some(ours)) if needed => {
@@ -180,7 +185,7 @@ pub fn outcome_of(intent: &PaymentIntent) -> Outcome {
 #[async_trait::async_trait]
 impl Processor for StripeProcessor {
     fn recognizes(&self, reference: &str) -> bool {
-        reference.starts_with("pi_")
+        reference.starts_with("pi_") || reference.starts_with("seti_")
     }
 
     /// Stripe decides how a card behaves when it is charged.
@@ -291,7 +296,14 @@ impl Processor for StripeProcessor {
     }
 
     async fn retrieve(&self, reference: &str) -> Result<Processed, NoAnswer> {
-        match self.client.send(&retrieve_intent(reference)).await {
+        let read = if reference.starts_with("seti_") {
+            self.client
+                .send_setup(&retrieve_setup_intent(reference))
+                .await
+        } else {
+            self.client.send(&retrieve_intent(reference)).await
+        };
+        match read {
             Ok(Response::Intent(intent)) => Ok(outcome_of(&intent).into()),
             Ok(Response::Error { error, .. }) => Err(NoAnswer::Lost(format!(
                 "Stripe did not read {reference}: {}",
@@ -310,10 +322,60 @@ impl Processor for StripeProcessor {
         }
     }
 
-    async fn set_up(&self, _key: &str, _behaviour: Behaviour) -> Result<Outcome, NoAnswer> {
-        let error = cannot_be_set_up().with_message(
-            "Saving a card without a payment is not available with Stripe here yet; it is saved when the customer pays with it.",
-        );
-        Ok(Outcome::Done(Final::Failed { error }))
+    /// A card saved with nothing charged: a SetupIntent created and confirmed under the
+    /// attempt's key, on the Stripe customer for ours (made here the first time).
+    async fn set_up(&self, key: &str, attempt: &Attempt) -> Result<Processed, NoAnswer> {
+        let charge = &attempt.charge;
+        let Some(method) = charge.method.as_deref() else {
+            let error =
+                cannot_be_set_up().with_message("Only cards can be saved through Stripe here.");
+            return Ok(Outcome::Done(Final::Failed { error }).into());
+        };
+        let customer = self.customer_for(attempt).await?;
+        let Some(customer_id) = customer.id() else {
+            return Err(NoAnswer::NotSent("a setup needs a customer".to_owned()));
+        };
+        let usage = charge
+            .setup_future_usage
+            .as_deref()
+            .and_then(crate::methods::wire_enum)
+            .unwrap_or(SetupFutureUsage::OffSession);
+        let request = create_and_confirm_setup(
+            method,
+            customer_id,
+            usage,
+            charge.return_url.as_deref().unwrap_or_default(),
+            &charge.reference,
+            key,
+        )
+        .map_err(|err| NoAnswer::NotSent(err.to_string()))?;
+        let made = match customer {
+            CustomerFor::Made(id) => Some(id),
+            CustomerFor::None | CustomerFor::Kept(_) => None,
+        };
+        let processed = |outcome, reference| Processed {
+            outcome,
+            reference,
+            customer: made.clone(),
+            saved_method: None,
+        };
+        match self.client.send_setup(&request).await {
+            Ok(Response::Intent(setup)) => Ok(processed(outcome_of(&setup), Some(setup.id))),
+            Ok(Response::Error { error, .. })
+                if error.kind == StripeErrorType::IdempotencyError =>
+            {
+                Err(NoAnswer::Lost(format!(
+                    "Stripe: {}",
+                    error.message.unwrap_or_default()
+                )))
+            }
+            Ok(Response::Error { error, .. }) => {
+                let outcome = Outcome::Done(Final::Failed {
+                    error: map_error(&error),
+                });
+                Ok(processed(outcome, None))
+            }
+            Err(err) => Err(no_answer(err)),
+        }
     }
 }

@@ -8,7 +8,8 @@ use axum::body::Bytes;
 use super::keys::SecretKey;
 use super::requests::{RequestError, StripeRequest};
 use super::transformers::{
-    is_retryable, parse_created, parse_response, Created, ParseError, Response,
+    is_retryable, parse_created, parse_response, parse_setup_response, Created, ParseError,
+    Response,
 };
 use crate::processors::http::{self, Client, Outgoing};
 
@@ -24,6 +25,13 @@ impl Client<SecretKey> {
     pub async fn send(&self, request: &StripeRequest) -> Result<Response, ClientError> {
         let (status, body) = self.exchange(request).await?;
         parse_response(status, &body).map_err(ClientError::Unreadable)
+    }
+
+    /// Sends a SetupIntent request and parses the answer: the setup (in a
+    /// PaymentIntent's shape), or Stripe's error object.
+    pub async fn send_setup(&self, request: &StripeRequest) -> Result<Response, ClientError> {
+        let (status, body) = self.exchange(request).await?;
+        parse_setup_response(status, &body).map_err(ClientError::Unreadable)
     }
 
     /// Sends a create (a PaymentMethod, a Customer) and parses its answer: the new

@@ -21,14 +21,14 @@ pub use adapter::{outcome_of, test_payment_method, StripeProcessor};
 pub use client::{ClientError, StripeClient};
 pub use keys::{KeyError, SecretKey, StripeKeys, WebhookSecret};
 pub use requests::{
-    cancel_intent, create_and_confirm, create_card_method, create_customer, encode_form,
-    retrieve_intent, CreateAndConfirm, PaymentMethodType, RequestError, RequestThreeDSecure,
-    Session, StripeRequest, STRIPE_VERSION,
+    cancel_intent, create_and_confirm, create_and_confirm_setup, create_card_method,
+    create_customer, encode_form, retrieve_intent, retrieve_setup_intent, CreateAndConfirm,
+    PaymentMethodType, RequestError, RequestThreeDSecure, Session, StripeRequest, STRIPE_VERSION,
 };
 pub use transformers::{
-    intent_outcome, is_retryable, map_error, parse_created, parse_response, Created, IntentOutcome,
-    OutcomeError, ParseError, PaymentIntent, Response, StripeError, StripeErrorType,
-    StripeIntentStatus,
+    intent_outcome, is_retryable, map_error, parse_created, parse_response, parse_setup_response,
+    Created, IntentOutcome, OutcomeError, ParseError, PaymentIntent, Response, SetupIntentObject,
+    StripeError, StripeErrorType, StripeIntentStatus,
 };
 pub use webhook::{
     construct_event, parse_event, sign, verify_signature, Dispute, EventKind, SignatureError,

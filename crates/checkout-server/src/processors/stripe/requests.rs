@@ -300,6 +300,49 @@ pub fn create_customer(ours: &str) -> StripeRequest {
     }
 }
 
+/// `POST /v1/setup_intents` with `confirm=true`: a card saved to the customer for later
+/// payments, nothing charged (Stripe's SetupIntents); 3-D Secure, when the issuer asks,
+/// is Stripe's page, which returns to `return_url`.
+pub fn create_and_confirm_setup(
+    payment_method: &str,
+    customer: &str,
+    usage: SetupFutureUsage,
+    return_url: &str,
+    ours: &str,
+    idempotency_key: &str,
+) -> Result<StripeRequest, RequestError> {
+    if idempotency_key.is_empty() || idempotency_key.len() > 255 {
+        return Err(RequestError::InvalidIdempotencyKey);
+    }
+    let pairs = [
+        ("customer", customer),
+        ("payment_method", payment_method),
+        ("payment_method_types[0]", "card"),
+        ("usage", usage.as_str()),
+        ("confirm", "true"),
+        ("return_url", return_url),
+        ("metadata[setup_intent]", ours),
+    ];
+    Ok(StripeRequest {
+        method: Method::POST,
+        path: "/v1/setup_intents".to_owned(),
+        body: Some(encode_form(&pairs)),
+        idempotency_key: Some(idempotency_key.to_owned()),
+    })
+}
+
+/// `GET /v1/setup_intents/{id}`: a setup's current state, after Stripe's page.
+pub fn retrieve_setup_intent(id: &str) -> StripeRequest {
+    let mut path = "/v1/setup_intents/".to_owned();
+    escape(id, &mut path, false);
+    StripeRequest {
+        method: Method::GET,
+        path,
+        body: None,
+        idempotency_key: None,
+    }
+}
+
 /// `POST /v1/payment_intents/{id}/cancel`: the merchant canceled ours while it waited
 /// on Stripe (its 3-D Secure page), so it cannot be paid there afterwards. Keyed by
 /// the intent, so a retry is the same cancel.

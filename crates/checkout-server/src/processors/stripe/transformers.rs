@@ -304,6 +304,55 @@ pub fn parse_created(status: u16, body: &[u8]) -> Result<Created, ParseError> {
     }
 }
 
+/// The SetupIntent object, the fields the adapter needs
+/// (<https://docs.stripe.com/api/setup_intents/object>).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetupIntentObject {
+    /// `seti_…`.
+    pub id: String,
+    /// Where the setup stands (the same values as a PaymentIntent's).
+    pub status: StripeIntentStatus,
+    /// What the customer must do, in `requires_action`.
+    #[serde(default)]
+    pub next_action: Option<StripeNextAction>,
+    /// Why the last attempt failed.
+    #[serde(default)]
+    pub last_setup_error: Option<StripeError>,
+}
+
+impl SetupIntentObject {
+    /// The setup in a PaymentIntent's shape, for the one status mapping
+    /// ([`intent_outcome`]): nothing is charged, so no amount.
+    pub fn as_intent(&self) -> PaymentIntent {
+        PaymentIntent {
+            id: self.id.clone(),
+            status: self.status,
+            amount: MinorUnit::new(0),
+            currency: Currency::EUR,
+            client_secret: None,
+            customer: None,
+            payment_method: None,
+            next_action: self.next_action.clone(),
+            last_payment_error: self.last_setup_error.clone(),
+            metadata: BTreeMap::new(),
+            created: None,
+        }
+    }
+}
+
+/// Parses a SetupIntent endpoint's answer: on 2xx the setup (as [`Response::Intent`],
+/// in a PaymentIntent's shape), the error object otherwise.
+pub fn parse_setup_response(status: u16, body: &[u8]) -> Result<Response, ParseError> {
+    if !(200..300).contains(&status) {
+        return parse_response(status, body);
+    }
+    let setup: SetupIntentObject = serde_json::from_slice(body).map_err(|err| ParseError {
+        status,
+        reason: err.to_string(),
+    })?;
+    Ok(Response::Intent(Box::new(setup.as_intent())))
+}
+
 /// Whether to send the same request again, with the same Idempotency-Key.
 ///
 /// `None` is no answer at all (a timeout, a dropped connection): the charge may or may

@@ -212,10 +212,10 @@ impl Processor for XenditProcessor {
         }
     }
 
-    async fn set_up(&self, _key: &str, _behaviour: Behaviour) -> Result<Outcome, NoAnswer> {
+    async fn set_up(&self, _key: &str, _attempt: &Attempt) -> Result<Processed, NoAnswer> {
         let error = cannot_be_set_up().with_message(
             "A wallet is saved with Xendit while paying with it (PAY_AND_SAVE); saving without a payment is not available here.",
         );
-        Ok(Outcome::Done(Final::Failed { error }))
+        Ok(Outcome::Done(Final::Failed { error }).into())
     }
 }
