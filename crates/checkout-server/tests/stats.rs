@@ -6,7 +6,7 @@ mod common;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
 use checkout_server::processor::{
-    Attempt, Behaviour, NoAnswer, Outcome, Processed, Processor, TestProcessor,
+    Attempt, Behaviour, NoAnswer, Processed, Processor, TestProcessor,
 };
 use checkout_server::{app, AppState, ManualClock, Settings};
 use common::Harness;
