@@ -10,6 +10,8 @@ pub enum Part {
     Wasm,
     Js,
     Css,
+    Html,
+    Svg,
 }
 
 impl Part {
@@ -18,6 +20,8 @@ impl Part {
             Part::Wasm => "wasm",
             Part::Js => "js",
             Part::Css => "css",
+            Part::Html => "html",
+            Part::Svg => "svg",
         }
     }
 }
@@ -135,6 +139,44 @@ pub fn widget_assets(dist: &Path) -> Result<Vec<Asset>> {
             "{} has no .wasm; build it with `trunk build --release`",
             dist.display()
         )));
+    }
+    Ok(assets)
+}
+
+/// The card frame's own page and script (`frame/`): part of what the card form needs
+/// before it is interactive, beside [`widget_assets`].
+pub fn frame_assets(dist: &Path) -> Result<Vec<Asset>> {
+    shipped_below(dist, "frame")
+}
+
+/// The payment method and card brand marks (`icons/`): shipped with the widget, each
+/// fetched only where its method or brand is shown.
+pub fn icon_assets(dist: &Path) -> Result<Vec<Asset>> {
+    shipped_below(dist, "icons")
+}
+
+/// The pages, scripts, stylesheets and images below `dist/sub` (not their `.br` and
+/// `.gz` copies), sorted by name.
+fn shipped_below(dist: &Path, sub: &str) -> Result<Vec<Asset>> {
+    let dir = dist.join(sub);
+    let mut paths = all_files_below(&dir)
+        .map_err(|e| Failure::new(format!("{} cannot be read: {e}", dir.display())))?;
+    paths.sort();
+    let mut assets = Vec::new();
+    for path in paths {
+        let part = match path.extension().and_then(|e| e.to_str()) {
+            Some("html") => Part::Html,
+            Some("js") => Part::Js,
+            Some("css") => Part::Css,
+            Some("svg") => Part::Svg,
+            _ => continue,
+        };
+        let name = path
+            .strip_prefix(dist)
+            .unwrap_or(&path)
+            .to_string_lossy()
+            .into_owned();
+        assets.push(asset(&path, name, part)?);
     }
     Ok(assets)
 }
