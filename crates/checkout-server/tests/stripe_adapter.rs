@@ -490,3 +490,65 @@ async fn a_card_is_saved_through_a_stripe_setup_intent_and_its_3d_secure_page() 
     assert_eq!(saved, 1);
     assert_eq!(our_charges(&h).await, (0, 0));
 }
+
+const EVENT_FAILED: &str = include_str!("fixtures/stripe/event_payment_intent_payment_failed.json");
+const EVENT_DISPUTE: &str = include_str!("fixtures/stripe/event_charge_dispute_created.json");
+
+async fn deliver_signed(h: &Harness, event: &str) -> common::Reply {
+    let signature = sign(
+        &WebhookSecret::new(WEBHOOK_SECRET),
+        common::NOW,
+        event.as_bytes(),
+    );
+    h.call(
+        Method::POST,
+        "/api/webhooks/stripe",
+        &[("stripe-signature", signature.as_str())],
+        Some(event),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn stripes_failure_event_fails_the_waiting_payment() {
+    let (_mock, h, reply) = at_stripes_page(vec![]).await;
+    let failed = deliver_signed(&h, EVENT_FAILED).await;
+    assert_eq!(failed.status, StatusCode::OK, "{}", failed.text);
+    let read = h.status_of(&reply.body).await;
+    assert_eq!(
+        read.body["status"], "requires_payment_method",
+        "{}",
+        read.text
+    );
+    assert_eq!(read.body["last_payment_error"]["code"], "card_declined");
+    assert_eq!(our_charges(&h).await, (0, 0));
+}
+
+#[tokio::test]
+async fn a_stale_failure_event_after_the_success_changes_nothing() {
+    let (_mock, h, reply) = at_stripes_page(vec![]).await;
+    deliver_signed(&h, EVENT_SUCCEEDED).await;
+    deliver_signed(&h, EVENT_FAILED).await;
+    assert_eq!(h.status_of(&reply.body).await.body["status"], "succeeded");
+    assert_eq!(our_charges(&h).await, (1, 1));
+}
+
+#[tokio::test]
+async fn a_dispute_at_stripe_reaches_the_merchant_once_as_our_event() {
+    let (_mock, h, reply) = at_stripes_page(vec![]).await;
+    deliver_signed(&h, EVENT_SUCCEEDED).await;
+    let first = deliver_signed(&h, EVENT_DISPUTE).await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.text);
+    deliver_signed(&h, EVENT_DISPUTE).await;
+    let disputes: Vec<String> = sqlx::query_scalar(
+        "SELECT payload FROM processor_events WHERE type = 'charge.dispute.created'",
+    )
+    .fetch_all(h.state.db())
+    .await
+    .unwrap();
+    assert_eq!(disputes.len(), 1, "{disputes:?}");
+    let event: serde_json::Value = serde_json::from_str(&disputes[0]).unwrap();
+    let dispute = &event["data"]["object"];
+    assert_eq!(dispute["payment_intent"], reply.body["id"], "{event}");
+    assert_eq!(dispute["reason"], "fraudulent");
+}
