@@ -1241,12 +1241,11 @@ pub async fn settle_external(
         return Ok(());
     };
     if intent.pending() != Some(Pending::External) {
-        if matches!(result, Final::Succeeded { .. })
-            && intent.status() == PaymentIntentStatus::Canceled
-        {
-            // Should not happen (a cancel cancels at the processor first): money moved
-            // for a canceled order. Said loudly, for a refund.
-            tracing::error!(intent = %id, via, "paid at the processor after it was canceled here: refund it");
+        if matches!(result, Final::Succeeded { .. }) && !intent.status().is_paid() {
+            // Should not happen (a cancel cancels at the processor first, a failure is
+            // final there): money moved for a payment not counted as paid here. Said
+            // loudly, for someone to refund or fulfil by hand.
+            tracing::error!(intent = %id, status = %intent.status, via, "paid at the processor, not here: check it");
         }
         return Ok(());
     }
