@@ -6,7 +6,7 @@
 
 mod common;
 
-use axum::http::{Method, StatusCode};
+use axum::http::StatusCode;
 use checkout_server::attempts::ATTEMPT_LEASE;
 use checkout_server::intents::reconcile_all_stale;
 use checkout_server::processor::{
@@ -298,37 +298,18 @@ async fn a_lost_answer_to_a_3d_secure_card_becomes_its_challenge() {
 #[tokio::test]
 async fn a_lost_answer_to_a_setup_is_reconciled_and_the_card_saved_once() {
     let (h, ledger) = harness().await;
-    let reply = h.post("/create-setup-intent", &json!({})).await;
-    let secret = reply.body["clientSecret"].as_str().unwrap().to_owned();
-    let id = secret.split_once("_secret_").unwrap().0.to_owned();
-    let (session, customer) = h.session().await;
-    let request = h.card_request("4242424242424242").await;
-    let token = h.token_from(request, Some(&session)).await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let (secret, _) = h.new_setup().await;
+    let (token, customer) = h.setup_card_token("4242424242424242").await;
     ledger.lose_next_answer.store(true, Ordering::SeqCst);
-    let body = json!({ "client_secret": secret, "confirmation_token_id": token });
-    let confirm = |key: &'static str| {
-        let body = body.to_string();
-        let uri = format!("/api/setup_intents/{id}/confirm");
-        let h = &h;
-        async move {
-            h.call(Method::POST, &uri, &[("idempotency-key", key)], Some(&body))
-                .await
-        }
-    };
-    let first = confirm("setup-key").await;
+    let first = h.confirm_setup(&secret, &token, "setup-key").await;
     assert_eq!(first.status, StatusCode::OK, "{}", first.text);
     assert_eq!(first.body["status"], "processing");
     // Another confirm while the answer is lost is refused, not sent.
-    let again = confirm("setup-key-2").await;
+    let again = h.confirm_setup(&secret, &token, "setup-key-2").await;
     assert_eq!(again.status, StatusCode::BAD_REQUEST, "{}", again.text);
     assert_eq!(ledger.calls(), 1);
     h.clock.advance(ATTEMPT_LEASE);
-    let read = h
-        .get(&format!("/api/setup_intents/{id}?client_secret={secret}"))
-        .await;
+    let read = h.read_setup(&secret).await;
     assert_eq!(read.body["status"], "succeeded", "{}", read.text);
     let saved = h
         .count(&format!(

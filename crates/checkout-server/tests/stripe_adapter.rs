@@ -425,21 +425,9 @@ async fn a_card_is_saved_through_a_stripe_setup_intent_and_its_3d_secure_page() 
     ])
     .await;
     let h = harness(&mock, true).await;
-    let created = h.post("/create-setup-intent", &json!({})).await;
-    let secret = created.body["clientSecret"].as_str().unwrap().to_owned();
-    let id = secret.split_once("_secret_").unwrap().0.to_owned();
-    let (session, customer) = h.session().await;
-    let request = h.card_request("4000002760003184").await;
-    let token = h.token_from(request, Some(&session)).await;
-    let body = json!({ "client_secret": secret, "confirmation_token_id": token["id"] });
-    let confirmed = h
-        .call(
-            Method::POST,
-            &format!("/api/setup_intents/{id}/confirm"),
-            &[("idempotency-key", "setup-1")],
-            Some(&body.to_string()),
-        )
-        .await;
+    let (secret, id) = h.new_setup().await;
+    let (token, customer) = h.setup_card_token("4000002760003184").await;
+    let confirmed = h.confirm_setup(&secret, &token, "setup-1").await;
     assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.text);
     assert_eq!(confirmed.body["status"], "requires_action");
     assert!(confirmed.body["next_action"]["redirect_to_url"]["url"]
@@ -477,9 +465,7 @@ async fn a_card_is_saved_through_a_stripe_setup_intent_and_its_3d_secure_page() 
         mock.seen()[3].path,
         "/v1/setup_intents/seti_1Mm2cBLkdIwHu7ixaiKW3ElR"
     );
-    let read = h
-        .get(&format!("/api/setup_intents/{id}?client_secret={secret}"))
-        .await;
+    let read = h.read_setup(&secret).await;
     assert_eq!(read.body["status"], "succeeded", "{}", read.text);
     let saved = h
         .count(&format!(

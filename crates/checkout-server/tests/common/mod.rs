@@ -275,6 +275,45 @@ impl Harness {
         .await
     }
 
+    /// A new setup intent for the demo customer, as a "save a card" page makes it:
+    /// `(client_secret, id)`.
+    pub async fn new_setup(&self) -> (String, String) {
+        let reply = self.post("/create-setup-intent", &json!({})).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+        let secret = reply.body["clientSecret"].as_str().unwrap().to_owned();
+        let id = secret.split_once("_secret_").unwrap().0.to_owned();
+        (secret, id)
+    }
+
+    /// A card token of the demo customer's session, as the element makes it in setup
+    /// mode: `(token id, customer)`.
+    pub async fn setup_card_token(&self, number: &str) -> (String, String) {
+        let (session, customer) = self.session().await;
+        let request = self.card_request(number).await;
+        let token = self.token_from(request, Some(&session)).await;
+        (token["id"].as_str().unwrap().to_owned(), customer)
+    }
+
+    /// `POST /api/setup_intents/{id}/confirm` with the setup's secret and a token.
+    pub async fn confirm_setup(&self, secret: &str, token: &str, key: &str) -> Reply {
+        let id = secret.split_once("_secret_").map_or(secret, |(id, _)| id);
+        let body = json!({ "client_secret": secret, "confirmation_token_id": token });
+        self.call(
+            Method::POST,
+            &format!("/api/setup_intents/{id}/confirm"),
+            &[("idempotency-key", key)],
+            Some(&body.to_string()),
+        )
+        .await
+    }
+
+    /// `GET /api/setup_intents/{id}?client_secret=…`.
+    pub async fn read_setup(&self, secret: &str) -> Reply {
+        let id = secret.split_once("_secret_").map_or(secret, |(id, _)| id);
+        self.get(&format!("/api/setup_intents/{id}?client_secret={secret}"))
+            .await
+    }
+
     /// Token + confirm for a card number.
     pub async fn pay(&self, number: &str) -> Reply {
         let token = self.card_confirmation_token(number).await;

@@ -92,6 +92,14 @@ enum CustomerFor {
 }
 
 impl CustomerFor {
+    /// The customer made for this call, to keep on ours.
+    fn made(self) -> Option<String> {
+        match self {
+            Self::Made(id) => Some(id),
+            Self::None | Self::Kept(_) => None,
+        }
+    }
+
     fn id(&self) -> Option<&str> {
         match self {
             Self::None => None,
@@ -148,6 +156,44 @@ fn no_answer(err: ClientError) -> NoAnswer {
     match err {
         ClientError::Request(_) | ClientError::Http(_) => NoAnswer::NotSent(err.to_string()),
         ClientError::Unanswered(_) | ClientError::Unreadable(_) => NoAnswer::Lost(err.to_string()),
+    }
+}
+
+/// Stripe's answer to a create-and-confirm (a PaymentIntent, or a SetupIntent in its
+/// shape) in the adapter's terms, with the customer `made` for this call.
+fn answered(
+    answer: Result<Response, ClientError>,
+    made: Option<String>,
+) -> Result<Processed, NoAnswer> {
+    let processed = |outcome, reference| Processed {
+        outcome,
+        reference,
+        customer: made,
+        saved_method: None,
+    };
+    match answer {
+        Ok(Response::Intent(intent)) => Ok(processed(outcome_of(&intent), Some(intent.id))),
+        // The first request under this key is still running: its answer will be read
+        // back once the attempt's lease is over.
+        Ok(Response::Error { error, .. }) if error.kind == StripeErrorType::IdempotencyError => {
+            Err(NoAnswer::Lost(format!(
+                "Stripe: {}",
+                error.message.unwrap_or_default()
+            )))
+        }
+        // A decline (402) names the intent in its new state; other refusals are Stripe's
+        // final word on these parameters.
+        Ok(Response::Error { error, .. }) => {
+            let reference = error
+                .payment_intent
+                .as_ref()
+                .map(|intent| intent.id.clone());
+            let outcome = Outcome::Done(Final::Failed {
+                error: map_error(&error),
+            });
+            Ok(processed(outcome, reference))
+        }
+        Err(err) => Err(no_answer(err)),
     }
 }
 
@@ -257,42 +303,7 @@ impl Processor for StripeProcessor {
         };
         let request =
             create_and_confirm(&params, key).map_err(|err| NoAnswer::NotSent(err.to_string()))?;
-        let made = match customer {
-            CustomerFor::Made(id) => Some(id),
-            CustomerFor::None | CustomerFor::Kept(_) => None,
-        };
-        let processed = |outcome, reference| Processed {
-            outcome,
-            reference,
-            customer: made.clone(),
-            saved_method: None,
-        };
-        match self.client.send(&request).await {
-            Ok(Response::Intent(intent)) => Ok(processed(outcome_of(&intent), Some(intent.id))),
-            // The first request under this key is still running: its answer will be
-            // read back once the attempt's lease is over.
-            Ok(Response::Error { error, .. })
-                if error.kind == StripeErrorType::IdempotencyError =>
-            {
-                Err(NoAnswer::Lost(format!(
-                    "Stripe: {}",
-                    error.message.unwrap_or_default()
-                )))
-            }
-            // A decline (402) names the intent in its new state; other refusals are
-            // Stripe's final word on these parameters.
-            Ok(Response::Error { error, .. }) => {
-                let reference = error
-                    .payment_intent
-                    .as_ref()
-                    .map(|intent| intent.id.clone());
-                let outcome = Outcome::Done(Final::Failed {
-                    error: map_error(&error),
-                });
-                Ok(processed(outcome, reference))
-            }
-            Err(err) => Err(no_answer(err)),
-        }
+        answered(self.client.send(&request).await, customer.made())
     }
 
     async fn retrieve(&self, reference: &str) -> Result<Processed, NoAnswer> {
@@ -349,33 +360,6 @@ impl Processor for StripeProcessor {
             key,
         )
         .map_err(|err| NoAnswer::NotSent(err.to_string()))?;
-        let made = match customer {
-            CustomerFor::Made(id) => Some(id),
-            CustomerFor::None | CustomerFor::Kept(_) => None,
-        };
-        let processed = |outcome, reference| Processed {
-            outcome,
-            reference,
-            customer: made.clone(),
-            saved_method: None,
-        };
-        match self.client.send_setup(&request).await {
-            Ok(Response::Intent(setup)) => Ok(processed(outcome_of(&setup), Some(setup.id))),
-            Ok(Response::Error { error, .. })
-                if error.kind == StripeErrorType::IdempotencyError =>
-            {
-                Err(NoAnswer::Lost(format!(
-                    "Stripe: {}",
-                    error.message.unwrap_or_default()
-                )))
-            }
-            Ok(Response::Error { error, .. }) => {
-                let outcome = Outcome::Done(Final::Failed {
-                    error: map_error(&error),
-                });
-                Ok(processed(outcome, None))
-            }
-            Err(err) => Err(no_answer(err)),
-        }
+        answered(self.client.send_setup(&request).await, customer.made())
     }
 }

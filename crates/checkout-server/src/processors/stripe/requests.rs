@@ -255,7 +255,12 @@ pub fn create_and_confirm(
 /// polling and reconciliation. The id is escaped, so a hostile id cannot reach another
 /// path.
 pub fn retrieve_intent(id: &str) -> StripeRequest {
-    let mut path = "/v1/payment_intents/".to_owned();
+    read("/v1/payment_intents/", id)
+}
+
+/// `GET {collection}{id}`, the id escaped.
+fn read(collection: &str, id: &str) -> StripeRequest {
+    let mut path = collection.to_owned();
     escape(id, &mut path, false);
     StripeRequest {
         method: Method::GET,
@@ -333,14 +338,7 @@ pub fn create_and_confirm_setup(
 
 /// `GET /v1/setup_intents/{id}`: a setup's current state, after Stripe's page.
 pub fn retrieve_setup_intent(id: &str) -> StripeRequest {
-    let mut path = "/v1/setup_intents/".to_owned();
-    escape(id, &mut path, false);
-    StripeRequest {
-        method: Method::GET,
-        path,
-        body: None,
-        idempotency_key: None,
-    }
+    read("/v1/setup_intents/", id)
 }
 
 /// `POST /v1/payment_intents/{id}/cancel`: the merchant canceled ours while it waited
