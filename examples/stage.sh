@@ -18,6 +18,66 @@ sri() {
   printf 'sha384-%s' "$digest"
 }
 
+# The code split (issue 18). `cargo xtask` builds the release widget with
+# `--cfg wasm_split -C link-args=--emit-relocs` and names the linked wasm in
+# PAYMENT_ELEMENT_SPLIT_WASM: trunk cannot split a wasm, so its wasm-bindgen output is
+# replaced here by wasm-split-cli's (wasm_split_cli_support, which `cargo xtask setup`
+# installs): the main module, which keeps trunk's hashed name, and one chunk per
+# `wasm_split` module, each fetched by the loader (__wasm_split-<hash>.js, which the glue
+# imports) the first time a function in it runs. The chunks get names with a digest of
+# their content (served as immutable), and the pages' integrity follows the new bytes.
+if grep -q __wasm_split_placeholder__ "$out/$glue"; then
+  if [ "${TRUNK_PROFILE:-}" != "release" ] || [ -z "${PAYMENT_ELEMENT_SPLIT_WASM:-}" ]; then
+    echo "stage.sh: the wasm was built with --cfg wasm_split but is not split; build the release widget with cargo xtask (demo, test, package or bench)" >&2
+    exit 1
+  fi
+  digest16() { sha256sum "$1" | cut -c1-16; }
+  work=$(mktemp -d)
+  trap 'rm -rf "$work"' EXIT
+  wasm-split-cli --target web --out-name payment-element "$PAYMENT_ELEMENT_SPLIT_WASM" "$work/split"
+  wasm-bindgen --target web --keep-lld-exports --no-demangle --out-dir "$work/bg" \
+    --out-name payment-element "$work/split/payment-element.wasm"
+  # The snippets trunk staged must be the ones this glue imports.
+  if [ "$(cd "$work/bg" && find snippets -type f 2>/dev/null | sort)" != "$(cd "$out" && find snippets -type f 2>/dev/null | sort)" ]; then
+    echo "stage.sh: the split glue's snippets differ from trunk's" >&2
+    exit 1
+  fi
+  # index.html's wasm-opt flags; the chunks share the main module's memory, which is
+  # not zero-filled by the time they arrive.
+  opt="-Oz --converge --strip-producers --strip-target-features --low-memory-unused"
+  old_wasm=$(sri "$out/${name}_bg.wasm")
+  old_glue=$(sri "$out/$glue")
+  # shellcheck disable=SC2086
+  wasm-opt $opt --zero-filled-memory "$work/bg/payment-element_bg.wasm" -o "$out/${name}_bg.wasm"
+  loader="$work/split/__wasm_split.js"
+  for chunk in "$work"/split/split_*.wasm; do
+    [ -f "$chunk" ] || continue
+    base=$(basename "$chunk" .wasm)
+    # shellcheck disable=SC2086
+    wasm-opt $opt "$chunk" -o "$work/chunk.wasm"
+    hashed="$base-$(digest16 "$work/chunk.wasm").wasm"
+    mv "$work/chunk.wasm" "$out/$hashed"
+    grep -q "\"./$base.wasm\"" "$loader" || { echo "stage.sh: the loader does not name $base.wasm" >&2; exit 1; }
+    sed -i "s|\"./$base.wasm\"|\"./$hashed\"|" "$loader"
+  done
+  sed -i "s|\"./payment-element.js\"|\"./$glue\"|" "$loader"
+  loader_name="__wasm_split-$(digest16 "$loader").js"
+  cp "$loader" "$out/$loader_name"
+  sed "s|from \"./__wasm_split.js\"|from \"./$loader_name\"|" "$work/bg/payment-element.js" > "$out/$glue"
+  # Only the glue's import of the loader is renamed: the imports object passed to the
+  # wasm keeps the module name the wasm itself imports from ("./__wasm_split.js").
+  grep -q "from \"./$loader_name\"" "$out/$glue" || { echo "stage.sh: the glue does not import the loader" >&2; exit 1; }
+  if grep -q __wasm_split_placeholder__ "$out/$glue"; then
+    echo "stage.sh: the split glue still imports the placeholder module" >&2
+    exit 1
+  fi
+  new_wasm=$(sri "$out/${name}_bg.wasm")
+  new_glue=$(sri "$out/$glue")
+  for page in "$out"/*.html; do
+    sed -i -e "s|$old_wasm|$new_wasm|g" -e "s|$old_glue|$new_glue|g" "$page"
+  done
+fi
+
 # Trunk's minifier cannot parse wasm-bindgen's glue, boot.js or demo.js and leaves
 # them as written (the glue is 63 KB); esbuild minifies each, and the integrity trunk
 # already wrote into index.html is swapped for the new digest. Release builds need the
@@ -74,13 +134,15 @@ cat > "$out/embed/snippet.html" <<HTML
 <link rel="modulepreload" href="/embed/payment_element.js" integrity="$(sri "$out/embed/payment_element.js")">
 <link rel="modulepreload" href="/$glue" integrity="$glue_sri">
 HTML
-# The glue imports wasm-bindgen's snippets (the <payment-element> tag's class).
-if [ -d "$out/snippets" ]; then
-  (cd "$out" && find snippets -name '*.js' | sort) | while read -r snippet; do
-    printf '<link rel="modulepreload" href="/%s" integrity="%s">\n' \
-      "$snippet" "$(sri "$out/$snippet")" >> "$out/embed/snippet.html"
-  done
-fi
+# The glue imports wasm-bindgen's snippets (the <payment-element> tag's class) and,
+# in a split build, the chunks' loader.
+glue_imports() {
+  (cd "$out" && { ls -- __wasm_split-*.js 2>/dev/null; find snippets -name '*.js' 2>/dev/null; } | sort)
+}
+glue_imports | while read -r module; do
+  printf '<link rel="modulepreload" href="/%s" integrity="%s">\n' \
+    "$module" "$(sri "$out/$module")" >> "$out/embed/snippet.html"
+done
 # The card frame (issue 13): the page the payments origin serves at /v1/card-frame, the
 # same glue and wasm as the element (the browser fetches the bytes once), started by
 # frame/card.js. Absolute paths: it is served from /v1/. The payments origin fills the
@@ -102,12 +164,10 @@ widget_css=$(cd "$out" && ls -- *.css | grep -v '^demo-' | sort)
     printf '<link rel="stylesheet" href="/%s" integrity="%s">\n' "$css" "$(sri "$out/$css")"
   done
   printf '<link rel="modulepreload" href="/%s" integrity="%s">\n' "$glue" "$(sri "$out/$glue")"
-  if [ -d "$out/snippets" ]; then
-    (cd "$out" && find snippets -name '*.js' | sort) | while read -r snippet; do
-      printf '<link rel="modulepreload" href="/%s" integrity="%s">\n' \
-        "$snippet" "$(sri "$out/$snippet")"
-    done
-  fi
+  glue_imports | while read -r module; do
+    printf '<link rel="modulepreload" href="/%s" integrity="%s">\n' \
+      "$module" "$(sri "$out/$module")"
+  done
   printf '<script type="module" src="/frame/card.js" integrity="%s"></script>\n' \
     "$(sri "$out/frame/card.js")"
   printf '</head>\n<body class="pe-frame-body"></body>\n</html>\n'

@@ -318,6 +318,40 @@ impl Harness {
             .map_err(|e| format!("installing a script: {e}"))
     }
 
+    /// Fails every request of this page whose address matches one of `patterns`
+    /// (`*` wildcards) from now on, as a network failure; none once called with `&[]`
+    /// (the DevTools protocol).
+    pub async fn block_urls(&self, patterns: &[&str]) -> Outcome {
+        for (cmd, params) in [
+            ("Network.enable", serde_json::json!({})),
+            (
+                "Network.setBlockedURLs",
+                serde_json::json!({ "urls": patterns }),
+            ),
+        ] {
+            self.browser
+                .issue_cmd(CdpCommand { cmd, params })
+                .await
+                .map_err(|e| format!("{cmd}: {e}"))?;
+        }
+        Ok(())
+    }
+
+    /// The addresses of the files the current page has fetched that contain `part`
+    /// (its resource timing entries).
+    pub async fn fetched(&self, part: &str) -> Outcome<Vec<String>> {
+        let names = self
+            .browser
+            .execute(
+                "return performance.getEntriesByType('resource').map((e) => e.name)\
+                   .filter((name) => name.includes(arguments[0]));",
+                vec![serde_json::json!(part)],
+            )
+            .await
+            .map_err(|e| format!("reading the page's resources: {e}"))?;
+        Ok(serde_json::from_value(names).unwrap_or_default())
+    }
+
     /// Makes the browser a phone from now on: a 390 × 844 touch screen (DevTools
     /// protocol emulation, for every page of the session).
     pub async fn be_a_phone(&self) -> Outcome {

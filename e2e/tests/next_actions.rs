@@ -274,8 +274,14 @@ async fn qr_shown(h: &Harness) -> Outcome<String> {
         .click()
         .await
         .map_err(|e| format!("choosing the QR code: {e}"))?;
+    // The QR encoder is a chunk of the wasm (issue 18): not fetched until a code is
+    // shown.
+    let early = h.fetched("split_qr_code").await?;
+    ensure!(early.is_empty(), "fetched before paying: {early:?}");
     pay(h).await?;
     let code = h.find("svg.pe-qr-code[role=img]").await?;
+    let chunk = h.fetched("split_qr_code").await?;
+    ensure!(chunk.len() == 1, "the QR chunk fetched: {chunk:?}");
     let name = code
         .attr("aria-label")
         .await
@@ -343,6 +349,57 @@ async fn qris_pays(h: &Harness) -> Outcome {
 }
 
 e2e_test!(qris_pays_through_the_scanned_page, qris_pays);
+
+/// The QR code's chunk of the wasm cannot be fetched (the network): the element says
+/// so in place of the code, the payment keeps waiting, and the code appears once the
+/// shopper asks again with the network back; nothing is lost, nothing charged twice.
+async fn qr_chunk_fails_to_load(h: &Harness) -> Outcome {
+    h.open("/").await?;
+    h.block_urls(&["*split_qr_code*"]).await?;
+    h.choose("Market", "id").await?;
+    h.wait_text(".pe-pay-label", 15, |t| t.contains("IDR"))
+        .await?;
+    h.find("[data-method=qr_code]")
+        .await?
+        .click()
+        .await
+        .map_err(|e| format!("choosing the QR code: {e}"))?;
+    pay(h).await?;
+    let said = h
+        .wait_text(".pe-qr-missing[role=alert]", 15, |t| !t.is_empty())
+        .await?;
+    ensure!(
+        said.starts_with("The QR code could not be loaded. Check your connection"),
+        "says {said:?}"
+    );
+    ensure!(
+        h.browser
+            .find_all(Locator::Css("svg.pe-qr-code"))
+            .await
+            .map_err(|e| e.to_string())?
+            .is_empty(),
+        "a code is drawn without its chunk"
+    );
+    h.block_urls(&[]).await?;
+    h.press_button("Show the QR code").await?;
+    h.find("svg.pe-qr-code[role=img]").await?;
+    let payload = h
+        .find("[data-qr-payload]")
+        .await?
+        .attr("data-qr-payload")
+        .await
+        .map_err(|e| e.to_string())?
+        .unwrap_or_default();
+    ensure!(
+        payload.contains("/test-mode/qr/pi_"),
+        "the code encodes {payload:?}"
+    );
+    let stats = h.stats().await?;
+    ensure!(stats["charges_succeeded"] == 0, "{stats}");
+    Ok(())
+}
+
+e2e_test!(a_qr_chunk_that_fails_to_load_is_retried, qr_chunk_fails_to_load);
 
 async fn qr_expires(h: &Harness) -> Outcome {
     let payload = qr_shown(h).await?;

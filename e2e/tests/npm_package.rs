@@ -128,6 +128,12 @@ async fn a_vite_page_pays(h: &mut Harness) -> Outcome {
         built.iter().any(|name| name.ends_with(".wasm")),
         "Vite did not bundle the wasm: {built:?}"
     );
+    // The split build's QR chunk, which its loader names with `new URL(…,
+    // import.meta.url)`: a bundler follows that too.
+    ensure!(
+        built.iter().any(|name| name.starts_with("split_qr_code")),
+        "Vite did not bundle the QR code's wasm chunk: {built:?}"
+    );
     h.serve_dist(dist).await;
     h.open("/examples/vite-shop/index.html").await?;
     h.fill_card_details("4242 4242 4242 4242").await?;

@@ -118,6 +118,8 @@ catalogue! {
     QrInstructions "qr_instructions" { "Open your banking or e-wallet app, choose Scan QR and point it at this code. This page updates by itself once you have paid.", "Öffnen Sie Ihre Banking- oder E-Wallet-App, wählen Sie „QR scannen“ und richten Sie sie auf diesen Code. Diese Seite aktualisiert sich von selbst, sobald Sie bezahlt haben.", "Buka aplikasi bank atau e-wallet Anda, pilih Pindai QR, lalu arahkan ke kode ini. Halaman ini diperbarui sendiri setelah Anda membayar." }
     QrExpiresIn "qr_expires_in" { "Expires in {time}", "Läuft ab in {time}", "Kedaluwarsa dalam {time}" }
     QrExpired "qr_expired" { "This QR code has expired. Try again for a new one.", "Dieser QR-Code ist abgelaufen. Versuchen Sie es erneut, um einen neuen zu erhalten.", "Kode QR ini sudah kedaluwarsa. Coba lagi untuk mendapatkan kode baru." }
+    QrCodeUnavailable "qr_code_unavailable" { "The QR code could not be loaded. Check your connection and try again; your payment is still waiting.", "Der QR-Code konnte nicht geladen werden. Prüfen Sie Ihre Verbindung und versuchen Sie es erneut; Ihre Zahlung wartet weiterhin.", "Kode QR tidak dapat dimuat. Periksa koneksi Anda dan coba lagi; pembayaran Anda masih menunggu." }
+    QrCodeRetry "qr_code_retry" { "Show the QR code", "QR-Code anzeigen", "Tampilkan kode QR" }
     QrCancel "qr_cancel" { "Cancel", "Abbrechen", "Batal" }
     QrCanceled "qr_canceled" { "The QR code payment was canceled. Nothing was charged.", "Die Zahlung per QR-Code wurde abgebrochen. Es wurde nichts abgebucht.", "Pembayaran kode QR dibatalkan. Tidak ada yang ditagih." }
     QrDeclined "qr_declined" { "The QR code payment was declined.", "Die Zahlung per QR-Code wurde abgelehnt.", "Pembayaran kode QR ditolak." }

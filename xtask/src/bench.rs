@@ -19,7 +19,6 @@ use serde_json::{json, Value};
 use size::{kb, Asset, Part, Sizes};
 use stats::Summary;
 use std::path::PathBuf;
-use std::process::Command;
 use table::{ms, ratio, Table};
 
 /// Start-up runs per page unless `--runs N` says otherwise.
@@ -88,11 +87,8 @@ fn build_widget(dist: &std::path::Path, features: &[&str]) -> Result<PathBuf> {
         dist.display()
     );
     let build = || {
-        let mut trunk = Command::new("trunk");
-        trunk
-            .current_dir(cmd::root())
-            .args(["build", "--release", "--dist"])
-            .arg(dist);
+        let mut trunk = crate::demo::trunk_release();
+        trunk.arg("--dist").arg(dist);
         if !features.is_empty() {
             trunk.args(["--features", &features.join(",")]);
         }
@@ -139,23 +135,29 @@ impl SizeCheck {
 pub fn size_check() -> Result<SizeCheck> {
     let budget = budget::load()?;
     let dist = build_release_widget()?;
-    let mut initial = size::widget_assets(&dist)?;
+    // The chunks of the split wasm load when their code first runs: not initial.
+    let (chunks, mut initial): (Vec<_>, Vec<_>) = size::widget_assets(&dist)?
+        .into_iter()
+        .partition(|a| a.part == Part::Chunk);
     initial.extend(size::frame_assets(&dist)?);
     for asset in &initial {
         println!("   {:<44} {:>10} gzip", asset.name, kb(asset.sizes.gzip));
+    }
+    for asset in &chunks {
+        println!("   {:<44} {:>10} gzip (later)", asset.name, kb(asset.sizes.gzip));
     }
     let icons = size::icon_assets(&dist)?;
     let gzip_initial = size::total(&initial).gzip;
     let icons_gzip = size::total(&icons).gzip;
     println!(
-        "   {:<44} {:>10} gzip ({} files)",
+        "   {:<44} {:>10} gzip ({} files, later)",
         "icons/",
         kb(icons_gzip),
         icons.len()
     );
     Ok(SizeCheck {
         gzip_initial,
-        gzip_total: gzip_initial + icons_gzip,
+        gzip_total: gzip_initial + size::total(&chunks).gzip + icons_gzip,
         budget,
     })
 }
@@ -280,7 +282,9 @@ pub fn run(args: &[String]) -> Result {
 
     // Where the wasm bytes go.
     println!("\n== twiggy");
-    let release_wasm = size::total_of(&ours, Part::Wasm).raw;
+    // twiggy reads the wasm before it is split: the main module and its chunks.
+    let release_wasm =
+        size::total_of(&ours, Part::Wasm).raw + size::total_of(&ours, Part::Chunk).raw;
     let profile = twiggy::profile(&kept, &twiggy_dir, TWIGGY_TOP).and_then(|p| {
         // The named rebuild must be the module dist/ holds, give or take wasm-opt's
         // handling of names; otherwise another build replaced cargo's artefact.
@@ -460,7 +464,12 @@ fn size_rows(table: &mut Table, ours: &[Asset], anchors: &[anchors::Anchor]) {
             format!("{} / {} / {}", kb(s.raw), kb(s.gzip), kb(s.brotli))
         }
     };
-    for (part, label) in [(Part::Wasm, "wasm"), (Part::Js, "JS"), (Part::Css, "CSS")] {
+    for (part, label) in [
+        (Part::Wasm, "wasm"),
+        (Part::Chunk, "wasm chunks, loaded later"),
+        (Part::Js, "JS"),
+        (Part::Css, "CSS"),
+    ] {
         let mut row = vec![
             format!("{label} raw / gzip -9 / brotli q11"),
             cell(size::total_of(ours, part)),

@@ -31,15 +31,35 @@ pub fn run() -> Result {
     )
 }
 
-/// `trunk build --release` into `dist/`: the exact files the demo and the e2e tests serve.
+/// `trunk build --release` into `dist/`, the wasm split into a main module and the
+/// chunks loaded later (issue 18): the exact files the demo and the e2e tests serve.
+///
+/// trunk cannot split a wasm. Its cargo build gets `--cfg wasm_split` (the split points
+/// become imports of a module wasm-split-cli resolves) and `--emit-relocs` (what
+/// wasm-split-cli needs to move functions and their data); trunk's post-build hook
+/// (examples/stage.sh) splits the linked wasm it is told about in
+/// `PAYMENT_ELEMENT_SPLIT_WASM` and puts the result in place of trunk's. `trunk serve`
+/// and the browser tests build without the cfg: one module, the same behaviour.
 pub fn build_widget() -> Result {
-    println!("\n== building the widget (trunk build --release)");
-    cmd::run(
-        Command::new("trunk")
-            .current_dir(cmd::root())
-            .args(["build", "--release"]),
-        "trunk build --release",
-    )
+    println!("\n== building the widget (trunk build --release, split)");
+    cmd::run(&mut trunk_release(), "trunk build --release")
+}
+
+/// `trunk build --release` as every release build of the widget runs it: split.
+pub fn trunk_release() -> Command {
+    let linked =
+        crate::bench::target_dir().join("wasm32-unknown-unknown/release/payment_element.wasm");
+    let mut trunk = Command::new("trunk");
+    trunk
+        .current_dir(cmd::root())
+        .args(["build", "--release"])
+        // RUSTFLAGS replaces .cargo/config.toml's target flags: erase_components again.
+        .env(
+            "RUSTFLAGS",
+            "--cfg erase_components --cfg wasm_split -C link-args=--emit-relocs",
+        )
+        .env("PAYMENT_ELEMENT_SPLIT_WASM", linked);
+    trunk
 }
 
 /// The reference server, in the dev profile (quick to build; the release profile is

@@ -95,6 +95,26 @@ pub fn assemble(dist: &Path) -> Result<PathBuf> {
         std::fs::copy(dist.join(&from), staging.join(&to))
             .map_err(|e| fail(&format!("copying {from}"), e))?;
     }
+    // The split build's chunks and their loader (issue 18): the loader imports the
+    // glue, which is `payment-element.js` here, not trunk's hashed name.
+    for name in names
+        .iter()
+        .filter(|n| n.starts_with("split_") && n.ends_with(".wasm"))
+    {
+        std::fs::copy(dist.join(name), staging.join(name))
+            .map_err(|e| fail(&format!("copying {name}"), e))?;
+    }
+    for name in names
+        .iter()
+        .filter(|n| n.starts_with("__wasm_split-") && n.ends_with(".js"))
+    {
+        let loader = std::fs::read_to_string(dist.join(name))
+            .map_err(|e| fail(&format!("reading {name}"), e))?;
+        write(
+            &staging.join(name),
+            &loader.replace(&format!("./{hashed}.js"), &format!("./{stem}.js")),
+        )?;
+    }
     for dir in ["snippets", "icons"] {
         if dist.join(dir).is_dir() {
             copy_dir(&dist.join(dir), &staging.join(dir))?;
@@ -204,6 +224,8 @@ fn package_json(version: &str, stem: &str) -> String {
     "{stem}.d.ts",
     "{stem}_bg.wasm",
     "snippets/",
+    "split_*.wasm",
+    "__wasm_split-*.js",
     "README.md"
   ],
   "keywords": ["payments", "checkout", "payment-element", "wasm"]

@@ -10,6 +10,11 @@ use std::process::Command;
 
 /// The trunk release that builds with this toolchain (0.22 needs a newer rustc).
 pub const TRUNK_VERSION: &str = "0.21.14";
+/// The splitter that matches the `wasm_split_helpers` Leptos's `#[lazy]` and our split
+/// points use (issue 18): crates.io's `wasm_split_cli_support` with its binary feature,
+/// whose program is `wasm-split-cli` (not the crates.io package of that name, which is
+/// Dioxus's). 0.2.4 reads wasm-bindgen ≥ 0.2.128's generic describe imports.
+pub const WASM_SPLIT_VERSION: &str = "0.2.4";
 /// The binaryen release installed from npm; Debian's 108 miscompiles Leptos 0.8 at -Oz.
 pub const BINARYEN_VERSION: &str = "132";
 /// The esbuild release from npm that minifies wasm-bindgen's JS glue in the trunk hook
@@ -31,6 +36,7 @@ pub fn run() -> Result {
     crates()?;
     wasm_bindgen_cli()?;
     trunk()?;
+    wasm_split()?;
     wasm_opt()?;
     esbuild()?;
     vite()?;
@@ -138,6 +144,38 @@ fn trunk() -> Result {
         "cargo install trunk",
     )?;
     report("trunk", &format!("{TRUNK_VERSION} installed"));
+    Ok(())
+}
+
+fn wasm_split() -> Result {
+    // The program has no --version: cargo's list of what it installed says which.
+    let listed = Command::new("cargo")
+        .args(["install", "--list"])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .unwrap_or_default();
+    let line = format!("wasm_split_cli_support v{WASM_SPLIT_VERSION}:");
+    if listed.lines().any(|l| l.trim() == line) && cmd::exists("wasm-split-cli") {
+        report(
+            "wasm-split-cli",
+            &format!("{WASM_SPLIT_VERSION} already installed"),
+        );
+        return Ok(());
+    }
+    println!("   wasm-split-cli     installing {WASM_SPLIT_VERSION}; this takes about a minute once");
+    cmd::run(
+        Command::new("cargo").args([
+            "install",
+            "wasm_split_cli_support",
+            "--version",
+            WASM_SPLIT_VERSION,
+            "--features",
+            "build-binary",
+            "--locked",
+        ]),
+        "cargo install wasm_split_cli_support",
+    )?;
+    report("wasm-split-cli", &format!("{WASM_SPLIT_VERSION} installed"));
     Ok(())
 }
 

@@ -8,6 +8,9 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Part {
     Wasm,
+    /// A chunk of the split wasm (`split_<module>-<hash>.wasm`), fetched the first time
+    /// code in it runs (issue 18): not part of what the card form needs first.
+    Chunk,
     Js,
     Css,
     Html,
@@ -18,6 +21,7 @@ impl Part {
     pub fn as_str(self) -> &'static str {
         match self {
             Part::Wasm => "wasm",
+            Part::Chunk => "wasm chunk",
             Part::Js => "js",
             Part::Css => "css",
             Part::Html => "html",
@@ -93,6 +97,7 @@ pub fn classify(file_name: &str) -> Option<Part> {
     match extension {
         // The demo page's own script and stylesheet are not the widget.
         _ if unhashed == "demo" => None,
+        "wasm" if stem.starts_with("split_") => Some(Part::Chunk),
         "wasm" => Some(Part::Wasm),
         "js" => Some(Part::Js),
         "css" => Some(Part::Css),
@@ -269,6 +274,12 @@ mod tests {
         assert_eq!(classify("payment-element-759b34_bg.wasm"), Some(Part::Wasm));
         assert_eq!(classify("payment-element-759b34.js"), Some(Part::Js));
         assert_eq!(classify("boot-7647d2b7.js"), Some(Part::Js));
+        // The split build's chunk and the loader the glue imports.
+        assert_eq!(
+            classify("split_qr_code-ee186b47edc77d02.wasm"),
+            Some(Part::Chunk)
+        );
+        assert_eq!(classify("__wasm_split-ef17fc4d0b95257b.js"), Some(Part::Js));
         assert_eq!(classify("payment_element-8724b65.css"), Some(Part::Css));
         assert_eq!(classify("demo-a6db44a4.css"), None);
         assert_eq!(classify("demo.css"), None);
