@@ -399,7 +399,10 @@ async fn qr_chunk_fails_to_load(h: &Harness) -> Outcome {
     Ok(())
 }
 
-e2e_test!(a_qr_chunk_that_fails_to_load_is_retried, qr_chunk_fails_to_load);
+e2e_test!(
+    a_qr_chunk_that_fails_to_load_is_retried,
+    qr_chunk_fails_to_load
+);
 
 async fn qr_expires(h: &Harness) -> Outcome {
     let payload = qr_shown(h).await?;

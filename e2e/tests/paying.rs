@@ -63,9 +63,18 @@ async fn reload(h: &Harness) -> Outcome {
 
 async fn success_card(h: &Harness) -> Outcome {
     fill_card(h, "4242424242424242").await?;
+    // A card payment fetches none of the split wasm's chunks (issue 18): not the QR
+    // encoder, not the return page's view.
+    let chunks = h.fetched("split_").await?;
+    ensure!(chunks.is_empty(), "the checkout fetched {chunks:?}");
     pay(h).await?;
     h.wait_url("/complete").await?;
     status_is(h, "succeeded", 15).await?;
+    let chunks = h.fetched("split_").await?;
+    ensure!(
+        chunks.len() == 1 && chunks[0].contains("split_payment_status"),
+        "the return page fetched {chunks:?}"
+    );
     says_received(h).await?;
     address_has_no_secret(h).await?;
     reload(h).await?;
@@ -82,6 +91,34 @@ async fn success_card(h: &Harness) -> Outcome {
 e2e_test!(
     card_4242_pays_and_the_return_page_says_received,
     success_card
+);
+
+/// The return page's chunk of the wasm cannot be fetched (the network): the page says
+/// so, and a reload with the network back shows the payment, charged once.
+async fn status_chunk_missing(h: &Harness) -> Outcome {
+    fill_card(h, "4242424242424242").await?;
+    h.block_urls(&["*split_payment_status*"]).await?;
+    pay(h).await?;
+    h.wait_url("/complete").await?;
+    let said = h
+        .wait_text("#payment-status[role=alert]", 15, |t| !t.is_empty())
+        .await?;
+    ensure!(
+        said == "The payment's status could not be loaded. Check your connection and reload this page.",
+        "says {said:?}"
+    );
+    h.block_urls(&[]).await?;
+    reload(h).await?;
+    status_is(h, "succeeded", 15).await?;
+    says_received(h).await?;
+    let stats = h.stats().await?;
+    ensure!(stats["charges_succeeded"] == 1, "{stats}");
+    Ok(())
+}
+
+e2e_test!(
+    a_return_page_whose_chunk_fails_says_so_and_a_reload_shows_the_payment,
+    status_chunk_missing
 );
 
 async fn success_in_tabs(h: &Harness) -> Outcome {

@@ -6,36 +6,17 @@
 use crate::components::state::{ElementContext, QrShown};
 use crate::model::locale::Key;
 use crate::model::qr;
+use crate::split::split_point;
 use leptos::prelude::*;
 
-/// Why the QR code could not be drawn: its chunk of the widget did not load.
-struct ChunkMissing;
-
-#[cfg(wasm_split)]
-impl From<leptos::wasm_split::SplitLoaderError> for ChunkMissing {
-    fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
-        ChunkMissing
+split_point!(
+    qr_code,
+    /// The QR code's modules and SVG path: with the `qrcode` crate, a chunk of the
+    /// split build, so a card payment never downloads it.
+    fn qr_svg_path(data: String) -> Option<(u32, String)> {
+        qr::svg_path(&data)
     }
-}
-
-/// The QR code's modules and SVG path. The release build (`--cfg wasm_split`, split by
-/// `cargo xtask`'s build step, issue 18) moves this function and the `qrcode` crate
-/// into a chunk of the wasm fetched on the first call, so a card payment never
-/// downloads it. `fallible`: a chunk that fails to load (the network) is an `Err`
-/// here, not a panic, which would abort the whole wasm and lose the form; the failure
-/// is not remembered, so calling again retries.
-#[cfg(wasm_split)]
-#[leptos::wasm_split::wasm_split(qr_code, wasm_split_path = ::leptos::wasm_split, fallible)]
-fn qr_svg_path(data: String) -> Result<Option<(u32, String)>, ChunkMissing> {
-    Ok(qr::svg_path(&data))
-}
-
-/// The same in a build that is not split (`trunk serve`, the browser tests): a split
-/// point in a wasm that is never split imports a module no browser can resolve.
-#[cfg(not(wasm_split))]
-async fn qr_svg_path(data: String) -> Result<Option<(u32, String)>, ChunkMissing> {
-    Ok(qr::svg_path(&data))
-}
+);
 
 /// The QR code being paid.
 #[component]

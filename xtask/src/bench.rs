@@ -144,7 +144,11 @@ pub fn size_check() -> Result<SizeCheck> {
         println!("   {:<44} {:>10} gzip", asset.name, kb(asset.sizes.gzip));
     }
     for asset in &chunks {
-        println!("   {:<44} {:>10} gzip (later)", asset.name, kb(asset.sizes.gzip));
+        println!(
+            "   {:<44} {:>10} gzip (later)",
+            asset.name,
+            kb(asset.sizes.gzip)
+        );
     }
     let icons = size::icon_assets(&dist)?;
     let gzip_initial = size::total(&initial).gzip;

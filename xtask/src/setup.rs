@@ -162,7 +162,9 @@ fn wasm_split() -> Result {
         );
         return Ok(());
     }
-    println!("   wasm-split-cli     installing {WASM_SPLIT_VERSION}; this takes about a minute once");
+    println!(
+        "   wasm-split-cli     installing {WASM_SPLIT_VERSION}; this takes about a minute once"
+    );
     cmd::run(
         Command::new("cargo").args([
             "install",
