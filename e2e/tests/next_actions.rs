@@ -92,7 +92,16 @@ async fn dialog_gone(h: &Harness) -> Outcome {
 async fn completes_in_the_dialog(h: &Harness) -> Outcome {
     h.open("/").await?;
     h.fill_card_details("4000000000003220").await?;
+    let early = h.fetched("split_").await?;
+    ensure!(early.is_empty(), "fetched before paying: {early:?}");
     pay(h).await?;
+    // The dialog is a chunk of the wasm (issue 18), fetched when a challenge starts.
+    h.find("dialog.pe-challenge[open] iframe.pe-challenge-frame").await?;
+    let chunks = h.fetched("split_").await?;
+    ensure!(
+        chunks.len() == 1 && chunks[0].contains("split_challenge_dialog"),
+        "fetched for the challenge: {chunks:?}"
+    );
     enter_challenge(h).await?;
     challenge_button(h, "Complete authentication")
         .await?
@@ -118,6 +127,32 @@ async fn completes_in_the_dialog(h: &Harness) -> Outcome {
 e2e_test!(
     three_d_secure_in_a_dialog_completes_the_payment,
     completes_in_the_dialog
+);
+
+/// The dialog's chunk of the wasm cannot be fetched (the network): the customer goes
+/// to the challenge page in full, as for a bank page that refuses to be framed, and the
+/// payment completes there, once.
+async fn dialog_chunk_missing(h: &Harness) -> Outcome {
+    h.open("/").await?;
+    h.fill_card_details("4000000000003220").await?;
+    h.block_urls(&["*split_challenge_dialog*"]).await?;
+    pay(h).await?;
+    h.wait_url("/test-mode/authenticate/").await?;
+    h.block_urls(&[]).await?;
+    h.press_button("Complete authentication").await?;
+    h.wait_url("/complete").await?;
+    status_is(h, "succeeded", 15).await?;
+    let stats = h.stats().await?;
+    ensure!(
+        stats["confirms"] == 1 && stats["charges_succeeded"] == 1,
+        "one confirm, one charge: {stats}"
+    );
+    Ok(())
+}
+
+e2e_test!(
+    without_the_dialogs_chunk_3d_secure_opens_as_a_page,
+    dialog_chunk_missing
 );
 
 async fn fails_in_the_dialog(h: &Harness) -> Outcome {

@@ -11,6 +11,7 @@ use crate::model::locale::Key;
 use crate::model::next_action::{challenge_frame_url, qr_feedback, qr_poll_delay_ms};
 use crate::model::types::MethodKind;
 use crate::net::client::{sleep_ms, Api, LocalFuture};
+use crate::split::{split_point, ChunkMissing};
 use leptos::prelude::*;
 use payment_core::api::{PaymentIntent, PaymentIntentStatus, QrChannel};
 
@@ -98,6 +99,20 @@ fn canceled(message: Key) -> Followed {
     }
 }
 
+split_point!(
+    challenge_dialog,
+    /// The 3-D Secure dialog: a chunk of the split build, fetched when a challenge
+    /// starts (most card payments never have one).
+    fn challenge_split(
+        anchor: web_sys::Element,
+        url: String,
+        texts: ChallengeTexts,
+        read: Box<dyn Fn() -> LocalFuture<Option<PaymentIntent>>>,
+    ) -> LocalFuture<ChallengeEnd> {
+        Box::pin(async move { challenge_in_dialog(&anchor, &url, &texts, read).await })
+    }
+);
+
 fn settled(intent: PaymentIntent, outcome: Outcome) -> Followed {
     Followed {
         outcome,
@@ -129,7 +144,13 @@ async fn challenge(
         frame: c.get(Key::ChallengeFrame).to_owned(),
         close: c.get(Key::ChallengeClose).to_owned(),
     });
-    match challenge_in_dialog(&root, &framed, &texts, reader(api, intent)).await {
+    let read: Box<dyn Fn() -> LocalFuture<Option<PaymentIntent>>> = Box::new(reader(api, intent));
+    // The dialog's chunk could not be fetched: the challenge page in full instead.
+    let end = match challenge_split(root.into(), framed, texts, read).await {
+        Ok(end) => end.await,
+        Err(ChunkMissing) => ChallengeEnd::Blocked,
+    };
+    match end {
         ChallengeEnd::Settled(intent) => {
             let outcome = outcome_of(Ok((*intent).clone()));
             Some(settled(*intent, outcome))
