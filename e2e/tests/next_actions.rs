@@ -96,7 +96,8 @@ async fn completes_in_the_dialog(h: &Harness) -> Outcome {
     ensure!(early.is_empty(), "fetched before paying: {early:?}");
     pay(h).await?;
     // The dialog is a chunk of the wasm (issue 18), fetched when a challenge starts.
-    h.find("dialog.pe-challenge[open] iframe.pe-challenge-frame").await?;
+    h.find("dialog.pe-challenge[open] iframe.pe-challenge-frame")
+        .await?;
     let chunks = h.fetched("split_").await?;
     ensure!(
         chunks.len() == 1 && chunks[0].contains("split_challenge_dialog"),

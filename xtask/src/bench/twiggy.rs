@@ -65,9 +65,56 @@ pub fn profile(artefact: &Path, dir: &Path, top: usize) -> Result<Profile> {
             .arg(&named),
         "wasm-opt -Oz -g (for twiggy)",
     )?;
+    profile_named(&named, top)
+}
+
+/// The chunks of the split build and where their bytes go: cargo's release artefact
+/// split by `wasm-split-cli` as the trunk hook splits it, each chunk through `wasm-opt
+/// -Oz -g` (names kept); by chunk name (`split_qr_code`…).
+pub fn chunks(artefact: &Path, dir: &Path, top: usize) -> Result<Vec<(String, Profile)>> {
+    ensure()?;
+    let split = dir.join("split");
+    let _ = std::fs::remove_dir_all(&split);
+    cmd::run(
+        Command::new("wasm-split-cli")
+            .args(["--target", "web", "--out-name", "payment-element"])
+            .arg(artefact)
+            .arg(&split),
+        "wasm-split-cli (for twiggy)",
+    )?;
+    let mut names: Vec<String> = std::fs::read_dir(&split)
+        .map_err(|e| Failure::new(format!("{}: {e}", split.display())))?
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.starts_with("split_") && n.ends_with(".wasm"))
+        .collect();
+    names.sort();
+    let mut profiles = Vec::new();
+    for name in names {
+        let named = split.join(format!("named-{name}"));
+        cmd::run(
+            Command::new("wasm-opt")
+                .args([
+                    "-Oz",
+                    "-g",
+                    "--enable-bulk-memory",
+                    "--enable-nontrapping-float-to-int",
+                ])
+                .arg(split.join(&name))
+                .arg("-o")
+                .arg(&named),
+            "wasm-opt -Oz -g (a chunk, for twiggy)",
+        )?;
+        let chunk = name.trim_end_matches(".wasm").to_owned();
+        profiles.push((chunk, profile_named(&named, top)?));
+    }
+    Ok(profiles)
+}
+
+/// twiggy's profile of a module with names.
+fn profile_named(named: &Path, top: usize) -> Result<Profile> {
     let output = Command::new("twiggy")
         .args(["top", "--format", "json"])
-        .arg(&named)
+        .arg(named)
         .output()
         .map_err(|e| Failure::new(format!("cannot run twiggy: {e}")))?;
     if !output.status.success() {
@@ -77,7 +124,7 @@ pub fn profile(artefact: &Path, dir: &Path, top: usize) -> Result<Profile> {
         )));
     }
     let items = parse_top(&String::from_utf8_lossy(&output.stdout))?;
-    let total = std::fs::metadata(&named).map(|m| m.len()).unwrap_or(0);
+    let total = std::fs::metadata(named).map(|m| m.len()).unwrap_or(0);
     let names: u64 = items
         .iter()
         .filter(|i| is_name_section(&i.name))
@@ -94,8 +141,14 @@ pub fn profile(artefact: &Path, dir: &Path, top: usize) -> Result<Profile> {
     })
 }
 
+/// Sections that are not the shipped module: names, and the linker's relocations and
+/// linking data, which the split build's artefact keeps (`--emit-relocs`) and the
+/// shipped wasm does not.
 fn is_name_section(item: &str) -> bool {
-    item.ends_with("names\" subsection") || item == "custom section 'name'"
+    item.ends_with("names\" subsection")
+        || item == "custom section 'name'"
+        || item.starts_with("custom section 'reloc.")
+        || item == "custom section 'linking'"
 }
 
 /// Reads `twiggy top --format json`.
