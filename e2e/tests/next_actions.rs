@@ -305,15 +305,26 @@ async fn qr_shown(h: &Harness) -> Outcome<String> {
     h.choose("Market", "id").await?;
     h.wait_text(".pe-pay-label", 15, |t| t.contains("IDR"))
         .await?;
+    // The QR encoder is a chunk of the wasm (issue 18): not fetched until the shopper
+    // picks the QR code, then fetched once, ahead of the payment.
+    let early = h.fetched("split_qr_code").await?;
+    ensure!(
+        early.is_empty(),
+        "fetched before the QR code was picked: {early:?}"
+    );
     h.find("[data-method=qr_code]")
         .await?
         .click()
         .await
         .map_err(|e| format!("choosing the QR code: {e}"))?;
-    // The QR encoder is a chunk of the wasm (issue 18): not fetched until a code is
-    // shown.
-    let early = h.fetched("split_qr_code").await?;
-    ensure!(early.is_empty(), "fetched before paying: {early:?}");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while h.fetched("split_qr_code").await?.is_empty() {
+        ensure!(
+            Instant::now() < deadline,
+            "the QR chunk was not fetched when the QR code was picked"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     pay(h).await?;
     let code = h.find("svg.pe-qr-code[role=img]").await?;
     let chunk = h.fetched("split_qr_code").await?;

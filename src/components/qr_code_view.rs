@@ -11,12 +11,22 @@ use leptos::prelude::*;
 
 split_point!(
     qr_code,
+    preload preload_qr_code,
     /// The QR code's modules and SVG path: with the `qrcode` crate, a chunk of the
     /// split build, so a card payment never downloads it.
     fn qr_svg_path(data: String) -> Option<(u32, String)> {
         qr::svg_path(&data)
     }
 );
+
+/// Fetches the QR code's chunk ahead of the payment (when the shopper picks a QR
+/// method), so the code appears as soon as the intent says what it encodes. A failure
+/// changes nothing: the payment fetches it again.
+pub(crate) fn preload() {
+    leptos::task::spawn_local(async {
+        let _ = preload_qr_code().await;
+    });
+}
 
 /// The QR code being paid.
 #[component]
