@@ -57,8 +57,12 @@ if grep -q __wasm_split_placeholder__ "$out/$glue"; then
     wasm-opt $opt "$chunk" -o "$work/chunk.wasm"
     hashed="$base-$(digest16 "$work/chunk.wasm").wasm"
     mv "$work/chunk.wasm" "$out/$hashed"
-    grep -q "\"./$base.wasm\"" "$loader" || { echo "stage.sh: the loader does not name $base.wasm" >&2; exit 1; }
-    sed -i "s|\"./$base.wasm\"|\"./$hashed\"|" "$loader"
+    # The loader fetches the chunk by its new name, with the chunk's Subresource
+    # Integrity: code the page runs, checked like the glue (a chunk that does not match
+    # fails to load, and the element says so instead of running it).
+    fetched="new URL(\"./$base.wasm\", import.meta.url)"
+    grep -qF "$fetched" "$loader" || { echo "stage.sh: the loader does not fetch $base.wasm" >&2; exit 1; }
+    sed -i "s|new URL(\"./$base.wasm\", import.meta.url)|new URL(\"./$hashed\", import.meta.url), { integrity: \"$(sri "$out/$hashed")\" }|" "$loader"
   done
   sed -i "s|\"./payment-element.js\"|\"./$glue\"|" "$loader"
   loader_name="__wasm_split-$(digest16 "$loader").js"

@@ -162,6 +162,21 @@ pub fn required_path(var: &str) -> PathBuf {
 }
 
 /// A loopback port free at the time of asking (for a process that cannot say its own).
+/// Copies the folder `from` to `to`, with everything below it.
+pub fn copy_dir(from: &Path, to: &Path) -> Outcome {
+    std::fs::create_dir_all(to).map_err(|e| e.to_string())?;
+    for entry in std::fs::read_dir(from).map_err(|e| e.to_string())? {
+        let entry = entry.map_err(|e| e.to_string())?;
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), &target).map_err(|e| e.to_string())?;
+        }
+    }
+    Ok(())
+}
+
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())

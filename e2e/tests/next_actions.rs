@@ -3,7 +3,7 @@
 //! checkout and the page never leaves until the payment settled; a QR code payment
 //! (QRIS, QR Ph) shows its code in the element, which follows the payment by itself.
 
-use e2e::{choose_gcash, e2e_test, ensure, pay, status_is, Harness, Outcome};
+use e2e::{choose_gcash, copy_dir, e2e_test, ensure, pay, status_is, Harness, Outcome};
 use fantoccini::elements::Element;
 use fantoccini::key::Key;
 use fantoccini::Locator;
@@ -449,6 +449,59 @@ async fn qr_chunk_fails_to_load(h: &Harness) -> Outcome {
 e2e_test!(
     a_qr_chunk_that_fails_to_load_is_retried,
     qr_chunk_fails_to_load
+);
+
+/// A chunk is code the page runs, so the loader checks it by its Subresource Integrity:
+/// a QR chunk that is not the one built (here the same module with a section added, as
+/// a compromised CDN might serve it; still a valid module) is not run, and the element
+/// says the code could not be loaded.
+async fn a_changed_chunk_is_not_run(h: &mut Harness) -> Outcome {
+    let dist = std::env::temp_dir().join(format!("e2e-tampered-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dist);
+    copy_dir(h.dist(), &dist)?;
+    let chunk = std::fs::read_dir(&dist)
+        .map_err(|e| e.to_string())?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("split_qr_code") && n.ends_with(".wasm"))
+        })
+        .ok_or("no QR chunk in the release build")?;
+    let mut bytes = std::fs::read(&chunk).map_err(|e| e.to_string())?;
+    // A custom section named "x" holding "tampered": ignored by the wasm engine.
+    bytes.extend_from_slice(&[0x00, 0x0a, 0x01, b'x']);
+    bytes.extend_from_slice(b"tampered");
+    std::fs::write(&chunk, bytes).map_err(|e| e.to_string())?;
+    // The server would otherwise send the built bytes' compressed copies.
+    for suffix in ["br", "gz"] {
+        let _ = std::fs::remove_file(format!("{}.{suffix}", chunk.display()));
+    }
+    h.serve_dist(dist.clone()).await;
+    h.open("/").await?;
+    h.choose("Market", "id").await?;
+    h.wait_text(".pe-pay-label", 15, |t| t.contains("IDR"))
+        .await?;
+    h.find("[data-method=qr_code]")
+        .await?
+        .click()
+        .await
+        .map_err(|e| format!("choosing the QR code: {e}"))?;
+    pay(h).await?;
+    let said = h
+        .wait_text(".pe-qr-missing[role=alert]", 15, |t| !t.is_empty())
+        .await?;
+    ensure!(
+        said.starts_with("The QR code could not be loaded."),
+        "says {said:?}"
+    );
+    let _ = std::fs::remove_dir_all(&dist);
+    Ok(())
+}
+
+e2e_test!(
+    a_chunk_that_is_not_the_one_built_is_not_run,
+    mut a_changed_chunk_is_not_run
 );
 
 async fn qr_expires(h: &Harness) -> Outcome {

@@ -3,8 +3,7 @@
 //! tarball, Vite (installed by `cargo xtask setup`) builds the page, and the built page,
 //! served by the reference server, pays with 4242 through the card frame.
 
-use e2e::{e2e_test, ensure, required_path, Harness, Outcome};
-use std::path::Path;
+use e2e::{copy_dir, e2e_test, ensure, required_path, Harness, Outcome};
 use std::process::Command;
 
 const INDEX_HTML: &str = r##"<!doctype html>
@@ -63,20 +62,6 @@ fn run(command: &mut Command, what: &str) -> Outcome {
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
-    Ok(())
-}
-
-fn copy_dir(from: &Path, to: &Path) -> Outcome {
-    std::fs::create_dir_all(to).map_err(|e| e.to_string())?;
-    for entry in std::fs::read_dir(from).map_err(|e| e.to_string())? {
-        let entry = entry.map_err(|e| e.to_string())?;
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target)?;
-        } else {
-            std::fs::copy(entry.path(), &target).map_err(|e| e.to_string())?;
-        }
-    }
     Ok(())
 }
 
