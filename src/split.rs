@@ -27,10 +27,10 @@ impl From<leptos::wasm_split::SplitLoaderError> for ChunkMissing {
 macro_rules! split_point {
     // With `preload name`: also `async fn name() -> Result<(), ChunkMissing>`, which
     // fetches the chunk without running anything in it (ahead of its first use).
-    ($module:ident, preload $preload:ident, $(#[$attr:meta])* fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $out:ty $body:block) => {
+    ($module:ident, $(preload $preload:ident,)? $(#[$attr:meta])* fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $out:ty $body:block) => {
         $(#[$attr])*
         #[cfg(wasm_split)]
-        #[leptos::wasm_split::wasm_split($module, wasm_split_path = ::leptos::wasm_split, fallible, preload($preload))]
+        #[leptos::wasm_split::wasm_split($module, wasm_split_path = ::leptos::wasm_split, fallible $(, preload($preload))?)]
         fn $name($($arg: $ty),*) -> Result<$out, $crate::split::ChunkMissing> {
             Ok($body)
         }
@@ -41,25 +41,13 @@ macro_rules! split_point {
             Ok($body)
         }
 
-        /// Nothing to fetch in a build that is not split.
-        #[cfg(not(wasm_split))]
-        async fn $preload() -> Result<(), $crate::split::ChunkMissing> {
-            Ok(())
-        }
-    };
-    ($module:ident, $(#[$attr:meta])* fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $out:ty $body:block) => {
-        $(#[$attr])*
-        #[cfg(wasm_split)]
-        #[leptos::wasm_split::wasm_split($module, wasm_split_path = ::leptos::wasm_split, fallible)]
-        fn $name($($arg: $ty),*) -> Result<$out, $crate::split::ChunkMissing> {
-            Ok($body)
-        }
-
-        $(#[$attr])*
-        #[cfg(not(wasm_split))]
-        async fn $name($($arg: $ty),*) -> Result<$out, $crate::split::ChunkMissing> {
-            Ok($body)
-        }
+        $(
+            /// Nothing to fetch in a build that is not split.
+            #[cfg(not(wasm_split))]
+            async fn $preload() -> Result<(), $crate::split::ChunkMissing> {
+                Ok(())
+            }
+        )?
     };
 }
 pub(crate) use split_point;

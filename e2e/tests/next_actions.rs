@@ -298,13 +298,34 @@ async fn keyboard_only(h: &Harness) -> Outcome {
 
 e2e_test!(the_dialog_works_with_the_keyboard_alone, keyboard_only);
 
+/// The Indonesian cart, on the checkout page already open.
+async fn indonesian_cart(h: &Harness) -> Outcome {
+    h.choose("Market", "id").await?;
+    h.wait_text(".pe-pay-label", 15, |t| t.contains("IDR"))
+        .await
+        .map(|_| ())
+}
+
+/// Picks the QR code among the methods.
+async fn pick_qr_code(h: &Harness) -> Outcome {
+    h.find("[data-method=qr_code]")
+        .await?
+        .click()
+        .await
+        .map_err(|e| format!("choosing the QR code: {e}"))
+}
+
+/// What the element says in place of a QR code whose chunk could not be run.
+async fn qr_missing_says(h: &Harness) -> Outcome<String> {
+    h.wait_text(".pe-qr-missing[role=alert]", 15, |t| !t.is_empty())
+        .await
+}
+
 /// Pays the Indonesian cart by QRIS up to the code shown in the element; its payload
 /// (what the code encodes: the test-mode bank app's page).
 async fn qr_shown(h: &Harness) -> Outcome<String> {
     h.open("/").await?;
-    h.choose("Market", "id").await?;
-    h.wait_text(".pe-pay-label", 15, |t| t.contains("IDR"))
-        .await?;
+    indonesian_cart(h).await?;
     // The QR encoder is a chunk of the wasm (issue 18): not fetched until the shopper
     // picks the QR code, then fetched once, ahead of the payment.
     let early = h.fetched("split_qr_code").await?;
@@ -312,11 +333,7 @@ async fn qr_shown(h: &Harness) -> Outcome<String> {
         early.is_empty(),
         "fetched before the QR code was picked: {early:?}"
     );
-    h.find("[data-method=qr_code]")
-        .await?
-        .click()
-        .await
-        .map_err(|e| format!("choosing the QR code: {e}"))?;
+    pick_qr_code(h).await?;
     let deadline = Instant::now() + Duration::from_secs(10);
     while h.fetched("split_qr_code").await?.is_empty() {
         ensure!(
@@ -403,18 +420,10 @@ e2e_test!(qris_pays_through_the_scanned_page, qris_pays);
 async fn qr_chunk_fails_to_load(h: &Harness) -> Outcome {
     h.open("/").await?;
     h.block_urls(&["*split_qr_code*"]).await?;
-    h.choose("Market", "id").await?;
-    h.wait_text(".pe-pay-label", 15, |t| t.contains("IDR"))
-        .await?;
-    h.find("[data-method=qr_code]")
-        .await?
-        .click()
-        .await
-        .map_err(|e| format!("choosing the QR code: {e}"))?;
+    indonesian_cart(h).await?;
+    pick_qr_code(h).await?;
     pay(h).await?;
-    let said = h
-        .wait_text(".pe-qr-missing[role=alert]", 15, |t| !t.is_empty())
-        .await?;
+    let said = qr_missing_says(h).await?;
     ensure!(
         said.starts_with("The QR code could not be loaded. Check your connection"),
         "says {said:?}"
@@ -479,18 +488,10 @@ async fn a_changed_chunk_is_not_run(h: &mut Harness) -> Outcome {
     }
     h.serve_dist(dist.clone()).await;
     h.open("/").await?;
-    h.choose("Market", "id").await?;
-    h.wait_text(".pe-pay-label", 15, |t| t.contains("IDR"))
-        .await?;
-    h.find("[data-method=qr_code]")
-        .await?
-        .click()
-        .await
-        .map_err(|e| format!("choosing the QR code: {e}"))?;
+    indonesian_cart(h).await?;
+    pick_qr_code(h).await?;
     pay(h).await?;
-    let said = h
-        .wait_text(".pe-qr-missing[role=alert]", 15, |t| !t.is_empty())
-        .await?;
+    let said = qr_missing_says(h).await?;
     ensure!(
         said.starts_with("The QR code could not be loaded."),
         "says {said:?}"

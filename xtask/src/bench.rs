@@ -787,28 +787,12 @@ fn print_chunks(chunks: &[(String, twiggy::Profile)]) {
             "\nwhere {name}'s bytes go (a chunk loaded later; {} without names)",
             kb(p.code_bytes)
         );
-        let mut top = Table::new(&["bytes", "share", "item"]);
-        for item in &p.top {
-            top.row(vec![
-                item.bytes.to_string(),
-                format!(
-                    "{:.1}%",
-                    100.0 * item.bytes as f64 / p.code_bytes.max(1) as f64
-                ),
-                item.name.chars().take(110).collect(),
-            ]);
-        }
-        println!("{}", top.render());
+        println!("{}", top_items(p));
     }
 }
 
-/// twiggy's top items and the bytes per crate.
-fn print_profile(p: &twiggy::Profile) {
-    println!(
-        "\nwhere the wasm bytes go (twiggy top, the release module rebuilt with names: {} \
-         without the name section)",
-        kb(p.code_bytes)
-    );
+/// A profile's largest items and their share of its bytes.
+fn top_items(p: &twiggy::Profile) -> String {
     let mut top = Table::new(&["bytes", "share", "item"]);
     for item in &p.top {
         top.row(vec![
@@ -820,7 +804,17 @@ fn print_profile(p: &twiggy::Profile) {
             item.name.chars().take(110).collect(),
         ]);
     }
-    println!("{}", top.render());
+    top.render()
+}
+
+/// twiggy's top items and the bytes per crate.
+fn print_profile(p: &twiggy::Profile) {
+    println!(
+        "\nwhere the wasm bytes go (twiggy top, the release module rebuilt with names: {} \
+         without the name section)",
+        kb(p.code_bytes)
+    );
+    println!("{}", top_items(p));
     let crates: Vec<String> = p
         .by_crate
         .iter()

@@ -52,6 +52,12 @@ pub fn profile(artefact: &Path, dir: &Path, top: usize) -> Result<Profile> {
     )?;
     let bound = dir.join("payment_element_bg.wasm");
     let named = dir.join("named.wasm");
+    optimise_with_names(&bound, &named)?;
+    profile_named(&named, top)
+}
+
+/// `wasm-opt -Oz -g`: the release pipeline's optimisation, names kept.
+fn optimise_with_names(input: &Path, output: &Path) -> Result {
     cmd::run(
         Command::new("wasm-opt")
             .args([
@@ -60,12 +66,11 @@ pub fn profile(artefact: &Path, dir: &Path, top: usize) -> Result<Profile> {
                 "--enable-bulk-memory",
                 "--enable-nontrapping-float-to-int",
             ])
-            .arg(&bound)
+            .arg(input)
             .arg("-o")
-            .arg(&named),
+            .arg(output),
         "wasm-opt -Oz -g (for twiggy)",
-    )?;
-    profile_named(&named, top)
+    )
 }
 
 /// The chunks of the split build and where their bytes go: cargo's release artefact
@@ -91,19 +96,7 @@ pub fn chunks(artefact: &Path, dir: &Path, top: usize) -> Result<Vec<(String, Pr
     let mut profiles = Vec::new();
     for name in names {
         let named = split.join(format!("named-{name}"));
-        cmd::run(
-            Command::new("wasm-opt")
-                .args([
-                    "-Oz",
-                    "-g",
-                    "--enable-bulk-memory",
-                    "--enable-nontrapping-float-to-int",
-                ])
-                .arg(split.join(&name))
-                .arg("-o")
-                .arg(&named),
-            "wasm-opt -Oz -g (a chunk, for twiggy)",
-        )?;
+        optimise_with_names(&split.join(&name), &named)?;
         let chunk = name.trim_end_matches(".wasm").to_owned();
         profiles.push((chunk, profile_named(&named, top)?));
     }
