@@ -87,7 +87,12 @@ pub fn mount_payment_status(
         strings,
         retry_href,
     } = js_api::status_options(&options)?;
-    let Some(host) = status_host(selector) else {
+    let Some(host) = document()
+        .query_selector(selector)
+        .ok()
+        .flatten()
+        .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
+    else {
         return Ok(false);
     };
     // The return page's view is a chunk of the split build: a checkout page never
@@ -98,11 +103,11 @@ pub fn mount_payment_status(
         model::locale::Catalogue::new(locale.unwrap_or(model::locale::Locale::En), &strings)
             .get(model::locale::Key::StatusUnavailable)
             .to_owned();
-    let (selector, api_base) = (selector.to_owned(), api_base.to_owned());
+    let api_base = api_base.to_owned();
     // wasm-bindgen's own task: Leptos's executor starts when something is mounted,
     // which here happens in the chunk.
     wasm_bindgen_futures::spawn_local(async move {
-        if mount_status_view(selector, api_base, locale, strings, retry_href)
+        if mount_status_view(host.clone(), api_base, locale, strings, retry_href)
             .await
             .is_err()
         {
@@ -115,30 +120,18 @@ pub fn mount_payment_status(
 
 split::split_point!(
     payment_status,
-    /// Mounts [`PaymentStatus`] into the element matching `selector` for as long as
-    /// the page lives (owned strings across the chunk's boundary).
+    /// Mounts [`PaymentStatus`] into `host` for as long as the page lives.
     fn mount_status_view(
-        selector: String,
+        host: web_sys::HtmlElement,
         api_base: String,
         locale: Option<model::locale::Locale>,
         strings: Vec<(model::locale::Key, String)>,
         retry_href: String,
     ) -> () {
-        if let Some(host) = status_host(&selector) {
-            let api = net::client::Api::http(&api_base);
-            leptos::mount::mount_to(host, move || {
-                view! { <PaymentStatus api locale strings retry_href /> }
-            })
-            .forget();
-        }
+        let api = net::client::Api::http(&api_base);
+        leptos::mount::mount_to(host, move || {
+            view! { <PaymentStatus api locale strings retry_href /> }
+        })
+        .forget();
     }
 );
-
-/// The return page's element for the status.
-fn status_host(selector: &str) -> Option<web_sys::HtmlElement> {
-    document()
-        .query_selector(selector)
-        .ok()
-        .flatten()
-        .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
-}
