@@ -95,10 +95,11 @@ pub fn mount_payment_status(
     else {
         return Ok(false);
     };
-    // The return page's view is a chunk of the split build: a checkout page never
-    // fetches it. Until it has loaded the page shows what it had; if it cannot be
-    // fetched, a message says so (the address still names the payment, so a reload
-    // shows it).
+    // In the widget's split build the return page's view is a chunk that a checkout
+    // page never fetches; until it has loaded the page shows what it had, and if it
+    // cannot be fetched a message says so (the address still names the payment, so a
+    // reload shows it). The return page's own build (without the `element` feature) is
+    // this view alone, with nothing to fetch.
     let fallback =
         model::locale::Catalogue::new(locale.unwrap_or(model::locale::Locale::En), &strings)
             .get(model::locale::Key::StatusUnavailable)
@@ -118,9 +119,25 @@ pub fn mount_payment_status(
     Ok(true)
 }
 
+/// Mounts [`PaymentStatus`] into `host` for as long as the page lives.
+fn mount_status(
+    host: web_sys::HtmlElement,
+    api_base: String,
+    locale: Option<model::locale::Locale>,
+    strings: Vec<(model::locale::Key, String)>,
+    retry_href: String,
+) {
+    let api = net::client::Api::http(&api_base);
+    leptos::mount::mount_to(host, move || {
+        view! { <PaymentStatus api locale strings retry_href /> }
+    })
+    .forget();
+}
+
+#[cfg(feature = "element")]
 split::split_point!(
     payment_status,
-    /// Mounts [`PaymentStatus`] into `host` for as long as the page lives.
+    /// [`mount_status`], in a chunk of the split build.
     fn mount_status_view(
         host: web_sys::HtmlElement,
         api_base: String,
@@ -128,10 +145,19 @@ split::split_point!(
         strings: Vec<(model::locale::Key, String)>,
         retry_href: String,
     ) -> () {
-        let api = net::client::Api::http(&api_base);
-        leptos::mount::mount_to(host, move || {
-            view! { <PaymentStatus api locale strings retry_href /> }
-        })
-        .forget();
+        mount_status(host, api_base, locale, strings, retry_href)
     }
 );
+
+/// [`mount_status`]: the return page's build is nothing else.
+#[cfg(not(feature = "element"))]
+async fn mount_status_view(
+    host: web_sys::HtmlElement,
+    api_base: String,
+    locale: Option<model::locale::Locale>,
+    strings: Vec<(model::locale::Key, String)>,
+    retry_href: String,
+) -> Result<(), split::ChunkMissing> {
+    mount_status(host, api_base, locale, strings, retry_href);
+    Ok(())
+}

@@ -2,16 +2,17 @@
 //! with `--cfg wasm_split` and splits it with `wasm-split-cli`: each function declared
 //! with [`split_point!`] moves, with the code only it uses, into a chunk of the wasm
 //! (`split_<module>-<hash>.wasm`) that is fetched the first time the function runs.
-//! Other builds (`trunk serve`, the browser tests, a Rust app's own) get a plain async
-//! function: a split point in a wasm that is never split imports a module no browser
-//! can resolve.
+//! Other builds (`trunk serve`, the browser tests, a Rust app's own, and the return
+//! page's build without the `element` feature, which has nothing to split off) get a
+//! plain async function: a split point in a wasm that is never split imports a module no
+//! browser can resolve.
 
 /// A chunk of the wasm that could not be fetched (the network). The failure is not
 /// remembered: calling the function again fetches it again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ChunkMissing;
 
-#[cfg(wasm_split)]
+#[cfg(all(wasm_split, feature = "element"))]
 impl From<leptos::wasm_split::SplitLoaderError> for ChunkMissing {
     fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
         ChunkMissing
@@ -29,21 +30,21 @@ macro_rules! split_point {
     // fetches the chunk without running anything in it (ahead of its first use).
     ($module:ident, $(preload $preload:ident,)? $(#[$attr:meta])* fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $out:ty $body:block) => {
         $(#[$attr])*
-        #[cfg(wasm_split)]
+        #[cfg(all(wasm_split, feature = "element"))]
         #[leptos::wasm_split::wasm_split($module, wasm_split_path = ::leptos::wasm_split, fallible $(, preload($preload))?)]
         fn $name($($arg: $ty),*) -> Result<$out, $crate::split::ChunkMissing> {
             Ok($body)
         }
 
         $(#[$attr])*
-        #[cfg(not(wasm_split))]
+        #[cfg(not(all(wasm_split, feature = "element")))]
         async fn $name($($arg: $ty),*) -> Result<$out, $crate::split::ChunkMissing> {
             Ok($body)
         }
 
         $(
             /// Nothing to fetch in a build that is not split.
-            #[cfg(not(wasm_split))]
+            #[cfg(not(all(wasm_split, feature = "element")))]
             async fn $preload() -> Result<(), $crate::split::ChunkMissing> {
                 Ok(())
             }

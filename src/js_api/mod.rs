@@ -14,16 +14,23 @@
 //! `{error}`. The flow reuses `crate::model::confirm` (one attempt at a time, one
 //! `Idempotency-Key` per attempt) and `crate::net::client`.
 
+#[cfg(feature = "element")]
 mod checkout;
+#[cfg(feature = "element")]
 mod custom_element;
+#[cfg(feature = "element")]
 mod elements;
 pub mod objects;
 pub mod read;
 mod types;
 
+#[cfg(feature = "element")]
 pub use checkout::{checkout, JsCheckout};
+#[cfg(feature = "element")]
 pub use custom_element::define_custom_element;
+#[cfg(feature = "element")]
 pub(crate) use custom_element::script_origin;
+#[cfg(feature = "element")]
 pub use elements::{JsElements, JsPaymentElement};
 
 use wasm_bindgen::{JsCast, JsValue};
