@@ -7,7 +7,9 @@
 // reload, Back or a second tab pay the same order, and an order already paid is shown
 // as paid instead of a form. Switches change layout, theme, locale and market in place
 // (what was typed stays); "Returning customer" starts a customer session for the demo
-// customer. /complete is the return page.
+// customer. /complete is the return page: in a release build the server answers it with
+// complete.html, this page with boot.js loading the return page's own wasm (the status
+// view alone, `mountPaymentStatus`) instead of the widget's.
 
 const $ = (selector) => document.querySelector(selector);
 const returnPage = location.pathname === "/complete";
@@ -24,7 +26,9 @@ let bindings;
 try {
   bindings = await globalThis.paymentElementReady;
 } catch (failure) {
-  $(".demo-result").textContent = `The payment form could not load: ${failure.message}`;
+  $(".demo-result").textContent = returnPage
+    ? `The payment's status could not be loaded (${failure.message}). Reload this page to try again.`
+    : `The payment form could not load: ${failure.message}`;
   throw failure;
 }
 const { Checkout, mountPaymentStatus } = bindings;

@@ -32,7 +32,8 @@ pub fn run() -> Result {
 }
 
 /// `trunk build --release` into `dist/`, the wasm split into a main module and the
-/// chunks loaded later (issue 18): the exact files the demo and the e2e tests serve.
+/// chunks loaded later (issue 18), and the return page's own wasm beside it: the exact
+/// files the demo and the e2e tests serve.
 ///
 /// trunk cannot split a wasm. Its cargo build gets `--cfg wasm_split` (the split points
 /// become imports of a module wasm-split-cli resolves) and `--emit-relocs` (what
@@ -42,24 +43,57 @@ pub fn run() -> Result {
 /// and the browser tests build without the cfg: one module, the same behaviour.
 pub fn build_widget() -> Result {
     println!("\n== building the widget (trunk build --release, split)");
-    cmd::run(&mut trunk_release(), "trunk build --release")
+    cmd::run(&mut trunk_release(&[])?, "trunk build --release")
 }
 
-/// `trunk build --release` as every release build of the widget runs it: split.
-pub fn trunk_release() -> Command {
-    let linked =
-        crate::bench::target_dir().join("wasm32-unknown-unknown/release/payment_element.wasm");
+/// The flags of every release build of the wasm. RUSTFLAGS replaces .cargo/config.toml's
+/// target flags: erase_components again. Both builds below share them, so they share
+/// every compiled dependency.
+const RELEASE_RUSTFLAGS: &str =
+    "--cfg erase_components --cfg wasm_split -C link-args=--emit-relocs";
+
+/// `trunk build --release` as every release build of the widget runs it (with the
+/// widget's cargo `features`): split, and with the return page's wasm built first.
+///
+/// The return page's wasm is the crate without its `element` feature: `mountPaymentStatus`
+/// and what the status view uses, nothing of the form (issue 18: "the return page loads
+/// only what it shows"). trunk builds one wasm per page, so it is built here, copied
+/// out of cargo's output (trunk's build then links the widget to the same path), and
+/// named to the hook in `PAYMENT_STATUS_WASM`.
+pub fn trunk_release(features: &[&str]) -> Result<Command> {
+    let target = crate::bench::target_dir();
+    let linked = target.join("wasm32-unknown-unknown/release/payment_element.wasm");
+    println!("\n== building the return page's wasm (payment-element without `element`)");
+    let mut status = Command::new("cargo");
+    status
+        .current_dir(cmd::root())
+        .args(["build", "--release", "--target", "wasm32-unknown-unknown"])
+        .args([
+            "--package",
+            "payment-element",
+            "--lib",
+            "--no-default-features",
+        ])
+        .env("RUSTFLAGS", RELEASE_RUSTFLAGS);
+    if !features.is_empty() {
+        status.args(["--features", &features.join(",")]);
+    }
+    cmd::run(&mut status, "cargo build (the return page's wasm)")?;
+    let status_wasm = target.join("payment-status/payment_status.wasm");
+    std::fs::create_dir_all(target.join("payment-status"))
+        .and_then(|()| std::fs::copy(&linked, &status_wasm))
+        .map_err(|e| cmd::Failure::new(format!("copying the return page's wasm: {e}")))?;
     let mut trunk = Command::new("trunk");
     trunk
         .current_dir(cmd::root())
         .args(["build", "--release"])
-        // RUSTFLAGS replaces .cargo/config.toml's target flags: erase_components again.
-        .env(
-            "RUSTFLAGS",
-            "--cfg erase_components --cfg wasm_split -C link-args=--emit-relocs",
-        )
-        .env("PAYMENT_ELEMENT_SPLIT_WASM", linked);
-    trunk
+        .env("RUSTFLAGS", RELEASE_RUSTFLAGS)
+        .env("PAYMENT_ELEMENT_SPLIT_WASM", linked)
+        .env("PAYMENT_STATUS_WASM", status_wasm);
+    if !features.is_empty() {
+        trunk.args(["--features", &features.join(",")]);
+    }
+    Ok(trunk)
 }
 
 /// The reference server, in the dev profile (quick to build; the release profile is

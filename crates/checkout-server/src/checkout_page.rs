@@ -229,13 +229,41 @@ fn unix_seconds(time: SystemTime) -> u64 {
         .map_or(0, |d: Duration| d.as_secs())
 }
 
-/// `GET /`, `/index.html` and every path no file answers (the return page among them):
-/// the checkout page, revalidated by `ETag` or `Last-Modified`.
+/// `GET /`, `/index.html` and every path no file answers: the checkout page,
+/// revalidated by `ETag` or `Last-Modified`.
 pub async fn checkout_page_get(
     State(state): State<AppState>,
     method: Method,
     headers: HeaderMap,
 ) -> Response {
+    page_get(&state, &method, &headers, "index.html").await
+}
+
+/// `GET /complete`, the return page: `complete.html`, which the release build writes
+/// (the checkout page loading the return page's own wasm, not the widget's), or the
+/// checkout page where a build has none (`trunk serve`'s, whose demo.js shows the
+/// status on this path with the widget's wasm).
+pub async fn return_page_get(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+) -> Response {
+    let page = if tokio::fs::try_exists(state.settings().dist.join(RETURN_PAGE))
+        .await
+        .unwrap_or(false)
+    {
+        RETURN_PAGE
+    } else {
+        "index.html"
+    };
+    page_get(&state, &method, &headers, page).await
+}
+
+/// The return page of a release build (examples/stage.sh).
+const RETURN_PAGE: &str = "complete.html";
+
+/// The page `file` of `dist`, with the widget's files taken from the payments origin.
+async fn page_get(state: &AppState, method: &Method, headers: &HeaderMap, file: &str) -> Response {
     if method != Method::GET && method != Method::HEAD {
         return (
             StatusCode::METHOD_NOT_ALLOWED,
@@ -244,7 +272,7 @@ pub async fn checkout_page_get(
             .into_response();
     }
     let dist = &state.settings().dist;
-    let index = dist.join("index.html");
+    let index = dist.join(file);
     let (Ok(html), Ok(metadata)) = (
         tokio::fs::read_to_string(&index).await,
         tokio::fs::metadata(&index).await,

@@ -181,9 +181,10 @@ fn vary_on_encoding() -> SetResponseHeaderLayer<HeaderValue> {
 /// widget's files taken from the payments origin) and the rest of the build.
 pub fn app(state: AppState) -> Router {
     let dist = &state.settings().dist;
-    // Unknown paths (the `/complete` return page among them) get the checkout page: the
-    // widget decides what to show from the address.
+    // Unknown paths get the checkout page: the widget decides what to show from the
+    // address. The return page has its own (the status view's wasm alone).
     let page = checkout_page::checkout_page_get.with_state(state.clone());
+    let return_page = checkout_page::return_page_get.with_state(state.clone());
     // The build's files compressed (brotli or gzip, as the browser accepts): the
     // release build's precompressed `.br` and `.gz` beside each file (brotli at its
     // best quality, written once by examples/stage.sh), else compressed on the way out.
@@ -201,6 +202,7 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(healthz_get))
         .route_service("/", page.clone())
         .route_service("/index.html", page)
+        .route_service(intents::DEFAULT_RETURN_URL, return_page)
         .nest("/api", api())
         // Stripe's quickstart calls these at the top of the site.
         .route("/config", get(config::config_get))

@@ -1,8 +1,8 @@
 //! The storefront hosts the build: every page carries the strict CSP (with the payments
 //! origin where the page needs it), the checkout page is revalidated on every load (but
 //! may stay in the back/forward cache), the return page and the API are never stored,
-//! fingerprinted files are immutable, and unknown paths such as the return page get
-//! index.html.
+//! fingerprinted files are immutable, the return page is the release build's
+//! complete.html (index.html where a build has none), and unknown paths get index.html.
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
@@ -109,6 +109,49 @@ async fn checkout_page_has_strict_csp_and_is_revalidated() {
 async fn return_page_path_falls_back_to_the_checkout_page() {
     let (_, headers, body) = get("/complete?payment_intent=pi_1").await;
     assert!(body.contains("<title>Checkout</title>"));
+    assert_eq!(
+        headers[header::CONTENT_SECURITY_POLICY],
+        checkout_server::csp::storefront_policy(PAYMENTS_ORIGIN).as_str()
+    );
+}
+
+#[tokio::test]
+async fn the_return_page_of_a_release_build_is_its_own_page() {
+    // examples/stage.sh writes complete.html: the return page's own wasm, not the
+    // widget's, taken from the payments origin like the checkout page's files.
+    let dist = dist_with_index();
+    std::fs::write(
+        dist.join("complete.html"),
+        "<!doctype html><title>Your payment</title>\
+         <meta name=payment-element-js content=/payment-status-0a1b2c3d4e5f6071.js>",
+    )
+    .unwrap();
+    std::fs::write(
+        dist.join("payment-status-0a1b2c3d4e5f6071.js"),
+        "export {};",
+    )
+    .unwrap();
+    let response = app_serving(dist)
+        .await
+        .oneshot(
+            Request::get("/complete?payment_intent=pi_1")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let headers = response.headers().clone();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    let body = String::from_utf8(body.to_vec()).unwrap();
+    assert!(body.contains("<title>Your payment</title>"), "{body}");
+    assert!(
+        body.contains(&format!(
+            "content=\"{PAYMENTS_ORIGIN}/payment-status-0a1b2c3d4e5f6071.js\""
+        )),
+        "{body}"
+    );
+    assert_eq!(headers[header::CACHE_CONTROL], "no-store");
     assert_eq!(
         headers[header::CONTENT_SECURITY_POLICY],
         checkout_server::csp::storefront_policy(PAYMENTS_ORIGIN).as_str()

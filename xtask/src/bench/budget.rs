@@ -1,4 +1,4 @@
-//! The size budget: two numbers in `size-budget.toml` at the repository root, checked by
+//! The size budget: three numbers in `size-budget.toml` at the repository root, checked by
 //! the size layer of `cargo xtask test`.
 
 use crate::cmd::{self, Failure, Result};
@@ -12,9 +12,12 @@ pub struct Budget {
     /// wasm, JS glue, loader, snippets and CSS, and the card frame's own page and
     /// script; summed file by file.
     pub gzip_initial_bytes: u64,
-    /// gzip -9 bytes of everything a merchant ships with the widget: the initial bytes,
-    /// any chunk loaded later, and the payment method and card brand marks.
+    /// gzip -9 bytes of everything the checkout may load: the initial bytes, any chunk
+    /// loaded later, and the payment method and card brand marks.
     pub gzip_total_bytes: u64,
+    /// gzip -9 bytes of what the return page loads: its own wasm and glue, and the
+    /// widget's CSS.
+    pub gzip_return_page_bytes: u64,
 }
 
 /// Reads the budget file at the repository root.
@@ -26,10 +29,10 @@ pub fn load() -> Result<Budget> {
 }
 
 /// Parses the budget file: `key = integer` lines (`_` allowed between digits), `#`
-/// comments and blank lines; the keys are `gzip_initial_bytes` and `gzip_total_bytes`,
-/// both required.
+/// comments and blank lines; the keys are `gzip_initial_bytes`, `gzip_total_bytes` and
+/// `gzip_return_page_bytes`, all required.
 pub fn parse(text: &str) -> std::result::Result<Budget, String> {
-    let (mut initial, mut total) = (None, None);
+    let (mut initial, mut total, mut return_page) = (None, None, None);
     for (index, line) in text.lines().enumerate() {
         let line = line.split('#').next().unwrap_or("").trim();
         if line.is_empty() {
@@ -46,14 +49,17 @@ pub fn parse(text: &str) -> std::result::Result<Budget, String> {
         match key.trim() {
             "gzip_initial_bytes" => initial = Some(number),
             "gzip_total_bytes" => total = Some(number),
+            "gzip_return_page_bytes" => return_page = Some(number),
             other => return Err(format!("line {line_no}: unknown key `{other}`")),
         }
     }
     let gzip_initial_bytes = initial.ok_or("no `gzip_initial_bytes = …` line")?;
     let gzip_total_bytes = total.ok_or("no `gzip_total_bytes = …` line")?;
+    let gzip_return_page_bytes = return_page.ok_or("no `gzip_return_page_bytes = …` line")?;
     Ok(Budget {
         gzip_initial_bytes,
         gzip_total_bytes,
+        gzip_return_page_bytes,
     })
 }
 
@@ -63,12 +69,13 @@ mod tests {
 
     #[test]
     fn reads_the_numbers_with_comments_and_separators() {
-        let text = "# the budget\n\ngzip_initial_bytes = 60_000\ngzip_total_bytes = 63_500  # measured + 5%\n";
+        let text = "# the budget\n\ngzip_initial_bytes = 60_000\ngzip_total_bytes = 63_500  # measured + 5%\ngzip_return_page_bytes = 40_000\n";
         assert_eq!(
             parse(text),
             Ok(Budget {
                 gzip_initial_bytes: 60_000,
-                gzip_total_bytes: 63_500
+                gzip_total_bytes: 63_500,
+                gzip_return_page_bytes: 40_000,
             })
         );
     }
@@ -79,6 +86,9 @@ mod tests {
         assert!(parse("gzip_initial_bytes = 3")
             .unwrap_err()
             .contains("no `gzip_total_bytes"));
+        assert!(parse("gzip_initial_bytes = 3\ngzip_total_bytes = 4")
+            .unwrap_err()
+            .contains("no `gzip_return_page_bytes"));
         assert!(parse("gzip_total_bytes = 50 KB")
             .unwrap_err()
             .contains("line 1"));
@@ -94,6 +104,11 @@ mod tests {
         let budget = parse(&text).unwrap();
         assert!(
             budget.gzip_initial_bytes > 0 && budget.gzip_total_bytes >= budget.gzip_initial_bytes
+        );
+        // The return page loads less than the checkout does.
+        assert!(
+            budget.gzip_return_page_bytes > 0
+                && budget.gzip_return_page_bytes < budget.gzip_initial_bytes
         );
     }
 }

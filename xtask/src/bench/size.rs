@@ -11,6 +11,9 @@ pub enum Part {
     /// A chunk of the split wasm (`split_<module>-<hash>.wasm`), fetched the first time
     /// code in it runs (issue 18): not part of what the card form needs first.
     Chunk,
+    /// The return page's own wasm and glue (`payment-status-<hash>…`): the status view
+    /// alone, loaded by the return page instead of the widget's (issue 18).
+    ReturnPage,
     Js,
     Css,
     Html,
@@ -22,6 +25,7 @@ impl Part {
         match self {
             Part::Wasm => "wasm",
             Part::Chunk => "wasm chunk",
+            Part::ReturnPage => "return page",
             Part::Js => "js",
             Part::Css => "css",
             Part::Html => "html",
@@ -98,6 +102,7 @@ pub fn classify(file_name: &str) -> Option<Part> {
         // The demo page's own script and stylesheet are not the widget.
         _ if unhashed == "demo" => None,
         "wasm" if stem.starts_with("split_") => Some(Part::Chunk),
+        "wasm" | "js" if unhashed == "payment-status" => Some(Part::ReturnPage),
         "wasm" => Some(Part::Wasm),
         "js" => Some(Part::Js),
         "css" => Some(Part::Css),
@@ -280,6 +285,16 @@ mod tests {
             Some(Part::Chunk)
         );
         assert_eq!(classify("__wasm_split-ef17fc4d0b95257b.js"), Some(Part::Js));
+        // The return page's own wasm and glue.
+        assert_eq!(
+            classify("payment-status-1f2e3d4c5b6a7980_bg.wasm"),
+            Some(Part::ReturnPage)
+        );
+        assert_eq!(
+            classify("payment-status-0a1b2c3d4e5f6071.js"),
+            Some(Part::ReturnPage)
+        );
+        assert_eq!(classify("payment-status-0a1b2c3d4e5f6071.d.ts"), None);
         assert_eq!(classify("payment_element-8724b65.css"), Some(Part::Css));
         assert_eq!(classify("demo-a6db44a4.css"), None);
         assert_eq!(classify("demo.css"), None);
