@@ -1,7 +1,8 @@
 //! The npm package (`cargo xtask package`, `E2E_PACKAGE`) as a merchant uses it: a small
 //! shop page imports `payment-element` and its stylesheet, `npm install` takes the
-//! tarball, Vite (installed by `cargo xtask setup`) builds the page, and the built page,
-//! served by the reference server, pays with 4242 through the card frame.
+//! tarball, Vite (installed by `cargo xtask setup`) builds the page and its return page,
+//! and the built page, served by the reference server, pays with 4242 through the card
+//! frame; the return page shows the payment with `payment-element/status`.
 
 use e2e::{copy_dir, e2e_test, ensure, required_path, Harness, Outcome};
 use std::process::Command;
@@ -38,18 +39,42 @@ async function start() {
   elements.create("payment", { layout: "accordion" }).mount("#payment-element");
   document.querySelector("#payment-form").addEventListener("submit", async (event) => {
     event.preventDefault();
-    const { error, paymentIntent } = await checkout.confirmPayment({
+    const { error } = await checkout.confirmPayment({
       elements,
-      confirmParams: { return_url: location.href },
-      redirect: "if_required",
+      confirmParams: { return_url: new URL("complete.html", location.href).href },
     });
-    document.querySelector("#message").textContent = error
-      ? error.message
-      : `Payment ${paymentIntent.status}`;
+    // Only an error comes back: a payment goes on to the return page.
+    document.querySelector("#message").textContent = error.message;
   });
 }
 
 start();
+"##;
+
+/// The return page, with the package's status entry (the return page's own wasm).
+const COMPLETE_HTML: &str = r##"<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8" />
+    <title>Vite shop: your payment</title>
+    <script type="module" src="./complete.js"></script>
+  </head>
+  <body>
+    <div id="payment-status"></div>
+  </body>
+</html>
+"##;
+
+const COMPLETE_JS: &str = r##"import { mountPaymentStatus } from "payment-element/status";
+import "payment-element/payment_element.css";
+
+mountPaymentStatus("#payment-status", "/api", { retryHref: "./index.html" });
+"##;
+
+/// Two pages: Vite builds only `index.html` unless told.
+const VITE_CONFIG: &str = r##"export default {
+  build: { rollupOptions: { input: { index: "index.html", complete: "complete.html" } } },
+};
 "##;
 
 fn run(command: &mut Command, what: &str) -> Outcome {
@@ -80,6 +105,9 @@ async fn a_vite_page_pays(h: &mut Harness) -> Outcome {
     )?;
     write("index.html", INDEX_HTML)?;
     write("main.js", MAIN_JS)?;
+    write("complete.html", COMPLETE_HTML)?;
+    write("complete.js", COMPLETE_JS)?;
+    write("vite.config.js", VITE_CONFIG)?;
     // The tarball has no dependencies: nothing is fetched.
     run(
         Command::new("npm")
@@ -119,6 +147,12 @@ async fn a_vite_page_pays(h: &mut Harness) -> Outcome {
         built.iter().any(|name| name.starts_with("split_qr_code")),
         "Vite did not bundle the QR code's wasm chunk: {built:?}"
     );
+    ensure!(
+        built
+            .iter()
+            .any(|name| name.starts_with("payment-status") && name.ends_with(".wasm")),
+        "Vite did not bundle the return page's wasm: {built:?}"
+    );
     h.serve_dist(dist).await;
     h.open("/examples/vite-shop/index.html").await?;
     h.fill_card_details("4242 4242 4242 4242").await?;
@@ -127,8 +161,17 @@ async fn a_vite_page_pays(h: &mut Harness) -> Outcome {
         .click()
         .await
         .map_err(|e| format!("clicking Pay: {e}"))?;
-    h.wait_text("#message", 20, |t| t == "Payment succeeded")
+    h.wait_url("/examples/vite-shop/complete.html").await?;
+    let said = h
+        .wait_text(".pe-status-message", 20, |t| !t.is_empty())
         .await?;
+    ensure!(said == "Payment received. Thank you!", "says {said:?}");
+    // The return page loaded the package's status wasm, not the widget's.
+    let wasm = h.fetched(".wasm").await?;
+    ensure!(
+        !wasm.is_empty() && wasm.iter().all(|name| name.contains("payment-status")),
+        "the return page fetched {wasm:?}"
+    );
     let stats = h.stats().await?;
     ensure!(stats["charges_succeeded"] == 1, "{stats}");
     let _ = std::fs::remove_dir_all(&root);

@@ -6,8 +6,10 @@
 //! itself loads (so a bundler's `new URL(…, import.meta.url)` finds the wasm), the glue's snippets, the
 //! widget's stylesheet and icons, and the types. `index.js` adds `loadCheckout(pk,
 //! options)`, which starts the wasm once and returns `Checkout(pk, options)`, as
-//! `@stripe/stripe-js`'s `loadStripe` does. The card frame is not in it: the payments
-//! origin serves the frame, the way js.stripe.com does.
+//! `@stripe/stripe-js`'s `loadStripe` does. `payment-element/status` is the return
+//! page's entry: `mountPaymentStatus` with the return page's own wasm (the status view
+//! alone, issue 18), which a bundler keeps apart from the widget's. The card frame is not
+//! in it: the payments origin serves the frame, the way js.stripe.com does.
 //!
 //! `e2e/tests/npm_package.rs` installs the tarball into a Vite project, builds it, and
 //! pays on the page.
@@ -18,6 +20,10 @@ use std::process::Command;
 
 /// The npm name.
 pub const NAME: &str = "payment-element";
+
+/// The return page's glue and wasm in the package (`payment-status.js`,
+/// `payment-status_bg.wasm`).
+const STATUS: &str = "payment-status";
 
 pub fn run() -> Result {
     crate::demo::build_widget()?;
@@ -94,6 +100,58 @@ pub fn assemble(dist: &Path) -> Result<PathBuf> {
     ] {
         std::fs::copy(dist.join(&from), staging.join(&to))
             .map_err(|e| fail(&format!("copying {from}"), e))?;
+    }
+    // The return page's own glue and wasm (issue 18), under the names `status.js`
+    // imports; the glue loads its wasm by the name stage.sh gave it.
+    let status_glue = names
+        .iter()
+        .find(|n| n.starts_with("payment-status-") && n.ends_with(".js"))
+        .ok_or_else(|| Failure::new("dist/ has no payment-status-*.js (the return page's glue)"))?;
+    let status_wasm = names
+        .iter()
+        .find(|n| n.starts_with("payment-status-") && n.ends_with("_bg.wasm"))
+        .ok_or_else(|| Failure::new("dist/ has no payment-status-*_bg.wasm"))?;
+    let glue_text = std::fs::read_to_string(dist.join(status_glue))
+        .map_err(|e| fail(&format!("reading {status_glue}"), e))?;
+    if !glue_text.contains(status_wasm.as_str()) {
+        return Err(Failure::new(format!(
+            "{status_glue} does not load {status_wasm}"
+        )));
+    }
+    write(
+        &staging.join(format!("{STATUS}.js")),
+        &glue_text.replace(status_wasm.as_str(), &format!("{STATUS}_bg.wasm")),
+    )?;
+    std::fs::copy(
+        dist.join(status_wasm),
+        staging.join(format!("{STATUS}_bg.wasm")),
+    )
+    .map_err(|e| fail(&format!("copying {status_wasm}"), e))?;
+    let status_types = status_glue.replace(".js", ".d.ts");
+    std::fs::copy(
+        dist.join(&status_types),
+        staging.join(format!("{STATUS}.d.ts")),
+    )
+    .map_err(|e| fail(&format!("copying {status_types}"), e))?;
+    // `payment-element/status`: examples/stage.sh's entry point, importing the names
+    // above instead of the hashed ones one folder up.
+    let hashed_status = status_glue.trim_end_matches(".js");
+    for (entry, to) in [
+        ("payment_status.js", "status.js"),
+        ("payment_status.d.ts", "status.d.ts"),
+    ] {
+        let text = std::fs::read_to_string(dist.join("embed").join(entry))
+            .map_err(|e| fail(&format!("reading embed/{entry}"), e))?;
+        let from = format!("\"../{hashed_status}");
+        if !text.contains(&from) {
+            return Err(Failure::new(format!(
+                "embed/{entry} does not import {hashed_status}"
+            )));
+        }
+        write(
+            &staging.join(to),
+            &text.replace(&from, &format!("\"./{STATUS}")),
+        )?;
     }
     // The split build's chunks and their loader (issue 18): the loader imports the
     // glue, which is `payment-element.js` here, not trunk's hashed name.
@@ -211,6 +269,10 @@ fn package_json(version: &str, stem: &str) -> String {
       "types": "./index.d.ts",
       "default": "./index.js"
     }},
+    "./status": {{
+      "types": "./status.d.ts",
+      "default": "./status.js"
+    }},
     "./payment_element.css": "./payment_element.css",
     "./package.json": "./package.json"
   }},
@@ -223,6 +285,11 @@ fn package_json(version: &str, stem: &str) -> String {
     "{stem}.js",
     "{stem}.d.ts",
     "{stem}_bg.wasm",
+    "status.js",
+    "status.d.ts",
+    "{STATUS}.js",
+    "{STATUS}.d.ts",
+    "{STATUS}_bg.wasm",
     "snippets/",
     "split_*.wasm",
     "__wasm_split-*.js",
@@ -262,6 +329,16 @@ form.addEventListener("submit", async (event) => {
   });
   if (error) message.textContent = error.message;
 });
+```
+
+The return page shows the payment's status with its own, smaller WebAssembly (the
+status view alone):
+
+```js
+import { mountPaymentStatus } from "payment-element/status";
+import "payment-element/payment_element.css";
+
+await mountPaymentStatus("#payment-status", "/api", { retryHref: "/checkout" });
 ```
 
 The calls are Stripe.js's (`elements`, `create`, `mount`, `confirmPayment`,
