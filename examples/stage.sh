@@ -83,40 +83,51 @@ if grep -q __wasm_split_placeholder__ "$out/$glue"; then
 fi
 
 # The return page's own wasm (issue 18: it loads only what it shows). `cargo xtask`
-# builds the crate a second time without its `element` feature, which leaves
-# `mountPaymentStatus` and the status view alone, and names the linked wasm in
-# PAYMENT_STATUS_WASM. Nothing in it is split: wasm-split-cli only drops the linker's
-# relocation sections (`--emit-relocs`, shared with the widget's build so both use one
-# set of compiled dependencies). Written as `payment-status-<hash>.js` and
-# `payment-status-<hash>_bg.wasm` (the glue's default wasm is the hashed one), with
-# `embed/payment_status.js` as its entry point and `complete.html`, the demo's return
-# page: index.html loading this wasm instead of the widget's.
-if [ -n "${PAYMENT_STATUS_WASM:-}" ]; then
-  status_work=$(mktemp -d)
-  wasm-split-cli --target web --out-name payment-status "$PAYMENT_STATUS_WASM" "$status_work/split"
-  wasm-bindgen --target web --out-dir "$status_work/bg" --out-name payment-status \
-    "$status_work/split/payment-status.wasm"
-  status_glue="$status_work/bg/payment-status.js"
-  grep -q "export function mountPaymentStatus" "$status_glue" || {
-    echo "stage.sh: the return page's wasm does not export mountPaymentStatus" >&2; exit 1; }
-  if grep -q -e "__wasm_split" -e "export class Checkout" -e "mountCardFrame" "$status_glue" ||
-    [ -d "$status_work/bg/snippets" ]; then
-    echo "stage.sh: the return page's wasm carries the element (built with its \`element\` feature?)" >&2
-    exit 1
-  fi
-  # shellcheck disable=SC2086
+# builds the crate with its `payment-status` feature alone (`mountPaymentStatus` and the
+# status view) and names the linked wasm in PAYMENT_STATUS_WASM. Nothing in it is
+# split: wasm-split-cli only drops the linker's relocation sections (`--emit-relocs`,
+# shared with the widget's build so both use one set of compiled dependencies).
+# `own_wasm <name> <linked wasm> <export>` writes `<name>-<hash>.js` and
+# `<name>-<hash>_bg.wasm` (the glue's default wasm is the hashed one) and sets
+# `own_glue` and `own_wasm_file`; it refuses a wasm that exports anything of the
+# element's or another entry's.
+own_wasm() {
+  own="$1"
+  own_work=$(mktemp -d)
+  wasm-split-cli --target web --out-name "$own" "$2" "$own_work/split"
+  wasm-bindgen --target web --out-dir "$own_work/bg" --out-name "$own" "$own_work/split/$own.wasm"
+  own_js="$own_work/bg/$own.js"
+  grep -q "export function $3" "$own_js" || {
+    echo "stage.sh: $own's wasm does not export $3" >&2; exit 1; }
+  for other in Checkout mountCardFrame mountPaymentStatus __wasm_split; do
+    if [ "$other" != "$3" ] && grep -q -e "export class $other\b" -e "export function $other\b" \
+      -e "from \"./$other" "$own_js"; then
+      echo "stage.sh: $own's wasm carries $other (built with more than its own feature?)" >&2
+      exit 1
+    fi
+  done
+  [ ! -d "$own_work/bg/snippets" ] || {
+    echo "stage.sh: $own's wasm imports the element's snippets" >&2; exit 1; }
   wasm-opt -Oz --converge --strip-producers --strip-target-features --low-memory-unused \
-    --zero-filled-memory "$status_work/bg/payment-status_bg.wasm" -o "$status_work/opt.wasm"
-  status_wasm="payment-status-$(digest16 "$status_work/opt.wasm")_bg.wasm"
-  cp "$status_work/opt.wasm" "$out/$status_wasm"
-  default_url="new URL('payment-status_bg.wasm', import.meta.url)"
-  grep -qF "$default_url" "$status_glue" || {
-    echo "stage.sh: the return page's glue does not load payment-status_bg.wasm" >&2; exit 1; }
-  sed -i "s|$default_url|new URL('$status_wasm', import.meta.url)|" "$status_glue"
-  status_name="payment-status-$(digest16 "$status_glue")"
-  cp "$status_glue" "$out/$status_name.js"
-  cp "$status_work/bg/payment-status.d.ts" "$out/$status_name.d.ts"
-  rm -rf "$status_work"
+    --zero-filled-memory "$own_work/bg/${own}_bg.wasm" -o "$own_work/opt.wasm"
+  own_wasm_file="$own-$(digest16 "$own_work/opt.wasm")_bg.wasm"
+  cp "$own_work/opt.wasm" "$out/$own_wasm_file"
+  default_url="new URL('${own}_bg.wasm', import.meta.url)"
+  grep -qF "$default_url" "$own_js" || {
+    echo "stage.sh: $own's glue does not load ${own}_bg.wasm" >&2; exit 1; }
+  sed -i "s|$default_url|new URL('$own_wasm_file', import.meta.url)|" "$own_js"
+  own_glue="$own-$(digest16 "$own_js")"
+  cp "$own_js" "$out/$own_glue.js"
+  cp "$own_work/bg/$own.d.ts" "$out/$own_glue.d.ts"
+  rm -rf "$own_work"
+}
+
+# `embed/payment_status.js` is the return page's entry point, and `complete.html` the
+# demo's return page: index.html loading this wasm instead of the widget's.
+if [ -n "${PAYMENT_STATUS_WASM:-}" ]; then
+  own_wasm payment-status "$PAYMENT_STATUS_WASM" mountPaymentStatus
+  status_name="$own_glue"
+  status_wasm="$own_wasm_file"
   # The demo's return page: the checkout page's markup and scripts (demo.js shows the
   # status on /complete), with boot.js pointed at this glue and wasm, and no preload of
   # the widget's files or its snippets.
@@ -228,9 +239,12 @@ glue_imports | while read -r module; do
     "$module" "$(sri "$out/$module")" >> "$out/embed/snippet.html"
 done
 # The card frame (issue 13): the page the payments origin serves at /v1/card-frame, the
-# same glue and wasm as the element (the browser fetches the bytes once), started by
-# frame/card.js. Absolute paths: it is served from /v1/. The payments origin fills the
-# placeholder with the storefront origins allowed to embed it (and sets frame-ancestors).
+# same glue and wasm as the element, started by frame/card.js. (A browser that keeps
+# one cache for the page and its frames fetches the bytes once; Chrome keeps a
+# cross-site frame's downloads apart, so with the payments origin on another site than
+# the shop's the frame downloads them again: see README, "The split wasm".) Absolute
+# paths: it is served from /v1/. The payments origin fills the placeholder with the
+# storefront origins allowed to embed it (and sets frame-ancestors).
 mkdir -p "$out/frame"
 cat > "$out/frame/card.js" <<JS
 // Generated by examples/stage.sh: starts the card frame.

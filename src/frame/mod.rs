@@ -21,7 +21,7 @@ const ALLOWED_ORIGINS_META: &str = "payment-element-frame-origins";
 /// that it is embedded by an allowed storefront, then shows the fields and says
 /// [`protocol::FRAME_READY`] to its parent. Embedded anywhere else, it shows nothing and
 /// says why in the console.
-#[cfg_attr(feature = "element", wasm_bindgen(js_name = mountCardFrame))]
+#[cfg_attr(feature = "card-frame", wasm_bindgen(js_name = mountCardFrame))]
 pub fn mount_card_frame() {
     let window = window();
     let allowed: Vec<String> = document()

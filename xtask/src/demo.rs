@@ -3,7 +3,7 @@
 //! origin (card frame, vault, the widget's files) on http://127.0.0.1:8090.
 
 use crate::cmd::{self, Result};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 pub const DEMO_ADDR: &str = "127.0.0.1:8080";
@@ -53,36 +53,17 @@ const RELEASE_RUSTFLAGS: &str =
     "--cfg erase_components --cfg wasm_split -C link-args=--emit-relocs";
 
 /// `trunk build --release` as every release build of the widget runs it (with the
-/// widget's cargo `features`): split, and with the return page's wasm built first.
+/// widget's cargo `features`): split, with the return page's own wasm built first.
 ///
-/// The return page's wasm is the crate without its `element` feature: `mountPaymentStatus`
-/// and what the status view uses, nothing of the form (issue 18: "the return page loads
-/// only what it shows"). trunk builds one wasm per page, so it is built here, copied
-/// out of cargo's output (trunk's build then links the widget to the same path), and
-/// named to the hook in `PAYMENT_STATUS_WASM`.
+/// The crate's entry points are cargo features (`element`, `card-frame`,
+/// `payment-status`); the return page's wasm is the crate with `payment-status` alone
+/// (issue 18: it loads only what it shows). trunk builds one wasm per page, so it is
+/// built here first, copied out of cargo's output before trunk's build links the widget
+/// to the same path, and named to the hook in `PAYMENT_STATUS_WASM`.
 pub fn trunk_release(features: &[&str]) -> Result<Command> {
     let target = crate::bench::target_dir();
     let linked = target.join("wasm32-unknown-unknown/release/payment_element.wasm");
-    println!("\n== building the return page's wasm (payment-element without `element`)");
-    let mut status = Command::new("cargo");
-    status
-        .current_dir(cmd::root())
-        .args(["build", "--release", "--target", "wasm32-unknown-unknown"])
-        .args([
-            "--package",
-            "payment-element",
-            "--lib",
-            "--no-default-features",
-        ])
-        .env("RUSTFLAGS", RELEASE_RUSTFLAGS);
-    if !features.is_empty() {
-        status.args(["--features", &features.join(",")]);
-    }
-    cmd::run(&mut status, "cargo build (the return page's wasm)")?;
-    let status_wasm = target.join("payment-status/payment_status.wasm");
-    std::fs::create_dir_all(target.join("payment-status"))
-        .and_then(|()| std::fs::copy(&linked, &status_wasm))
-        .map_err(|e| cmd::Failure::new(format!("copying the return page's wasm: {e}")))?;
+    let status_wasm = own_wasm(&linked, "payment-status", features, "the return page's")?;
     let mut trunk = Command::new("trunk");
     trunk
         .current_dir(cmd::root())
@@ -94,6 +75,31 @@ pub fn trunk_release(features: &[&str]) -> Result<Command> {
         trunk.args(["--features", &features.join(",")]);
     }
     Ok(trunk)
+}
+
+/// Builds the crate with `entry` (one of its entry-point features) and `features`
+/// alone, and copies the linked wasm out of cargo's output: its path.
+fn own_wasm(linked: &Path, entry: &str, features: &[&str], whose: &str) -> Result<PathBuf> {
+    println!("\n== building {whose} wasm (payment-element with `{entry}` alone)");
+    let mut cargo = Command::new("cargo");
+    cargo
+        .current_dir(cmd::root())
+        .args(["build", "--release", "--target", "wasm32-unknown-unknown"])
+        .args([
+            "--package",
+            "payment-element",
+            "--lib",
+            "--no-default-features",
+        ])
+        .args(["--features", &[&[entry], features].concat().join(",")])
+        .env("RUSTFLAGS", RELEASE_RUSTFLAGS);
+    cmd::run(&mut cargo, &format!("cargo build ({whose} wasm)"))?;
+    let dir = crate::bench::target_dir().join("entries");
+    let copy = dir.join(format!("{entry}.wasm"));
+    std::fs::create_dir_all(&dir)
+        .and_then(|()| std::fs::copy(linked, &copy))
+        .map_err(|e| cmd::Failure::new(format!("copying {whose} wasm: {e}")))?;
+    Ok(copy)
 }
 
 /// The reference server, in the dev profile (quick to build; the release profile is

@@ -1,5 +1,6 @@
 //! The storefront's checkout page: `dist/index.html` with the widget's files taken from
-//! the payments origin, so the page and the card frame fetch one copy of the bytes.
+//! the payments origin, so the page and the card frame fetch one copy of the bytes
+//! (where the browser's cache partitioning lets them share it: README, "Limits").
 //!
 //! Every `href`, `src` or `content` value naming a file at the top of `dist` — except the
 //! page itself and the merchant's own `demo-*.js` / `demo-*.css` — gets the payments
