@@ -57,25 +57,11 @@ pub fn mount_payment_status(
     Ok(true)
 }
 
-/// Mounts [`PaymentStatus`] into `host` for as long as the page lives.
-fn mount_status(
-    host: web_sys::HtmlElement,
-    api_base: String,
-    locale: Option<crate::model::locale::Locale>,
-    strings: Vec<(crate::model::locale::Key, String)>,
-    retry_href: String,
-) {
-    let api = crate::net::client::Api::http(&api_base);
-    leptos::mount::mount_to(host, move || {
-        view! { <PaymentStatus api locale strings retry_href /> }
-    })
-    .forget();
-}
-
-#[cfg(feature = "element")]
 crate::split::split_point!(
     payment_status,
-    /// [`mount_status`], in a chunk of the split build.
+    /// Mounts [`PaymentStatus`] into `host` for as long as the page lives: a chunk of the
+    /// widget's split build, and a plain function in the return page's own build (without
+    /// `element`, the split points are not split).
     fn mount_status_view(
         host: web_sys::HtmlElement,
         api_base: String,
@@ -83,19 +69,10 @@ crate::split::split_point!(
         strings: Vec<(crate::model::locale::Key, String)>,
         retry_href: String,
     ) -> () {
-        mount_status(host, api_base, locale, strings, retry_href)
+        let api = crate::net::client::Api::http(&api_base);
+        leptos::mount::mount_to(host, move || {
+            view! { <PaymentStatus api locale strings retry_href /> }
+        })
+        .forget();
     }
 );
-
-/// [`mount_status`]: the return page's build is nothing else.
-#[cfg(not(feature = "element"))]
-async fn mount_status_view(
-    host: web_sys::HtmlElement,
-    api_base: String,
-    locale: Option<crate::model::locale::Locale>,
-    strings: Vec<(crate::model::locale::Key, String)>,
-    retry_href: String,
-) -> Result<(), crate::split::ChunkMissing> {
-    mount_status(host, api_base, locale, strings, retry_href);
-    Ok(())
-}
