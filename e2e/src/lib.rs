@@ -161,7 +161,6 @@ pub fn required_path(var: &str) -> PathBuf {
     path
 }
 
-/// A loopback port free at the time of asking (for a process that cannot say its own).
 /// Copies the folder `from` to `to`, with everything below it.
 pub fn copy_dir(from: &Path, to: &Path) -> Outcome {
     std::fs::create_dir_all(to).map_err(|e| e.to_string())?;
@@ -177,6 +176,7 @@ pub fn copy_dir(from: &Path, to: &Path) -> Outcome {
     Ok(())
 }
 
+/// A loopback port free at the time of asking (for a process that cannot say its own).
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -301,6 +301,15 @@ impl Harness {
     /// The release widget the server serves (`E2E_DIST`).
     pub fn dist(&self) -> &std::path::Path {
         &self.dist
+    }
+
+    /// A fresh copy of the build in the temp folder (`e2e-<name>-<pid>`), for a test
+    /// that changes a file in it and serves it with [`Harness::serve_dist`].
+    pub fn copy_of_dist(&self, name: &str) -> Outcome<std::path::PathBuf> {
+        let copy = std::env::temp_dir().join(format!("e2e-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&copy);
+        copy_dir(&self.dist, &copy)?;
+        Ok(copy)
     }
 
     /// Restarts the server serving `dist` instead (a copy with a page of the test's own

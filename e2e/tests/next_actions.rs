@@ -3,7 +3,7 @@
 //! checkout and the page never leaves until the payment settled; a QR code payment
 //! (QRIS, QR Ph) shows its code in the element, which follows the payment by itself.
 
-use e2e::{choose_gcash, copy_dir, e2e_test, ensure, pay, status_is, Harness, Outcome};
+use e2e::{choose_gcash, e2e_test, ensure, pay, status_is, Harness, Outcome};
 use fantoccini::elements::Element;
 use fantoccini::key::Key;
 use fantoccini::Locator;
@@ -463,9 +463,7 @@ e2e_test!(
 /// a compromised CDN might serve it; still a valid module) is not run, and the element
 /// says the code could not be loaded.
 async fn a_changed_chunk_is_not_run(h: &mut Harness) -> Outcome {
-    let dist = std::env::temp_dir().join(format!("e2e-tampered-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dist);
-    copy_dir(h.dist(), &dist)?;
+    let dist = h.copy_of_dist("tampered")?;
     let chunk = std::fs::read_dir(&dist)
         .map_err(|e| e.to_string())?
         .filter_map(|e| e.ok().map(|e| e.path()))

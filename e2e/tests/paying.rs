@@ -2,7 +2,7 @@
 //! Pay through any 3-D Secure page to the return page, exactly once.
 
 use e2e::{
-    copy_dir, e2e_test, ensure, fill_card_to_save, full_page_redirects, is_disabled, pay,
+    e2e_test, ensure, fill_card_to_save, full_page_redirects, is_disabled, pay,
     pay_until_succeeded, pay_with_gcash, property, status_is, Harness, Outcome,
 };
 use fantoccini::Locator;
@@ -106,9 +106,7 @@ e2e_test!(
 /// view's chunk. When the chunk cannot be fetched (the network), the page says so, and a
 /// reload with the network back shows the payment, charged once.
 async fn status_chunk_missing(h: &mut Harness) -> Outcome {
-    let dist = std::env::temp_dir().join(format!("e2e-no-return-page-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dist);
-    copy_dir(h.dist(), &dist)?;
+    let dist = h.copy_of_dist("no-return-page")?;
     std::fs::remove_file(dist.join("complete.html")).map_err(|e| e.to_string())?;
     h.serve_dist(dist.clone()).await;
     fill_card(h, "4242424242424242").await?;
